@@ -1,0 +1,15 @@
+# Language level and opt-in sanitizers, as an INTERFACE target that first-party targets link privately.
+add_library(herald_settings INTERFACE)
+target_compile_features(herald_settings INTERFACE cxx_std_20)
+set(CMAKE_CXX_EXTENSIONS OFF)
+
+option(HERALD_ENABLE_ASAN "Build with AddressSanitizer" OFF)
+option(HERALD_ENABLE_UBSAN "Build with UndefinedBehaviorSanitizer" OFF)
+if(HERALD_ENABLE_ASAN)
+  target_compile_options(herald_settings INTERFACE -fsanitize=address -fno-omit-frame-pointer)
+  target_link_options(herald_settings INTERFACE -fsanitize=address)
+endif()
+if(HERALD_ENABLE_UBSAN)
+  target_compile_options(herald_settings INTERFACE -fsanitize=undefined)
+  target_link_options(herald_settings INTERFACE -fsanitize=undefined)
+endif()

@@ -1,0 +1,85 @@
+#include "context.hpp"
+
+#include "app/state_path.hpp"
+#include "schedule/zone.hpp"
+
+#include <fmt/core.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace herald::cmd {
+
+std::filesystem::path
+Context::state_path() const
+{
+  return global.state.empty() ? app::default_state_path() : std::filesystem::path(global.state);
+}
+
+bool
+Context::use_color() const
+{
+  if (global.color == "always") {
+    return true;
+  }
+  if (global.color == "never") {
+    return false;
+  }
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return (!no_color || !*no_color) && ::isatty(STDOUT_FILENO) &&
+         !(term && std::string_view(term) == "dumb");
+}
+
+std::string
+Context::paint(std::string_view text, std::string_view colour) const
+{
+  if (!use_color()) {
+    return std::string(text);
+  }
+  std::string_view code = "0";
+  if (colour == "red") {
+    code = "31";
+  } else if (colour == "green") {
+    code = "32";
+  } else if (colour == "yellow") {
+    code = "33";
+  } else if (colour == "dim") {
+    code = "2";
+  } else if (colour == "bold") {
+    code = "1";
+  }
+  return fmt::format("\033[{}m{}\033[0m", code, text);
+}
+
+void
+Context::print_diagnostics(const Diagnostics& diagnostics) const
+{
+  for (const auto& d : diagnostics.all()) {
+    if (d.severity == Severity::warning && global.quiet) {
+      continue;
+    }
+    fmt::print(stderr, "{}\n", d.to_string());
+  }
+}
+
+TimePoint
+parse_time_option(const std::string& value, std::string_view option)
+{
+  auto t = parse_rfc3339(value);
+  if (!t) {
+    throw Error(
+      fmt::format("{}: {} (expected RFC 3339, e.g. 2026-12-01T08:00:00Z)", option, t.error()));
+  }
+  return *t;
+}
+
+TimePoint
+now_or(const std::string& now_option)
+{
+  return now_option.empty() ? SystemClock().now() : parse_time_option(now_option, "--now");
+}
+
+} // namespace herald::cmd

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "schedule/clock.hpp"
+#include "util/diagnostics.hpp"
+#include "util/error.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace herald::cmd {
+
+// Options every subcommand shares, set on the root app.
+struct GlobalOptions
+{
+  std::string calendar = "herald.yaml";
+  std::string state;
+  bool json = false;
+  bool verbose = false;
+  bool quiet = false;
+  std::string color = "auto";
+  size_t max_calendar_bytes = 64 * 1024 * 1024;
+};
+
+// What a subcommand's callback reports back to main().
+struct Context
+{
+  GlobalOptions global;
+  ExitStatus status = ExitStatus::ok;
+
+  std::filesystem::path state_path() const;
+  bool use_color() const;
+  // Wraps `text` in an ANSI colour when colour is on ("red", "green", "yellow", "dim", "bold").
+  std::string paint(std::string_view text, std::string_view colour) const;
+  // Prints diagnostics to stderr, one `file:line:col: severity: message` per line.
+  void print_diagnostics(const Diagnostics& diagnostics) const;
+};
+
+// Parses an RFC 3339 option value, throwing a usage error naming the option.
+TimePoint parse_time_option(const std::string& value, std::string_view option);
+// --now when given, else the system clock.
+TimePoint now_or(const std::string& now_option);
+
+void setup_validate(CLI::App& app, Context& context);
+void setup_plan(CLI::App& app, Context& context);
+void setup_run(CLI::App& app, Context& context);
+void setup_status(CLI::App& app, Context& context);
+void setup_history(CLI::App& app, Context& context);
+
+// Builds the whole command line (a function so that tests can parse argument vectors with it).
+std::unique_ptr<CLI::App> make_app(Context& context);
+
+} // namespace herald::cmd

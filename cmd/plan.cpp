@@ -1,0 +1,152 @@
+// herald plan: the timeline of what will fire when, in the calendar's local time.
+#include "app/plan.hpp"
+
+#include "context.hpp"
+
+#include "schedule/zone.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+namespace herald::cmd {
+
+namespace {
+
+struct PlanOptions
+{
+  std::string from;
+  std::string until;
+  int days = 7;
+  std::string now;
+};
+
+nlohmann::json
+parts_json(const std::vector<calendar::Content>& parts)
+{
+  auto json = nlohmann::json::array();
+  for (const auto& part : parts) {
+    auto media = nlohmann::json::array();
+    for (const auto& m : part.media) {
+      media.push_back({ { "file", m.file }, { "alt", m.alt } });
+    }
+    json.push_back({ { "text", part.text }, { "media", media } });
+  }
+  return json;
+}
+
+void
+print_text(std::string_view text, std::string_view indent)
+{
+  while (!text.empty() && text.back() == '\n') {
+    text.remove_suffix(1);
+  }
+  size_t start = 0;
+  while (true) {
+    const size_t end = text.find('\n', start);
+    fmt::print("{}{}\n", indent, text.substr(start, end - start));
+    if (end == std::string_view::npos) {
+      break;
+    }
+    start = end + 1;
+  }
+}
+
+void
+run_plan(const PlanOptions& options, Context& context)
+{
+  const TimePoint from =
+    options.from.empty() ? now_or(options.now) : parse_time_option(options.from, "--from");
+  const TimePoint until = options.until.empty() ? from + std::chrono::days(options.days)
+                                                : parse_time_option(options.until, "--until");
+  if (until < from) {
+    throw Error("--until is before --from");
+  }
+  calendar::LoadOptions load;
+  load.max_bytes = context.global.max_calendar_bytes;
+  const auto plan = app::make_plan(context.global.calendar, from, until, load);
+  const auto& diagnostics = plan.loaded.diagnostics;
+  if (diagnostics.has_errors() || !plan.loaded.calendar) {
+    context.print_diagnostics(diagnostics);
+    fmt::print(stderr, "{}: {} error{}; nothing to plan\n", context.global.calendar,
+               diagnostics.error_count(), diagnostics.error_count() == 1 ? "" : "s");
+    context.status = ExitStatus::usage;
+    return;
+  }
+  const Zone& zone = plan.loaded.calendar->zone;
+
+  if (context.global.json) {
+    nlohmann::json out = { { "calendar", context.global.calendar },
+                           { "timezone", zone.name() },
+                           { "from", format_utc(from) },
+                           { "until", format_utc(until) } };
+    out["entries"] = nlohmann::json::array();
+    for (const auto& e : plan.entries) {
+      out["entries"].push_back({ { "at", format_local_iso(e.due, zone) },
+                                 { "utc", format_utc(e.due) },
+                                 { "job", e.job_id },
+                                 { "post", e.post_id },
+                                 { "account", e.account },
+                                 { "platform", e.platform },
+                                 { "thread", e.is_thread },
+                                 { "recurring", e.recurring },
+                                 { "parts", parts_json(e.parts) } });
+    }
+    out["warnings"] = nlohmann::json::array();
+    for (const auto& d : diagnostics.all()) {
+      out["warnings"].push_back(d.to_string());
+    }
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+
+  context.print_diagnostics(diagnostics);
+  if (plan.entries.empty()) {
+    if (!context.global.quiet) {
+      fmt::print("nothing scheduled between {} and {} ({})\n", format_local_iso(from, zone),
+                 format_local_iso(until, zone), zone.name());
+    }
+    return;
+  }
+  std::string day;
+  for (const auto& e : plan.entries) {
+    const std::string heading = format_local_day_heading(e.due, zone);
+    if (heading != day) {
+      fmt::print("{}{} ({})\n", day.empty() ? "" : "\n", context.paint(heading, "bold"),
+                 zone.name());
+      day = heading;
+    }
+    fmt::print("  {}  {} -> {} ({}){}\n", format_local_time(e.due, zone), e.post_id, e.account,
+               e.platform,
+               e.is_thread ? fmt::format(", thread of {}", e.parts.size())
+                           : (e.recurring ? ", recurring" : ""));
+    for (size_t i = 0; i < e.parts.size(); ++i) {
+      const auto& part = e.parts[i];
+      if (e.is_thread) {
+        fmt::print("         {}\n",
+                   context.paint(fmt::format("[{}/{}]", i + 1, e.parts.size()), "dim"));
+      }
+      print_text(part.text, "         ");
+      for (const auto& m : part.media) {
+        fmt::print("         {} {} (alt: {})\n", context.paint("[media]", "dim"), m.file, m.alt);
+      }
+    }
+  }
+}
+
+} // namespace
+
+void
+setup_plan(CLI::App& app, Context& context)
+{
+  auto options = std::make_shared<PlanOptions>();
+  auto* sub = app.add_subcommand("plan", "Show what will be published when, grouped by day");
+  sub->add_option("--from", options->from, "Start of the window (RFC 3339; default: now)");
+  auto* until = sub->add_option("--until", options->until, "End of the window (RFC 3339)");
+  sub->add_option("--days", options->days, "Length of the window in days (default 7)")
+    ->check(CLI::Range(1, 3660))
+    ->excludes(until);
+  sub->add_option("--now", options->now, "Pretend the time is this (RFC 3339)");
+  sub->callback([options, &context] { run_plan(*options, context); });
+}
+
+} // namespace herald::cmd

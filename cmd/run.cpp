@@ -1,0 +1,119 @@
+// herald run: one cron tick - sync the calendar, publish what is due, say what happened.
+#include "context.hpp"
+
+#include "app/tick.hpp"
+#include "schedule/zone.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+namespace herald::cmd {
+
+namespace {
+
+struct RunOptions
+{
+  std::string now;
+  bool dry_run = false;
+};
+
+std::string_view
+colour_of(queue::Outcome::Kind kind)
+{
+  using K = queue::Outcome::Kind;
+  switch (kind) {
+  case K::posted:
+    return "green";
+  case K::due:
+    return "bold";
+  case K::retry_wait:
+  case K::skipped:
+  case K::missed:
+    return "yellow";
+  case K::failed:
+  case K::unknown:
+    return "red";
+  }
+  return "";
+}
+
+void
+run_run(const RunOptions& options, Context& context)
+{
+  app::TickOptions tick;
+  tick.calendar = context.global.calendar;
+  tick.state = context.state_path();
+  tick.now = now_or(options.now);
+  tick.dry_run = options.dry_run;
+  tick.load.max_bytes = context.global.max_calendar_bytes;
+
+  queue::RegistryAdapters adapters;
+  const auto report = app::run_tick(tick, adapters);
+  context.print_diagnostics(report.diagnostics);
+  context.status = report.exit_status();
+  if (report.diagnostics.has_errors()) {
+    fmt::print(stderr, "{}: {} error{}; nothing was published and the state is unchanged\n",
+               context.global.calendar, report.diagnostics.error_count(),
+               report.diagnostics.error_count() == 1 ? "" : "s");
+    return;
+  }
+  if (!context.global.quiet) {
+    for (const auto& warning : report.sync.warnings) {
+      fmt::print(stderr, "herald: warning: {}\n", warning);
+    }
+  }
+  if (context.global.verbose) {
+    fmt::print(
+      stderr, "herald: state {}; calendar {}; {} new, {} updated, {} cancelled, {} revived jobs\n",
+      tick.state.string(), report.calendar_read ? "read" : "unchanged (not read)",
+      report.sync.inserted, report.sync.updated, report.sync.cancelled, report.sync.revived);
+  }
+
+  for (const auto& outcome : report.outcomes) {
+    const auto& job = outcome.job;
+    if (context.global.json) {
+      nlohmann::json line = { { "job", job.id },
+                              { "post", job.post_id },
+                              { "account", job.account },
+                              { "platform", job.platform },
+                              { "status", queue::to_string(outcome.kind) },
+                              { "due", format_utc(job.due) } };
+      if (!job.url.empty()) {
+        line["url"] = job.url;
+      }
+      if (!job.remote_id.empty()) {
+        line["id"] = job.remote_id;
+      }
+      if (!outcome.message.empty()) {
+        line["error"] = outcome.message;
+      }
+      fmt::print("{}\n", line.dump());
+      continue;
+    }
+    // Quiet on success, as cron expects: -q keeps only what needs a person.
+    if (context.global.quiet && !outcome.is_failure) {
+      continue;
+    }
+    const std::string status = fmt::format("{:<10}", queue::to_string(outcome.kind));
+    const std::string detail = outcome.kind == queue::Outcome::Kind::posted ? job.url
+                               : outcome.kind == queue::Outcome::Kind::due
+                                 ? fmt::format("due {}", format_utc(job.due))
+                                 : outcome.message;
+    fmt::print("{} {}  {}\n", context.paint(status, colour_of(outcome.kind)), job.id, detail);
+  }
+}
+
+} // namespace
+
+void
+setup_run(CLI::App& app, Context& context)
+{
+  auto options = std::make_shared<RunOptions>();
+  auto* sub = app.add_subcommand("run", "One cron tick: sync the calendar and publish what is due");
+  sub->add_option("--now", options->now, "Pretend the time is this (RFC 3339)");
+  sub->add_flag("-n,--dry-run", options->dry_run,
+                "Show what is due without publishing or changing the state");
+  sub->callback([options, &context] { run_run(*options, context); });
+}
+
+} // namespace herald::cmd

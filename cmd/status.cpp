@@ -1,0 +1,153 @@
+// herald status and herald history: what the state holds.
+#include "context.hpp"
+
+#include "app/jobs.hpp"
+#include "schedule/zone.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+namespace herald::cmd {
+
+namespace {
+
+struct ListOptions
+{
+  bool all = false;
+  int limit = 50;
+};
+
+nlohmann::json
+job_json(const store::Job& job)
+{
+  nlohmann::json j = { { "job", job.id },
+                       { "post", job.post_id },
+                       { "account", job.account },
+                       { "platform", job.platform },
+                       { "state", store::to_string(job.state) },
+                       { "due", format_utc(job.due) },
+                       { "attempts", job.attempts } };
+  if (!job.error.empty()) {
+    j["error"] = job.error;
+  }
+  if (!job.url.empty()) {
+    j["url"] = job.url;
+  }
+  if (!job.remote_id.empty()) {
+    j["id"] = job.remote_id;
+  }
+  if (job.posted_at) {
+    j["posted_at"] = format_utc(*job.posted_at);
+  }
+  if (job.next_attempt) {
+    j["next_attempt"] = format_utc(*job.next_attempt);
+  }
+  return j;
+}
+
+app::JobQuery
+query_for(const ListOptions& options, const Context& context)
+{
+  return { context.state_path(), context.global.calendar, options.all };
+}
+
+bool
+say_if_empty(const app::JobList& list, const Context& context, std::string_view what)
+{
+  if (!list.jobs.empty() || context.global.json) {
+    return false;
+  }
+  if (context.global.quiet) {
+    return true;
+  }
+  if (!list.state_exists) {
+    fmt::print("no state yet at {}: nothing has run\n", context.state_path().string());
+  } else if (!list.calendar_known) {
+    fmt::print("{} has not been run with this state yet (use --all for every calendar)\n",
+               context.global.calendar);
+  } else {
+    fmt::print("{}\n", what);
+  }
+  return true;
+}
+
+void
+run_status(const ListOptions& options, Context& context)
+{
+  const auto list = app::unpublished_jobs(query_for(options, context));
+  if (context.global.json) {
+    auto out = nlohmann::json::array();
+    for (const auto& job : list.jobs) {
+      out.push_back(job_json(job));
+    }
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+  if (say_if_empty(list, context, "no jobs waiting, failed or missed")) {
+    return;
+  }
+  for (const auto& job : list.jobs) {
+    using store::JobState;
+    const auto state = store::to_string(job.state);
+    std::string_view colour = job.state == JobState::failed || job.state == JobState::unknown
+                                ? "red"
+                                : (job.state == JobState::missed ? "yellow" : "");
+    std::string detail = job.error;
+    if (job.state == JobState::retry_wait && job.next_attempt) {
+      detail = fmt::format("next attempt {}; {}", format_utc(*job.next_attempt), job.error);
+    }
+    fmt::print("{} {}  {}{}\n", context.paint(fmt::format("{:<10}", state), colour),
+               format_utc(job.due), job.id, detail.empty() ? "" : "  " + detail);
+  }
+}
+
+void
+run_history(const ListOptions& options, Context& context)
+{
+  const auto list = app::published_jobs(query_for(options, context), options.limit);
+  if (context.global.json) {
+    auto out = nlohmann::json::array();
+    for (const auto& job : list.jobs) {
+      out.push_back(job_json(job));
+    }
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+  if (say_if_empty(list, context, "nothing published yet")) {
+    return;
+  }
+  for (const auto& job : list.jobs) {
+    fmt::print("{}  {}  {}  {}\n", format_utc(job.posted_at.value_or(job.due)), job.id,
+               job.remote_id, job.url);
+  }
+}
+
+void
+add_list_options(CLI::App* sub, ListOptions& options)
+{
+  sub->add_flag("-a,--all", options.all, "Every calendar in the state, not only this one");
+}
+
+} // namespace
+
+void
+setup_status(CLI::App& app, Context& context)
+{
+  auto options = std::make_shared<ListOptions>();
+  auto* sub = app.add_subcommand("status", "List pending, failed, missed and cancelled jobs");
+  add_list_options(sub, *options);
+  sub->callback([options, &context] { run_status(*options, context); });
+}
+
+void
+setup_history(CLI::App& app, Context& context)
+{
+  auto options = std::make_shared<ListOptions>();
+  auto* sub = app.add_subcommand("history", "List what was published, newest first");
+  add_list_options(sub, *options);
+  sub->add_option("--limit", options->limit, "Show at most this many (default 50)")
+    ->check(CLI::PositiveNumber);
+  sub->callback([options, &context] { run_history(*options, context); });
+}
+
+} // namespace herald::cmd

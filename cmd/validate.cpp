@@ -1,0 +1,68 @@
+// herald validate: check the calendar and report every problem at once.
+#include "context.hpp"
+
+#include "app/tick.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+namespace herald::cmd {
+
+namespace {
+
+nlohmann::json
+to_json(const Diagnostic& d)
+{
+  return { { "file", d.pos.file },
+           { "line", d.pos.line },
+           { "column", d.pos.column },
+           { "severity", d.severity == Severity::error ? "error" : "warning" },
+           { "message", d.message } };
+}
+
+void
+run_validate(Context& context)
+{
+  calendar::LoadOptions options;
+  options.max_bytes = context.global.max_calendar_bytes;
+  const auto loaded = app::load_checked(context.global.calendar, options);
+  const auto& diagnostics = loaded.diagnostics;
+  const bool valid = !diagnostics.has_errors();
+  context.status = valid ? ExitStatus::ok : ExitStatus::usage;
+
+  if (context.global.json) {
+    nlohmann::json out = { { "calendar", context.global.calendar }, { "valid", valid } };
+    out["diagnostics"] = nlohmann::json::array();
+    for (const auto& d : diagnostics.all()) {
+      out["diagnostics"].push_back(to_json(d));
+    }
+    if (loaded.calendar) {
+      out["posts"] = loaded.calendar->posts.size();
+      out["accounts"] = loaded.calendar->accounts.size();
+    }
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+  context.print_diagnostics(diagnostics);
+  if (!valid) {
+    fmt::print(stderr, "{}: {} error{}\n", context.global.calendar, diagnostics.error_count(),
+               diagnostics.error_count() == 1 ? "" : "s");
+    return;
+  }
+  if (!context.global.quiet) {
+    fmt::print("{}: {} ({} posts, {} accounts)\n", context.global.calendar,
+               context.paint("OK", "green"), loaded.calendar->posts.size(),
+               loaded.calendar->accounts.size());
+  }
+}
+
+} // namespace
+
+void
+setup_validate(CLI::App& app, Context& context)
+{
+  auto* sub = app.add_subcommand("validate", "Check the calendar and report every problem");
+  sub->callback([&context] { run_validate(context); });
+}
+
+} // namespace herald::cmd

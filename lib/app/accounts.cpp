@@ -1,0 +1,55 @@
+#include "accounts.hpp"
+
+#include "platforms/registry.hpp"
+#include "util/edit_distance.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace herald::app {
+
+void
+check_account(const calendar::Account& account, Diagnostics& diagnostics)
+{
+  const platforms::Platform* platform = platforms::find_platform(account.platform);
+  if (!platform) {
+    std::vector<std::string_view> names;
+    for (const auto* p : platforms::all_platforms()) {
+      names.push_back(p->name());
+    }
+    const auto it = account.setting_pos.find("platform");
+    const SourcePos pos = it != account.setting_pos.end() ? it->second : account.pos;
+    std::string message =
+      fmt::format("account '{}': unknown platform '{}'", account.name, account.platform);
+    if (const auto suggestion = closest_match(account.platform, names)) {
+      message += fmt::format(", did you mean '{}'?", *suggestion);
+    } else {
+      std::string list;
+      for (const auto name : names) {
+        list += (list.empty() ? "" : ", ") + std::string(name);
+      }
+      message += fmt::format(" (known: {})", list);
+    }
+    diagnostics.error(pos, message);
+    return;
+  }
+  const auto keys = platform->setting_keys();
+  for (const auto& [key, value] : account.settings.items()) {
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+      continue;
+    }
+    const auto it = account.setting_pos.find(key);
+    std::string message = fmt::format("unknown key '{}' in account '{}' ({} platform)", key,
+                                      account.name, platform->name());
+    if (const auto suggestion = closest_match(key, keys)) {
+      message += fmt::format(", did you mean '{}'?", *suggestion);
+    }
+    diagnostics.error(it != account.setting_pos.end() ? it->second : account.pos, message);
+  }
+  platforms::AccountConfig config{ account.name, account.platform, account.settings,
+                                   account.base_dir };
+  platform->check(config, account.setting_pos, account.pos, diagnostics);
+}
+
+} // namespace herald::app

@@ -1,0 +1,178 @@
+#include "tick.hpp"
+
+#include "accounts.hpp"
+#include "fingerprint.hpp"
+
+#include "store/sqlite_store.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+namespace herald::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<fs::path>
+files_of(const store::CalendarRecord& record)
+{
+  std::vector<fs::path> files;
+  const auto json = nlohmann::json::parse(record.files, nullptr, false);
+  if (json.is_array()) {
+    for (const auto& f : json) {
+      files.emplace_back(f.get<std::string>());
+    }
+  }
+  return files;
+}
+
+std::string
+calendar_key(const calendar::Calendar& calendar)
+{
+  return calendar.name.empty() ? calendar.file.string() : "name:" + calendar.name;
+}
+
+std::chrono::seconds
+longest_grace(const calendar::Calendar& calendar)
+{
+  auto grace = calendar.grace;
+  for (const auto& post : calendar.posts) {
+    grace = std::max(grace, post.grace.value_or(calendar.grace));
+  }
+  return grace;
+}
+
+bool
+horizon_fresh(const store::CalendarRecord& record, TimePoint now)
+{
+  return now + queue::k_horizon_refresh < record.horizon_until;
+}
+
+// Syncs a freshly read calendar inside one write transaction and returns its record.
+store::CalendarRecord
+sync(store::Store& store, const calendar::Calendar& calendar, TimePoint now, TickReport& report)
+{
+  const std::string key = calendar_key(calendar);
+  const auto previous = store.find_calendar(key);
+  const TimePoint baseline = previous ? previous->baseline : now;
+  // Recurring posts: from where the last sync stopped expanding (so that a long pause still
+  // shows its occurrences as missed), but never before the baseline.
+  TimePoint from = now - longest_grace(calendar);
+  if (previous && previous->horizon_until < from) {
+    from = previous->horizon_until;
+  }
+  from = std::max(from, baseline);
+  const TimePoint to = now + queue::k_horizon;
+  report.sync = queue::sync_calendar(store, calendar, key, from, to, baseline, now);
+
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& file : calendar.files) {
+    files.push_back(file.string());
+  }
+  store::CalendarRecord record;
+  record.key = key;
+  record.path = calendar.file.string();
+  record.fingerprint = stat_fingerprint(calendar.files).value_or("");
+  record.content_hash = content_hash(calendar.files).value_or("");
+  record.files = files.dump();
+  record.baseline = baseline;
+  record.horizon_until = to;
+  record.synced_at = now;
+  store.put_calendar(record);
+  return record;
+}
+
+} // namespace
+
+ExitStatus
+TickReport::exit_status() const
+{
+  if (diagnostics.has_errors()) {
+    return ExitStatus::usage;
+  }
+  for (const auto& outcome : outcomes) {
+    if (outcome.is_failure) {
+      return ExitStatus::job_failed;
+    }
+  }
+  return ExitStatus::ok;
+}
+
+calendar::LoadResult
+load_checked(const fs::path& file, calendar::LoadOptions options)
+{
+  options.check_account = check_account;
+  return calendar::load_calendar(file, options);
+}
+
+TickReport
+run_tick(const TickOptions& options, queue::AdapterSource& adapters)
+{
+  TickReport report;
+  auto runner = options.runner;
+  runner.dry_run = options.dry_run;
+  const fs::path main_file = fs::absolute(options.calendar).lexically_normal();
+  const bool state_exists = fs::exists(options.state);
+
+  std::unique_ptr<store::Store> store;
+  std::optional<store::CalendarRecord> record;
+  if (state_exists) {
+    store = store::open_sqlite_store(options.state);
+    record = store->find_calendar_by_path(main_file.string());
+  }
+
+  // The fast path of a cron tick: an unchanged calendar is not read again.
+  bool unchanged = false;
+  if (record && horizon_fresh(*record, options.now)) {
+    const auto files = files_of(*record);
+    const auto fingerprint = stat_fingerprint(files);
+    if (fingerprint && *fingerprint == record->fingerprint) {
+      unchanged = true;
+    } else if (fingerprint && content_hash(files) == record->content_hash) {
+      unchanged = true; // touched, not edited
+      if (!options.dry_run) {
+        record->fingerprint = *fingerprint;
+        store->begin_write();
+        store->put_calendar(*record);
+        store->commit();
+      }
+    }
+  }
+
+  if (!unchanged) {
+    if (!fs::exists(main_file)) {
+      throw Error(fmt::format("cannot read calendar {}: no such file", options.calendar.string()));
+    }
+    auto loaded = load_checked(options.calendar, options.load);
+    report.calendar_read = true;
+    report.diagnostics = std::move(loaded.diagnostics);
+    if (report.diagnostics.has_errors() || !loaded.calendar) {
+      return report; // nothing changed, nothing fired
+    }
+    if (!store) {
+      // A dry run must not create a state: it works on a throw-away one.
+      store = store::open_sqlite_store(options.dry_run ? fs::path(":memory:") : options.state);
+    }
+    store->begin_write();
+    try {
+      record = sync(*store, *loaded.calendar, options.now, report);
+      if (options.dry_run) {
+        report.outcomes =
+          queue::run_due_jobs(*store, record->key, record->baseline, options.now, adapters, runner);
+        store->rollback();
+        return report;
+      }
+      store->commit();
+    } catch (...) {
+      store->rollback();
+      throw;
+    }
+  }
+
+  report.outcomes =
+    queue::run_due_jobs(*store, record->key, record->baseline, options.now, adapters, runner);
+  return report;
+}
+
+} // namespace herald::app

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "calendar/loader.hpp"
+#include "queue/adapters.hpp"
+#include "queue/runner.hpp"
+#include "queue/sync.hpp"
+#include "schedule/clock.hpp"
+#include "util/diagnostics.hpp"
+#include "util/error.hpp"
+
+#include <filesystem>
+#include <vector>
+
+namespace herald::app {
+
+struct TickOptions
+{
+  std::filesystem::path calendar;
+  std::filesystem::path state;
+  TimePoint now{};
+  bool dry_run = false;
+  calendar::LoadOptions load;
+  queue::RunnerOptions runner;
+};
+
+struct TickReport
+{
+  Diagnostics diagnostics;    // calendar problems; with errors, nothing was changed
+  bool calendar_read = false; // false: the unchanged calendar was not re-read
+  queue::SyncStats sync;
+  std::vector<queue::Outcome> outcomes;
+
+  ExitStatus exit_status() const;
+};
+
+// One cron tick (`herald run`): sync the calendar into the state, unless it is unchanged since
+// the last tick, then publish every due job. An invalid calendar changes nothing and fires
+// nothing. Throws herald::Error when the calendar or the state cannot be read.
+TickReport run_tick(const TickOptions& options, queue::AdapterSource& adapters);
+
+// Loads a calendar with the platform registry's account checks plugged in.
+calendar::LoadResult load_checked(const std::filesystem::path& file, calendar::LoadOptions options);
+
+} // namespace herald::app

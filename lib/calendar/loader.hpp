@@ -1,0 +1,36 @@
+#pragma once
+
+#include "model.hpp"
+#include "util/diagnostics.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+
+namespace herald::calendar {
+
+struct LoadOptions
+{
+  // Checked before parsing, per file. Generous: a 100,000-post calendar is ~20 MB.
+  size_t max_bytes = 64 * 1024 * 1024;
+  // Whether `media:` files must exist (plan and validate check them; tests may turn it off).
+  bool check_media = true;
+  // Checks an account's platform settings (unknown keys, missing required ones, literal
+  // secrets); supplied by the layer that knows the platforms, so this part does not.
+  std::function<void(const Account&, Diagnostics&)> check_account;
+};
+
+struct LoadResult
+{
+  // Present when the file could be read and parsed, even if it has errors: callers must check
+  // `diagnostics.has_errors()` before acting on it.
+  std::optional<Calendar> calendar;
+  Diagnostics diagnostics;
+};
+
+// Reads, parses and validates a calendar and every file it includes. Never throws for bad
+// input: every problem found becomes a diagnostic with file:line:column.
+LoadResult load_calendar(const std::filesystem::path& file, const LoadOptions& options = {});
+
+} // namespace herald::calendar

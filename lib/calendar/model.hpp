@@ -1,0 +1,99 @@
+#pragma once
+
+#include "schedule/clock.hpp"
+#include "schedule/cron.hpp"
+#include "schedule/zone.hpp"
+#include "util/diagnostics.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace herald::calendar {
+
+struct Media
+{
+  std::string file;            // as written in the calendar
+  std::filesystem::path path;  // resolved against the directory of the file that names it
+  std::string alt;
+  SourcePos pos;
+};
+
+// One publishable message: a whole post, or one part of a thread.
+struct Content
+{
+  std::string text;
+  std::vector<Media> media;
+  SourcePos pos;
+};
+
+// A per-account override; unset fields fall back to the post's own.
+struct Variant
+{
+  std::optional<std::string> text;
+  std::optional<std::vector<Media>> media;
+  std::optional<std::vector<Content>> thread;
+  SourcePos pos;
+};
+
+struct Schedule
+{
+  enum class Kind { at, cron };
+  Kind kind = Kind::at;
+  TimePoint at{};                    // Kind::at
+  std::optional<CronExpr> cron;      // Kind::cron
+  std::optional<TimePoint> start;    // cron: first instant considered (inclusive)
+  std::optional<TimePoint> until;    // cron: last instant allowed (inclusive)
+  std::optional<int> count;          // cron: at most this many occurrences from `start`
+  SourcePos pos;                     // of the `at:` / `cron:` value
+};
+
+struct Post
+{
+  std::string id;
+  SourcePos pos;                     // of the post's mapping
+  std::vector<std::string> to;       // account names, defaults applied
+  Schedule schedule;
+  // A plain post has one part; a thread has one per `thread:` entry.
+  std::vector<Content> parts;
+  bool is_thread = false;
+  std::map<std::string, Variant> variants;
+  bool enabled = true;
+  std::optional<std::chrono::seconds> grace;
+};
+
+struct Account
+{
+  std::string name;
+  std::string platform;
+  // Every key of the account except `platform`, as JSON (scalars as strings, lists as arrays).
+  // Relative paths are left as written; `base_dir` says what they are relative to.
+  nlohmann::json settings = nlohmann::json::object();
+  std::filesystem::path base_dir;
+  SourcePos pos;
+  std::map<std::string, SourcePos> setting_pos; // where each setting's value was written
+};
+
+struct Calendar
+{
+  std::filesystem::path file;                // the main file, absolute
+  std::vector<std::filesystem::path> files;  // main file plus every include, absolute
+  std::string name;                          // `name:` or empty
+  Zone zone = Zone::utc();
+  std::map<std::string, Account> accounts;
+  std::vector<std::string> default_to;
+  std::chrono::seconds grace{3600};
+  std::vector<Post> posts;
+
+  const Post* find_post(std::string_view id) const;
+};
+
+// What one account publishes for a post: the post's parts with that account's variant applied.
+std::vector<Content> render_for(const Post& post, const std::string& account);
+
+} // namespace herald::calendar

@@ -1,0 +1,181 @@
+// `posts:`: each post's identity, accounts and flags; schedule and content have their own files.
+
+#include "post_reader.hpp"
+
+#include "util/duration.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace herald::calendar {
+
+namespace {
+
+// '/' and '@' separate the parts of a job id, so they cannot appear in a post id.
+bool
+is_valid_post_id(std::string_view id)
+{
+  for (const char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == ':' || c == '-';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+PostFields
+collect_fields(const YamlNode& node)
+{
+  PostFields fields;
+  for (const auto& entry : node.entries) {
+    const int index = key_index(entry.key, k_post_keys);
+    if (index >= 0 && !fields.entries[static_cast<size_t>(index)]) {
+      fields.entries[static_cast<size_t>(index)] = &entry;
+    }
+  }
+  return fields;
+}
+
+// Returns the label messages use for the post.
+std::string
+read_id(LoadContext& ctx, const SourceFile& file, const YamlNode& node, const std::string& path,
+        const PostFields& fields, Post& post)
+{
+  const YamlNode* id = fields.value(PostFields::id);
+  if (!id) {
+    ctx.error(file, node,
+              fmt::format("{} has no 'id:'; every post needs a unique, stable id", path));
+    return path;
+  }
+  if (!expect_scalar(ctx, file, *id, join_path(path, "id"), "a string")) {
+    return path;
+  }
+  if (trim(id->scalar).empty()) {
+    ctx.error(file, *id, fmt::format("'{}' must not be empty", join_path(path, "id")));
+    return path;
+  }
+  post.id = id->scalar;
+  if (!is_valid_post_id(post.id)) {
+    ctx.error(
+      file, *id,
+      fmt::format("post id '{}' may only contain letters, digits, '_', '.', ':' and '-'", post.id));
+  }
+  const auto [it, inserted] = ctx.post_ids.emplace(post.id, ctx.pos(file, *id));
+  if (!inserted) {
+    const SourcePos& first = it->second;
+    ctx.error(file, *id,
+              fmt::format("duplicate post id '{}' (first defined at {}:{}:{})", post.id, first.file,
+                          first.line, first.column));
+  }
+  return fmt::format("post '{}'", post.id);
+}
+
+void
+read_to(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post)
+{
+  const YamlNode* to = fields.value(PostFields::to);
+  if (!to) {
+    post.to = ctx.calendar.default_to;
+    if (post.to.empty()) {
+      ctx.error(scope.file, scope.node,
+                fmt::format("{} has no accounts: add 'to:' or 'defaults: to:'", scope.label));
+    }
+    return;
+  }
+  const auto names = read_name_list(ctx, scope.file, *to, join_path(scope.path, "to"));
+  const std::string where = "in " + scope.label;
+  for (const YamlNode* name : names) {
+    if (std::find(post.to.begin(), post.to.end(), name->scalar) != post.to.end()) {
+      ctx.warning(scope.file, *name,
+                  fmt::format("account '{}' is listed twice in {}", name->scalar, scope.label));
+      continue;
+    }
+    ctx.check_account_name(scope.file, *name, where);
+    post.to.push_back(name->scalar);
+  }
+  if (to->is_sequence() && to->items.empty()) {
+    ctx.error(scope.file, *to,
+              fmt::format("{} has no accounts: add 'to:' or 'defaults: to:'", scope.label));
+  }
+}
+
+void
+read_flags(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post)
+{
+  if (const YamlNode* enabled = fields.value(PostFields::enabled)) {
+    // Strict on purpose: `enabled: no` or `enabled: "false"` are likely mistakes.
+    const bool plain = enabled->is_scalar() && enabled->style == YamlNode::Style::plain;
+    if (plain && enabled->scalar == "true") {
+      post.enabled = true;
+    } else if (plain && enabled->scalar == "false") {
+      post.enabled = false;
+    } else {
+      ctx.error(scope.file, *enabled,
+                fmt::format("'{}' must be true or false", join_path(scope.path, "enabled")));
+    }
+  }
+  if (const YamlNode* grace = fields.value(PostFields::grace)) {
+    const std::string path = join_path(scope.path, "grace");
+    if (expect_scalar(ctx, scope.file, *grace, path, "a duration, like 1h or 30m")) {
+      const auto duration = parse_duration(trim(grace->scalar));
+      if (duration) {
+        post.grace = *duration;
+      } else {
+        ctx.error(scope.file, *grace, fmt::format("'{}': {}", path, duration.error()));
+      }
+    }
+  }
+  if (const YamlNode* utm = fields.value(PostFields::utm); utm && !utm->is_null()) {
+    // Accepted for the link-tagging feature to come; not interpreted yet.
+    expect_map(ctx, scope.file, *utm, join_path(scope.path, "utm"), "a map");
+  }
+  if (const YamlNode* queue = fields.key(PostFields::queue)) {
+    ctx.error(scope.file, *queue, std::string(k_slots_unsupported));
+  }
+}
+
+void
+read_post(LoadContext& ctx, const SourceFile& file, const YamlNode& node, size_t index)
+{
+  std::string path = index_path("posts", index);
+  if (!expect_map(ctx, file, node, path, "a map with 'id:', 'text:' and 'at:' or 'cron:'")) {
+    return;
+  }
+  const PostFields fields = collect_fields(node);
+  Post post;
+  post.pos = ctx.pos(file, node);
+  std::string label = read_id(ctx, file, node, path, fields, post);
+  const PostScope scope{ file, node, std::move(path), std::move(label) };
+
+  check_known_keys(ctx, file, node, k_post_keys, "in " + scope.label);
+  read_to(ctx, scope, fields, post);
+  read_schedule(ctx, scope, fields, post);
+  read_content(ctx, scope, fields, post);
+  if (const YamlNode* variants = fields.value(PostFields::variants)) {
+    read_variants(ctx, scope, *variants, post);
+  }
+  read_flags(ctx, scope, fields, post);
+  ctx.calendar.posts.push_back(std::move(post));
+}
+
+} // namespace
+
+void
+read_posts(LoadContext& ctx, const SourceFile& file, const YamlNode& posts)
+{
+  if (posts.is_null()) {
+    return;
+  }
+  if (!expect_sequence(ctx, file, posts, "posts", "a list of posts")) {
+    return;
+  }
+  ctx.calendar.posts.reserve(ctx.calendar.posts.size() + posts.items.size());
+  for (size_t i = 0; i < posts.items.size(); ++i) {
+    read_post(ctx, file, posts.items[i], i);
+  }
+}
+
+} // namespace herald::calendar

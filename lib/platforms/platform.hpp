@@ -1,0 +1,90 @@
+#pragma once
+
+#include "post.hpp"
+
+#include "schedule/clock.hpp"
+#include "util/diagnostics.hpp"
+#include "util/expected.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace herald::platforms {
+
+struct Capabilities
+{
+  bool threads = false;
+  bool media = false;
+  // The platform deduplicates a resend of the same idempotency key, so a job left in `sending`
+  // by a crash may be resent safely.
+  bool idempotent = false;
+  size_t max_text_length = 0; // 0: no limit known
+};
+
+// An account as an adapter needs it: its settings and what relative paths are relative to.
+struct AccountConfig
+{
+  std::string name;
+  std::string platform;
+  nlohmann::json settings = nlohmann::json::object();
+  std::filesystem::path base_dir;
+};
+
+struct Published
+{
+  std::string remote_id;
+  std::string url;
+};
+
+struct PublishError
+{
+  enum class Kind
+  {
+    not_sent,     // nothing reached the platform: safe to retry
+    maybe_sent,   // the request may have landed: follow the recovery rules, never blindly resend
+    rate_limited, // retry after `retry_after`
+    permanent,    // the platform refused the post; retrying will not help
+    auth,         // credentials missing or refused
+  };
+  Kind kind = Kind::permanent;
+  std::string message; // never contains a secret
+  std::optional<TimePoint> retry_after;
+};
+
+std::string_view to_string(PublishError::Kind kind);
+
+// One configured account of a platform. Built lazily, just before its first publish.
+class Adapter
+{
+public:
+  virtual ~Adapter() = default;
+  virtual Result<Published, PublishError> publish(const OutPost& post) = 0;
+};
+
+// A kind of platform: stateless; states its capabilities and settings, checks an account's
+// settings and builds adapters. Adding a platform means one file plus one line in registry.cpp.
+class Platform
+{
+public:
+  virtual ~Platform() = default;
+  virtual std::string_view name() const = 0;
+  virtual Capabilities capabilities() const = 0;
+  // Every setting key an account of this platform may have (besides `platform`).
+  virtual std::vector<std::string_view> setting_keys() const = 0;
+  // Reports missing or invalid settings; `pos_of` gives the position of a setting's value
+  // (or of the account) for the message.
+  virtual void check(const AccountConfig& account,
+                     const std::map<std::string, SourcePos>& setting_pos,
+                     const SourcePos& account_pos, Diagnostics& diagnostics) const = 0;
+  // Throws herald::Error when the settings cannot work (check() should have caught it).
+  virtual std::unique_ptr<Adapter> make_adapter(const AccountConfig& account) const = 0;
+};
+
+} // namespace herald::platforms

@@ -1,0 +1,34 @@
+#include "post.hpp"
+
+namespace herald::platforms {
+
+nlohmann::json
+to_json(const std::vector<OutPart>& parts)
+{
+  auto json = nlohmann::json::array();
+  for (const auto& part : parts) {
+    auto media = nlohmann::json::array();
+    for (const auto& m : part.media) {
+      media.push_back({ { "file", m.file.string() }, { "alt", m.alt } });
+    }
+    json.push_back({ { "text", part.text }, { "media", media } });
+  }
+  return json;
+}
+
+std::vector<OutPart>
+parts_from_json(const nlohmann::json& json)
+{
+  std::vector<OutPart> parts;
+  for (const auto& p : json) {
+    OutPart part;
+    part.text = p.value("text", "");
+    for (const auto& m : p.value("media", nlohmann::json::array())) {
+      part.media.push_back({ m.value("file", ""), m.value("alt", "") });
+    }
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
+} // namespace herald::platforms

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace herald::platforms {
+
+// What an adapter is asked to publish: independent of the calendar's model, because jobs carry
+// their content in the store and are fired without re-reading the calendar.
+struct OutMedia
+{
+  std::filesystem::path file; // absolute
+  std::string alt;
+};
+
+struct OutPart
+{
+  std::string text;
+  std::vector<OutMedia> media;
+};
+
+struct OutPost
+{
+  std::string job_id;
+  std::string post_id;
+  std::string account;
+  std::string idempotency_key; // stable for one job and content revision
+  std::vector<OutPart> parts;  // more than one: a thread
+};
+
+nlohmann::json to_json(const std::vector<OutPart>& parts);
+std::vector<OutPart> parts_from_json(const nlohmann::json& json);
+
+} // namespace herald::platforms

@@ -1,0 +1,47 @@
+#include "registry.hpp"
+
+#include "registry_entries.hpp"
+
+#include <array>
+
+namespace herald::platforms {
+
+std::span<const Platform* const>
+all_platforms()
+{
+  static const std::array<const Platform*, 1> platforms{
+    &stub_platform(),
+  };
+  return platforms;
+}
+
+const Platform*
+find_platform(std::string_view name)
+{
+  for (const auto* platform : all_platforms()) {
+    if (platform->name() == name) {
+      return platform;
+    }
+  }
+  return nullptr;
+}
+
+std::string_view
+to_string(PublishError::Kind kind)
+{
+  switch (kind) {
+  case PublishError::Kind::not_sent:
+    return "not-sent";
+  case PublishError::Kind::maybe_sent:
+    return "maybe-sent";
+  case PublishError::Kind::rate_limited:
+    return "rate-limited";
+  case PublishError::Kind::permanent:
+    return "permanent";
+  case PublishError::Kind::auth:
+    return "auth";
+  }
+  return "?";
+}
+
+} // namespace herald::platforms

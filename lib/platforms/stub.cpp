@@ -1,0 +1,189 @@
+// The `stub` platform publishes nowhere: each post becomes one JSON file in `dir:` (or a JSON
+// line on stdout with `dir: "-"`), so a calendar can be tried end to end without an account.
+#include "platform.hpp"
+#include "registry_entries.hpp"
+
+#include "util/error.hpp"
+
+#include <fmt/core.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+namespace herald::platforms {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The job id with '/' replaced by '~', which neither post ids nor account names may contain,
+// so distinct jobs never share a file.
+std::string
+file_name_for(std::string_view job_id)
+{
+  std::string name(job_id);
+  for (auto& c : name) {
+    if (c == '/') {
+      c = '~';
+    }
+  }
+  return name + ".json";
+}
+
+nlohmann::json
+document_for(const OutPost& post)
+{
+  return { { "job", post.job_id },
+           { "post", post.post_id },
+           { "account", post.account },
+           { "idempotency_key", post.idempotency_key },
+           { "parts", to_json(post.parts) } };
+}
+
+// Writes to a temporary file, syncs and renames, so a reader never sees half a post and a
+// crash leaves either the whole file or none.
+Result<void, std::string>
+write_atomically(const fs::path& file, const std::string& content)
+{
+  const fs::path tmp = file.string() + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return unexpected(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+  }
+  size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      return unexpected(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(error)));
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    return unexpected(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+  }
+  if (::rename(tmp.c_str(), file.c_str()) != 0) {
+    return unexpected(fmt::format("cannot rename {}: {}", tmp.string(), std::strerror(errno)));
+  }
+  return {};
+}
+
+class StubAdapter : public Adapter
+{
+public:
+  StubAdapter(std::string dir, fs::path base_dir, std::string fail)
+    : m_dir(std::move(dir))
+    , m_base_dir(std::move(base_dir))
+    , m_fail(std::move(fail))
+  {
+  }
+
+  Result<Published, PublishError> publish(const OutPost& post) override
+  {
+    if (m_fail == "permanent") {
+      return unexpected(
+        PublishError{ PublishError::Kind::permanent, "stub: refused (fail: permanent)", {} });
+    }
+    if (m_fail == "not-sent") {
+      return unexpected(PublishError{
+        PublishError::Kind::not_sent, "stub: could not connect (fail: not-sent)", {} });
+    }
+    const std::string document = document_for(post).dump(2) + "\n";
+    if (m_dir == "-") {
+      std::fwrite(document.data(), 1, document.size(), stdout);
+      std::fflush(stdout);
+      return Published{ post.job_id, "stdout:" + post.job_id };
+    }
+    const fs::path dir = fs::path(m_dir).is_absolute() ? fs::path(m_dir) : m_base_dir / m_dir;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+      return unexpected(
+        PublishError{ PublishError::Kind::not_sent,
+                      fmt::format("stub: cannot create {}: {}", dir.string(), ec.message()),
+                      {} });
+    }
+    const fs::path file = (dir / file_name_for(post.job_id)).lexically_normal();
+    // Like a platform that honours idempotency keys: a resend of the same key is answered
+    // with the first result instead of a second post.
+    if (fs::exists(file)) {
+      std::ifstream in(file);
+      const auto existing = nlohmann::json::parse(in, nullptr, false);
+      if (!existing.is_discarded() &&
+          existing.value("idempotency_key", "") == post.idempotency_key) {
+        return Published{ file.filename().string(), file.string() };
+      }
+    }
+    if (auto written = write_atomically(file, document); !written) {
+      return unexpected(
+        PublishError{ PublishError::Kind::not_sent, "stub: " + written.error(), {} });
+    }
+    return Published{ file.filename().string(), file.string() };
+  }
+
+private:
+  std::string m_dir;
+  fs::path m_base_dir;
+  std::string m_fail;
+};
+
+class StubPlatform : public Platform
+{
+public:
+  std::string_view name() const override { return "stub"; }
+
+  Capabilities capabilities() const override
+  {
+    return { .threads = true, .media = true, .idempotent = true, .max_text_length = 0 };
+  }
+
+  std::vector<std::string_view> setting_keys() const override { return { "dir", "fail" }; }
+
+  void check(const AccountConfig& account, const std::map<std::string, SourcePos>& setting_pos,
+             const SourcePos& account_pos, Diagnostics& diagnostics) const override
+  {
+    const auto& s = account.settings;
+    if (!s.contains("dir") || !s["dir"].is_string() || s["dir"].get<std::string>().empty()) {
+      diagnostics.error(account_pos, fmt::format("account '{}': the stub platform needs 'dir:' "
+                                                 "(a directory for the published posts, or \"-\" "
+                                                 "for standard output)",
+                                                 account.name));
+    }
+    if (s.contains("fail")) {
+      const auto fail = s["fail"].is_string() ? s["fail"].get<std::string>() : "";
+      if (fail != "permanent" && fail != "not-sent") {
+        const auto it = setting_pos.find("fail");
+        diagnostics.error(
+          it != setting_pos.end() ? it->second : account_pos,
+          fmt::format("account '{}': 'fail' must be 'permanent' or 'not-sent'", account.name));
+      }
+    }
+  }
+
+  std::unique_ptr<Adapter> make_adapter(const AccountConfig& account) const override
+  {
+    const auto& s = account.settings;
+    if (!s.contains("dir") || !s["dir"].is_string()) {
+      throw Error(fmt::format("account '{}': the stub platform needs 'dir:'", account.name));
+    }
+    return std::make_unique<StubAdapter>(s["dir"].get<std::string>(), account.base_dir,
+                                         s.value("fail", ""));
+  }
+};
+
+} // namespace
+
+const Platform&
+stub_platform()
+{
+  static const StubPlatform platform;
+  return platform;
+}
+
+} // namespace herald::platforms

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "adapters.hpp"
+
+#include "schedule/clock.hpp"
+#include "store/store.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace herald::queue {
+
+struct RetryPolicy
+{
+  int max_attempts = 5;
+  std::chrono::seconds backoff_base{ 60 };
+  std::chrono::seconds backoff_cap{ 3600 };
+};
+
+struct RunnerOptions
+{
+  // How long a claim protects a job from other runners; a runner that dies releases its jobs
+  // when it runs out.
+  std::chrono::seconds lease{ 600 };
+  RetryPolicy retry;
+  // Report what is due without claiming, publishing or changing anything.
+  bool dry_run = false;
+};
+
+// What happened to one job in this run.
+struct Outcome
+{
+  enum class Kind
+  {
+    posted,
+    retry_wait, // an attempt failed; it will be retried
+    failed,     // given up: a permanent error or the last attempt
+    unknown,    // may or may not have been published; needs a person
+    missed,     // came due too long ago (or before herald knew the calendar)
+    skipped,    // left for a later run (its account failed earlier in this run)
+    due,        // --dry-run: would be published now
+  };
+  Kind kind = Kind::posted;
+  store::Job job; // as stored after the outcome
+  std::string message;
+  // Whether this outcome makes `run` exit 1. A job missed because it came due before herald
+  // first saw the calendar is reported but is not a failure of this run.
+  bool is_failure = false;
+};
+
+std::string_view to_string(Outcome::Kind kind);
+
+// Publishes every job of `calendar_key` that is due at `now`, applying the lifecycle rules of
+// herald(1): claim with a lease, record the intent (`sending`) durably, publish, record the
+// result. Jobs due before `baseline` or later than their grace become missed.
+std::vector<Outcome> run_due_jobs(store::Store& store, const std::string& calendar_key,
+                                  TimePoint baseline, TimePoint now, AdapterSource& adapters,
+                                  const RunnerOptions& options);
+
+// Stable per job and content revision, identical on every retry from any host.
+std::string idempotency_key(const std::string& calendar_key, const store::Job& job);
+
+} // namespace herald::queue

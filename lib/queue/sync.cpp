@@ -1,0 +1,156 @@
+#include "sync.hpp"
+
+#include "expand.hpp"
+
+#include "platforms/post.hpp"
+#include "util/hash.hpp"
+
+#include <unordered_map>
+#include <unordered_set>
+
+namespace herald::queue {
+
+namespace {
+
+std::vector<platforms::OutPart>
+out_parts(const std::vector<calendar::Content>& parts)
+{
+  std::vector<platforms::OutPart> out;
+  for (const auto& part : parts) {
+    platforms::OutPart p;
+    p.text = part.text;
+    for (const auto& media : part.media) {
+      p.media.push_back({ media.path, media.alt });
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+bool
+same_plan(const store::Job& a, const store::Job& b)
+{
+  return a.due == b.due && a.revision == b.revision && a.payload == b.payload &&
+         a.grace == b.grace && a.platform == b.platform;
+}
+
+} // namespace
+
+store::Job
+desired_job(const calendar::Calendar& calendar, const calendar::Post& post,
+            const std::string& account_name, const Occurrence& occurrence,
+            const std::string& calendar_key)
+{
+  const calendar::Account& account = calendar.accounts.at(account_name);
+  const auto parts = platforms::to_json(out_parts(calendar::render_for(post, account_name)));
+  const nlohmann::json payload = {
+    { "account",
+      { { "name", account.name },
+        { "platform", account.platform },
+        { "settings", account.settings },
+        { "base_dir", account.base_dir.string() } } },
+    { "parts", parts },
+  };
+
+  store::Job job;
+  job.calendar = calendar_key;
+  job.id = job_id(post.id, occurrence.label, account_name);
+  job.post_id = post.id;
+  job.account = account_name;
+  job.platform = account.platform;
+  job.occurrence = occurrence.label;
+  job.due = occurrence.due;
+  job.state = store::JobState::pending;
+  // The revision covers what the audience would see, not where it is sent from, so that the
+  // idempotency key derived from it changes exactly when the content does.
+  job.revision = Hasher().field(parts.dump()).hex();
+  job.payload = payload.dump();
+  job.grace = post.grace.value_or(calendar.grace);
+  return job;
+}
+
+SyncStats
+sync_calendar(store::Store& store, const calendar::Calendar& calendar,
+              const std::string& calendar_key, TimePoint window_from, TimePoint window_to,
+              TimePoint count_origin, TimePoint now)
+{
+  SyncStats stats;
+  store::JobFilter filter;
+  filter.calendar = calendar_key;
+  std::unordered_map<std::string, store::Job> existing;
+  for (auto& job : store.list_jobs(filter)) {
+    existing.emplace(job.id, std::move(job));
+  }
+
+  std::unordered_set<std::string> wanted;
+  std::unordered_map<std::string, const calendar::Post*> posts;
+  for (const auto& post : calendar.posts) {
+    posts.emplace(post.id, &post);
+    if (!post.enabled) {
+      continue;
+    }
+    const Expansion expansion = expand(post, calendar.zone, window_from, window_to, count_origin);
+    if (expansion.truncated) {
+      stats.warnings.push_back("post '" + post.id + "' has more than " +
+                               std::to_string(k_max_occurrences_per_post) +
+                               " occurrences in the next weeks; only the first are queued");
+    }
+    for (const auto& occurrence : expansion.occurrences) {
+      for (const auto& account : post.to) {
+        store::Job job = desired_job(calendar, post, account, occurrence, calendar_key);
+        job.updated_at = now;
+        wanted.insert(job.id);
+        const auto it = existing.find(job.id);
+        if (it == existing.end()) {
+          store.insert_job(job);
+          ++stats.inserted;
+          continue;
+        }
+        const store::Job& old = it->second;
+        const bool revivable =
+          old.state == store::JobState::cancelled && old.error.starts_with("removed:");
+        if (old.state == store::JobState::pending && !same_plan(old, job)) {
+          job.attempts = old.attempts;
+          if (store.update_job_if(job, store::JobState::pending, old.lease_token)) {
+            ++stats.updated;
+          }
+        } else if (revivable) {
+          if (store.update_job_if(job, store::JobState::cancelled, old.lease_token)) {
+            ++stats.revived;
+          }
+        }
+      }
+    }
+  }
+
+  for (auto& [id, job] : existing) {
+    if (job.state != store::JobState::pending || wanted.contains(id)) {
+      continue;
+    }
+    const auto post = posts.find(job.post_id);
+    std::string_view reason;
+    if (post == posts.end()) {
+      reason = k_removed_post;
+    } else if (!post->second->enabled) {
+      reason = k_disabled_post;
+    } else if (std::find(post->second->to.begin(), post->second->to.end(), job.account) ==
+               post->second->to.end()) {
+      reason = k_removed_account;
+    } else if (job.occurrence.empty() || job.due >= window_from ||
+               post->second->schedule.kind != calendar::Schedule::Kind::cron) {
+      reason = k_removed_occurrence;
+    } else {
+      continue; // a recurring occurrence before the window: left for the missed rules
+    }
+    store::Job cancelled = job;
+    cancelled.state = store::JobState::cancelled;
+    cancelled.error = std::string(reason);
+    cancelled.updated_at = now;
+    if (store.update_job_if(cancelled, store::JobState::pending, job.lease_token)) {
+      ++stats.cancelled;
+    }
+  }
+  return stats;
+}
+
+} // namespace herald::queue

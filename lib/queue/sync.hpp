@@ -1,0 +1,56 @@
+#pragma once
+
+#include "expand.hpp"
+
+#include "calendar/model.hpp"
+#include "schedule/clock.hpp"
+#include "store/store.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace herald::queue {
+
+// How far ahead recurring posts are turned into jobs, and how early before that horizon runs
+// out a tick re-reads an unchanged calendar to extend it.
+inline constexpr std::chrono::seconds k_horizon{ 35 * 86400 };
+inline constexpr std::chrono::seconds k_horizon_refresh{ 7 * 86400 };
+
+// Why sync cancelled a job (kept in the job's `error`); only these are revived when the post
+// comes back, never a cancellation a person asked for.
+inline constexpr std::string_view k_removed_post = "removed: the post is no longer in the calendar";
+inline constexpr std::string_view k_disabled_post = "removed: the post is disabled";
+inline constexpr std::string_view k_removed_account = "removed: the account is no longer in 'to'";
+inline constexpr std::string_view k_removed_occurrence =
+  "removed: the schedule no longer has this occurrence";
+
+struct SyncStats
+{
+  int inserted = 0;
+  int updated = 0;
+  int cancelled = 0;
+  int revived = 0;
+  std::vector<std::string> warnings;
+};
+
+// The job a calendar wants for one occurrence of one post on one account.
+store::Job desired_job(const calendar::Calendar& calendar, const calendar::Post& post,
+                       const std::string& account, const Occurrence& occurrence,
+                       const std::string& calendar_key);
+
+// Brings the calendar's jobs in the store in line with the calendar, inside the caller's write
+// transaction. The rules users rely on:
+// - a new occurrence becomes a pending job;
+// - a pending job follows edits of its post's text, media, time and account settings;
+// - a job that fired (sending, posted, failed, unknown) or was missed is never touched, so an
+//   edit never makes a post fire twice;
+// - a pending job whose post, account or occurrence is gone is cancelled, and comes back to
+//   pending if they do.
+// Recurring posts are expanded over [window_from, window_to]; their pending jobs outside that
+// window are left alone.
+SyncStats sync_calendar(store::Store& store, const calendar::Calendar& calendar,
+                        const std::string& calendar_key, TimePoint window_from, TimePoint window_to,
+                        TimePoint count_origin, TimePoint now);
+
+} // namespace herald::queue

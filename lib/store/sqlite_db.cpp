@@ -1,0 +1,143 @@
+#include "sqlite_db.hpp"
+
+#include "util/error.hpp"
+
+#include <fmt/core.h>
+
+namespace herald::store {
+
+SqliteDb::SqliteDb(const std::string& path)
+  : m_path(path)
+{
+  const int rc = sqlite3_open_v2(
+    path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string reason = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
+    sqlite3_close(m_db);
+    m_db = nullptr;
+    throw Error(fmt::format("cannot open state {}: {}", path, reason), ExitStatus::state);
+  }
+  sqlite3_extended_result_codes(m_db, 1);
+}
+
+SqliteDb::~SqliteDb()
+{
+  sqlite3_close(m_db);
+}
+
+void
+SqliteDb::fail(std::string_view what) const
+{
+  throw Error(fmt::format("state {}: {}: {}", m_path, what, sqlite3_errmsg(m_db)),
+              ExitStatus::state);
+}
+
+void
+SqliteDb::exec(const char* sql)
+{
+  char* message = nullptr;
+  if (sqlite3_exec(m_db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string reason = message ? message : "unknown error";
+    sqlite3_free(message);
+    throw Error(fmt::format("state {}: {}", m_path, reason), ExitStatus::state);
+  }
+}
+
+int
+SqliteDb::changes() const
+{
+  return sqlite3_changes(m_db);
+}
+
+Statement::Statement(SqliteDb& db, const char* sql)
+  : m_db(db)
+{
+  if (sqlite3_prepare_v2(db.handle(), sql, -1, &m_stmt, nullptr) != SQLITE_OK) {
+    db.fail("cannot prepare a query");
+  }
+}
+
+Statement::~Statement()
+{
+  sqlite3_finalize(m_stmt);
+}
+
+Statement&
+Statement::bind(int index, std::string_view value)
+{
+  sqlite3_bind_text(m_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement&
+Statement::bind(int index, int64_t value)
+{
+  sqlite3_bind_int64(m_stmt, index, value);
+  return *this;
+}
+
+Statement&
+Statement::bind(int index, std::optional<int64_t> value)
+{
+  return value ? bind(index, *value) : bind_null(index);
+}
+
+Statement&
+Statement::bind_null(int index)
+{
+  sqlite3_bind_null(m_stmt, index);
+  return *this;
+}
+
+bool
+Statement::step()
+{
+  const int rc = sqlite3_step(m_stmt);
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
+  m_db.fail("query failed");
+}
+
+void
+Statement::run()
+{
+  step();
+  reset();
+}
+
+void
+Statement::reset()
+{
+  sqlite3_reset(m_stmt);
+  sqlite3_clear_bindings(m_stmt);
+}
+
+std::string
+Statement::text(int column) const
+{
+  const auto* p = sqlite3_column_text(m_stmt, column);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<size_t>(sqlite3_column_bytes(m_stmt, column)))
+           : std::string();
+}
+
+int64_t
+Statement::integer(int column) const
+{
+  return sqlite3_column_int64(m_stmt, column);
+}
+
+std::optional<int64_t>
+Statement::optional_integer(int column) const
+{
+  if (sqlite3_column_type(m_stmt, column) == SQLITE_NULL) {
+    return std::nullopt;
+  }
+  return integer(column);
+}
+
+} // namespace herald::store

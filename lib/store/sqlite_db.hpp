@@ -1,0 +1,60 @@
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace herald::store {
+
+// Thin RAII over the SQLite C API; every failure throws herald::Error (status `state`) naming
+// the database file and SQLite's own message.
+class SqliteDb
+{
+public:
+  explicit SqliteDb(const std::string& path);
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  void exec(const char* sql);
+  int changes() const;
+  sqlite3* handle() const { return m_db; }
+  [[noreturn]] void fail(std::string_view what) const;
+
+private:
+  std::string m_path;
+  sqlite3* m_db = nullptr;
+};
+
+class Statement
+{
+public:
+  Statement(SqliteDb& db, const char* sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, std::optional<int64_t> value);
+  Statement& bind_null(int index);
+
+  // True while a row is available.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+  void reset();
+
+  std::string text(int column) const;
+  int64_t integer(int column) const;
+  std::optional<int64_t> optional_integer(int column) const;
+
+private:
+  SqliteDb& m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+} // namespace herald::store

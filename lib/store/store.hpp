@@ -1,0 +1,59 @@
+#pragma once
+
+#include "job.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace herald::store {
+
+struct JobFilter
+{
+  std::string calendar;                // empty: every calendar
+  std::vector<JobState> states;        // empty: every state
+  std::optional<TimePoint> due_before; // due <= this
+  std::string order_by = "due";        // "due" or "posted"
+  bool descending = false;
+  int limit = 0; // 0: no limit
+};
+
+// The durable state. Small on purpose, so that a PostgreSQL implementation for several runners
+// can follow: every state change is a conditional update checked by its row count (SQLite:
+// `UPDATE ... WHERE state = ? AND lease_token = ?` then changes() == 1; PostgreSQL: the same,
+// after `SELECT ... FOR UPDATE SKIP LOCKED` picks the candidates).
+class Store
+{
+public:
+  virtual ~Store() = default;
+
+  // A write transaction takes the write lock at once (SQLite BEGIN IMMEDIATE), so it waits for
+  // other writers (busy timeout) instead of failing half-way.
+  virtual void begin_write() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+
+  virtual std::optional<CalendarRecord> find_calendar(std::string_view key) = 0;
+  // The calendar last synced from this main file, if any.
+  virtual std::optional<CalendarRecord> find_calendar_by_path(std::string_view path) = 0;
+  virtual void put_calendar(const CalendarRecord& record) = 0;
+
+  virtual std::vector<Job> list_jobs(const JobFilter& filter) = 0;
+  virtual std::optional<Job> find_job(std::string_view calendar, std::string_view id) = 0;
+  virtual void insert_job(const Job& job) = 0;
+
+  // Writes every mutable column of `job` only if the stored row is still in `expected_state`
+  // with `expected_token` as its lease token; false when another runner got there first.
+  virtual bool update_job_if(const Job& job, JobState expected_state,
+                             std::string_view expected_token) = 0;
+
+  // Jobs that need attention at `now`: pending or retry-wait jobs due by then, and claimed or
+  // sending jobs whose lease has expired (their runner died). Reads only the index.
+  virtual std::vector<Job> actionable_jobs(std::string_view calendar, TimePoint now) = 0;
+
+  // The earliest due time of a pending or retry-wait job, for the daemon's sleep.
+  virtual std::optional<TimePoint> next_due(std::string_view calendar) = 0;
+};
+
+} // namespace herald::store

@@ -1,0 +1,296 @@
+#include "queue/runner.hpp"
+#include "queue/sync.hpp"
+#include "queue_fixture.hpp"
+#include "store/sqlite_store.hpp"
+#include "testutil.hpp"
+
+#include <doctest/doctest.h>
+
+#include <deque>
+
+using namespace herald;
+using namespace herald::queue;
+using herald::platforms::PublishError;
+using herald::store::JobState;
+using herald::test::utc;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Records every publish and answers from a script (success when the script is empty).
+class FakeAdapter : public platforms::Adapter
+{
+public:
+  Result<platforms::Published, PublishError> publish(const platforms::OutPost& post) override
+  {
+    calls.push_back(post);
+    if (!script.empty()) {
+      auto error = script.front();
+      script.pop_front();
+      return unexpected(error);
+    }
+    return platforms::Published{"id-" + post.job_id, "https://example.test/" + post.job_id};
+  }
+  std::vector<platforms::OutPost> calls;
+  std::deque<PublishError> script;
+};
+
+class FakeAdapters : public AdapterSource
+{
+public:
+  Result<platforms::Adapter*> adapter_for(const platforms::AccountConfig& account) override
+  {
+    return &adapters[account.name];
+  }
+  platforms::Capabilities capabilities_of(const std::string&) override
+  {
+    return {.idempotent = idempotent};
+  }
+  std::map<std::string, FakeAdapter> adapters;
+  bool idempotent = false;
+};
+
+struct RunnerFixture
+{
+  test::TestDir dir;
+  std::unique_ptr<store::Store> store = store::open_sqlite_store(dir.path() / "state.db");
+  calendar::Calendar cal = test::make_calendar();
+  TimePoint baseline = utc("2026-11-30T00:00:00Z");
+  FakeAdapters adapters;
+  RunnerOptions options;
+
+  void sync(TimePoint now)
+  {
+    store->begin_write();
+    sync_calendar(*store, cal, "cal", now, now + k_horizon, baseline, now);
+    store->commit();
+  }
+
+  std::vector<Outcome> run(const char* now)
+  {
+    return run_due_jobs(*store, "cal", baseline, utc(now), adapters, options);
+  }
+
+  store::Job job(const char* id) { return store->find_job("cal", id).value(); }
+
+  // Leaves the job as a runner that died at this point would.
+  void die_in(const char* id, JobState state, const char* lease_until)
+  {
+    auto j = job(id);
+    auto after = j;
+    after.state = state;
+    after.lease_token = "dead-runner";
+    after.lease_until = utc(lease_until);
+    after.attempts = state == JobState::sending ? 1 : 0;
+    after.idempotency_key = idempotency_key("cal", j);
+    REQUIRE(store->update_job_if(after, j.state, j.lease_token));
+  }
+};
+
+} // namespace
+
+TEST_SUITE("queue::Runner")
+{
+  TEST_CASE("a due job is published once and recorded with its id and url")
+  {
+    RunnerFixture f;
+    test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello");
+    f.sync(utc("2026-12-01T07:00:00Z"));
+    CHECK(f.run("2026-12-01T07:59:59Z").empty());
+
+    const auto outcomes = f.run("2026-12-01T08:00:30Z");
+    REQUIRE(outcomes.size() == 1);
+    CHECK(outcomes[0].kind == Outcome::Kind::posted);
+    CHECK_FALSE(outcomes[0].is_failure);
+    const auto j = f.job("launch/masto");
+    CHECK(j.state == JobState::posted);
+    CHECK(j.remote_id == "id-launch/masto");
+    CHECK(j.url == "https://example.test/launch/masto");
+    CHECK(j.posted_at == utc("2026-12-01T08:00:30Z"));
+    REQUIRE(f.adapters.adapters["masto"].calls.size() == 1);
+    CHECK(f.adapters.adapters["masto"].calls[0].parts[0].text == "hello");
+
+    CHECK(f.run("2026-12-01T08:01:00Z").empty()); // never twice
+    CHECK(f.adapters.adapters["masto"].calls.size() == 1);
+  }
+
+  TEST_CASE("late jobs: within grace they fire, beyond it they are missed, never dropped")
+  {
+    RunnerFixture f;
+    test::add_post(f.cal, "a", "2026-12-01T08:00:00Z", "a");
+    test::add_post(f.cal, "b", "2026-12-01T10:30:00Z", "b");
+    f.sync(utc("2026-12-01T07:00:00Z"));
+    const auto outcomes = f.run("2026-12-01T11:00:00Z");
+    REQUIRE(outcomes.size() == 2);
+    CHECK(outcomes[0].kind == Outcome::Kind::missed);
+    CHECK(outcomes[0].is_failure);
+    CHECK(outcomes[0].message
+          == "came due at 2026-12-01T08:00:00Z, 3h ago, longer than its grace of 1h");
+    CHECK(f.job("a/masto").state == JobState::missed);
+    CHECK(outcomes[1].kind == Outcome::Kind::posted);
+  }
+
+  TEST_CASE("what came due before the baseline is missed, not fired, and not a failure")
+  {
+    RunnerFixture f;
+    test::add_post(f.cal, "old", "2026-11-29T23:59:00Z", "old news");
+    f.sync(utc("2026-11-30T00:00:00Z"));
+    const auto outcomes = f.run("2026-11-30T00:00:10Z");
+    REQUIRE(outcomes.size() == 1);
+    CHECK(outcomes[0].kind == Outcome::Kind::missed);
+    CHECK_FALSE(outcomes[0].is_failure);
+    CHECK(f.adapters.adapters["masto"].calls.empty());
+  }
+
+  TEST_CASE("failures: retry when nothing was sent, fail when refused, unknown when maybe sent")
+  {
+    RunnerFixture f;
+    test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello");
+    f.sync(utc("2026-12-01T07:00:00Z"));
+    auto& adapter = f.adapters.adapters["masto"];
+
+    SUBCASE("not sent, then success on the retry with the same key")
+    {
+      adapter.script.push_back({PublishError::Kind::not_sent, "connection refused", {}});
+      auto outcomes = f.run("2026-12-01T08:00:00Z");
+      REQUIRE(outcomes.size() == 1);
+      CHECK(outcomes[0].kind == Outcome::Kind::retry_wait);
+      CHECK(outcomes[0].is_failure);
+      auto j = f.job("launch/masto");
+      CHECK(j.state == JobState::retry_wait);
+      CHECK(j.attempts == 1);
+      CHECK(j.error == "not-sent: connection refused");
+      // Backoff: 60 s plus a jitter of at most 25%.
+      REQUIRE(j.next_attempt);
+      CHECK(*j.next_attempt >= utc("2026-12-01T08:01:00Z"));
+      CHECK(*j.next_attempt <= utc("2026-12-01T08:01:15Z"));
+      CHECK(f.run("2026-12-01T08:00:30Z").empty());
+      outcomes = f.run("2026-12-01T08:02:00Z");
+      REQUIRE(outcomes.size() == 1);
+      CHECK(outcomes[0].kind == Outcome::Kind::posted);
+      REQUIRE(adapter.calls.size() == 2);
+      CHECK(adapter.calls[0].idempotency_key == adapter.calls[1].idempotency_key);
+    }
+    SUBCASE("rate limited: waits until the platform says")
+    {
+      adapter.script.push_back(
+        {PublishError::Kind::rate_limited, "429", utc("2026-12-01T08:30:00Z")});
+      f.run("2026-12-01T08:00:00Z");
+      CHECK(f.job("launch/masto").next_attempt == utc("2026-12-01T08:30:00Z"));
+    }
+    SUBCASE("permanent")
+    {
+      adapter.script.push_back({PublishError::Kind::permanent, "422 text too long", {}});
+      const auto outcomes = f.run("2026-12-01T08:00:00Z");
+      CHECK(outcomes[0].kind == Outcome::Kind::failed);
+      CHECK(f.job("launch/masto").state == JobState::failed);
+      CHECK(f.run("2026-12-01T09:00:00Z").empty());
+    }
+    SUBCASE("attempts run out")
+    {
+      f.options.retry.max_attempts = 2;
+      adapter.script.push_back({PublishError::Kind::not_sent, "down", {}});
+      adapter.script.push_back({PublishError::Kind::not_sent, "still down", {}});
+      f.run("2026-12-01T08:00:00Z");
+      const auto outcomes = f.run("2026-12-01T08:10:00Z");
+      CHECK(outcomes[0].kind == Outcome::Kind::failed);
+      CHECK(f.job("launch/masto").attempts == 2);
+    }
+    SUBCASE("maybe sent on a platform without deduplication: unknown, never resent")
+    {
+      adapter.script.push_back({PublishError::Kind::maybe_sent, "timeout after upload", {}});
+      const auto outcomes = f.run("2026-12-01T08:00:00Z");
+      CHECK(outcomes[0].kind == Outcome::Kind::unknown);
+      CHECK(f.job("launch/masto").state == JobState::unknown);
+      CHECK(f.run("2026-12-01T09:00:00Z").empty());
+      CHECK(adapter.calls.size() == 1);
+    }
+    SUBCASE("maybe sent on a deduplicating platform: retried with the same key")
+    {
+      f.adapters.idempotent = true;
+      adapter.script.push_back({PublishError::Kind::maybe_sent, "504", {}});
+      CHECK(f.run("2026-12-01T08:00:00Z")[0].kind == Outcome::Kind::retry_wait);
+    }
+  }
+
+  TEST_CASE("one failing account does not stop the others, and is not hammered")
+  {
+    RunnerFixture f;
+    test::add_post(f.cal, "a", "2026-12-01T08:00:00Z", "a", {"masto", "sky"});
+    test::add_post(f.cal, "b", "2026-12-01T08:00:00Z", "b", {"masto", "sky"});
+    f.sync(utc("2026-12-01T07:00:00Z"));
+    f.adapters.adapters["masto"].script.push_back({PublishError::Kind::not_sent, "down", {}});
+    const auto outcomes = f.run("2026-12-01T08:00:00Z");
+    REQUIRE(outcomes.size() == 4);
+    CHECK(f.job("a/sky").state == JobState::posted);
+    CHECK(f.job("b/sky").state == JobState::posted);
+    CHECK(f.job("a/masto").state == JobState::retry_wait);
+    CHECK(f.job("b/masto").state == JobState::pending); // skipped, left for the next run
+    CHECK(f.adapters.adapters["masto"].calls.size() == 1);
+  }
+
+  TEST_CASE("crash recovery")
+  {
+    RunnerFixture f;
+    test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello");
+    f.sync(utc("2026-12-01T07:00:00Z"));
+
+    SUBCASE("claimed but never sent: fires once the lease has expired")
+    {
+      f.die_in("launch/masto", JobState::claimed, "2026-12-01T08:10:00Z");
+      CHECK(f.run("2026-12-01T08:05:00Z").empty()); // lease still held
+      const auto outcomes = f.run("2026-12-01T08:10:00Z");
+      REQUIRE(outcomes.size() == 1);
+      CHECK(outcomes[0].kind == Outcome::Kind::posted);
+    }
+    SUBCASE("sending on a platform without deduplication: unknown, not resent")
+    {
+      f.die_in("launch/masto", JobState::sending, "2026-12-01T08:10:00Z");
+      const auto outcomes = f.run("2026-12-01T08:10:00Z");
+      REQUIRE(outcomes.size() == 1);
+      CHECK(outcomes[0].kind == Outcome::Kind::unknown);
+      CHECK(outcomes[0].is_failure);
+      CHECK(f.adapters.adapters["masto"].calls.empty());
+      CHECK(f.job("launch/masto").state == JobState::unknown);
+    }
+    SUBCASE("sending on a deduplicating platform: resent with the same key")
+    {
+      f.adapters.idempotent = true;
+      f.die_in("launch/masto", JobState::sending, "2026-12-01T08:10:00Z");
+      const auto key = f.job("launch/masto").idempotency_key;
+      const auto outcomes = f.run("2026-12-01T08:10:00Z");
+      REQUIRE(outcomes.size() == 1);
+      CHECK(outcomes[0].kind == Outcome::Kind::posted);
+      REQUIRE(f.adapters.adapters["masto"].calls.size() == 1);
+      CHECK(f.adapters.adapters["masto"].calls[0].idempotency_key == key);
+      CHECK(f.job("launch/masto").attempts == 2);
+    }
+  }
+
+  TEST_CASE("idempotency keys: identical for the same content, new for an edit")
+  {
+    RunnerFixture f;
+    auto& post = test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello");
+    f.sync(utc("2026-12-01T07:00:00Z"));
+    const auto first = idempotency_key("cal", f.job("launch/masto"));
+    CHECK(first == idempotency_key("cal", f.job("launch/masto")));
+    post.parts[0].text = "hello again";
+    f.sync(utc("2026-12-01T07:00:00Z"));
+    CHECK(idempotency_key("cal", f.job("launch/masto")) != first);
+    CHECK(idempotency_key("other-calendar", f.job("launch/masto"))
+          != idempotency_key("cal", f.job("launch/masto")));
+  }
+
+  TEST_CASE("dry run reports what is due and changes nothing")
+  {
+    RunnerFixture f;
+    test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello");
+    f.sync(utc("2026-12-01T07:00:00Z"));
+    f.options.dry_run = true;
+    const auto outcomes = f.run("2026-12-01T08:00:00Z");
+    REQUIRE(outcomes.size() == 1);
+    CHECK(outcomes[0].kind == Outcome::Kind::due);
+    CHECK(f.job("launch/masto").state == JobState::pending);
+    CHECK(f.adapters.adapters["masto"].calls.empty());
+  }
+}

@@ -1,0 +1,71 @@
+#include "util/diagnostics.hpp"
+#include "util/duration.hpp"
+#include "util/edit_distance.hpp"
+#include "util/hash.hpp"
+
+#include <doctest/doctest.h>
+
+#include <array>
+
+using namespace herald;
+using namespace std::chrono_literals;
+
+TEST_SUITE("util")
+{
+  TEST_CASE("hash is stable and separates fields")
+  {
+    CHECK(Hasher().update("abc").hex() == "e71fa2190541574b");
+    CHECK(Hasher().field("ab").field("c").hex() != Hasher().field("a").field("bc").hex());
+  }
+
+  TEST_CASE("parse_duration")
+  {
+    CHECK(parse_duration("90s").value() == 90s);
+    CHECK(parse_duration("15m").value() == 15min);
+    CHECK(parse_duration("1h30m").value() == 90min);
+    CHECK(parse_duration("2d").value() == 48h);
+    CHECK(parse_duration("1w").value() == 168h);
+    CHECK(parse_duration("").error() == "empty duration");
+    CHECK(parse_duration("10").error() == "duration '10' needs a unit (s, m, h, d or w), e.g. 10m");
+    CHECK(parse_duration("1x").error() == "invalid duration unit 'x' in '1x' (use s, m, h, d or w)");
+    CHECK(parse_duration("30m1h").error()
+          == "invalid duration '30m1h': units must go from large to small");
+    CHECK(parse_duration("h").error() == "invalid duration 'h' (expected e.g. 30m, 1h, 2d)");
+  }
+
+  TEST_CASE("format_duration")
+  {
+    CHECK(format_duration(45s) == "45s");
+    CHECK(format_duration(3min) == "3m");
+    CHECK(format_duration(90min) == "1h30m");
+    CHECK(format_duration(2h) == "2h");
+    CHECK(format_duration(100h) == "4d4h");
+  }
+
+  TEST_CASE("edit distance and suggestions")
+  {
+    CHECK(edit_distance("text", "text") == 0);
+    CHECK(edit_distance("txt", "text") == 1);
+    CHECK(edit_distance("txet", "text") == 1); // a swap is one edit
+    CHECK(edit_distance("", "abc") == 3);
+    const std::array<std::string_view, 4> keys{"text", "to", "at", "media"};
+    CHECK(closest_match("txt", keys).value() == "text");
+    CHECK(closest_match("medai", keys).value() == "media");
+    CHECK_FALSE(closest_match("completely-different", keys).has_value());
+  }
+
+  TEST_CASE("diagnostics format and order")
+  {
+    Diagnostics d;
+    d.error({"c.yaml", 4, 5}, "second");
+    d.warning({"c.yaml", 2, 1}, "first");
+    d.error({"", 0, 0}, "no place");
+    d.sort();
+    REQUIRE(d.all().size() == 3);
+    CHECK(d.all()[0].to_string() == "error: no place");
+    CHECK(d.all()[1].to_string() == "c.yaml:2:1: warning: first");
+    CHECK(d.all()[2].to_string() == "c.yaml:4:5: error: second");
+    CHECK(d.error_count() == 2);
+    CHECK(d.has_errors());
+  }
+}
