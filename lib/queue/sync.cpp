@@ -34,6 +34,16 @@ same_plan(const store::Job& a, const store::Job& b)
          a.grace == b.grace && a.platform == b.platform;
 }
 
+// Whether a job may still change with its post: it has not been sent, or its last attempt
+// certainly did not reach the platform (a fixed account setting must reach the retry). After a
+// "maybe sent" attempt the content and key stay as they were, so a resend cannot duplicate.
+bool
+follows_edits(const store::Job& job)
+{
+  return job.state == store::JobState::pending
+         || (job.state == store::JobState::retry_wait && !job.error.starts_with("maybe-sent"));
+}
+
 } // namespace
 
 store::Job
@@ -109,9 +119,12 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
         const store::Job& old = it->second;
         const bool revivable =
           old.state == store::JobState::cancelled && old.error.starts_with("removed:");
-        if (old.state == store::JobState::pending && !same_plan(old, job)) {
+        if (follows_edits(old) && !same_plan(old, job)) {
+          job.state = old.state;
           job.attempts = old.attempts;
-          if (store.update_job_if(job, store::JobState::pending, old.lease_token)) {
+          job.next_attempt = old.next_attempt;
+          job.error = old.error;
+          if (store.update_job_if(job, old.state, old.lease_token)) {
             ++stats.updated;
           }
         } else if (revivable) {

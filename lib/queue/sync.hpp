@@ -42,7 +42,8 @@ store::Job desired_job(const calendar::Calendar& calendar, const calendar::Post&
 // Brings the calendar's jobs in the store in line with the calendar, inside the caller's write
 // transaction. The rules users rely on:
 // - a new occurrence becomes a pending job;
-// - a pending job follows edits of its post's text, media, time and account settings;
+// - a pending job follows edits of its post's text, media, time and account settings, and so
+//   does a job waiting to retry an attempt that certainly did not reach the platform;
 // - a job that fired (sending, posted, failed, unknown) or was missed is never touched, so an
 //   edit never makes a post fire twice;
 // - a pending job whose post, account or occurrence is gone is cancelled, and comes back to

@@ -105,6 +105,36 @@ TEST_SUITE("queue::sync")
     }
   }
 
+  TEST_CASE("a job waiting to retry follows edits unless its last attempt may have landed")
+  {
+    SyncFixture f;
+    auto& post = test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello");
+    f.sync();
+    auto j = f.job("launch/masto");
+    auto waiting = j;
+    waiting.state = JobState::retry_wait;
+    waiting.attempts = 1;
+
+    SUBCASE("not sent: the fix reaches the retry")
+    {
+      waiting.error = "not-sent: connection refused";
+      REQUIRE(f.store->update_job_if(waiting, JobState::pending, ""));
+      post.parts[0].text = "fixed";
+      CHECK(f.sync().updated == 1);
+      CHECK(f.job("launch/masto").payload.find("fixed") != std::string::npos);
+      CHECK(f.job("launch/masto").state == JobState::retry_wait);
+      CHECK(f.job("launch/masto").attempts == 1);
+    }
+    SUBCASE("maybe sent: content and key stay")
+    {
+      waiting.error = "maybe-sent: timeout";
+      REQUIRE(f.store->update_job_if(waiting, JobState::pending, ""));
+      post.parts[0].text = "edited";
+      CHECK(f.sync().updated == 0);
+      CHECK(f.job("launch/masto").revision == j.revision);
+    }
+  }
+
   TEST_CASE("deleting or disabling a post cancels its pending jobs; they come back with it")
   {
     SyncFixture f;

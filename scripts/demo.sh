@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets everything up on a fresh Debian 12 machine and runs the example calendar through the
+# stub platform: validate, plan, then three cron ticks at chosen times (--now), so that you
+# see posts fire. Nothing leaves the machine; the posts land in a temporary outbox.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh -DHERALD_BUILD_TESTS=OFF -DHERALD_BUILD_BENCH=OFF
+
+herald=$PWD/${HERALD_BUILD_DIR:-build}/cmd/herald
+work=$(mktemp -d -t herald-demo.XXXXXX)
+cp -r examples/herald.yaml examples/media "$work/"
+cd "$work"
+export HERALD_STATE=$work/state.db
+export HERALD_CALENDAR=$work/herald.yaml
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@" || true; }
+
+step "$herald" validate
+step "$herald" plan --from 2026-11-30T00:00:00Z --days 8
+# The first tick is the evening before launch: herald sees the calendar for the first time.
+step "$herald" run --now 2026-11-30T16:00:30Z
+step "$herald" run --now 2026-12-01T08:00:30Z
+step "$herald" run --now 2026-12-01T08:30:10Z
+step "$herald" status
+step "$herald" history
+printf '\nThe outbox (one JSON file per published post):\n'
+find outbox -type f | sort
+printf '\n%s:\n' "outbox/mastodon/v2-thread~masto.json"
+cat outbox/mastodon/v2-thread~masto.json
+printf '\nEverything is in %s\n' "$work"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what herald needs to build and test, from Debian 12 packages only.
+# Idempotent: asks apt only for packages that are missing.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config
+  libcli11-dev libyaml-cpp-dev libfmt-dev libhowardhinnant-date-dev tzdata
+  nlohmann-json3-dev libexpected-dev libsqlite3-dev libcurl4-openssl-dev libicu-dev
+  doctest-dev libcpp-httplib-dev
+  python3 mandoc
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "herald: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
