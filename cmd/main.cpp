@@ -41,6 +41,9 @@ make_app(Context& context)
     ->envname("HERALD_MAX_CALENDAR_BYTES")
     ->check(CLI::PositiveNumber);
 
+  // Global options may also follow the subcommand: `herald run --json` works like
+  // `herald --json run`.
+  app->fallthrough();
   setup_validate(*app, context);
   setup_plan(*app, context);
   setup_run(*app, context);

@@ -5,20 +5,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh -DHERALD_BUILD_TESTS=OFF -DHERALD_BUILD_BENCH=OFF
+scripts/build.sh herald
 
-herald=$PWD/${HERALD_BUILD_DIR:-build}/cmd/herald
+build_dir=${HERALD_BUILD_DIR:-build}
+[[ $build_dir = /* ]] || build_dir=$PWD/$build_dir
+herald=$build_dir/cmd/herald
 work=$(mktemp -d -t herald-demo.XXXXXX)
 cp -r examples/herald.yaml examples/media "$work/"
 cd "$work"
 export HERALD_STATE=$work/state.db
 export HERALD_CALENDAR=$work/herald.yaml
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@" || true; }
+step() {
+  printf '\n$ herald %s\n' "${*:2}"
+  "$@"
+}
 
 step "$herald" validate
 step "$herald" plan --from 2026-11-30T00:00:00Z --days 8
-# The first tick is the evening before launch: herald sees the calendar for the first time.
+# Cron would run `herald run` every minute; here five ticks at chosen times (--now) stand in.
+# The first one is where herald sees the calendar for the first time: nothing is due yet.
+step "$herald" run --now 2026-11-30T08:00:00Z
+step "$herald" run --now 2026-11-30T09:00:20Z
 step "$herald" run --now 2026-11-30T16:00:30Z
 step "$herald" run --now 2026-12-01T08:00:30Z
 step "$herald" run --now 2026-12-01T08:30:10Z

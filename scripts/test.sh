@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh -DHERALD_WERROR=ON
+HERALD_CMAKE_ARGS="-DHERALD_WERROR=ON ${HERALD_CMAKE_ARGS:-}" scripts/build.sh
 ctest --test-dir "${HERALD_BUILD_DIR:-build}" --output-on-failure -j2

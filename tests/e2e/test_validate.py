@@ -1,0 +1,163 @@
+"""herald validate: every problem at once, as file:line:col, exit 2; JSON; hostile YAML."""
+
+import time
+
+from harness import STUB_ACCOUNTS, HeraldTest, main
+
+GOOD = """
+timezone: Europe/Berlin
+""" + STUB_ACCOUNTS + """
+defaults:
+  to: [masto]
+posts:
+  - id: launch
+    at: 2026-12-01 09:00
+    text: hello
+"""
+
+BAD = """
+timezone: Europe/Berln
+accounts:
+  masto:
+    platform: stub
+    dir: outbox
+  sky:
+    platform: stub
+    dir: outbox
+    token: abc123-very-secret
+defaults:
+  to: [masto]
+posts:
+  - id: a
+    at: 2026-03-29 02:30
+    txt: hello
+  - id: a
+    cron: "61 10 * * MON"
+    to: [mastodn]
+    text: "   "
+  - id: c
+    at: 2026-12-01 09:00
+    text: hi
+    media:
+      - file: missing.png
+        alt: a picture that is not there
+"""
+
+
+class ValidateTest(HeraldTest):
+    def test_valid_calendar(self):
+        self.write("herald.yaml", GOOD)
+        r = self.herald("validate")
+        self.assertExit(r, 0)
+        self.assertEqual(r.out, "herald.yaml: OK (1 posts, 2 accounts)\n")
+        self.assertEqual(self.herald("-q", "validate").out, "")
+
+    def test_every_problem_at_once(self):
+        self.write("herald.yaml", BAD)
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertEqual(r.out, "")
+        lines = r.err.splitlines()
+        expected = [
+            "herald.yaml:1:11: error: unknown time zone 'Europe/Berln'; did you mean 'Europe/Berlin'?",
+            "herald.yaml:9:5: error: account 'sky': 'token' holds a secret in the calendar;",
+            "herald.yaml:13:5: error: post 'a' has no text: add 'text:' or 'thread:'",
+            "herald.yaml:15:5: error: unknown key 'txt' in post 'a', did you mean 'text'?",
+            "herald.yaml:16:9: error: duplicate post id 'a' (first defined at herald.yaml:13:9)",
+            "herald.yaml:17:12: error: 'posts[1].cron': minute 61 is out of range (0-59)",
+            "herald.yaml:18:10: error: unknown account 'mastodn' in post 'a', did you mean 'masto'?",
+            "herald.yaml:19:11: error: post 'a' has empty text",
+            "herald.yaml:24:15: error: media file 'missing.png' not found",
+        ]
+        for prefix in expected:
+            self.assertTrue(any(line.startswith(prefix) for line in lines),
+                            f"no line starts with {prefix!r}:\n{r.err}")
+        self.assertEqual(len(lines), 10, r.err)
+        self.assertNotIn("abc123-very-secret", r.err)
+        self.assertTrue(lines[-1].startswith("herald.yaml: ") and lines[-1].endswith(" errors"), r.err)
+
+    def test_dst_gap_and_overlap(self):
+        self.write("herald.yaml", GOOD.replace("2026-12-01 09:00", "2026-03-29 02:30"))
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("herald.yaml:15:9: error: 'posts[0].at': 2026-03-29 02:30 does not exist in "
+                      "Europe/Berlin (the clocks jump forward at 02:00, +01:00 -> +02:00)", r.err)
+        self.write("herald.yaml", GOOD.replace("2026-12-01 09:00", "2026-10-25 02:30"))
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("herald.yaml:15:9: error: 'posts[0].at': 2026-10-25 02:30 happens twice in "
+                      "Europe/Berlin", r.err)
+        self.write("herald.yaml", GOOD.replace("2026-12-01 09:00", "2026-10-25 02:30+01:00"))
+        self.assertExit(self.herald("validate"), 0)
+
+    def test_json(self):
+        self.write("herald.yaml", BAD)
+        r = self.herald("--json", "validate")
+        self.assertExit(r, 2)
+        doc = r.json()
+        self.assertFalse(doc["valid"])
+        first = doc["diagnostics"][0]
+        self.assertEqual((first["file"], first["line"], first["column"], first["severity"]),
+                         ("herald.yaml", 1, 11, "error"))
+        self.assertGreaterEqual(len(doc["diagnostics"]), 8)
+
+    def test_hostile_yaml_is_refused_quickly(self):
+        laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+        for i in range(ord("b"), ord("j")):
+            prev = chr(i - 1)
+            laughs.append(f"{chr(i)}: &{chr(i)} [" + ",".join([f"*{prev}"] * 9) + "]")
+        cases = {
+            "alias": "a: &x [*x]\n",
+            "laughs": "\n".join(laughs) + "\n",
+            "comma": ",\n",
+            "deep": "[" * 100000 + "]" * 100000 + "\n",
+            "two-documents": "posts: []\n---\nposts: []\n",
+            "binary": "posts: !!binary \"\\xff\\xfe\"\n",
+        }
+        for name, content in cases.items():
+            with self.subTest(name):
+                self.write(f"{name}.yaml", content)
+                start = time.monotonic()
+                r = self.herald("validate", calendar=f"{name}.yaml", timeout=20)
+                self.assertLess(time.monotonic() - start, 10)
+                self.assertExit(r, 2)
+                self.assertRegex(r.err, rf"^{name}\.yaml:\d+:\d+: error: ")
+
+    def test_size_cap_is_checked_before_parsing(self):
+        self.write("herald.yaml", GOOD + "#" * 5000 + "\n")
+        r = self.herald("--max-calendar-bytes", "1000", "validate")
+        self.assertExit(r, 2)
+        self.assertIn("larger than the limit of 1000", r.err)
+        r = self.herald("validate", env={"HERALD_MAX_CALENDAR_BYTES": "1000"})
+        self.assertExit(r, 2)
+
+    def test_duplicate_keys(self):
+        self.write("herald.yaml", GOOD.replace("text: hello", "text: hello\n    text: again"))
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("herald.yaml:17:5: error: duplicate key 'text' (first at line 16)", r.err)
+
+    def test_unknown_platform_and_setting(self):
+        self.write("herald.yaml", GOOD.replace("platform: stub\n    dir: outbox\n  sky",
+                                               "platform: stbu\n    dir: outbox\n  sky")
+                   .replace("    dir: outbox\n\ndefaults", "    dri: outbox\n\ndefaults"))
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("account 'masto': unknown platform 'stbu', did you mean 'stub'?", r.err)
+        self.assertIn("unknown key 'dri' in account 'sky' (stub platform), did you mean 'dir'?", r.err)
+
+    def test_includes(self):
+        self.write("herald.yaml", GOOD + "include: [more/posts.yaml]\n")
+        self.write("more/posts.yaml", """
+            posts:
+              - id: extra
+                at: 2026-12-02 09:00
+                txt: oops
+            """)
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("more/posts.yaml:4:5: error: unknown key 'txt' in post 'extra', did you mean 'text'?", r.err)
+
+
+if __name__ == "__main__":
+    main()
