@@ -40,44 +40,44 @@ same_plan(const store::Job& a, const store::Job& b)
 bool
 follows_edits(const store::Job& job)
 {
-  return job.state == store::JobState::pending
-         || (job.state == store::JobState::retry_wait && !job.error.starts_with("maybe-sent"));
+  return job.state == store::JobState::pending ||
+         (job.state == store::JobState::retry_wait && !job.error.starts_with("maybe-sent"));
 }
 
 } // namespace
 
-store::Job
-desired_job(const calendar::Calendar& calendar, const calendar::Post& post,
-            const std::string& account_name, const Occurrence& occurrence,
-            const std::string& calendar_key)
-{
-  const calendar::Account& account = calendar.accounts.at(account_name);
-  const auto parts = platforms::to_json(out_parts(calendar::render_for(post, account_name)));
-  const nlohmann::json payload = {
-    { "account",
-      { { "name", account.name },
-        { "platform", account.platform },
-        { "settings", account.settings },
-        { "base_dir", account.base_dir.string() } } },
-    { "parts", parts },
-  };
+namespace {
 
-  store::Job job;
-  job.calendar = calendar_key;
-  job.id = job_id(post.id, occurrence.label, account_name);
-  job.post_id = post.id;
-  job.account = account_name;
-  job.platform = account.platform;
-  job.occurrence = occurrence.label;
-  job.due = occurrence.due;
-  job.state = store::JobState::pending;
+// What one account publishes for one post, serialised once and shared by every occurrence.
+struct Rendered
+{
+  std::string payload;
+  std::string revision;
+};
+
+Rendered
+render(const calendar::Post& post, const std::string& account_name, const std::string& account_json)
+{
+  const std::string parts =
+    platforms::to_json(out_parts(calendar::render_for(post, account_name))).dump();
   // The revision covers what the audience would see, not where it is sent from, so that the
   // idempotency key derived from it changes exactly when the content does.
-  job.revision = Hasher().field(parts.dump()).hex();
-  job.payload = payload.dump();
-  job.grace = post.grace.value_or(calendar.grace);
-  return job;
+  return { R"({"account":)" + account_json + R"(,"parts":)" + parts + "}",
+           Hasher().field(parts).hex() };
 }
+
+std::string
+account_json(const calendar::Account& account)
+{
+  return nlohmann::json{
+    { "name", account.name },
+    { "platform", account.platform },
+    { "settings", account.settings },
+    { "base_dir", account.base_dir.string() }
+  }.dump();
+}
+
+} // namespace
 
 SyncStats
 sync_calendar(store::Store& store, const calendar::Calendar& calendar,
@@ -90,6 +90,11 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
   std::unordered_map<std::string, store::Job> existing;
   for (auto& job : store.list_jobs(filter)) {
     existing.emplace(job.id, std::move(job));
+  }
+
+  std::unordered_map<std::string, std::string> accounts_json;
+  for (const auto& [name, account] : calendar.accounts) {
+    accounts_json.emplace(name, account_json(account));
   }
 
   std::unordered_set<std::string> wanted;
@@ -105,9 +110,21 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
                                std::to_string(k_max_occurrences_per_post) +
                                " occurrences in the next weeks; only the first are queued");
     }
-    for (const auto& occurrence : expansion.occurrences) {
-      for (const auto& account : post.to) {
-        store::Job job = desired_job(calendar, post, account, occurrence, calendar_key);
+    for (const auto& account : post.to) {
+      const Rendered rendered = render(post, account, accounts_json.at(account));
+      for (const auto& occurrence : expansion.occurrences) {
+        store::Job job;
+        job.calendar = calendar_key;
+        job.id = job_id(post.id, occurrence.label, account);
+        job.post_id = post.id;
+        job.account = account;
+        job.platform = calendar.accounts.at(account).platform;
+        job.occurrence = occurrence.label;
+        job.due = occurrence.due;
+        job.state = store::JobState::pending;
+        job.revision = rendered.revision;
+        job.payload = rendered.payload;
+        job.grace = post.grace.value_or(calendar.grace);
         job.updated_at = now;
         wanted.insert(job.id);
         const auto it = existing.find(job.id);

@@ -34,11 +34,6 @@ struct SyncStats
   std::vector<std::string> warnings;
 };
 
-// The job a calendar wants for one occurrence of one post on one account.
-store::Job desired_job(const calendar::Calendar& calendar, const calendar::Post& post,
-                       const std::string& account, const Occurrence& occurrence,
-                       const std::string& calendar_key);
-
 // Brings the calendar's jobs in the store in line with the calendar, inside the caller's write
 // transaction. The rules users rely on:
 // - a new occurrence becomes a pending job;
