@@ -38,6 +38,12 @@ class CliTest(HeraldTest):
         never = self.herald("--color", "never", "validate")
         self.assertNotIn("\033[", never.out)
 
+    def test_global_options_may_follow_the_command(self):
+        self.write("herald.yaml", STUB_ACCOUNTS + "posts: []\n")
+        r = self.herald("validate", "--json")
+        self.assertExit(r, 0)
+        self.assertTrue(r.json()["valid"])
+
     def test_help(self):
         r = self.herald("--help", calendar=None)
         self.assertExit(r, 0)
