@@ -1,5 +1,7 @@
 #include "runner.hpp"
 
+#include "fault.hpp"
+
 #include "platforms/post.hpp"
 #include "schedule/zone.hpp"
 #include "util/duration.hpp"
@@ -161,6 +163,7 @@ private:
     if (!m_store.update_job_if(claimed, job.state, job.lease_token)) {
       return; // another runner took it
     }
+    crash_point("after-claim");
     // Intent: recorded durably, with the key, before anything leaves this process.
     Job sending = claimed;
     sending.state = JobState::sending;
@@ -169,6 +172,7 @@ private:
     if (!m_store.update_job_if(sending, JobState::claimed, claimed.lease_token)) {
       return;
     }
+    crash_point("after-intent");
 
     const auto payload = nlohmann::json::parse(sending.payload, nullptr, false);
     if (payload.is_discarded() || !payload.contains("account")) {
@@ -185,6 +189,7 @@ private:
     platforms::OutPost post{ sending.id, sending.post_id, sending.account, sending.idempotency_key,
                              platforms::parts_from_json(payload.value("parts", nlohmann::json())) };
     const auto published = (*adapter)->publish(post);
+    crash_point("after-send");
     if (!published) {
       settle_failure(sending, published.error());
       return;

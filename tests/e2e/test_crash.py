@@ -1,0 +1,49 @@
+"""A runner killed at any point of a publish never loses the job and never posts it twice."""
+
+from harness import STUB_ACCOUNTS, HeraldTest, main
+
+CALENDAR = STUB_ACCOUNTS + """
+posts:
+  - id: launch
+    at: 2026-12-01T08:00:00Z
+    to: [masto]
+    text: hello
+"""
+
+
+class CrashTest(HeraldTest):
+    def crash_then_recover(self, point):
+        self.write("herald.yaml", CALENDAR)
+        self.herald("run", "--now", "2026-11-30T00:00:00Z")
+        r = self.herald("run", "--now", "2026-12-01T08:00:00Z", env={"HERALD_TEST_CRASH_AT": point})
+        self.assertExit(r, 137)
+        # The dead runner's lease (10 min) still protects the job from a second runner.
+        r = self.herald("run", "--now", "2026-12-01T08:05:00Z")
+        self.assertExit(r, 0)
+        self.assertEqual(r.out, "")
+        # Once it expires the job is taken up again and published exactly once.
+        r = self.herald("--json", "run", "--now", "2026-12-01T08:10:00Z")
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        self.assertEqual((line["job"], line["status"]), ("launch/masto", "posted"))
+        self.assertEqual(list(self.outbox()), ["launch~masto.json"])
+        self.assertEqual(self.herald("run", "--now", "2026-12-01T08:20:00Z").out, "")
+        return self.herald("--json", "history").json()
+
+    def test_killed_after_claim(self):
+        [job] = self.crash_then_recover("after-claim")
+        self.assertEqual(job["attempts"], 1)
+
+    def test_killed_after_recording_the_intent(self):
+        # The stub deduplicates on the idempotency key, so the resend is safe.
+        [job] = self.crash_then_recover("after-intent")
+        self.assertEqual(job["attempts"], 2)
+
+    def test_killed_after_the_post_went_out(self):
+        [job] = self.crash_then_recover("after-send")
+        self.assertEqual(job["attempts"], 2)
+        self.assertEqual(job["id"], "launch~masto.json")
+
+
+if __name__ == "__main__":
+    main()
