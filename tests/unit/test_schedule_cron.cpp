@@ -13,11 +13,25 @@ namespace chr = std::chrono;
 
 namespace {
 
+// The error text, safe to call on success too (doctest evaluates messages when it logs them).
+template<typename T>
+std::string
+error_of(const Result<T>& result)
+{
+  return result ? std::string() : result.error();
+}
+
+std::string
+error_of(const Result<CronExpr, CronError>& result)
+{
+  return result ? std::string() : result.error().message;
+}
+
 CronExpr
 cron(std::string_view text)
 {
   const auto expr = CronExpr::parse(text);
-  REQUIRE_MESSAGE(expr, expr.error().message);
+  REQUIRE_MESSAGE(expr, error_of(expr));
   return *expr;
 }
 
@@ -25,7 +39,7 @@ Zone
 cron_zone(std::string_view name)
 {
   const auto z = Zone::locate(name);
-  REQUIRE_MESSAGE(z, z.error());
+  REQUIRE_MESSAGE(z, error_of(z));
   return *z;
 }
 
@@ -33,7 +47,7 @@ TimePoint
 at(std::string_view rfc3339)
 {
   const auto t = parse_rfc3339(rfc3339);
-  REQUIRE_MESSAGE(t, t.error());
+  REQUIRE_MESSAGE(t, error_of(t));
   return *t;
 }
 
