@@ -5,8 +5,6 @@
 #include "source_text.hpp"
 #include "yaml_tree.hpp"
 
-#include "util/duration.hpp"
-
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -24,7 +22,6 @@ constexpr std::array<std::string_view, 7> k_top_keys = {
   "timezone", "name", "accounts", "defaults", "posts", "include", "slots",
 };
 constexpr std::array<std::string_view, 3> k_included_file_keys = { "accounts", "posts", "include" };
-constexpr std::array<std::string_view, 3> k_default_keys = { "to", "grace", "utm" };
 
 fs::path
 absolute_path(const fs::path& path)
@@ -43,18 +40,24 @@ file_identity(const fs::path& absolute)
   return (ec ? absolute : canonical).string();
 }
 
+// Where an `include:` names a file, for "cannot read" messages.
+struct IncludeSite
+{
+  SourcePos pos;
+  std::string_view written;
+};
+
 std::optional<SourceFile>
-load_file(const fs::path& absolute, std::string display,
-          const std::optional<SourcePos>& included_at, const std::string& written,
+load_file(const fs::path& absolute, std::string display, const IncludeSite* site,
           const LoadOptions& options, Diagnostics& diagnostics)
 {
   auto text = read_source_text(absolute, options.max_bytes);
   if (!text) {
     if (text.error().kind == ReadFailure::Kind::too_big) {
       diagnostics.error(SourcePos{ display, 0, 0 }, text.error().message);
-    } else if (included_at) {
-      diagnostics.error(*included_at, fmt::format("cannot read included file '{}': {}", written,
-                                                  text.error().message));
+    } else if (site) {
+      diagnostics.error(site->pos, fmt::format("cannot read included file '{}': {}", site->written,
+                                               text.error().message));
     } else {
       diagnostics.error(SourcePos{ display, 0, 0 },
                         fmt::format("cannot read file: {}", text.error().message));
@@ -137,7 +140,8 @@ private:
                               seen->second.file, seen->second.line, seen->second.column));
       return;
     }
-    auto file = load_file(absolute, display, here, item.scalar, m_ctx.options, m_ctx.diagnostics);
+    const IncludeSite site{ here, item.scalar };
+    auto file = load_file(absolute, display, &site, m_ctx.options, m_ctx.diagnostics);
     if (!file) {
       return;
     }
@@ -155,12 +159,9 @@ private:
 void
 check_top_level_keys(LoadContext& ctx, const SourceFile& file)
 {
-  if (file.is_main) {
-    check_known_keys(ctx, file, file.root, k_top_keys, "at top level");
-    return;
-  }
   for (const auto& entry : file.root.entries) {
-    if (key_index(entry.key, k_top_keys) >= 0 && key_index(entry.key, k_included_file_keys) < 0) {
+    if (!file.is_main && key_index(entry.key, k_top_keys) >= 0 &&
+        key_index(entry.key, k_included_file_keys) < 0) {
       ctx.error(file, entry.key,
                 fmt::format("'{}:' is not allowed in an included file; only 'accounts:', "
                             "'posts:' and 'include:' are",
@@ -197,46 +198,13 @@ read_main_settings(LoadContext& ctx, const SourceFile& file)
 
 } // namespace
 
-void
-read_defaults(LoadContext& ctx, const SourceFile& file, const YamlNode& defaults)
-{
-  if (defaults.is_null() ||
-      !expect_map(ctx, file, defaults, "defaults", "a map with 'to:', 'grace:' or 'utm:'")) {
-    return;
-  }
-  check_known_keys(ctx, file, defaults, k_default_keys, "in defaults");
-  if (const YamlNode* to = find_value(defaults, "to")) {
-    for (const YamlNode* name : read_name_list(ctx, file, *to, "defaults.to")) {
-      ctx.check_account_name(file, *name, "in defaults");
-      if (std::find(ctx.calendar.default_to.begin(), ctx.calendar.default_to.end(), name->scalar) ==
-          ctx.calendar.default_to.end()) {
-        ctx.calendar.default_to.push_back(name->scalar);
-      }
-    }
-  }
-  if (const YamlNode* grace = find_value(defaults, "grace")) {
-    if (expect_scalar(ctx, file, *grace, "defaults.grace", "a duration, like 1h or 30m")) {
-      const auto duration = parse_duration(trim(grace->scalar));
-      if (duration) {
-        ctx.calendar.grace = *duration;
-      } else {
-        ctx.error(file, *grace, fmt::format("'defaults.grace': {}", duration.error()));
-      }
-    }
-  }
-  if (const YamlNode* utm = find_value(defaults, "utm"); utm && !utm->is_null()) {
-    // Accepted for the link-tagging feature to come; not interpreted yet.
-    expect_map(ctx, file, *utm, "defaults.utm", "a map");
-  }
-}
-
 LoadResult
 load_calendar(const fs::path& path, const LoadOptions& options)
 {
   LoadResult result;
   Diagnostics& diagnostics = result.diagnostics;
   const fs::path absolute = absolute_path(path);
-  auto main = load_file(absolute, path.string(), std::nullopt, path.string(), options, diagnostics);
+  auto main = load_file(absolute, path.string(), nullptr, options, diagnostics);
   if (!main) {
     diagnostics.sort();
     return result;

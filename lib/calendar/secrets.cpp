@@ -184,17 +184,15 @@ private:
 
   void check_scalar(YamlNode& node, bool under_secret_key, bool is_key)
   {
-    // Nearly every scalar has no '/' and cannot hold a URL.
-    if (node.scalar.find('/') == std::string::npos) {
+    if (under_secret_key) {
+      node.scalar = std::string(k_redacted);
       return;
     }
-    const SecretKind kind = under_secret_key ? SecretKind::none : find_secret(node.scalar);
-    if (under_secret_key || kind != SecretKind::none) {
-      node.scalar = std::string(k_redacted);
-    }
+    const SecretKind kind = find_secret(node.scalar);
     if (kind == SecretKind::none) {
       return;
     }
+    node.scalar = std::string(k_redacted);
     const std::string path = format_path(m_path);
     std::string where;
     if (is_key) {

@@ -9,6 +9,7 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <istream>
 #include <streambuf>
 #include <unordered_map>
@@ -66,7 +67,15 @@ public:
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override
   {
     check_anchor(mark, anchor);
-    add(make(YamlNode::Kind::null, mark));
+    YamlNode node = make(YamlNode::Kind::null, mark);
+    // yaml-cpp places an empty value (`text:` and nothing) at the next token, often on a later
+    // line; the key is where the user looks.
+    if (!is_written_null(mark) && !m_stack.empty() && m_stack.back().awaiting_value) {
+      const YamlNode& key = m_stack.back().node->entries.back().key;
+      node.line = key.line;
+      node.column = key.column;
+    }
+    add(std::move(node));
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override
@@ -137,6 +146,23 @@ private:
       }
     }
     return YamlNode::Style::other;
+  }
+
+  // `~` or `null`, as opposed to nothing at all.
+  bool is_written_null(const YAML::Mark& mark) const
+  {
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= m_text.size()) {
+      return false;
+    }
+    const std::string_view rest = m_text.substr(static_cast<size_t>(mark.pos));
+    for (const std::string_view word : { "~", "null", "Null", "NULL" }) {
+      if (rest.starts_with(word)) {
+        const char next = rest.size() > word.size() ? rest[word.size()] : '\n';
+        return next == ' ' || next == '\t' || next == '\r' || next == '\n' || next == ',' ||
+               next == ']' || next == '}' || next == '#';
+      }
+    }
+    return false;
   }
 
   // Places a finished or just-opened node into its parent. Pointers to open containers stay
@@ -238,16 +264,17 @@ private:
   int m_alias_reports = 0;
 };
 
-// Only a document that was actually started counts as a second one: ",", which yaml-cpp 0.7
-// keeps "reading" forever without consuming input (reliability.md Y1), shows up as a second
-// document at the same place as the first.
+// Learns only where a second document starts. For ",", which yaml-cpp 0.7 keeps "reading"
+// forever without consuming input (reliability.md Y1), that is where the first one started.
 class DocumentProbe : public YAML::EventHandler
 {
 public:
+  const std::optional<YAML::Mark>& start() const { return m_start; }
+
   void OnDocumentStart(const YAML::Mark& mark) override
   {
-    if (!m_mark) {
-      m_mark = mark;
+    if (!m_start) {
+      m_start = mark;
     }
   }
   void OnDocumentEnd() override {}
@@ -268,7 +295,8 @@ public:
   }
   void OnMapEnd() override {}
 
-  std::optional<YAML::Mark> m_mark;
+private:
+  std::optional<YAML::Mark> m_start;
 };
 
 // A YAML::Mark as a 1-based position; yaml-cpp uses -1 for "unknown".
@@ -281,22 +309,24 @@ mark_pos(const std::string& file, const YAML::Mark& mark)
   return SourcePos{ file, mark.line + 1, mark.column + 1 };
 }
 
-void
+// Returns false when the input is not YAML at all.
+bool
 report_second_document(std::string_view text, const std::string& file, const YAML::Mark& first,
                        const YAML::Mark& second, Diagnostics& diagnostics)
 {
   if (second.pos > first.pos) {
     diagnostics.error(mark_pos(file, second), "a calendar is a single YAML document");
-    return;
+    return true;
   }
-  // No progress: yaml-cpp is stuck on a character it cannot place (",", "]", "}").
-  const auto at = static_cast<size_t>(second.pos);
+  // No progress: yaml-cpp is stuck on a character it cannot place, such as ','.
+  const auto at = static_cast<size_t>(std::max(second.pos, 0));
   if (at < text.size() && text[at] > ' ' && text[at] < 127) {
     diagnostics.error(mark_pos(file, second),
                       fmt::format("invalid YAML: unexpected '{}'", text[at]));
   } else {
     diagnostics.error(mark_pos(file, second), "invalid YAML: unexpected character");
   }
+  return false;
 }
 
 } // namespace
@@ -316,14 +346,21 @@ parse_yaml(std::string_view text, const std::string& file, Diagnostics& diagnost
     // At most one more call: a well-formed calendar has no second document, and a malformed
     // one must not make us loop (reliability.md Y1).
     DocumentProbe second;
-    if (parser.HandleNextDocument(second) && second.m_mark) {
-      report_second_document(text, file, builder.document_start(), *second.m_mark, diagnostics);
+    if (parser.HandleNextDocument(second) && second.start()) {
+      if (!report_second_document(text, file, builder.document_start(), *second.start(),
+                                  diagnostics)) {
+        return std::nullopt;
+      }
     }
   } catch (const YAML::DeepRecursion& e) {
     diagnostics.error(builder.innermost_open().value_or(mark_pos(file, e.mark)),
                       "invalid YAML: nesting is too deep");
     return std::nullopt;
   } catch (const YAML::ParserException& e) {
+    diagnostics.error(mark_pos(file, e.mark), "invalid YAML: " + e.msg);
+    return std::nullopt;
+  } catch (const YAML::Exception& e) {
+    // Not expected from the parser, but a calendar must never take the process down.
     diagnostics.error(mark_pos(file, e.mark), "invalid YAML: " + e.msg);
     return std::nullopt;
   } catch (const TooManyNodes&) {
