@@ -44,6 +44,27 @@ class CliTest(HeraldTest):
         self.assertExit(r, 0)
         self.assertTrue(r.json()["valid"])
 
+    def test_colour_on_a_terminal_unless_no_color(self):
+        import os
+        import pty
+        import subprocess
+        from harness import HERALD
+        self.write("herald.yaml", STUB_ACCOUNTS + "posts: []\n")
+
+        def on_terminal(extra_env):
+            leader, follower = pty.openpty()
+            env = dict(self.env, TERM="xterm", **extra_env)
+            p = subprocess.run([HERALD, "validate"], cwd=self.dir, env=env, stdout=follower,
+                               stderr=subprocess.PIPE, timeout=30)
+            os.close(follower)
+            out = os.read(leader, 4096).decode()
+            os.close(leader)
+            self.assertEqual(p.returncode, 0)
+            return out
+
+        self.assertIn("\033[32mOK\033[0m", on_terminal({}))
+        self.assertNotIn("\033[", on_terminal({"NO_COLOR": "1"}))
+
     def test_help(self):
         r = self.herald("--help", calendar=None)
         self.assertExit(r, 0)

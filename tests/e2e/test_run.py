@@ -1,5 +1,6 @@
 """herald run: sync, fire due jobs through the stub platform, exit codes, edit rules."""
 
+import json
 import os
 import sqlite3
 
@@ -46,6 +47,15 @@ class RunTest(HeraldTest):
         self.assertExit(again, 0)
         self.assertEqual(again.out, "")
         self.assertEqual(len(self.outbox()), 1)
+
+    def test_stub_to_standard_output(self):
+        self.write("herald.yaml", CALENDAR.replace("dir: outbox\n  sky", 'dir: "-"\n  sky'))
+        self.herald("run", "--now", "2026-11-30T12:00:00Z")
+        r = self.herald("-q", "run", "--now", "2026-12-01T08:00:00Z")
+        self.assertExit(r, 0)
+        doc = json.loads(r.out)
+        self.assertEqual((doc["job"], doc["parts"][0]["text"]), ("launch/masto", "herald 2.0 is out"))
+        self.assertEqual(self.outbox(), {})
 
     def test_json_lines(self):
         self.herald("run", "--now", "2026-11-30T12:00:00Z")
