@@ -6,6 +6,11 @@
 //   - a cron tick on the unchanged calendar with nothing due (target: under 10 ms, 20 MB).
 //
 // Usage: herald_bench HERALD_BINARY [--posts N] [--runs N] [--sync-runs N]
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,11 +20,6 @@
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -36,11 +36,11 @@ generate(const fs::path& path, int posts)
 {
   std::ofstream out(path);
   out << "timezone: Europe/Berlin\naccounts:\n";
-  for (const char* name : {"masto", "sky", "team"}) {
+  for (const char* name : { "masto", "sky", "team" }) {
     out << "  " << name << ":\n    platform: stub\n    dir: outbox/" << name << "\n";
   }
   out << "defaults:\n  to: [masto, sky]\nposts:\n";
-  const char* days[] = {"MON", "WED", "FRI"};
+  const char* days[] = { "MON", "WED", "FRI" };
   char line[256];
   for (int i = 0; i < posts; ++i) {
     out << "  - id: post-" << i << "\n";
@@ -55,8 +55,8 @@ generate(const fs::path& path, int posts)
     out << line;
     if (i % 7 == 0) {
       out << "    thread:\n      - text: Part one of thread " << i
-          << ", with a link https://example.org/" << i << "\n      - text: Part two of thread "
-          << i << ", the details\n";
+          << ", with a link https://example.org/" << i << "\n      - text: Part two of thread " << i
+          << ", the details\n";
     } else {
       out << "    text: Post number " << i << " about herald, with a link https://example.org/p/"
           << i << "\n";
@@ -92,7 +92,7 @@ run(const std::vector<std::string>& args)
     std::fprintf(stderr, "herald_bench: %s failed (status %d)\n", args.back().c_str(), status);
     std::exit(1);
   }
-  return {std::chrono::duration<double, std::milli>(elapsed).count(), usage.ru_maxrss / 1024.0};
+  return { std::chrono::duration<double, std::milli>(elapsed).count(), usage.ru_maxrss / 1024.0 };
 }
 
 double
@@ -125,7 +125,8 @@ int
 main(int argc, char** argv)
 {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: herald_bench HERALD_BINARY [--posts N] [--runs N] [--sync-runs N]\n");
+    std::fprintf(stderr,
+                 "usage: herald_bench HERALD_BINARY [--posts N] [--runs N] [--sync-runs N]\n");
     return 2;
   }
   const std::string herald = fs::absolute(argv[1]).string();
@@ -148,12 +149,12 @@ main(int argc, char** argv)
   const fs::path calendar = work / "herald.yaml";
   const fs::path state = work / "state.db";
   generate(calendar, posts);
-  const std::vector<std::string> base{herald, "-c", calendar.string(), "--state", state.string(),
-                                      "run", "--now"};
+  const std::vector<std::string> base{ herald, "-c",   calendar.string(), "--state", state.string(),
+                                       "run",  "--now" };
 
   std::vector<Sample> first_sync;
   for (int i = 0; i < sync_runs; ++i) {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
+    for (const char* suffix : { "", "-wal", "-shm" }) {
       fs::remove(state.string() + suffix);
     }
     auto args = base;

@@ -8,7 +8,7 @@ packages=(
   libcli11-dev libyaml-cpp-dev libfmt-dev libhowardhinnant-date-dev tzdata
   nlohmann-json3-dev libexpected-dev libsqlite3-dev libcurl4-openssl-dev libicu-dev
   doctest-dev libcpp-httplib-dev
-  python3 mandoc
+  python3 mandoc clang-format
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model.hpp"
+
 #include "util/diagnostics.hpp"
 
 #include <cstddef>

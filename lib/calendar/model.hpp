@@ -18,8 +18,8 @@ namespace herald::calendar {
 
 struct Media
 {
-  std::string file;            // as written in the calendar
-  std::filesystem::path path;  // resolved against the directory of the file that names it
+  std::string file;           // as written in the calendar
+  std::filesystem::path path; // resolved against the directory of the file that names it
   std::string alt;
   SourcePos pos;
 };
@@ -43,21 +43,25 @@ struct Variant
 
 struct Schedule
 {
-  enum class Kind { at, cron };
+  enum class Kind
+  {
+    at,
+    cron
+  };
   Kind kind = Kind::at;
-  TimePoint at{};                    // Kind::at
-  std::optional<CronExpr> cron;      // Kind::cron
-  std::optional<TimePoint> start;    // cron: first instant considered (inclusive)
-  std::optional<TimePoint> until;    // cron: last instant allowed (inclusive)
-  std::optional<int> count;          // cron: at most this many occurrences from `start`
-  SourcePos pos;                     // of the `at:` / `cron:` value
+  TimePoint at{};                 // Kind::at
+  std::optional<CronExpr> cron;   // Kind::cron
+  std::optional<TimePoint> start; // cron: first instant considered (inclusive)
+  std::optional<TimePoint> until; // cron: last instant allowed (inclusive)
+  std::optional<int> count;       // cron: at most this many occurrences from `start`
+  SourcePos pos;                  // of the `at:` / `cron:` value
 };
 
 struct Post
 {
   std::string id;
-  SourcePos pos;                     // of the post's mapping
-  std::vector<std::string> to;       // account names, defaults applied
+  SourcePos pos;               // of the post's mapping
+  std::vector<std::string> to; // account names, defaults applied
   Schedule schedule;
   // A plain post has one part; a thread has one per `thread:` entry.
   std::vector<Content> parts;
@@ -81,13 +85,13 @@ struct Account
 
 struct Calendar
 {
-  std::filesystem::path file;                // the main file, absolute
-  std::vector<std::filesystem::path> files;  // main file plus every include, absolute
-  std::string name;                          // `name:` or empty
+  std::filesystem::path file;               // the main file, absolute
+  std::vector<std::filesystem::path> files; // main file plus every include, absolute
+  std::string name;                         // `name:` or empty
   Zone zone = Zone::utc();
   std::map<std::string, Account> accounts;
   std::vector<std::string> default_to;
-  std::chrono::seconds grace{3600};
+  std::chrono::seconds grace{ 3600 };
   std::vector<Post> posts;
 
   const Post* find_post(std::string_view id) const;

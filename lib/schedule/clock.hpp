@@ -25,7 +25,10 @@ public:
 class FixedClock : public Clock
 {
 public:
-  explicit FixedClock(TimePoint now) : m_now(now) {}
+  explicit FixedClock(TimePoint now)
+    : m_now(now)
+  {
+  }
   TimePoint now() const override { return m_now; }
   void set(TimePoint now) { m_now = now; }
 

@@ -2,6 +2,7 @@
 
 #include "clock.hpp"
 #include "zone.hpp"
+
 #include "util/expected.hpp"
 
 #include <bitset>
@@ -43,9 +44,9 @@ private:
   std::string m_text;
   std::bitset<60> m_minutes;
   std::bitset<24> m_hours;
-  std::bitset<32> m_days;     // 1..31
-  std::bitset<13> m_months;   // 1..12
-  std::bitset<7> m_weekdays;  // 0 = Sunday
+  std::bitset<32> m_days;    // 1..31
+  std::bitset<13> m_months;  // 1..12
+  std::bitset<7> m_weekdays; // 0 = Sunday
   bool m_days_restricted = false;
   bool m_weekdays_restricted = false;
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clock.hpp"
+
 #include "util/expected.hpp"
 
 #include <chrono>
@@ -32,7 +33,11 @@ public:
   std::chrono::seconds offset_at(TimePoint t) const;
 
 private:
-  Zone(std::string name, const date::time_zone* tz) : m_name(std::move(name)), m_tz(tz) {}
+  Zone(std::string name, const date::time_zone* tz)
+    : m_name(std::move(name))
+    , m_tz(tz)
+  {
+  }
   std::string m_name;
   const date::time_zone* m_tz = nullptr; // null means UTC
 };
@@ -40,17 +45,18 @@ private:
 // How a local wall-clock time maps onto real instants in a zone.
 struct LocalResolution
 {
-  enum class Kind {
-    unique,       // exactly one instant: `first`
-    nonexistent,  // skipped by a DST gap; `first` is the instant the gap ends
-    ambiguous,    // repeated by a DST overlap; `first` is the earlier, `second` the later instant
+  enum class Kind
+  {
+    unique,      // exactly one instant: `first`
+    nonexistent, // skipped by a DST gap; `first` is the instant the gap ends
+    ambiguous,   // repeated by a DST overlap; `first` is the earlier, `second` the later instant
   };
   Kind kind = Kind::unique;
   TimePoint first;
   TimePoint second;
   // The offsets in force before and after a transition, for error messages.
-  std::chrono::seconds first_offset{0};
-  std::chrono::seconds second_offset{0};
+  std::chrono::seconds first_offset{ 0 };
+  std::chrono::seconds second_offset{ 0 };
 };
 
 LocalResolution resolve_local(const Zone& zone, std::chrono::local_seconds local);
@@ -80,7 +86,8 @@ Result<TimePoint> parse_rfc3339(std::string_view text);
 
 // "2026-12-01T08:00:00Z"
 std::string format_utc(TimePoint t);
-// "2026-12-07T10:00+01:00" (seconds shown only when non-zero) - also the occurrence part of job ids.
+// "2026-12-07T10:00+01:00" (seconds shown only when non-zero) - also the occurrence part of job
+// ids.
 std::string format_local_iso(TimePoint t, const Zone& zone);
 // "2026-12-07" and "10:00" in the zone, for grouped output.
 std::string format_local_date(TimePoint t, const Zone& zone);

@@ -1,8 +1,9 @@
+#include "queue_fixture.hpp"
+#include "testutil.hpp"
+
 #include "queue/runner.hpp"
 #include "queue/sync.hpp"
-#include "queue_fixture.hpp"
 #include "store/sqlite_store.hpp"
-#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
@@ -29,7 +30,7 @@ public:
       script.pop_front();
       return unexpected(error);
     }
-    return platforms::Published{"id-" + post.job_id, "https://example.test/" + post.job_id};
+    return platforms::Published{ "id-" + post.job_id, "https://example.test/" + post.job_id };
   }
   std::vector<platforms::OutPost> calls;
   std::deque<PublishError> script;
@@ -44,7 +45,7 @@ public:
   }
   platforms::Capabilities capabilities_of(const std::string&) override
   {
-    return {.idempotent = idempotent};
+    return { .idempotent = idempotent };
   }
   std::map<std::string, FakeAdapter> adapters;
   bool idempotent = false;
@@ -124,8 +125,8 @@ TEST_SUITE("queue::Runner")
     REQUIRE(outcomes.size() == 2);
     CHECK(outcomes[0].kind == Outcome::Kind::missed);
     CHECK(outcomes[0].is_failure);
-    CHECK(outcomes[0].message
-          == "came due at 2026-12-01T08:00:00Z, 3h ago, longer than its grace of 1h");
+    CHECK(outcomes[0].message ==
+          "came due at 2026-12-01T08:00:00Z, 3h ago, longer than its grace of 1h");
     CHECK(f.job("a/masto").state == JobState::missed);
     CHECK(outcomes[1].kind == Outcome::Kind::posted);
   }
@@ -151,7 +152,7 @@ TEST_SUITE("queue::Runner")
 
     SUBCASE("not sent, then success on the retry with the same key")
     {
-      adapter.script.push_back({PublishError::Kind::not_sent, "connection refused", {}});
+      adapter.script.push_back({ PublishError::Kind::not_sent, "connection refused", {} });
       auto outcomes = f.run("2026-12-01T08:00:00Z");
       REQUIRE(outcomes.size() == 1);
       CHECK(outcomes[0].kind == Outcome::Kind::retry_wait);
@@ -174,13 +175,13 @@ TEST_SUITE("queue::Runner")
     SUBCASE("rate limited: waits until the platform says")
     {
       adapter.script.push_back(
-        {PublishError::Kind::rate_limited, "429", utc("2026-12-01T08:30:00Z")});
+        { PublishError::Kind::rate_limited, "429", utc("2026-12-01T08:30:00Z") });
       f.run("2026-12-01T08:00:00Z");
       CHECK(f.job("launch/masto").next_attempt == utc("2026-12-01T08:30:00Z"));
     }
     SUBCASE("permanent")
     {
-      adapter.script.push_back({PublishError::Kind::permanent, "422 text too long", {}});
+      adapter.script.push_back({ PublishError::Kind::permanent, "422 text too long", {} });
       const auto outcomes = f.run("2026-12-01T08:00:00Z");
       CHECK(outcomes[0].kind == Outcome::Kind::failed);
       CHECK(f.job("launch/masto").state == JobState::failed);
@@ -189,8 +190,8 @@ TEST_SUITE("queue::Runner")
     SUBCASE("attempts run out")
     {
       f.options.retry.max_attempts = 2;
-      adapter.script.push_back({PublishError::Kind::not_sent, "down", {}});
-      adapter.script.push_back({PublishError::Kind::not_sent, "still down", {}});
+      adapter.script.push_back({ PublishError::Kind::not_sent, "down", {} });
+      adapter.script.push_back({ PublishError::Kind::not_sent, "still down", {} });
       f.run("2026-12-01T08:00:00Z");
       const auto outcomes = f.run("2026-12-01T08:10:00Z");
       CHECK(outcomes[0].kind == Outcome::Kind::failed);
@@ -198,7 +199,7 @@ TEST_SUITE("queue::Runner")
     }
     SUBCASE("maybe sent on a platform without deduplication: unknown, never resent")
     {
-      adapter.script.push_back({PublishError::Kind::maybe_sent, "timeout after upload", {}});
+      adapter.script.push_back({ PublishError::Kind::maybe_sent, "timeout after upload", {} });
       const auto outcomes = f.run("2026-12-01T08:00:00Z");
       CHECK(outcomes[0].kind == Outcome::Kind::unknown);
       CHECK(f.job("launch/masto").state == JobState::unknown);
@@ -208,7 +209,7 @@ TEST_SUITE("queue::Runner")
     SUBCASE("maybe sent on a deduplicating platform: retried with the same key")
     {
       f.adapters.idempotent = true;
-      adapter.script.push_back({PublishError::Kind::maybe_sent, "504", {}});
+      adapter.script.push_back({ PublishError::Kind::maybe_sent, "504", {} });
       CHECK(f.run("2026-12-01T08:00:00Z")[0].kind == Outcome::Kind::retry_wait);
     }
   }
@@ -216,10 +217,10 @@ TEST_SUITE("queue::Runner")
   TEST_CASE("one failing account does not stop the others, and is not hammered")
   {
     RunnerFixture f;
-    test::add_post(f.cal, "a", "2026-12-01T08:00:00Z", "a", {"masto", "sky"});
-    test::add_post(f.cal, "b", "2026-12-01T08:00:00Z", "b", {"masto", "sky"});
+    test::add_post(f.cal, "a", "2026-12-01T08:00:00Z", "a", { "masto", "sky" });
+    test::add_post(f.cal, "b", "2026-12-01T08:00:00Z", "b", { "masto", "sky" });
     f.sync(utc("2026-12-01T07:00:00Z"));
-    f.adapters.adapters["masto"].script.push_back({PublishError::Kind::not_sent, "down", {}});
+    f.adapters.adapters["masto"].script.push_back({ PublishError::Kind::not_sent, "down", {} });
     const auto outcomes = f.run("2026-12-01T08:00:00Z");
     REQUIRE(outcomes.size() == 4);
     CHECK(f.job("a/sky").state == JobState::posted);
@@ -277,8 +278,8 @@ TEST_SUITE("queue::Runner")
     post.parts[0].text = "hello again";
     f.sync(utc("2026-12-01T07:00:00Z"));
     CHECK(idempotency_key("cal", f.job("launch/masto")) != first);
-    CHECK(idempotency_key("other-calendar", f.job("launch/masto"))
-          != idempotency_key("cal", f.job("launch/masto")));
+    CHECK(idempotency_key("other-calendar", f.job("launch/masto")) !=
+          idempotency_key("cal", f.job("launch/masto")));
   }
 
   TEST_CASE("dry run reports what is due and changes nothing")

@@ -1,8 +1,9 @@
+#include "queue_fixture.hpp"
+#include "testutil.hpp"
+
 #include "queue/expand.hpp"
 #include "queue/sync.hpp"
-#include "queue_fixture.hpp"
 #include "store/sqlite_store.hpp"
-#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
@@ -47,14 +48,14 @@ TEST_SUITE("queue::sync")
   TEST_CASE("job ids")
   {
     CHECK(job_id("launch", "", "masto") == "launch/masto");
-    CHECK(job_id("weekly-tip", "2026-12-07T10:00+01:00", "masto")
-          == "weekly-tip@2026-12-07T10:00+01:00/masto");
+    CHECK(job_id("weekly-tip", "2026-12-07T10:00+01:00", "masto") ==
+          "weekly-tip@2026-12-07T10:00+01:00/masto");
   }
 
   TEST_CASE("one job per post and account")
   {
     SyncFixture f;
-    test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello", {"masto", "sky"});
+    test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello", { "masto", "sky" });
     const auto stats = f.sync();
     CHECK(stats.inserted == 2);
     CHECK(f.job("launch/masto").state == JobState::pending);
@@ -91,8 +92,8 @@ TEST_SUITE("queue::sync")
     SyncFixture f;
     auto& post = test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello");
     f.sync();
-    for (const auto state : {JobState::posted, JobState::sending, JobState::failed,
-                             JobState::unknown, JobState::missed}) {
+    for (const auto state : { JobState::posted, JobState::sending, JobState::failed,
+                              JobState::unknown, JobState::missed }) {
       CAPTURE(store::to_string(state));
       f.fire("launch/masto", state);
       post.parts[0].text = std::string("edited after ") + std::string(store::to_string(state));
@@ -163,7 +164,7 @@ TEST_SUITE("queue::sync")
     }
     SUBCASE("account removed from the post")
     {
-      f.cal.posts[0].to = {"sky"};
+      f.cal.posts[0].to = { "sky" };
       const auto stats = f.sync();
       CHECK(stats.cancelled == 1);
       CHECK(stats.inserted == 1);
@@ -230,16 +231,16 @@ TEST_SUITE("queue::sync")
     calendar::Calendar cal = test::make_calendar();
     auto& post = test::add_cron_post(cal, "tip", "0 10 * * *", "daily");
     post.schedule.until = utc("2026-12-03T10:00:00Z");
-    const auto e = expand(post, cal.zone, utc("2026-12-01T00:00:00Z"),
-                          utc("2027-01-01T00:00:00Z"), utc("2026-12-01T00:00:00Z"));
+    const auto e = expand(post, cal.zone, utc("2026-12-01T00:00:00Z"), utc("2027-01-01T00:00:00Z"),
+                          utc("2026-12-01T00:00:00Z"));
     CHECK(e.occurrences.size() == 3);
   }
 
   TEST_CASE("variants change what one account gets, and its revision")
   {
     SyncFixture f;
-    auto& post = test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "long text",
-                                {"masto", "sky"});
+    auto& post =
+      test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "long text", { "masto", "sky" });
     calendar::Variant variant;
     variant.text = "short text";
     post.variants.emplace("sky", variant);

@@ -1,5 +1,6 @@
-#include "store/sqlite_store.hpp"
 #include "testutil.hpp"
+
+#include "store/sqlite_store.hpp"
 #include "util/error.hpp"
 
 #include <doctest/doctest.h>
@@ -87,9 +88,9 @@ TEST_SUITE("store::SqliteStore")
       open_sqlite_store(file);
       FAIL("expected an error");
     } catch (const Error& e) {
-      CHECK(std::string(e.what())
-            == "this state was written by a newer herald (schema 99; this herald understands up "
-               "to 1); upgrade herald or use another --state");
+      CHECK(std::string(e.what()) ==
+            "this state was written by a newer herald (schema 99; this herald understands up "
+            "to 1); upgrade herald or use another --state");
       CHECK(e.status() == ExitStatus::state);
     }
   }
@@ -136,7 +137,7 @@ TEST_SUITE("store::SqliteStore")
     for (const auto& job : store->actionable_jobs("cal", at(200))) {
       ids.push_back(job.id);
     }
-    CHECK(ids == std::vector<std::string>{"dead/a", "retry/a", "due/a"});
+    CHECK(ids == std::vector<std::string>{ "dead/a", "retry/a", "due/a" });
     CHECK(store->actionable_jobs("other", at(200)).empty());
     CHECK(store->next_due("cal").value() == at(100));
   }
@@ -145,7 +146,7 @@ TEST_SUITE("store::SqliteStore")
   {
     test::TestDir dir;
     auto store = open_sqlite_store(dir.path() / "s.db");
-    CalendarRecord r{"name:x", "/a/herald.yaml", "fp", "hash", "[]", at(1), at(2), at(3)};
+    CalendarRecord r{ "name:x", "/a/herald.yaml", "fp", "hash", "[]", at(1), at(2), at(3) };
     store->put_calendar(r);
     const auto by_key = store->find_calendar("name:x");
     REQUIRE(by_key);

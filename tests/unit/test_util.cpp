@@ -27,9 +27,10 @@ TEST_SUITE("util")
     CHECK(parse_duration("1w").value() == 168h);
     CHECK(parse_duration("").error() == "empty duration");
     CHECK(parse_duration("10").error() == "duration '10' needs a unit (s, m, h, d or w), e.g. 10m");
-    CHECK(parse_duration("1x").error() == "invalid duration unit 'x' in '1x' (use s, m, h, d or w)");
-    CHECK(parse_duration("30m1h").error()
-          == "invalid duration '30m1h': units must go from large to small");
+    CHECK(parse_duration("1x").error() ==
+          "invalid duration unit 'x' in '1x' (use s, m, h, d or w)");
+    CHECK(parse_duration("30m1h").error() ==
+          "invalid duration '30m1h': units must go from large to small");
     CHECK(parse_duration("h").error() == "invalid duration 'h' (expected e.g. 30m, 1h, 2d)");
   }
 
@@ -48,7 +49,7 @@ TEST_SUITE("util")
     CHECK(edit_distance("txt", "text") == 1);
     CHECK(edit_distance("txet", "text") == 1); // a swap is one edit
     CHECK(edit_distance("", "abc") == 3);
-    const std::array<std::string_view, 4> keys{"text", "to", "at", "media"};
+    const std::array<std::string_view, 4> keys{ "text", "to", "at", "media" };
     CHECK(closest_match("txt", keys).value() == "text");
     CHECK(closest_match("medai", keys).value() == "media");
     CHECK_FALSE(closest_match("completely-different", keys).has_value());
@@ -57,9 +58,9 @@ TEST_SUITE("util")
   TEST_CASE("diagnostics format and order")
   {
     Diagnostics d;
-    d.error({"c.yaml", 4, 5}, "second");
-    d.warning({"c.yaml", 2, 1}, "first");
-    d.error({"", 0, 0}, "no place");
+    d.error({ "c.yaml", 4, 5 }, "second");
+    d.warning({ "c.yaml", 2, 1 }, "first");
+    d.error({ "", 0, 0 }, "no place");
     d.sort();
     REQUIRE(d.all().size() == 3);
     CHECK(d.all()[0].to_string() == "error: no place");

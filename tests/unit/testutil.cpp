@@ -7,7 +7,7 @@ namespace herald::test {
 
 namespace {
 std::filesystem::path g_scratch_root = std::filesystem::temp_directory_path();
-std::atomic<int> g_counter{0};
+std::atomic<int> g_counter{ 0 };
 } // namespace
 
 void
@@ -17,8 +17,8 @@ set_scratch_root(const std::filesystem::path& root)
 }
 
 TestDir::TestDir()
-  : m_path(g_scratch_root / ("case-" + std::to_string(++g_counter))),
-    m_previous_cwd(std::filesystem::current_path())
+  : m_path(g_scratch_root / ("case-" + std::to_string(++g_counter)))
+  , m_previous_cwd(std::filesystem::current_path())
 {
   std::filesystem::create_directories(m_path);
   std::filesystem::current_path(m_path);
