@@ -1,0 +1,149 @@
+#include "text/length_rules.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <span>
+#include <string>
+
+using namespace herald::text;
+
+namespace {
+
+const std::string k_family = "\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466";
+
+std::string
+repeat(std::string_view piece, size_t times)
+{
+  std::string out;
+  for (size_t i = 0; i < times; ++i) {
+    out += piece;
+  }
+  return out;
+}
+
+// A URL of exactly `length` characters.
+std::string
+url_of_length(size_t length, char fill)
+{
+  const std::string prefix = "https://example.org/";
+  return prefix + std::string(length - prefix.size(), fill);
+}
+
+std::string
+problem(std::string_view text, const LengthRule& rule)
+{
+  return too_long(text, rule).value_or("fits");
+}
+
+std::string
+problems(std::string_view text, std::span<const LengthRule> rules)
+{
+  return fmt::format("{}", fmt::join(check_length(text, rules), " | "));
+}
+
+} // namespace
+
+TEST_SUITE("text::length_rules")
+{
+  TEST_CASE("Mastodon counts every URL as 23")
+  {
+    const LengthRule rule = mastodon_rule();
+    const std::string urls = " " + url_of_length(100, 'a') + " " + url_of_length(100, 'b');
+    CHECK(url_of_length(100, 'a').size() == 100);
+
+    const std::string over = std::string(480, 'x') + urls;
+    CHECK(measure(over, rule) == 480 + 2 * (1 + 23));
+    CHECK(problem(over, rule) == "text is 528 characters (URLs counted as 23), the limit is 500");
+
+    const std::string fits = std::string(452, 'x') + urls; // 652 as written
+    CHECK(measure(fits, rule) == 500);
+    CHECK(problem(fits, rule) == "fits");
+
+    // A short URL still reserves 23; the instance may reserve another number.
+    CHECK(measure("https://a.io", rule) == 23);
+    CHECK(measure("https://a.io", mastodon_rule(500, 30)) == 30);
+    CHECK(problem(std::string(501, 'x'), rule) == "text is 501 characters, the limit is 500");
+    CHECK(problem(std::string(11, 'x'), mastodon_rule(10)) ==
+          "text is 11 characters, the limit is 10");
+  }
+
+  TEST_CASE("Mastodon counts a remote mention as its local part, graphemes as one")
+  {
+    const LengthRule rule = mastodon_rule();
+    CHECK(measure("@user@very.long.domain.example hello", rule) == 11); // "@user hello"
+    CHECK(measure("@user hello", rule) == 11);
+    CHECK(measure("@alice.bsky.social", rule) == 18); // not remote: counted as written
+    CHECK(problem("@user@very.long.domain.example hello", mastodon_rule(10)) ==
+          "text is 11 characters (@user@domain counted as @user), the limit is 10");
+    CHECK(problem("@user@very.long.domain.example https://example.org/x", mastodon_rule(10)) ==
+          "text is 29 characters (URLs counted as 23, @user@domain counted as @user), the limit "
+          "is 10");
+    CHECK(measure(repeat(k_family, 500), rule) == 500);
+    CHECK(measure("cafe\u0301", rule) == 4);
+  }
+
+  TEST_CASE("Bluesky: 300 graphemes and 3000 UTF-8 bytes")
+  {
+    const auto rules = bluesky_rules();
+    CHECK(problems(std::string(300, 'a'), rules) == "");
+    CHECK(problems(std::string(301, 'a'), rules) == "text is 301 characters, the limit is 300");
+
+    // Under 300 graphemes but over 3000 bytes: 25 bytes per family emoji.
+    CHECK(problems(repeat(k_family, 120), rules) == ""); // exactly 3000 bytes
+    CHECK(problems(repeat(k_family, 121), rules) ==
+          "text is 3025 bytes in UTF-8, the limit is 3000");
+    CHECK(problems(repeat(k_family, 299), rules) ==
+          "text is 7475 bytes in UTF-8, the limit is 3000");
+    CHECK(problems(repeat(k_family, 301), rules) ==
+          "text is 301 characters, the limit is 300"
+          " | text is 7525 bytes in UTF-8, the limit is 3000");
+
+    // A URL is plain text on Bluesky: it counts as written.
+    CHECK(problems(std::string(250, 'a') + " " + url_of_length(100, 'u'), rules) ==
+          "text is 351 characters, the limit is 300");
+  }
+
+  TEST_CASE("Telegram counts UTF-16 code units")
+  {
+    const LengthRule rule = telegram_text_rule();
+    CHECK(measure("\U0001F600", rule) == 2);
+    CHECK(measure("a\u00E9\u20AC", rule) == 3);
+    CHECK(problem(repeat("\U0001F600", 2048), rule) == "fits");
+    CHECK(problem(repeat("\U0001F600", 2048) + "a", rule) ==
+          "text is 4097 UTF-16 code units (emoji and other characters above U+FFFF count 2), "
+          "the limit is 4096");
+    CHECK(problem(std::string(4097, 'a'), rule) ==
+          "text is 4097 UTF-16 code units, the limit is 4096");
+    CHECK(problem(std::string(1025, 'a'), telegram_caption_rule()) ==
+          "text is 1025 UTF-16 code units, the limit is 1024");
+    CHECK(problem(std::string(1024, 'a'), telegram_caption_rule()) == "fits");
+  }
+
+  TEST_CASE("Discord, Slack and webhooks count code points")
+  {
+    CHECK(measure(k_family, discord_rule()) == 7);
+    CHECK(problem(repeat("\u00E9", 2000), discord_rule()) == "fits");
+    CHECK(problem(std::string(2001, 'a'), discord_rule()) ==
+          "text is 2001 Unicode code points, the limit is 2000");
+    CHECK(problem(std::string(40000, 'a'), slack_rule()) == "fits");
+    CHECK(problem(std::string(40001, 'a'), slack_rule()) ==
+          "text is 40001 Unicode code points, the limit is 40000");
+
+    CHECK(webhook_rules().empty());
+    CHECK(problems(std::string(100000, 'a'), webhook_rules()) == "");
+    CHECK(problems("\U0001F600\U0001F600", webhook_rules(1)) ==
+          "text is 2 Unicode code points, the limit is 1");
+    CHECK(problem("a", LengthRule{ "test", 0, LengthRule::Unit::bytes, 0, false }) ==
+          "text is 1 byte in UTF-8, the limit is 0");
+  }
+
+  TEST_CASE("ill-formed UTF-8 is reported instead of a length")
+  {
+    CHECK(problems("abc\xFF", bluesky_rules()) == "text is not valid UTF-8 (bad byte at offset 3)");
+    const LengthRule mastodon[] = { mastodon_rule() };
+    CHECK(problems(std::string(600, 'a') + "\xC0\xAF", mastodon) ==
+          "text is not valid UTF-8 (bad byte at offset 600)");
+    CHECK(measure("a\xFF", discord_rule()) == 2); // measuring alone still counts U+FFFD
+  }
+}
