@@ -1,0 +1,106 @@
+#include "url_policy.hpp"
+
+#include "ascii.hpp"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+
+#include <cstring>
+#include <memory>
+
+namespace herald::http {
+
+namespace {
+
+struct UrlDeleter
+{
+  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
+
+std::string
+get_part(CURLU* url, CURLUPart part)
+{
+  char* value = nullptr;
+  if (curl_url_get(url, part, &value, 0) != CURLUE_OK || value == nullptr) {
+    return {};
+  }
+  std::string result(value);
+  curl_free(value);
+  return result;
+}
+
+} // namespace
+
+bool
+is_loopback_host(std::string_view host)
+{
+  if (ascii::iequals(host, "localhost")) {
+    return true;
+  }
+  const std::string text(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  std::string_view inner = host;
+  if (inner.size() >= 2 && inner.front() == '[' && inner.back() == ']') {
+    inner = inner.substr(1, inner.size() - 2);
+  }
+  const std::string inner_text(inner);
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, inner_text.c_str(), &v6) != 1) {
+    return false;
+  }
+  if (std::memcmp(&v6, &in6addr_loopback, sizeof v6) == 0) {
+    return true;
+  }
+  // ::ffff:127.x.y.z reaches the IPv4 loopback.
+  static constexpr unsigned char k_mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+  return std::memcmp(v6.s6_addr, k_mapped_prefix, sizeof k_mapped_prefix) == 0 &&
+         v6.s6_addr[12] == 127;
+}
+
+Result<UrlTarget, std::string>
+check_url(std::string_view url)
+{
+  std::unique_ptr<CURLU, UrlDeleter> handle(curl_url());
+  if (!handle) {
+    return unexpected<std::string>("out of memory parsing the URL");
+  }
+  const std::string text(url);
+  // NON_SUPPORT_SCHEME: parse any scheme, so that "gopher:" is refused by name below.
+  if (curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
+      CURLUE_OK) {
+    return unexpected<std::string>("malformed URL");
+  }
+  UrlTarget target;
+  target.scheme = get_part(handle.get(), CURLUPART_SCHEME);
+  target.host = get_part(handle.get(), CURLUPART_HOST);
+  if (target.scheme != "https" && target.scheme != "http") {
+    return unexpected<std::string>("refusing scheme '" + target.scheme +
+                                   "' (only https, or http to a loopback host)");
+  }
+  if (target.host.empty()) {
+    return unexpected<std::string>("malformed URL (no host)");
+  }
+  target.loopback = is_loopback_host(target.host);
+  if (target.scheme == "http" && !target.loopback) {
+    return unexpected<std::string>("refusing http:// to a non-loopback host (use https)");
+  }
+  char* port = nullptr;
+  if (curl_url_get(handle.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+      port != nullptr) {
+    target.port = std::strtol(port, nullptr, 10);
+    curl_free(port);
+  }
+  return target;
+}
+
+bool
+same_origin(const UrlTarget& a, const UrlTarget& b)
+{
+  return a.scheme == b.scheme && ascii::iequals(a.host, b.host) && a.port == b.port;
+}
+
+} // namespace herald::http

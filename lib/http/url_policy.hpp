@@ -1,0 +1,29 @@
+#pragma once
+
+#include "util/expected.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace herald::http {
+
+struct UrlTarget
+{
+  std::string scheme; // "https" or "http", lower case
+  std::string host;   // as libcurl normalises it ("127.0.0.1", "[::1]", "example.org")
+  long port = 0;      // explicit or the scheme's default
+  bool loopback = false;
+};
+
+// Parses `url` with libcurl's own URL parser (so the check and the transfer cannot disagree)
+// and applies herald's rule (reliability.md H3): https to any host, http only to a loopback
+// host, nothing else. The error message never repeats the URL.
+Result<UrlTarget, std::string> check_url(std::string_view url);
+
+// localhost, 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z); brackets around IPv6 are allowed.
+bool is_loopback_host(std::string_view host);
+
+// Same scheme, host and port: credentials may follow a redirect only within one origin.
+bool same_origin(const UrlTarget& a, const UrlTarget& b);
+
+} // namespace herald::http
