@@ -2,6 +2,7 @@
 #include "context.hpp"
 
 #include "app/tick.hpp"
+#include "platforms/context.hpp"
 #include "schedule/zone.hpp"
 
 #include <fmt/core.h>
@@ -47,7 +48,13 @@ run_run(const RunOptions& options, Context& context)
   tick.dry_run = options.dry_run;
   tick.load.max_bytes = context.global.max_calendar_bytes;
 
-  queue::RegistryAdapters adapters;
+  const SystemClock clock;
+  http::LogSink log;
+  if (context.global.verbose) {
+    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
+  }
+  queue::RegistryAdapters adapters(
+    platforms::default_context(clock, tick.state.parent_path(), std::move(log)));
   const auto report = app::run_tick(tick, adapters);
   context.print_diagnostics(report.diagnostics);
   context.status = report.exit_status();

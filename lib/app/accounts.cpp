@@ -49,7 +49,9 @@ check_account(const calendar::Account& account, Diagnostics& diagnostics)
   }
   platforms::AccountConfig config{ account.name, account.platform, account.settings,
                                    account.base_dir };
-  platform->check(config, account.setting_pos, account.pos, diagnostics);
+  static const SystemClock clock;
+  const auto context = platforms::default_context(clock, {});
+  platform->check(config, account.setting_pos, account.pos, context, diagnostics);
 }
 
 } // namespace herald::app

@@ -1,5 +1,6 @@
 #include "ascii.hpp"
 #include "classify.hpp"
+#include "curl_api.hpp"
 #include "redact.hpp"
 #include "transport.hpp"
 #include "url_policy.hpp"
@@ -28,17 +29,17 @@ constexpr size_t k_log_body_bytes = 200;
 
 struct SlistDeleter
 {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const { curl_api().slist_free_all(list); }
 };
 
 struct MimeDeleter
 {
-  void operator()(curl_mime* mime) const { curl_mime_free(mime); }
+  void operator()(curl_mime* mime) const { curl_api().mime_free(mime); }
 };
 
 struct UrlDeleter
 {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+  void operator()(CURLU* url) const { curl_api().url_cleanup(url); }
 };
 
 // What libcurl's callbacks fill in during one hop.
@@ -180,15 +181,15 @@ secrets_of(const Request& request)
     // "Bearer <this>": the scheme word stays readable in the log.
     secrets.emplace_back(has_scheme ? ascii::trim(value.substr(space + 1)) : value);
   }
-  std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
+  std::unique_ptr<CURLU, UrlDeleter> url(curl_api().url());
   char* password = nullptr;
   if (url &&
-      curl_url_set(url.get(), CURLUPART_URL, request.url.c_str(), CURLU_NON_SUPPORT_SCHEME) ==
+      curl_api().url_set(url.get(), CURLUPART_URL, request.url.c_str(), CURLU_NON_SUPPORT_SCHEME) ==
         CURLUE_OK &&
-      curl_url_get(url.get(), CURLUPART_PASSWORD, &password, CURLU_URLDECODE) == CURLUE_OK &&
+      curl_api().url_get(url.get(), CURLUPART_PASSWORD, &password, CURLU_URLDECODE) == CURLUE_OK &&
       password != nullptr) {
     secrets.emplace_back(password);
-    curl_free(password);
+    curl_api().free(password);
   }
   return secrets;
 }
@@ -246,7 +247,7 @@ class CurlTransport::Impl
 {
 public:
   explicit Impl(CurlTransportOptions options);
-  ~Impl() { curl_easy_cleanup(m_curl); }
+  ~Impl() { curl_api().easy_cleanup(m_curl); }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
@@ -276,11 +277,11 @@ CurlTransport::Impl::Impl(CurlTransportOptions options)
 {
   static std::once_flag s_global_init;
   std::call_once(s_global_init, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if (curl_api().global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
       throw Error("cannot initialise libcurl");
     }
   });
-  m_curl = curl_easy_init();
+  m_curl = curl_api().easy_init();
   if (m_curl == nullptr) {
     throw Error("cannot initialise libcurl");
   }
@@ -364,7 +365,7 @@ CurlTransport::Impl::perform(const Request& request, const std::string& url,
 
   // Options from an earlier send must not leak into this one; connections and the DNS cache
   // survive a reset.
-  curl_easy_reset(m_curl);
+  curl_api().easy_reset(m_curl);
   m_error[0] = '\0';
   Hop hop;
   hop.max_bytes = m_options.max_response_bytes;
@@ -373,7 +374,7 @@ CurlTransport::Impl::perform(const Request& request, const std::string& url,
 
   std::unique_ptr<curl_slist, SlistDeleter> header_list;
   const auto add_header = [&header_list](const std::string& line) {
-    curl_slist* grown = curl_slist_append(header_list.get(), line.c_str());
+    curl_slist* grown = curl_api().slist_append(header_list.get(), line.c_str());
     if (grown != nullptr) {
       (void)header_list.release();
       header_list.reset(grown);
@@ -395,7 +396,7 @@ CurlTransport::Impl::perform(const Request& request, const std::string& url,
   CURLcode setup = CURLE_OK;
   const auto set = [this, &setup](CURLoption option, auto value) {
     if (setup == CURLE_OK) {
-      setup = curl_easy_setopt(m_curl, option, value);
+      setup = curl_api().easy_setopt(m_curl, option, value);
     }
   };
   set(CURLOPT_URL, url.c_str());
@@ -440,20 +441,20 @@ CurlTransport::Impl::perform(const Request& request, const std::string& url,
   if (request.method == "GET") {
     set(CURLOPT_HTTPGET, 1L);
   } else if (!request.form.empty()) {
-    mime.reset(curl_mime_init(m_curl));
+    mime.reset(curl_api().mime_init(m_curl));
     for (const auto& part : request.form) {
-      curl_mimepart* field = curl_mime_addpart(mime.get());
-      CURLcode rc = curl_mime_name(field, part.name.c_str());
+      curl_mimepart* field = curl_api().mime_addpart(mime.get());
+      CURLcode rc = curl_api().mime_name(field, part.name.c_str());
       if (rc == CURLE_OK && !part.file.empty()) {
-        rc = curl_mime_filedata(field, part.file.c_str());
+        rc = curl_api().mime_filedata(field, part.file.c_str());
       } else if (rc == CURLE_OK) {
-        rc = curl_mime_data(field, part.data.data(), part.data.size());
+        rc = curl_api().mime_data(field, part.data.data(), part.data.size());
       }
       if (rc == CURLE_OK && !part.filename.empty()) {
-        rc = curl_mime_filename(field, part.filename.c_str());
+        rc = curl_api().mime_filename(field, part.filename.c_str());
       }
       if (rc == CURLE_OK && !part.content_type.empty()) {
-        rc = curl_mime_type(field, part.content_type.c_str());
+        rc = curl_api().mime_type(field, part.content_type.c_str());
       }
       setup = setup == CURLE_OK ? rc : setup;
     }
@@ -466,8 +467,8 @@ CurlTransport::Impl::perform(const Request& request, const std::string& url,
     set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   if (setup != CURLE_OK) {
-    return failure(Kind::not_sent,
-                   fmt::format("libcurl refused the request setup: {}", curl_easy_strerror(setup)));
+    return failure(Kind::not_sent, fmt::format("libcurl refused the request setup: {}",
+                                               curl_api().easy_strerror(setup)));
   }
 
   if (hop.log != nullptr) {
@@ -483,7 +484,7 @@ CurlTransport::Impl::perform(const Request& request, const std::string& url,
     }
   }
 
-  const CURLcode code = curl_easy_perform(m_curl);
+  const CURLcode code = curl_api().easy_perform(m_curl);
   if (code != CURLE_OK) {
     if (hop.too_large || code == CURLE_FILESIZE_EXCEEDED) {
       return failure(Kind::maybe_sent,
@@ -491,16 +492,16 @@ CurlTransport::Impl::perform(const Request& request, const std::string& url,
     }
     curl_off_t uploaded = 0;
     curl_off_t pretransfer_us = 0;
-    curl_easy_getinfo(m_curl, CURLINFO_SIZE_UPLOAD_T, &uploaded);
-    curl_easy_getinfo(m_curl, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+    curl_api().easy_getinfo(m_curl, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+    curl_api().easy_getinfo(m_curl, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
     const Kind kind = classify_curl_error(code, uploaded > 0 || pretransfer_us > 0);
-    return failure(kind, m_error[0] != '\0' ? m_error.data() : curl_easy_strerror(code));
+    return failure(kind, m_error[0] != '\0' ? m_error.data() : curl_api().easy_strerror(code));
   }
 
   long status = 0;
   char* location = nullptr;
-  curl_easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_getinfo(m_curl, CURLINFO_REDIRECT_URL, &location);
+  curl_api().easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_api().easy_getinfo(m_curl, CURLINFO_REDIRECT_URL, &location);
   hop.response.status = int(status);
   if (hop.log != nullptr && !hop.response.body.empty()) {
     log("< body: " + body_preview(hop.response.body, secrets));

@@ -1,6 +1,7 @@
 #include "rate_limit.hpp"
 
 #include "ascii.hpp"
+#include "curl_api.hpp"
 
 #include "schedule/zone.hpp"
 
@@ -54,7 +55,7 @@ parse_retry_after(std::string_view value, TimePoint now)
     return clamp_server_wait(now + std::chrono::seconds(*seconds), now);
   }
   const std::string text(value);
-  const time_t date = curl_getdate(text.c_str(), nullptr);
+  const time_t date = curl_api().getdate(text.c_str(), nullptr);
   if (date == -1) {
     return std::nullopt;
   }

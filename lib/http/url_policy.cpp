@@ -1,6 +1,7 @@
 #include "url_policy.hpp"
 
 #include "ascii.hpp"
+#include "curl_api.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -15,18 +16,18 @@ namespace {
 
 struct UrlDeleter
 {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+  void operator()(CURLU* url) const { curl_api().url_cleanup(url); }
 };
 
 std::string
 get_part(CURLU* url, CURLUPart part)
 {
   char* value = nullptr;
-  if (curl_url_get(url, part, &value, 0) != CURLUE_OK || value == nullptr) {
+  if (curl_api().url_get(url, part, &value, 0) != CURLUE_OK || value == nullptr) {
     return {};
   }
   std::string result(value);
-  curl_free(value);
+  curl_api().free(value);
   return result;
 }
 
@@ -64,13 +65,13 @@ is_loopback_host(std::string_view host)
 Result<UrlTarget, std::string>
 check_url(std::string_view url)
 {
-  std::unique_ptr<CURLU, UrlDeleter> handle(curl_url());
+  std::unique_ptr<CURLU, UrlDeleter> handle(curl_api().url());
   if (!handle) {
     return unexpected<std::string>("out of memory parsing the URL");
   }
   const std::string text(url);
   // NON_SUPPORT_SCHEME: parse any scheme, so that "gopher:" is refused by name below.
-  if (curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
+  if (curl_api().url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
       CURLUE_OK) {
     return unexpected<std::string>("malformed URL");
   }
@@ -89,10 +90,10 @@ check_url(std::string_view url)
     return unexpected<std::string>("refusing http:// to a non-loopback host (use https)");
   }
   char* port = nullptr;
-  if (curl_url_get(handle.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+  if (curl_api().url_get(handle.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
       port != nullptr) {
     target.port = std::strtol(port, nullptr, 10);
-    curl_free(port);
+    curl_api().free(port);
   }
   return target;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "context.hpp"
 #include "post.hpp"
 
 #include "schedule/clock.hpp"
@@ -78,13 +79,16 @@ public:
   virtual Capabilities capabilities() const = 0;
   // Every setting key an account of this platform may have (besides `platform`).
   virtual std::vector<std::string_view> setting_keys() const = 0;
-  // Reports missing or invalid settings; `pos_of` gives the position of a setting's value
-  // (or of the account) for the message.
+  // Reports missing or invalid settings, and credentials that are not set, so that `validate`
+  // catches them before anything fires; `setting_pos` gives the position of a setting's value
+  // (else `account_pos`) for the message.
   virtual void check(const AccountConfig& account,
                      const std::map<std::string, SourcePos>& setting_pos,
-                     const SourcePos& account_pos, Diagnostics& diagnostics) const = 0;
+                     const SourcePos& account_pos, const AdapterContext& context,
+                     Diagnostics& diagnostics) const = 0;
   // Throws herald::Error when the settings cannot work (check() should have caught it).
-  virtual std::unique_ptr<Adapter> make_adapter(const AccountConfig& account) const = 0;
+  virtual std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
+                                                const AdapterContext& context) const = 0;
 };
 
 } // namespace herald::platforms

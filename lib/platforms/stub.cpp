@@ -146,7 +146,8 @@ public:
   std::vector<std::string_view> setting_keys() const override { return { "dir", "fail" }; }
 
   void check(const AccountConfig& account, const std::map<std::string, SourcePos>& setting_pos,
-             const SourcePos& account_pos, Diagnostics& diagnostics) const override
+             const SourcePos& account_pos, const AdapterContext& /*context*/,
+             Diagnostics& diagnostics) const override
   {
     const auto& s = account.settings;
     if (!s.contains("dir") || !s["dir"].is_string() || s["dir"].get<std::string>().empty()) {
@@ -166,7 +167,8 @@ public:
     }
   }
 
-  std::unique_ptr<Adapter> make_adapter(const AccountConfig& account) const override
+  std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
+                                        const AdapterContext& /*context*/) const override
   {
     const auto& s = account.settings;
     if (!s.contains("dir") || !s["dir"].is_string()) {

@@ -18,7 +18,7 @@ RegistryAdapters::adapter_for(const platforms::AccountConfig& account)
       fmt::format("account '{}': unknown platform '{}'", account.name, account.platform));
   }
   try {
-    auto adapter = platform->make_adapter(account);
+    auto adapter = platform->make_adapter(account, m_context);
     auto* raw = adapter.get();
     m_adapters.emplace(account.name, std::move(adapter));
     return raw;

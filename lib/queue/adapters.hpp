@@ -23,10 +23,16 @@ public:
 class RegistryAdapters : public AdapterSource
 {
 public:
+  explicit RegistryAdapters(platforms::AdapterContext context)
+    : m_context(std::move(context))
+  {
+  }
+
   Result<platforms::Adapter*> adapter_for(const platforms::AccountConfig& account) override;
   platforms::Capabilities capabilities_of(const std::string& platform) override;
 
 private:
+  platforms::AdapterContext m_context;
   std::map<std::string, std::unique_ptr<platforms::Adapter>> m_adapters;
 };
 

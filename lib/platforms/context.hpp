@@ -1,0 +1,36 @@
+#pragma once
+
+#include "http/transport.hpp"
+
+#include "schedule/clock.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace herald::platforms {
+
+// What an adapter may use from the outside world, handed in so that tests can substitute any
+// of it (style.md practice 7).
+struct AdapterContext
+{
+  // A new HTTP transport (libcurl in production, with the -v log sink already attached).
+  std::function<std::unique_ptr<http::HttpTransport>()> make_transport;
+  // Reads an environment variable: credentials only ever come from the variables that an
+  // account names (`token_env:` and friends).
+  std::function<std::optional<std::string>(std::string_view name)> getenv;
+  // "Now", for Retry-After and rate-limit resets.
+  const Clock* clock = nullptr;
+  // An owner-only directory for what an adapter must keep between runs (session tokens).
+  std::filesystem::path state_dir;
+};
+
+// The production context: CurlTransport (logging to `log` when set), the process environment,
+// the system clock, and `state_dir`.
+AdapterContext default_context(const Clock& clock, std::filesystem::path state_dir,
+                               http::LogSink log = {});
+
+} // namespace herald::platforms

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "context.hpp"
+#include "platform.hpp"
+
+#include "util/expected.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace herald::platforms {
+
+// The secret named by `<key>_env:` in the account (e.g. key "token" reads the variable that
+// `token_env:` names). The error says which account, which setting and which variable, never
+// a value.
+Result<std::string> read_secret(const AccountConfig& account, std::string_view key,
+                                const AdapterContext& context);
+
+// For Platform::check: reports a required `<key>_env:` that is missing, or names a variable
+// that is not set in this environment.
+void check_secret(const AccountConfig& account, std::string_view key,
+                  const std::map<std::string, SourcePos>& setting_pos, const SourcePos& account_pos,
+                  const AdapterContext& context, Diagnostics& diagnostics);
+
+// A string setting, or `fallback` when absent.
+std::string setting(const AccountConfig& account, std::string_view key,
+                    std::string_view fallback = "");
+
+} // namespace herald::platforms

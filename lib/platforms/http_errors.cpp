@@ -1,0 +1,41 @@
+#include "http_errors.hpp"
+
+#include "http/rate_limit.hpp"
+
+#include <fmt/core.h>
+
+namespace herald::platforms {
+
+PublishError
+from_transport(const http::TransportError& error, std::string_view what)
+{
+  const auto kind = error.kind == http::TransportError::Kind::not_sent
+                      ? PublishError::Kind::not_sent
+                      : PublishError::Kind::maybe_sent;
+  return { kind, fmt::format("{}: {}", what, error.message), {} };
+}
+
+PublishError
+from_response(const http::Response& response, std::string_view what, std::string_view detail,
+              TimePoint now, std::optional<TimePoint> reset)
+{
+  const int status = response.status;
+  const std::string message = detail.empty() ? fmt::format("{}: HTTP {}", what, status)
+                                             : fmt::format("{}: HTTP {}: {}", what, status, detail);
+  auto retry_at = http::retry_after(response, now);
+  if (!retry_at) {
+    retry_at = reset;
+  }
+  if (status == 429 || (status == 503 && retry_at)) {
+    return { PublishError::Kind::rate_limited, message, retry_at };
+  }
+  if (status == 401 || status == 403) {
+    return { PublishError::Kind::auth, message, {} };
+  }
+  if (status >= 500) {
+    return { PublishError::Kind::maybe_sent, message, retry_at };
+  }
+  return { PublishError::Kind::permanent, message, {} };
+}
+
+} // namespace herald::platforms

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "http/request.hpp"
+#include "http/transport.hpp"
+#include "platform.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace herald::platforms {
+
+// The one mapping from HTTP outcomes to PublishError kinds, shared by every adapter:
+// - a transport failure before the request left -> not_sent; after -> maybe_sent;
+// - 429, and 503 with Retry-After -> rate_limited at the time the platform gives (Retry-After,
+//   else `reset` when the adapter found a platform-specific reset time);
+// - 401, 403 -> auth; other 4xx -> permanent (the request can never succeed as it is);
+// - 5xx -> maybe_sent (the platform may have stored the post before failing).
+// `what` names the platform and call ("mastodon: POST /api/v1/statuses"); `detail` is the
+// platform's own error text, if the adapter could read one.
+PublishError from_transport(const http::TransportError& error, std::string_view what);
+PublishError from_response(const http::Response& response, std::string_view what,
+                           std::string_view detail, TimePoint now,
+                           std::optional<TimePoint> reset = std::nullopt);
+
+} // namespace herald::platforms
