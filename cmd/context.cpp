@@ -65,6 +65,13 @@ Context::print_diagnostics(const Diagnostics& diagnostics) const
   }
 }
 
+void
+Context::print_error_summary(const Diagnostics& diagnostics, std::string_view suffix) const
+{
+  const size_t errors = diagnostics.error_count();
+  fmt::print(stderr, "{}: {} error{}{}\n", global.calendar, errors, errors == 1 ? "" : "s", suffix);
+}
+
 TimePoint
 parse_time_option(const std::string& value, std::string_view option)
 {

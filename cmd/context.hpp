@@ -36,6 +36,8 @@ struct Context
   std::string paint(std::string_view text, std::string_view colour) const;
   // Prints diagnostics to stderr, one `file:line:col: severity: message` per line.
   void print_diagnostics(const Diagnostics& diagnostics) const;
+  // "herald.yaml: 3 errors<suffix>" on stderr, after the diagnostics themselves.
+  void print_error_summary(const Diagnostics& diagnostics, std::string_view suffix = "") const;
 };
 
 // Parses an RFC 3339 option value, throwing a usage error naming the option.

@@ -67,8 +67,7 @@ run_plan(const PlanOptions& options, Context& context)
   const auto& diagnostics = plan.loaded.diagnostics;
   if (diagnostics.has_errors() || !plan.loaded.calendar) {
     context.print_diagnostics(diagnostics);
-    fmt::print(stderr, "{}: {} error{}; nothing to plan\n", context.global.calendar,
-               diagnostics.error_count(), diagnostics.error_count() == 1 ? "" : "s");
+    context.print_error_summary(diagnostics, "; nothing to plan");
     context.status = ExitStatus::usage;
     return;
   }

@@ -59,9 +59,8 @@ run_run(const RunOptions& options, Context& context)
   context.print_diagnostics(report.diagnostics);
   context.status = report.exit_status();
   if (report.diagnostics.has_errors()) {
-    fmt::print(stderr, "{}: {} error{}; nothing was published and the state is unchanged\n",
-               context.global.calendar, report.diagnostics.error_count(),
-               report.diagnostics.error_count() == 1 ? "" : "s");
+    context.print_error_summary(report.diagnostics,
+                                "; nothing was published and the state is unchanged");
     return;
   }
   if (!context.global.quiet) {

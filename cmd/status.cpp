@@ -45,6 +45,16 @@ job_json(const store::Job& job)
   return j;
 }
 
+void
+print_json(const app::JobList& list)
+{
+  auto out = nlohmann::json::array();
+  for (const auto& job : list.jobs) {
+    out.push_back(job_json(job));
+  }
+  fmt::print("{}\n", out.dump(2));
+}
+
 app::JobQuery
 query_for(const ListOptions& options, const Context& context)
 {
@@ -76,11 +86,7 @@ run_status(const ListOptions& options, Context& context)
 {
   const auto list = app::unpublished_jobs(query_for(options, context));
   if (context.global.json) {
-    auto out = nlohmann::json::array();
-    for (const auto& job : list.jobs) {
-      out.push_back(job_json(job));
-    }
-    fmt::print("{}\n", out.dump(2));
+    print_json(list);
     return;
   }
   if (say_if_empty(list, context, "no jobs waiting, failed or missed")) {
@@ -106,11 +112,7 @@ run_history(const ListOptions& options, Context& context)
 {
   const auto list = app::published_jobs(query_for(options, context), options.limit);
   if (context.global.json) {
-    auto out = nlohmann::json::array();
-    for (const auto& job : list.jobs) {
-      out.push_back(job_json(job));
-    }
-    fmt::print("{}\n", out.dump(2));
+    print_json(list);
     return;
   }
   if (say_if_empty(list, context, "nothing published yet")) {

@@ -45,8 +45,7 @@ run_validate(Context& context)
   }
   context.print_diagnostics(diagnostics);
   if (!valid) {
-    fmt::print(stderr, "{}: {} error{}\n", context.global.calendar, diagnostics.error_count(),
-               diagnostics.error_count() == 1 ? "" : "s");
+    context.print_error_summary(diagnostics);
     return;
   }
   if (!context.global.quiet) {

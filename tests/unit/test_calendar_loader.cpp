@@ -11,21 +11,11 @@ using herald::calendar::load_calendar;
 using herald::calendar::LoadOptions;
 using herald::calendar::LoadResult;
 using herald::calendar::Schedule;
+using herald::test::all_messages;
 using herald::test::TestDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Every diagnostic, one per line: a mismatch then shows the whole picture.
-std::string
-all_messages(const LoadResult& result)
-{
-  std::string out;
-  for (const auto& diagnostic : result.diagnostics.all()) {
-    out += diagnostic.to_string() + "\n";
-  }
-  return out;
-}
 
 TimePoint
 utc(std::string_view text)

@@ -9,19 +9,10 @@
 using herald::calendar::load_calendar;
 using herald::calendar::LoadOptions;
 using herald::calendar::LoadResult;
+using herald::test::all_messages;
 using herald::test::TestDir;
 
 namespace {
-
-std::string
-all_messages(const LoadResult& result)
-{
-  std::string out;
-  for (const auto& diagnostic : result.diagnostics.all()) {
-    out += diagnostic.to_string() + "\n";
-  }
-  return out;
-}
 
 // Lines 1-6; the first post starts on line 7.
 const char* const k_prelude = "timezone: Europe/Berlin\n"

@@ -17,29 +17,10 @@ using herald::calendar::LoadOptions;
 using herald::calendar::LoadResult;
 using herald::calendar::parse_yaml;
 using herald::calendar::YamlNode;
+using herald::test::all_messages;
 using herald::test::TestDir;
 
 namespace {
-
-std::string
-all_messages(const LoadResult& result)
-{
-  std::string out;
-  for (const auto& diagnostic : result.diagnostics.all()) {
-    out += diagnostic.to_string() + "\n";
-  }
-  return out;
-}
-
-std::string
-all_messages(const Diagnostics& diagnostics)
-{
-  std::string out;
-  for (const auto& diagnostic : diagnostics.all()) {
-    out += diagnostic.to_string() + "\n";
-  }
-  return out;
-}
 
 // Loads `text` as c.yaml and fails the test if that takes longer than a second.
 LoadResult

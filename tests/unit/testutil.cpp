@@ -10,6 +10,22 @@ std::filesystem::path g_scratch_root = std::filesystem::temp_directory_path();
 std::atomic<int> g_counter{ 0 };
 } // namespace
 
+std::string
+all_messages(const Diagnostics& diagnostics)
+{
+  std::string out;
+  for (const auto& diagnostic : diagnostics.all()) {
+    out += diagnostic.to_string() + "\n";
+  }
+  return out;
+}
+
+std::string
+all_messages(const calendar::LoadResult& result)
+{
+  return all_messages(result.diagnostics);
+}
+
 void
 set_scratch_root(const std::filesystem::path& root)
 {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "calendar/loader.hpp"
+#include "util/diagnostics.hpp"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -7,6 +10,10 @@
 namespace herald::test {
 
 void set_scratch_root(const std::filesystem::path& root);
+
+// Every diagnostic, one `to_string()` per line: a mismatch then shows the whole picture.
+std::string all_messages(const Diagnostics& diagnostics);
+std::string all_messages(const calendar::LoadResult& result);
 
 // A fresh directory per test case (RAII: it becomes the current directory and is restored).
 class TestDir
