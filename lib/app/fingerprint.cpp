@@ -27,6 +27,20 @@ stat_fingerprint(const std::vector<std::filesystem::path>& files)
   return fingerprint;
 }
 
+bool
+modified_since(const std::vector<std::filesystem::path>& files,
+               std::filesystem::file_time_type since)
+{
+  for (const auto& file : files) {
+    std::error_code ec;
+    const auto modified = std::filesystem::last_write_time(file, ec);
+    if (ec || modified >= since) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<std::string>
 content_hash(const std::vector<std::filesystem::path>& files)
 {

@@ -51,7 +51,8 @@ horizon_fresh(const store::CalendarRecord& record, TimePoint now)
 
 // Syncs a freshly read calendar inside one write transaction and returns its record.
 store::CalendarRecord
-sync(store::Store& store, const calendar::Calendar& calendar, TimePoint now, TickReport& report)
+sync(store::Store& store, const calendar::Calendar& calendar, TimePoint now,
+     fs::file_time_type read_started, TickReport& report)
 {
   const std::string key = calendar_key(calendar);
   const auto previous = store.find_calendar(key);
@@ -73,8 +74,13 @@ sync(store::Store& store, const calendar::Calendar& calendar, TimePoint now, Tic
   store::CalendarRecord record;
   record.key = key;
   record.path = calendar.file.string();
-  record.fingerprint = stat_fingerprint(calendar.files).value_or("");
-  record.content_hash = content_hash(calendar.files).value_or("");
+  // As git does with racily clean files: a file written since (or just before) it was read may
+  // hold an edit that this sync did not see, so leave no fingerprint and let the next tick
+  // read it again.
+  if (!modified_since(calendar.files, read_started - std::chrono::seconds(1))) {
+    record.fingerprint = stat_fingerprint(calendar.files).value_or("");
+    record.content_hash = content_hash(calendar.files).value_or("");
+  }
   record.files = files.dump();
   record.baseline = baseline;
   record.horizon_until = to;
@@ -144,6 +150,7 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
     if (!fs::exists(main_file)) {
       throw Error(fmt::format("cannot read calendar {}: no such file", options.calendar.string()));
     }
+    const auto read_started = fs::file_time_type::clock::now();
     auto loaded = load_checked(options.calendar, options.load);
     report.calendar_read = true;
     report.diagnostics = std::move(loaded.diagnostics);
@@ -156,7 +163,7 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
     }
     store->begin_write();
     try {
-      record = sync(*store, *loaded.calendar, options.now, report);
+      record = sync(*store, *loaded.calendar, options.now, read_started, report);
       if (options.dry_run) {
         report.outcomes =
           queue::run_due_jobs(*store, record->key, record->baseline, options.now, adapters, runner);

@@ -3,6 +3,7 @@
 import json
 import os
 import sqlite3
+import time
 
 from harness import STUB_ACCOUNTS, HeraldTest, main
 
@@ -205,17 +206,31 @@ class RunTest(HeraldTest):
         with sqlite3.connect(self.state) as db:
             self.assertEqual(db.execute("SELECT COUNT(DISTINCT calendar) FROM jobs").fetchone()[0], 2)
 
+    def age(self, seconds=10):
+        """Dates the calendar back, as a file edited a while ago would be."""
+        then = time.time() - seconds
+        os.utime(self.dir / "herald.yaml", (then, then))
+
     def test_unchanged_calendar_is_not_reread(self):
+        self.age()
         self.herald("run", "--now", "2026-11-30T12:00:00Z")
         r = self.herald("-v", "run", "--now", "2026-11-30T12:01:00Z")
         self.assertIn("calendar unchanged (not read)", r.err)
-        os.utime(self.dir / "herald.yaml")  # touched, not edited
+        self.age(5)  # touched, not edited
         r = self.herald("-v", "run", "--now", "2026-11-30T12:02:00Z")
         self.assertIn("calendar unchanged (not read)", r.err)
         self.write("herald.yaml", CALENDAR + "  - id: new\n    at: 2026-12-03 09:00\n    text: new post\n")
+        self.age()
         r = self.herald("-v", "run", "--now", "2026-11-30T12:03:00Z")
         self.assertIn("calendar read", r.err)
         self.assertIn("1 new", r.err)
+
+    def test_an_edit_made_while_a_tick_reads_is_not_lost(self):
+        # Written just now: the tick cannot tell whether it read the final bytes, so it keeps
+        # no fingerprint and the next tick reads the calendar again.
+        self.herald("run", "--now", "2026-11-30T12:00:00Z")
+        r = self.herald("-v", "run", "--now", "2026-11-30T12:01:00Z")
+        self.assertIn("calendar read", r.err)
 
     def test_state_location_from_flag_and_environment(self):
         env_state = self.dir / "env-state.db"
