@@ -48,7 +48,9 @@ run_run(const RunOptions& options, Context& context)
   tick.dry_run = options.dry_run;
   tick.load.max_bytes = context.global.max_calendar_bytes;
 
-  const SystemClock clock;
+  // Adapters read "now" (Retry-After, rate-limit resets) from the same clock as the runner,
+  // so that --now holds for every decision of the run.
+  const FixedClock clock(tick.now);
   http::LogSink log;
   if (context.global.verbose) {
     log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };

@@ -9,8 +9,11 @@ namespace herald::platforms {
 std::span<const Platform* const>
 all_platforms()
 {
-  static const std::array<const Platform*, 1> platforms{
+  static const std::array<const Platform*, 4> platforms{
     &stub_platform(),
+    &mastodon_platform(),
+    &discord_platform(),
+    &webhook_platform(),
   };
   return platforms;
 }

@@ -6,5 +6,8 @@ namespace herald::platforms {
 
 // One accessor per built-in platform, each defined in its own file.
 const Platform& stub_platform();
+const Platform& mastodon_platform();
+const Platform& discord_platform();
+const Platform& webhook_platform();
 
 } // namespace herald::platforms

@@ -1,0 +1,452 @@
+// The `mastodon` platform: publishes through the Mastodon client API (platforms.md section 1).
+// Statuses go to POST /api/v1/statuses with an Idempotency-Key per thread part, media first
+// to POST /api/v2/media (polling GET /api/v1/media/:id while the server still processes it).
+#include "credentials.hpp"
+#include "http/rate_limit.hpp"
+#include "http/url_policy.hpp"
+#include "http_errors.hpp"
+#include "platform.hpp"
+#include "registry_entries.hpp"
+#include "text/length_rules.hpp"
+
+#include "util/error.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+namespace herald::platforms {
+
+namespace {
+
+constexpr std::string_view k_default_url = "https://mastodon.social";
+constexpr size_t k_default_max_chars = 500;
+constexpr std::array<std::string_view, 4> k_visibilities{ "public", "unlisted", "private",
+                                                          "direct" };
+// A media upload answered 202 is polled this often, this many times, before giving up: short,
+// because a run must finish well within its job lease.
+constexpr int k_media_polls = 10;
+constexpr std::chrono::milliseconds k_media_poll_interval{ 500 };
+// The platform's error text is quoted in messages; keep a runaway body out of them.
+constexpr size_t k_max_detail = 300;
+
+using Sleep = std::function<void(std::chrono::milliseconds)>;
+
+SourcePos
+pos_of(const std::map<std::string, SourcePos>& setting_pos, const std::string& key,
+       const SourcePos& fallback)
+{
+  const auto it = setting_pos.find(key);
+  return it != setting_pos.end() ? it->second : fallback;
+}
+
+// `max_chars` as a positive number (YAML may hand it over as a number or a string).
+std::optional<size_t>
+max_chars_of(const nlohmann::json& settings)
+{
+  const auto it = settings.find("max_chars");
+  if (it == settings.end()) {
+    return k_default_max_chars;
+  }
+  if (it->is_number_unsigned() || (it->is_number_integer() && it->get<long long>() > 0)) {
+    const auto value = it->get<long long>();
+    return value > 0 ? std::optional<size_t>(static_cast<size_t>(value)) : std::nullopt;
+  }
+  if (it->is_string()) {
+    const auto text = it->get<std::string>();
+    if (!text.empty() && text.size() < 10 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      const size_t value = std::stoul(text);
+      return value > 0 ? std::optional<size_t>(value) : std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string
+content_type_for(const std::filesystem::path& file)
+{
+  std::string ext = file.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ext == ".png") {
+    return "image/png";
+  }
+  if (ext == ".jpg" || ext == ".jpeg") {
+    return "image/jpeg";
+  }
+  if (ext == ".gif") {
+    return "image/gif";
+  }
+  if (ext == ".webp") {
+    return "image/webp";
+  }
+  if (ext == ".mp4") {
+    return "video/mp4";
+  }
+  if (ext == ".webm") {
+    return "video/webm";
+  }
+  if (ext == ".mp3") {
+    return "audio/mpeg";
+  }
+  return "application/octet-stream";
+}
+
+// The platform's own explanation: {"error": "..."}, else nothing.
+std::string
+error_detail(const http::Response& response)
+{
+  const auto body = nlohmann::json::parse(response.body, nullptr, false);
+  if (body.is_object() && body.contains("error") && body["error"].is_string()) {
+    auto detail = body["error"].get<std::string>();
+    if (detail.size() > k_max_detail) {
+      detail = detail.substr(0, k_max_detail) + "...";
+    }
+    return detail;
+  }
+  return "";
+}
+
+std::optional<std::string>
+string_field(const nlohmann::json& json, const char* key)
+{
+  if (json.is_object() && json.contains(key)) {
+    const auto& value = json[key];
+    if (value.is_string() && !value.get<std::string>().empty()) {
+      return value.get<std::string>();
+    }
+    if (value.is_number_integer()) {
+      return std::to_string(value.get<long long>());
+    }
+  }
+  return std::nullopt;
+}
+
+class MastodonAdapter : public Adapter
+{
+public:
+  MastodonAdapter(std::string base_url, std::string token, std::string visibility,
+                  std::string language, size_t max_chars, const AdapterContext& context,
+                  Sleep sleep)
+    : m_base_url(std::move(base_url))
+    , m_token(std::move(token))
+    , m_visibility(std::move(visibility))
+    , m_language(std::move(language))
+    , m_max_chars(max_chars)
+    , m_context(context)
+    , m_sleep(std::move(sleep))
+  {
+  }
+
+  Result<Published, PublishError> publish(const OutPost& post) override
+  {
+    if (post.parts.empty()) {
+      return unexpected(
+        PublishError{ PublishError::Kind::permanent, "mastodon: nothing to post", {} });
+    }
+    // Every part is measured before anything is sent, so a too-long part 3 cannot leave a
+    // half-published thread behind.
+    const auto rule = text::mastodon_rule(m_max_chars);
+    for (size_t i = 0; i < post.parts.size(); ++i) {
+      if (const auto why = text::too_long(post.parts[i].text, rule)) {
+        return unexpected(PublishError{
+          PublishError::Kind::permanent,
+          post.parts.size() == 1
+            ? fmt::format("mastodon: {}", *why)
+            : fmt::format("mastodon: part {} of {}: {}", i + 1, post.parts.size(), *why),
+          {} });
+      }
+    }
+    if (!m_transport) {
+      m_transport = m_context.make_transport();
+    }
+
+    std::optional<Published> first;
+    std::string previous_id;
+    for (size_t i = 0; i < post.parts.size(); ++i) {
+      const auto& part = post.parts[i];
+      std::vector<std::string> media_ids;
+      for (const auto& media : part.media) {
+        auto id = upload(media);
+        if (!id) {
+          return unexpected(after_parts(std::move(id.error()), i, post.parts.size(), first));
+        }
+        media_ids.push_back(std::move(*id));
+      }
+      // Each part has its own stable key (reliability D11): one key for all parts would make
+      // the server answer part 2 with part 1.
+      const std::string key =
+        i == 0 ? post.idempotency_key : fmt::format("{}-{}", post.idempotency_key, i);
+      auto status = post_status(part, media_ids, previous_id, key);
+      if (!status) {
+        return unexpected(after_parts(std::move(status.error()), i, post.parts.size(), first));
+      }
+      previous_id = status->remote_id;
+      if (!first) {
+        first = std::move(*status);
+      }
+    }
+    return *first;
+  }
+
+private:
+  TimePoint now() const
+  {
+    return m_context.clock
+             ? m_context.clock->now()
+             : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  }
+
+  http::Request request(std::string method, std::string_view path) const
+  {
+    http::Request r;
+    r.method = std::move(method);
+    r.url = m_base_url + std::string(path);
+    r.headers.push_back({ "Authorization", "Bearer " + m_token });
+    r.headers.push_back({ "Accept", "application/json" });
+    r.secrets.push_back(m_token);
+    return r;
+  }
+
+  // A failure in part i of a thread says which part, and that earlier parts are already out
+  // (a retry re-sends them with their own keys, which the server answers with the same status).
+  static PublishError after_parts(PublishError error, size_t index, size_t count,
+                                  const std::optional<Published>& first)
+  {
+    if (count > 1) {
+      error.message =
+        fmt::format("{} (part {} of {}{})", error.message, index + 1, count,
+                    first ? fmt::format("; the thread starts at {}", first->url) : std::string());
+    }
+    return error;
+  }
+
+  Result<std::string, PublishError> upload(const OutMedia& media)
+  {
+    constexpr std::string_view what = "mastodon: POST /api/v2/media";
+    auto r = request("POST", "/api/v2/media");
+    http::FormPart file;
+    file.name = "file";
+    file.filename = media.file.filename().string();
+    file.content_type = content_type_for(media.file);
+    file.file = media.file;
+    r.form.push_back(std::move(file));
+    if (!media.alt.empty()) {
+      r.form.push_back({ "description", "", "", media.alt, {} });
+    }
+    auto response = m_transport->send(r);
+    if (!response) {
+      // An upload that may have landed only leaves an unattached attachment behind, which
+      // the server cleans up; the status itself was not sent.
+      auto error = from_transport(response.error(), what);
+      error.kind = PublishError::Kind::not_sent;
+      return unexpected(std::move(error));
+    }
+    if (response->status != 200 && response->status != 202) {
+      return unexpected(media_error(*response, what));
+    }
+    const auto body = nlohmann::json::parse(response->body, nullptr, false);
+    const auto id = string_field(body, "id");
+    if (!id) {
+      return unexpected(
+        PublishError{ PublishError::Kind::not_sent,
+                      fmt::format("{}: HTTP {} without a media id", what, response->status),
+                      {} });
+    }
+    if (response->status == 200 && string_field(body, "url")) {
+      return *id;
+    }
+    return wait_for_media(*id, media);
+  }
+
+  // 202 (and 206 while polling) means the server is still processing the file: poll a few
+  // times, briefly, until it answers 200 with a url.
+  Result<std::string, PublishError> wait_for_media(const std::string& id, const OutMedia& media)
+  {
+    const std::string path = "/api/v1/media/" + id;
+    const std::string what = "mastodon: GET " + path;
+    for (int attempt = 0; attempt < k_media_polls; ++attempt) {
+      m_sleep(k_media_poll_interval);
+      auto response = m_transport->send(request("GET", path));
+      if (!response) {
+        auto error = from_transport(response.error(), what);
+        error.kind = PublishError::Kind::not_sent; // a GET posts nothing
+        return unexpected(std::move(error));
+      }
+      if (response->status == 200) {
+        const auto body = nlohmann::json::parse(response->body, nullptr, false);
+        if (string_field(body, "url")) {
+          return id;
+        }
+        continue;
+      }
+      if (response->status == 206 || response->status == 202) {
+        continue;
+      }
+      return unexpected(media_error(*response, what));
+    }
+    return unexpected(
+      PublishError{ PublishError::Kind::not_sent,
+                    fmt::format("mastodon: media {} ({}) still processing after {} checks", id,
+                                media.file.filename().string(), k_media_polls),
+                    {} });
+  }
+
+  // Media calls create no status, so a 5xx there is safe to retry: not_sent, not maybe_sent.
+  PublishError media_error(const http::Response& response, std::string_view what) const
+  {
+    auto error = from_response(response, what, error_detail(response), now(),
+                               http::rate_limit_reset_iso(response, now()));
+    if (error.kind == PublishError::Kind::maybe_sent) {
+      error.kind = PublishError::Kind::not_sent;
+    }
+    return error;
+  }
+
+  Result<Published, PublishError> post_status(const OutPart& part,
+                                              const std::vector<std::string>& media_ids,
+                                              const std::string& in_reply_to,
+                                              const std::string& key)
+  {
+    constexpr std::string_view what = "mastodon: POST /api/v1/statuses";
+    nlohmann::json body = { { "status", part.text }, { "visibility", m_visibility } };
+    if (!media_ids.empty()) {
+      body["media_ids"] = media_ids;
+    }
+    if (!in_reply_to.empty()) {
+      body["in_reply_to_id"] = in_reply_to;
+    }
+    if (!m_language.empty()) {
+      body["language"] = m_language;
+    }
+    auto r = request("POST", "/api/v1/statuses");
+    r.headers.push_back({ "Content-Type", "application/json" });
+    r.headers.push_back({ "Idempotency-Key", key });
+    r.body = body.dump();
+    auto response = m_transport->send(r);
+    if (!response) {
+      return unexpected(from_transport(response.error(), what));
+    }
+    if (response->status < 200 || response->status >= 300) {
+      return unexpected(from_response(*response, what, error_detail(*response), now(),
+                                      http::rate_limit_reset_iso(*response, now())));
+    }
+    // A 2xx that does not name the status cannot be recorded as posted (reliability M5).
+    const auto status = nlohmann::json::parse(response->body, nullptr, false);
+    const auto id = string_field(status, "id");
+    const auto url = string_field(status, "url");
+    if (!id || !url) {
+      return unexpected(PublishError{
+        PublishError::Kind::maybe_sent,
+        fmt::format("{}: HTTP {} without a status id and url", what, response->status),
+        {} });
+    }
+    return Published{ *id, *url };
+  }
+
+  std::string m_base_url;
+  std::string m_token;
+  std::string m_visibility;
+  std::string m_language;
+  size_t m_max_chars;
+  AdapterContext m_context;
+  Sleep m_sleep;
+  std::unique_ptr<http::HttpTransport> m_transport;
+};
+
+class MastodonPlatform : public Platform
+{
+public:
+  std::string_view name() const override { return "mastodon"; }
+
+  Capabilities capabilities() const override
+  {
+    return { .threads = true, .media = true, .idempotent = true, .max_text_length = 500 };
+  }
+
+  std::vector<std::string_view> setting_keys() const override
+  {
+    return { "url", "token_env", "visibility", "language", "max_chars" };
+  }
+
+  void check(const AccountConfig& account, const std::map<std::string, SourcePos>& setting_pos,
+             const SourcePos& account_pos, const AdapterContext& context,
+             Diagnostics& diagnostics) const override
+  {
+    check_secret(account, "token", setting_pos, account_pos, context, diagnostics);
+    const auto& s = account.settings;
+    if (s.contains("url")) {
+      const auto url = s["url"].is_string() ? s["url"].get<std::string>() : "";
+      if (auto target = http::check_url(url); !target || url.empty()) {
+        diagnostics.error(pos_of(setting_pos, "url", account_pos),
+                          fmt::format("account '{}': 'url' must be the instance's https:// address "
+                                      "(or http:// to a loopback host){}",
+                                      account.name, target ? "" : ": " + target.error()));
+      }
+    }
+    if (s.contains("visibility")) {
+      const auto visibility = s["visibility"].is_string() ? s["visibility"].get<std::string>() : "";
+      if (std::find(k_visibilities.begin(), k_visibilities.end(), visibility) ==
+          k_visibilities.end()) {
+        diagnostics.error(pos_of(setting_pos, "visibility", account_pos),
+                          fmt::format("account '{}': 'visibility' must be public, unlisted, "
+                                      "private or direct",
+                                      account.name));
+      }
+    }
+    if (s.contains("language") &&
+        (!s["language"].is_string() || s["language"].get<std::string>().empty())) {
+      diagnostics.error(pos_of(setting_pos, "language", account_pos),
+                        fmt::format("account '{}': 'language' must be an ISO 639 code such as "
+                                    "\"en\"",
+                                    account.name));
+    }
+    if (!max_chars_of(s)) {
+      diagnostics.error(pos_of(setting_pos, "max_chars", account_pos),
+                        fmt::format("account '{}': 'max_chars' must be a positive whole number "
+                                    "(the instance's character limit)",
+                                    account.name));
+    }
+  }
+
+  std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
+                                        const AdapterContext& context) const override
+  {
+    auto token = read_secret(account, "token", context);
+    if (!token) {
+      throw Error(token.error());
+    }
+    std::string url = setting(account, "url", k_default_url);
+    if (!http::check_url(url)) {
+      throw Error(fmt::format("account '{}': 'url' is not an https:// address", account.name));
+    }
+    while (!url.empty() && url.back() == '/') {
+      url.pop_back();
+    }
+    const auto max_chars = max_chars_of(account.settings);
+    if (!max_chars) {
+      throw Error(
+        fmt::format("account '{}': 'max_chars' must be a positive whole number", account.name));
+    }
+    return std::make_unique<MastodonAdapter>(
+      std::move(url), std::move(*token), setting(account, "visibility", "public"),
+      setting(account, "language"), *max_chars, context,
+      [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); });
+  }
+};
+
+} // namespace
+
+const Platform&
+mastodon_platform()
+{
+  static const MastodonPlatform platform;
+  return platform;
+}
+
+} // namespace herald::platforms

@@ -1,0 +1,269 @@
+"""A loopback fake of the Mastodon client API parts herald uses (platforms.md section 1).
+
+It runs in a background thread of the test process, logs every request, and injects faults:
+    fake = FakeMastodon(); fake.start()
+    fake.fail("/api/v1/statuses", status=500)          # the next request of that path
+    fake.fail("/api/v1/statuses", close=True)           # hang up without answering
+    fake.fail("/api/v1/statuses", close=True, after=True)  # create the status, then hang up
+    fake.stop()
+"""
+
+import email.parser
+import email.policy
+import itertools
+import json
+import re
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+URL_RE = re.compile(r"https?://[^\s<>\"]+")
+
+
+def mastodon_length(text):
+    """Like StatusLengthValidator for ASCII text: URLs count as 23, remote mentions as @user.
+
+    (Code points, not grapheme clusters: enough for the test texts, which are ASCII.)"""
+    text = URL_RE.sub("x" * 23, text)
+    text = re.sub(r"(@\w+)@[\w.-]+\w", r"\1", text)
+    return len(text)
+
+
+class Fault:
+    def __init__(self, status, headers, body, close, after):
+        self.status = status
+        self.headers = headers or {}
+        self.body = body
+        self.close = close
+        self.after = after
+
+
+class FakeMastodon:
+    def __init__(self, token="s3cr3t-token", max_chars=500, async_media=True, polls_before_ready=1):
+        self.token = token
+        self.max_chars = max_chars
+        self.async_media = async_media
+        self.polls_before_ready = polls_before_ready
+        self.log = []  # dicts: method, path, headers (lower-case names), json, fields
+        self.statuses = {}  # id -> status
+        self.media = {}  # id -> {"description", "filename", "polls"}
+        self.idempotency = {}  # key -> (created monotonic time, status)
+        self.faults = {}  # path -> [Fault]
+        self._ids = itertools.count(109000000000000001)
+        self._lock = threading.Lock()
+        self._server = None
+        self._thread = None
+
+    # --- control ---------------------------------------------------------------------------
+
+    def start(self):
+        fake = self
+
+        class Handler(_Handler):
+            pass
+
+        Handler.fake = fake
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @property
+    def port(self):
+        return self._server.server_address[1]
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def fail(self, path, count=1, status=500, headers=None, body=None, close=False, after=False):
+        """Fail the next `count` requests of `path` (a prefix for /api/v1/media/)."""
+        with self._lock:
+            self.faults.setdefault(path, []).extend(
+                Fault(status, headers, body, close, after) for _ in range(count))
+
+    def requests(self, method=None, path=None):
+        with self._lock:
+            return [r for r in self.log
+                    if (method is None or r["method"] == method)
+                    and (path is None or r["path"] == path or
+                         (path.endswith("/") and r["path"].startswith(path)))]
+
+    def status_posts(self):
+        return self.requests("POST", "/api/v1/statuses")
+
+    # --- behaviour ---------------------------------------------------------------------------
+
+    def _take_fault(self, path):
+        with self._lock:
+            for key in (path, re.sub(r"/\d+$", "/", path)):
+                queue = self.faults.get(key)
+                if queue:
+                    return queue.pop(0)
+        return None
+
+    def _authorized(self, headers):
+        return headers.get("authorization") == f"Bearer {self.token}"
+
+    def create_status(self, headers, body):
+        if not self._authorized(headers):
+            return 401, {}, {"error": "The access token is invalid"}
+        body = body if isinstance(body, dict) else {}
+        text = body.get("status") or ""
+        media_ids = body.get("media_ids") or []
+        if not text and not media_ids:
+            return 422, {}, {"error": "Validation failed: Text can't be blank"}
+        if mastodon_length(text) > self.max_chars:
+            return 422, {}, {"error": f"Validation failed: Text character limit of {self.max_chars} exceeded"}
+        key = headers.get("idempotency-key")
+        with self._lock:
+            if key and key in self.idempotency:
+                created, status = self.idempotency[key]
+                if time.monotonic() - created < 3600:
+                    return 200, {}, status
+            reply_to = body.get("in_reply_to_id")
+            if reply_to is not None and reply_to not in self.statuses:
+                return 404, {}, {"error": "Record not found"}
+            for media_id in media_ids:
+                if media_id not in self.media:
+                    return 422, {}, {"error": "Validation failed: media not found"}
+            status_id = str(next(self._ids))
+            status = {
+                "id": status_id,
+                "url": f"https://fake.example/@herald/{status_id}",
+                "uri": f"https://fake.example/users/herald/statuses/{status_id}",
+                "content": f"<p>{text}</p>",
+                "visibility": body.get("visibility", "public"),
+                "language": body.get("language"),
+                "in_reply_to_id": reply_to,
+                "media_attachments": [
+                    {"id": m, "description": self.media[m]["description"]} for m in media_ids],
+            }
+            self.statuses[status_id] = status
+            if key:
+                self.idempotency[key] = (time.monotonic(), status)
+        return 200, {}, status
+
+    def upload_media(self, headers, fields):
+        if not self._authorized(headers):
+            return 401, {}, {"error": "The access token is invalid"}
+        file = fields.get("file")
+        if not isinstance(file, dict):
+            return 422, {}, {"error": "Validation failed: File can't be blank"}
+        with self._lock:
+            media_id = str(next(self._ids))
+            self.media[media_id] = {"description": fields.get("description"),
+                                    "filename": file["filename"], "polls": 0}
+        ready = not self.async_media
+        return (200 if ready else 202), {}, self._attachment(media_id, ready)
+
+    def get_media(self, headers, media_id):
+        if not self._authorized(headers):
+            return 401, {}, {"error": "The access token is invalid"}
+        with self._lock:
+            media = self.media.get(media_id)
+            if media is None:
+                return 404, {}, {"error": "Record not found"}
+            media["polls"] += 1
+            ready = not self.async_media or media["polls"] > self.polls_before_ready
+        return (200 if ready else 206), {}, self._attachment(media_id, ready)
+
+    def _attachment(self, media_id, ready):
+        return {"id": media_id, "type": "image",
+                "url": f"https://fake.example/media/{media_id}.png" if ready else None,
+                "description": self.media[media_id]["description"]}
+
+
+def _parse_multipart(content_type, raw):
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    fields = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        payload = part.get_payload(decode=True) or b""
+        if filename is not None:
+            fields[name] = {"filename": filename, "content_type": part.get_content_type(),
+                            "size": len(payload)}
+        else:
+            fields[name] = payload.decode("utf-8", "replace")
+    return fields
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    fake = None
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self._handle()
+
+    def do_POST(self):
+        self._handle()
+
+    def _handle(self):
+        fake = self.fake
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        path = self.path.split("?", 1)[0]
+        entry = {"method": self.command, "path": path, "headers": headers, "json": None,
+                 "fields": None}
+        content_type = headers.get("content-type", "")
+        if content_type.startswith("application/json"):
+            try:
+                entry["json"] = json.loads(raw)
+            except ValueError:
+                entry["json"] = None
+        elif content_type.startswith("multipart/form-data"):
+            entry["fields"] = _parse_multipart(content_type, raw)
+        with fake._lock:
+            fake.log.append(entry)
+
+        fault = fake._take_fault(path)
+        if fault and not fault.after:
+            self._fault(fault)
+            return
+        if self.command == "POST" and path == "/api/v1/statuses":
+            status, extra, body = fake.create_status(headers, entry["json"])
+        elif self.command == "POST" and path == "/api/v2/media":
+            status, extra, body = fake.upload_media(headers, entry["fields"] or {})
+        elif self.command == "GET" and path.startswith("/api/v1/media/"):
+            status, extra, body = fake.get_media(headers, path.rsplit("/", 1)[1])
+        else:
+            status, extra, body = 404, {}, {"error": "Record not found"}
+        if fault:  # after=True: the work is done, the answer is lost
+            self._fault(fault)
+            return
+        self._send(status, extra, body)
+
+    def _fault(self, fault):
+        if fault.close:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        body = fault.body if fault.body is not None else {"error": "Internal server error"}
+        self._send(fault.status, fault.headers, body)
+
+    def _send(self, status, headers, body):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)

@@ -1,0 +1,271 @@
+"""Loopback fakes of the platforms herald publishes to, for the end-to-end tests.
+
+Each fake is a real HTTP server (http.server.ThreadingHTTPServer on 127.0.0.1, port 0) run in a
+background thread of the test process, so the herald binary talks to it over TCP exactly as it
+would to the platform. Standard library only.
+"""
+
+# --- Discord and generic webhook fakes ---------------------------------------------------------
+
+import email.parser
+import email.policy
+import itertools
+import json
+import re
+import socket
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class HookRequest:
+    """One request as the fake received it."""
+
+    def __init__(self, method, target, headers, body):
+        self.method = method
+        self.target = target
+        split = urllib.parse.urlsplit(target)
+        self.path = split.path
+        self.query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+        self.raw_query = split.query
+        self.headers = headers  # {lower-case name: value}
+        self.body = body  # bytes
+        self.json = None
+        self.parts = None  # multipart: [{"name", "filename", "content_type", "data"}]
+        content_type = headers.get("content-type", "")
+        if content_type.startswith("application/json"):
+            try:
+                self.json = json.loads(body.decode("utf-8"))
+            except ValueError:
+                self.json = None
+        elif content_type.startswith("multipart/form-data"):
+            self.parts = _parse_multipart(content_type, body)
+
+    def part(self, name):
+        for p in self.parts or []:
+            if p["name"] == name:
+                return p
+        return None
+
+    def __repr__(self):
+        return f"{self.method} {self.target} {self.body[:200]!r}"
+
+
+def _parse_multipart(content_type, body):
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    parts = []
+    for part in message.iter_parts():
+        parts.append({
+            "name": part.get_param("name", header="content-disposition"),
+            "filename": part.get_filename(),
+            "content_type": part.get_content_type() if part.get("content-type") else None,
+            "data": part.get_payload(decode=True) or b"",
+        })
+    return parts
+
+
+class HookFault:
+    """What to do instead of the normal answer: a status (with headers and body), a delay
+    before answering, or closing the connection without any answer."""
+
+    def __init__(self, status=None, headers=None, body=b"", delay=0.0, close=False):
+        self.status = status
+        self.headers = dict(headers or {})
+        self.body = body if isinstance(body, bytes) else (
+            json.dumps(body).encode() if not isinstance(body, str) else body.encode())
+        self.delay = delay
+        self.close = close
+
+
+class HookFakeServer:
+    """A threaded loopback HTTP server with a request log and fault injection. Subclasses
+    implement handle(request) -> (status, headers, body bytes)."""
+
+    def __init__(self):
+        self.requests = []
+        self._faults = []
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _any(self):
+                fake._serve(self)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _any
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+
+    # Fault injection: each call queues faults consumed by the next requests, in order.
+    def fail_next(self, n, status, headers=None, body=b""):
+        with self._lock:
+            self._faults += [HookFault(status, headers, body) for _ in range(n)]
+
+    def delay_next(self, n, seconds):
+        with self._lock:
+            self._faults += [HookFault(delay=seconds) for _ in range(n)]
+
+    def drop_next(self, n):
+        """Read the request, then close the connection without answering."""
+        with self._lock:
+            self._faults += [HookFault(close=True) for _ in range(n)]
+
+    def handle(self, request):
+        raise NotImplementedError
+
+    def _read_body(self, handler):
+        if handler.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            body = b""
+            while True:
+                size = int(handler.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return body
+                body += handler.rfile.read(size)
+                handler.rfile.readline()
+        length = int(handler.headers.get("Content-Length") or 0)
+        return handler.rfile.read(length) if length else b""
+
+    def _serve(self, handler):
+        body = self._read_body(handler)
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        request = HookRequest(handler.command, handler.path, headers, body)
+        with self._lock:
+            self.requests.append(request)
+            fault = self._faults.pop(0) if self._faults else None
+        if fault and fault.delay:
+            time.sleep(fault.delay)
+        if fault and fault.close:
+            handler.close_connection = True
+            try:
+                handler.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        if fault and fault.status is not None:
+            status, out_headers, out_body = fault.status, fault.headers, fault.body
+            out_headers.setdefault("Content-Type", "application/json")
+        else:
+            status, out_headers, out_body = self.handle(request)
+        handler.send_response(status)
+        for name, value in out_headers.items():
+            handler.send_header(name, value)
+        if status not in (204, 304):
+            handler.send_header("Content-Length", str(len(out_body)))
+        handler.end_headers()
+        if status not in (204, 304):
+            handler.wfile.write(out_body)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def _json_answer(status, document, headers=None):
+    out = {"Content-Type": "application/json"}
+    out.update(headers or {})
+    return status, out, json.dumps(document).encode()
+
+
+class DiscordFake(HookFakeServer):
+    """POST /api/webhooks/<id>/<token> (also /api/v10/...) like Discord's Execute Webhook."""
+
+    WEBHOOK_PATH = re.compile(r"^/api(?:/v\d+)?/webhooks/(\d+)/([^/]+)/?$")
+
+    def __init__(self, webhook_id="123", token="tok3n-s3cret", channel_id="555000111",
+                 guild_id=None):
+        self.webhook_id = webhook_id
+        self.token = token
+        self.channel_id = channel_id
+        self.guild_id = guild_id
+        self.messages = []  # stored messages, in order, whether or not ?wait=true was given
+        self._ids = itertools.count(1300000000000000001)
+        super().__init__()
+
+    def webhook_url(self, token=None):
+        return self.url(f"/api/webhooks/{self.webhook_id}/{token or self.token}")
+
+    def handle(self, request):
+        match = self.WEBHOOK_PATH.match(request.path)
+        if request.method != "POST" or not match:
+            return _json_answer(404, {"message": "404: Not Found", "code": 0})
+        if match.group(1) != self.webhook_id:
+            return _json_answer(404, {"message": "Unknown Webhook", "code": 10015})
+        if match.group(2) != self.token:
+            return _json_answer(401, {"message": "Invalid Webhook Token", "code": 50027})
+        files = []
+        if request.parts is not None:
+            payload_part = request.part("payload_json")
+            try:
+                payload = json.loads(payload_part["data"].decode()) if payload_part else {}
+            except ValueError:
+                payload = None
+            files = [p for p in request.parts if re.fullmatch(r"files\[\d+\]", p["name"] or "")]
+        else:
+            payload = request.json
+        if not isinstance(payload, dict):
+            return _json_answer(400, {"message": "Cannot send an empty message", "code": 50006})
+        content = payload.get("content") or ""
+        if len(content) > 2000:
+            return _json_answer(400, {
+                "message": "Invalid Form Body", "code": 50035,
+                "errors": {"content": {"_errors": [{
+                    "code": "BASE_TYPE_MAX_LENGTH",
+                    "message": "Must be 2000 or fewer in length."}]}}})
+        if len(files) > 10:
+            return _json_answer(400, {"message": "Invalid Form Body", "code": 50035})
+        if not content and not files:
+            return _json_answer(400, {"message": "Cannot send an empty message", "code": 50006})
+        described = {a.get("id"): a for a in payload.get("attachments", [])}
+        attachments = []
+        for n, f in enumerate(files):
+            index = int(f["name"][6:-1])
+            meta = described.get(index, {})
+            attachments.append({"id": str(next(self._ids)), "filename": f["filename"],
+                                "description": meta.get("description"), "size": len(f["data"])})
+        message = {"id": str(next(self._ids)), "channel_id": self.channel_id,
+                   "webhook_id": self.webhook_id, "content": content,
+                   "attachments": attachments, "type": 0}
+        if self.guild_id:
+            message["guild_id"] = self.guild_id
+        self.messages.append(message)
+        if request.query.get("wait", [""])[-1] != "true":
+            return 204, {}, b""  # stored, but the caller is told nothing
+        return _json_answer(200, message)
+
+
+class WebhookFake(HookFakeServer):
+    """Any POST: records it and answers {"id": "hook-<n>"} (plus "url" when url_base is set)."""
+
+    def __init__(self, url_base=None):
+        self.url_base = url_base
+        self._ids = itertools.count(1)
+        super().__init__()
+
+    def handle(self, request):
+        if request.method != "POST":
+            return _json_answer(405, {"error": "method not allowed"})
+        document = {"id": f"hook-{next(self._ids)}"}
+        if self.url_base:
+            document["url"] = f"{self.url_base}/{document['id']}"
+        return _json_answer(200, document)
