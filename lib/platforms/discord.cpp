@@ -5,6 +5,7 @@
 #include "http/redact.hpp"
 #include "http/url_policy.hpp"
 #include "http_errors.hpp"
+#include "media_type.hpp"
 #include "platform.hpp"
 #include "registry_entries.hpp"
 #include "text/length_rules.hpp"
@@ -88,31 +89,6 @@ dump_json(const nlohmann::json& json)
 {
   // Ill-formed UTF-8 is replaced rather than thrown on: the length check reports it anyway.
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string
-content_type_for(const std::filesystem::path& file)
-{
-  std::string ext = file.extension().string();
-  for (auto& c : ext) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (ext == ".png") {
-    return "image/png";
-  }
-  if (ext == ".jpg" || ext == ".jpeg") {
-    return "image/jpeg";
-  }
-  if (ext == ".gif") {
-    return "image/gif";
-  }
-  if (ext == ".webp") {
-    return "image/webp";
-  }
-  if (ext == ".mp4") {
-    return "video/mp4";
-  }
-  return "application/octet-stream";
 }
 
 // A snowflake is a string in Discord's JSON; accept a number too.
@@ -229,7 +205,7 @@ private:
         attachments.push_back(
           { { "id", n }, { "description", media.alt }, { "filename", filename } });
         request.form.push_back(
-          { fmt::format("files[{}]", n), filename, content_type_for(media.file), "", media.file });
+          { fmt::format("files[{}]", n), filename, media_type_for(media.file), "", media.file });
       }
       payload["attachments"] = attachments;
       request.form.insert(

@@ -5,6 +5,7 @@
 #include "http/rate_limit.hpp"
 #include "http/url_policy.hpp"
 #include "http_errors.hpp"
+#include "media_type.hpp"
 #include "platform.hpp"
 #include "registry_entries.hpp"
 #include "text/length_rules.hpp"
@@ -65,36 +66,6 @@ max_chars_of(const nlohmann::json& settings)
     }
   }
   return std::nullopt;
-}
-
-std::string
-content_type_for(const std::filesystem::path& file)
-{
-  std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (ext == ".png") {
-    return "image/png";
-  }
-  if (ext == ".jpg" || ext == ".jpeg") {
-    return "image/jpeg";
-  }
-  if (ext == ".gif") {
-    return "image/gif";
-  }
-  if (ext == ".webp") {
-    return "image/webp";
-  }
-  if (ext == ".mp4") {
-    return "video/mp4";
-  }
-  if (ext == ".webm") {
-    return "video/webm";
-  }
-  if (ext == ".mp3") {
-    return "audio/mpeg";
-  }
-  return "application/octet-stream";
 }
 
 // The platform's own explanation: {"error": "..."}, else nothing.
@@ -233,7 +204,7 @@ private:
     http::FormPart file;
     file.name = "file";
     file.filename = media.file.filename().string();
-    file.content_type = content_type_for(media.file);
+    file.content_type = media_type_for(media.file);
     file.file = media.file;
     r.form.push_back(std::move(file));
     if (!media.alt.empty()) {

@@ -2,6 +2,7 @@
 
 #include "platforms/credentials.hpp"
 #include "platforms/http_errors.hpp"
+#include "platforms/media_type.hpp"
 #include "schedule/zone.hpp"
 
 #include <doctest/doctest.h>
@@ -100,5 +101,17 @@ TEST_SUITE("platforms::http_errors")
       Kind::not_sent);
     CHECK(from_transport({ http::TransportError::Kind::maybe_sent, "timeout" }, "m").message ==
           "m: timeout");
+  }
+}
+
+TEST_SUITE("platforms::media_type")
+{
+  TEST_CASE("media types by extension, whatever its case")
+  {
+    CHECK(media_type_for("a/b.PNG") == "image/png");
+    CHECK(media_type_for("x.jpeg") == "image/jpeg");
+    CHECK(media_type_for("clip.mp4") == "video/mp4");
+    CHECK(media_type_for("notes.txt") == "application/octet-stream");
+    CHECK(media_type_for("no-extension") == "application/octet-stream");
   }
 }
