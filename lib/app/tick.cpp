@@ -1,6 +1,7 @@
 #include "tick.hpp"
 
 #include "accounts.hpp"
+#include "content_check.hpp"
 #include "fingerprint.hpp"
 
 #include "store/sqlite_store.hpp"
@@ -109,7 +110,12 @@ calendar::LoadResult
 load_checked(const fs::path& file, calendar::LoadOptions options)
 {
   options.check_account = check_account;
-  return calendar::load_calendar(file, options);
+  auto loaded = calendar::load_calendar(file, options);
+  if (loaded.calendar) {
+    check_lengths(*loaded.calendar, loaded.diagnostics);
+    loaded.diagnostics.sort();
+  }
+  return loaded;
 }
 
 TickReport

@@ -274,6 +274,11 @@ public:
     return { .threads = true, .media = true, .idempotent = false, .max_text_length = 2000 };
   }
 
+  std::vector<text::LengthRule> length_rules(const AccountConfig& /*account*/) const override
+  {
+    return { text::discord_rule() };
+  }
+
   std::vector<std::string_view> setting_keys() const override
   {
     return { "webhook_env", "username", "avatar_url" };

@@ -345,6 +345,11 @@ public:
     return { "url", "token_env", "visibility", "language", "max_chars" };
   }
 
+  std::vector<text::LengthRule> length_rules(const AccountConfig& account) const override
+  {
+    return { text::mastodon_rule(max_chars_of(account.settings).value_or(k_default_max_chars)) };
+  }
+
   void check(const AccountConfig& account, const std::map<std::string, SourcePos>& setting_pos,
              const SourcePos& account_pos, const AdapterContext& context,
              Diagnostics& diagnostics) const override

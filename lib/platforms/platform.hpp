@@ -2,6 +2,7 @@
 
 #include "context.hpp"
 #include "post.hpp"
+#include "text/length_rules.hpp"
 
 #include "schedule/clock.hpp"
 #include "util/diagnostics.hpp"
@@ -86,6 +87,12 @@ public:
                      const std::map<std::string, SourcePos>& setting_pos,
                      const SourcePos& account_pos, const AdapterContext& context,
                      Diagnostics& diagnostics) const = 0;
+  // How this account's platform measures a message and its limit, for `validate` and `plan`
+  // (every rule must pass). Empty: no limit known.
+  virtual std::vector<text::LengthRule> length_rules(const AccountConfig& /*account*/) const
+  {
+    return {};
+  }
   // Throws herald::Error when the settings cannot work (check() should have caught it).
   virtual std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
                                                 const AdapterContext& context) const = 0;

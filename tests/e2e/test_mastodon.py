@@ -201,11 +201,14 @@ class MastodonTest(HeraldTest):
         self.assertEqual(self.fake.statuses, {})
 
     def test_too_long_text_is_refused_before_sending(self):
-        self.calendar(POST.replace("text: herald 2.0 is out", "text: " + "x" * 480))
+        self.write("herald.yaml", ACCOUNTS.format(url=self.fake.url)
+                   + POST.replace("text: herald 2.0 is out", "text: " + "x" * 480))
+        # Caught when the calendar is read: the run publishes nothing and creates no state.
         r = self.run_at(DUE)
-        self.assertExit(r, 1)
-        self.assertIn("failed", r.out)
-        self.assertRegex(r.out, r"50\d characters.*the limit is 500")
+        self.assertFalse(self.state.exists())
+        self.assertExit(r, 2)
+        self.assertRegex(r.err, r"too long for account '\w+' \(mastodon\): text is 50\d characters"
+                                r".*the limit is 500")
         self.assertEqual(self.fake.log, [])
 
     def test_validate_reports_an_unset_token_at_its_line(self):

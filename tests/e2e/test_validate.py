@@ -146,6 +146,46 @@ class ValidateTest(HeraldTest):
         self.assertIn("account 'masto': unknown platform 'stbu', did you mean 'stub'?", r.err)
         self.assertIn("unknown key 'dri' in account 'sky' (stub platform), did you mean 'dir'?", r.err)
 
+    def test_too_long_for_an_account_names_the_account_count_and_limit(self):
+        self.write("herald.yaml", f"""
+            accounts:
+              masto:
+                platform: mastodon
+                url: https://example.social
+                token_env: MASTODON_TOKEN
+              team:
+                platform: discord
+                webhook_env: HOOK
+            posts:
+              - id: fits
+                at: 2026-12-01 09:00
+                to: [masto]
+                text: "{'x' * 470} https://example.org/{'a' * 100}"
+              - id: long
+                at: 2026-12-01 09:00
+                to: [masto, team]
+                text: "{'y' * 2100}"
+                variants:
+                  masto:
+                    text: short enough for Mastodon
+              - id: thread
+                at: 2026-12-01 10:00
+                to: [masto]
+                thread:
+                  - text: short
+                  - text: "{'z' * 501}"
+            """)
+        r = self.herald("validate", env={"MASTODON_TOKEN": "t",
+                                         "HOOK": "https://discord.com/api/webhooks/1/abc"})
+        self.assertExit(r, 2)
+        self.assertEqual(r.err.splitlines(), [
+            "herald.yaml:17:11: error: post 'long' is too long for account 'team' (discord): "
+            "text is 2100 Unicode code points, the limit is 2000",
+            "herald.yaml:26:9: error: part 2 of post 'thread' is too long for account 'masto' "
+            "(mastodon): text is 501 characters, the limit is 500",
+            "herald.yaml: 2 errors",
+        ])
+
     def test_includes(self):
         self.write("herald.yaml", GOOD + "include: [more/posts.yaml]\n")
         self.write("more/posts.yaml", """
