@@ -49,6 +49,7 @@ make_app(Context& context)
   setup_run(*app, context);
   setup_status(*app, context);
   setup_history(*app, context);
+  setup_accounts(*app, context);
   app->require_subcommand(1);
   return app;
 }

@@ -54,4 +54,26 @@ check_account(const calendar::Account& account, Diagnostics& diagnostics)
   platform->check(config, account.setting_pos, account.pos, context, diagnostics);
 }
 
+std::vector<AccountCheck>
+verify_accounts(const calendar::Calendar& calendar, queue::AdapterSource& adapters)
+{
+  std::vector<AccountCheck> checks;
+  for (const auto& [name, account] : calendar.accounts) {
+    AccountCheck check{ name, account.platform, false, "" };
+    const auto adapter =
+      adapters.adapter_for({ account.name, account.platform, account.settings, account.base_dir });
+    if (!adapter) {
+      check.detail = adapter.error();
+    } else if (auto verified = (*adapter)->verify()) {
+      check.ok = true;
+      check.detail = *verified;
+    } else {
+      check.detail = fmt::format("{}: {}", platforms::to_string(verified.error().kind),
+                                 verified.error().message);
+    }
+    checks.push_back(std::move(check));
+  }
+  return checks;
+}
+
 } // namespace herald::app

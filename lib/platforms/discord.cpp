@@ -122,6 +122,35 @@ public:
   {
   }
 
+  // GET on a webhook URL returns the webhook object without posting anything.
+  Result<std::string, PublishError> verify() override
+  {
+    http::Request request;
+    request.url = m_webhook;
+    request.secrets = m_secrets;
+    if (!m_transport) {
+      m_transport = m_context.make_transport();
+    }
+    const auto response = m_transport->send(request);
+    if (!response) {
+      return unexpected(from_transport(response.error(), "discord: GET webhook"));
+    }
+    const auto now = m_context.clock ? m_context.clock->now() : SystemClock().now();
+    const auto body = nlohmann::json::parse(response->body, nullptr, false);
+    if (response->status != 200) {
+      std::string detail;
+      if (body.is_object() && body.contains("message") && body["message"].is_string()) {
+        detail = body["message"].get<std::string>();
+      }
+      return unexpected(from_response(*response, "discord: GET webhook", detail, now));
+    }
+    if (!body.is_object() || !body.contains("name") || !body["name"].is_string()) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent, "discord: GET webhook: the answer is not a webhook", {} });
+    }
+    return fmt::format("webhook '{}'", body["name"].get<std::string>());
+  }
+
   Result<Published, PublishError> publish(const OutPost& post) override
   {
     if (post.parts.empty()) {

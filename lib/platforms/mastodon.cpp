@@ -173,6 +173,27 @@ private:
              : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   }
 
+  Result<std::string, PublishError> verify() override
+  {
+    constexpr std::string_view what = "mastodon: GET /api/v1/accounts/verify_credentials";
+    if (!m_transport) {
+      m_transport = m_context.make_transport();
+    }
+    const auto response = m_transport->send(request("GET", "/api/v1/accounts/verify_credentials"));
+    if (!response) {
+      return unexpected(from_transport(response.error(), what));
+    }
+    if (response->status != 200) {
+      return unexpected(from_response(*response, what, error_detail(*response), now()));
+    }
+    const auto body = nlohmann::json::parse(response->body, nullptr, false);
+    if (!body.is_object() || !body.contains("acct") || !body["acct"].is_string()) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent, std::string(what) + ": the answer has no account", {} });
+    }
+    return "@" + body["acct"].get<std::string>();
+  }
+
   http::Request request(std::string method, std::string_view path) const
   {
     http::Request r;

@@ -68,6 +68,9 @@ class Adapter
 public:
   virtual ~Adapter() = default;
   virtual Result<Published, PublishError> publish(const OutPost& post) = 0;
+  // Checks the credentials against the platform without publishing anything; on success, says
+  // who or what they reach ("@herald@example.social"). The default: nothing can be checked.
+  virtual Result<std::string, PublishError> verify() { return std::string("nothing to check"); }
 };
 
 // A kind of platform: stateless; states its capabilities and settings, checks an account's

@@ -84,6 +84,21 @@ public:
   {
   }
 
+  Result<std::string, PublishError> verify() override
+  {
+    if (m_dir == "-") {
+      return std::string("writes to standard output");
+    }
+    const fs::path dir = fs::path(m_dir).is_absolute() ? fs::path(m_dir) : m_base_dir / m_dir;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || ::access(dir.c_str(), W_OK) != 0) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent, fmt::format("stub: cannot write to {}", dir.string()), {} });
+    }
+    return fmt::format("writes to {}", dir.lexically_normal().string());
+  }
+
   Result<Published, PublishError> publish(const OutPost& post) override
   {
     if (m_fail == "permanent") {

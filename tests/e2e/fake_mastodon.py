@@ -113,6 +113,11 @@ class FakeMastodon:
     def _authorized(self, headers):
         return headers.get("authorization") == f"Bearer {self.token}"
 
+    def verify_credentials(self, headers):
+        if not self._authorized(headers):
+            return 401, {}, {"error": "The access token is invalid"}
+        return 200, {}, {"id": "1", "username": "herald", "acct": "herald", "display_name": "herald"}
+
     def create_status(self, headers, body):
         if not self._authorized(headers):
             return 401, {}, {"error": "The access token is invalid"}
@@ -238,6 +243,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, extra, body = fake.create_status(headers, entry["json"])
         elif self.command == "POST" and path == "/api/v2/media":
             status, extra, body = fake.upload_media(headers, entry["fields"] or {})
+        elif self.command == "GET" and path == "/api/v1/accounts/verify_credentials":
+            status, extra, body = fake.verify_credentials(headers)
         elif self.command == "GET" and path.startswith("/api/v1/media/"):
             status, extra, body = fake.get_media(headers, path.rsplit("/", 1)[1])
         else:

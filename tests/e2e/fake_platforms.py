@@ -207,6 +207,14 @@ class DiscordFake(HookFakeServer):
 
     def handle(self, request):
         match = self.WEBHOOK_PATH.match(request.path)
+        if request.method == "GET" and match:
+            # Get Webhook with Token: the webhook object, no message posted.
+            if match.group(1) != self.webhook_id:
+                return _json_answer(404, {"message": "Unknown Webhook", "code": 10015})
+            if match.group(2) != self.token:
+                return _json_answer(401, {"message": "Invalid Webhook Token", "code": 50027})
+            return _json_answer(200, {"id": self.webhook_id, "type": 1, "name": "herald releases",
+                                      "channel_id": self.channel_id, "token": self.token})
         if request.method != "POST" or not match:
             return _json_answer(404, {"message": "404: Not Found", "code": 0})
         if match.group(1) != self.webhook_id:

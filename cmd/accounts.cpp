@@ -1,0 +1,105 @@
+// herald accounts [check]: list the calendar's accounts, or check their credentials.
+#include "app/accounts.hpp"
+
+#include "context.hpp"
+
+#include "app/tick.hpp"
+#include "platforms/context.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+namespace herald::cmd {
+
+namespace {
+
+// The calendar, or nothing after its diagnostics were printed and the status set.
+std::optional<calendar::Calendar>
+load(Context& context)
+{
+  calendar::LoadOptions options;
+  options.max_bytes = context.global.max_calendar_bytes;
+  auto loaded = app::load_checked(context.global.calendar, options);
+  // Credentials are what `check` is about: report them there, not as load errors.
+  context.print_diagnostics(loaded.diagnostics);
+  if (loaded.diagnostics.has_errors() || !loaded.calendar) {
+    context.print_error_summary(loaded.diagnostics);
+    context.status = ExitStatus::usage;
+    return std::nullopt;
+  }
+  return std::move(loaded.calendar);
+}
+
+void
+run_list(Context& context)
+{
+  const auto calendar = load(context);
+  if (!calendar) {
+    return;
+  }
+  if (context.global.json) {
+    auto out = nlohmann::json::array();
+    for (const auto& [name, account] : calendar->accounts) {
+      out.push_back({ { "account", name },
+                      { "platform", account.platform },
+                      { "settings", account.settings } });
+    }
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+  for (const auto& [name, account] : calendar->accounts) {
+    const std::string where = account.settings.value("url", account.settings.value("dir", ""));
+    fmt::print("{:<16} {:<10} {}\n", name, account.platform, where);
+  }
+}
+
+void
+run_check(Context& context)
+{
+  const auto calendar = load(context);
+  if (!calendar) {
+    return;
+  }
+  const SystemClock clock;
+  http::LogSink log;
+  if (context.global.verbose) {
+    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
+  }
+  queue::RegistryAdapters adapters(
+    platforms::default_context(clock, context.state_path().parent_path(), std::move(log)));
+  const auto checks = app::verify_accounts(*calendar, adapters);
+  for (const auto& check : checks) {
+    if (!check.ok) {
+      context.status = ExitStatus::job_failed;
+    }
+    if (context.global.json) {
+      fmt::print("{}\n", nlohmann::json{ { "account", check.account },
+                                         { "platform", check.platform },
+                                         { "ok", check.ok },
+                                         { "detail", check.detail } }
+                           .dump());
+    } else if (!check.ok || !context.global.quiet) {
+      fmt::print("{} {} {:<10} {}\n",
+                 context.paint(check.ok ? "ok    " : "failed", check.ok ? "green" : "red"),
+                 fmt::format("{:<16}", check.account), check.platform, check.detail);
+    }
+  }
+}
+
+} // namespace
+
+void
+setup_accounts(CLI::App& app, Context& context)
+{
+  auto* sub = app.add_subcommand("accounts", "List the calendar's accounts");
+  auto* check = sub->add_subcommand(
+    "check", "Check every account's credentials with its platform, publishing nothing");
+  check->callback([&context] { run_check(context); });
+  sub->callback([sub, &context] {
+    if (sub->get_subcommands().empty()) {
+      run_list(context);
+    }
+  });
+}
+
+} // namespace herald::cmd

@@ -1,0 +1,74 @@
+"""herald accounts and herald accounts check, against the loopback fakes."""
+
+from fake_mastodon import FakeMastodon
+from fake_platforms import DiscordFake
+from harness import HeraldTest, main
+
+CALENDAR = """
+accounts:
+  masto:
+    platform: mastodon
+    url: {masto}
+    token_env: MASTODON_TOKEN
+  team:
+    platform: discord
+    webhook_env: DISCORD_WEBHOOK_URL
+  outbox:
+    platform: stub
+    dir: outbox
+posts: []
+"""
+
+
+class AccountsTest(HeraldTest):
+    def setUp(self):
+        super().setUp()
+        self.masto = FakeMastodon(token="m-s3cret").start()
+        self.addCleanup(self.masto.stop)
+        self.discord = DiscordFake(token="d-s3cret")
+        self.addCleanup(self.discord.stop)
+        self.write("herald.yaml", CALENDAR.format(masto=self.masto.url))
+        self.env = dict(self.env, MASTODON_TOKEN="m-s3cret",
+                        DISCORD_WEBHOOK_URL=self.discord.webhook_url())
+
+    def test_list(self):
+        r = self.herald("accounts")
+        self.assertExit(r, 0)
+        self.assertEqual([line.split()[:2] for line in r.out.splitlines()],
+                         [["masto", "mastodon"], ["outbox", "stub"], ["team", "discord"]])
+
+    def test_check_every_account_without_publishing(self):
+        r = self.herald("accounts", "check")
+        self.assertExit(r, 0)
+        lines = r.out.splitlines()
+        self.assertRegex(lines[0], r"^ok +masto +mastodon +@herald$")
+        self.assertRegex(lines[1], r"^ok +outbox +stub +writes to /.*/outbox$")
+        self.assertRegex(lines[2], r"^ok +team +discord +webhook 'herald releases'$")
+        self.assertEqual(self.masto.status_posts(), [])
+        self.assertEqual(self.discord.messages, [])
+
+    def test_a_refused_credential_fails_the_check(self):
+        self.env["MASTODON_TOKEN"] = "wrong"
+        self.env["DISCORD_WEBHOOK_URL"] = self.discord.webhook_url(token="wrong")
+        r = self.herald("--json", "accounts", "check")
+        self.assertExit(r, 1)
+        checks = {c["account"]: c for c in r.json_lines()}
+        self.assertFalse(checks["masto"]["ok"])
+        self.assertEqual(checks["masto"]["detail"],
+                         "auth: mastodon: GET /api/v1/accounts/verify_credentials: HTTP 401: "
+                         "The access token is invalid")
+        self.assertFalse(checks["team"]["ok"])
+        self.assertIn("HTTP 401: Invalid Webhook Token", checks["team"]["detail"])
+        self.assertTrue(checks["outbox"]["ok"])
+        self.assertNotIn("wrong", r.out + r.err)
+
+    def test_an_unset_credential_is_a_calendar_error(self):
+        del self.env["MASTODON_TOKEN"]
+        r = self.herald("accounts", "check")
+        self.assertExit(r, 2)
+        self.assertIn("account 'masto': environment variable MASTODON_TOKEN (token_env) is not set",
+                      r.err)
+
+
+if __name__ == "__main__":
+    main()
