@@ -50,6 +50,7 @@ make_app(Context& context)
   setup_status(*app, context);
   setup_history(*app, context);
   setup_accounts(*app, context);
+  setup_post(*app, context);
   app->require_subcommand(1);
   return app;
 }

@@ -28,12 +28,6 @@ files_of(const store::CalendarRecord& record)
   return files;
 }
 
-std::string
-calendar_key(const calendar::Calendar& calendar)
-{
-  return calendar.name.empty() ? calendar.file.string() : "name:" + calendar.name;
-}
-
 std::chrono::seconds
 longest_grace(const calendar::Calendar& calendar)
 {
@@ -91,6 +85,18 @@ sync(store::Store& store, const calendar::Calendar& calendar, TimePoint now,
 }
 
 } // namespace
+
+std::string
+calendar_key(const calendar::Calendar& calendar)
+{
+  return calendar.name.empty() ? calendar.file.string() : "name:" + calendar.name;
+}
+
+std::string
+one_off_key(const std::string& calendar_key)
+{
+  return "post:" + calendar_key;
+}
 
 ExitStatus
 TickReport::exit_status() const
@@ -185,6 +191,11 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
 
   report.outcomes =
     queue::run_due_jobs(*store, record->key, record->baseline, options.now, adapters, runner);
+  // One-off posts queued with `herald post --at` fire on the calendar's ticks. They were asked
+  // for explicitly, so no baseline holds them back; their grace still does.
+  auto one_off = queue::run_due_jobs(*store, one_off_key(record->key), TimePoint::min(),
+                                     options.now, adapters, runner);
+  report.outcomes.insert(report.outcomes.end(), one_off.begin(), one_off.end());
   return report;
 }
 

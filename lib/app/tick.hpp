@@ -38,6 +38,11 @@ struct TickReport
 // nothing. Throws herald::Error when the calendar or the state cannot be read.
 TickReport run_tick(const TickOptions& options, queue::AdapterSource& adapters);
 
+// The identity of a calendar in the state: its `name:`, else its main file's absolute path.
+std::string calendar_key(const calendar::Calendar& calendar);
+// Where `herald post` keeps the one-off posts made with a calendar's accounts.
+std::string one_off_key(const std::string& calendar_key);
+
 // Loads a calendar with the platform registry's account checks plugged in.
 calendar::LoadResult load_checked(const std::filesystem::path& file, calendar::LoadOptions options);
 

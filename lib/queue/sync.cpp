@@ -82,7 +82,7 @@ account_json(const calendar::Account& account)
 SyncStats
 sync_calendar(store::Store& store, const calendar::Calendar& calendar,
               const std::string& calendar_key, TimePoint window_from, TimePoint window_to,
-              TimePoint count_origin, TimePoint now)
+              TimePoint count_origin, TimePoint now, bool cancel_missing)
 {
   SyncStats stats;
   store::JobFilter filter;
@@ -154,6 +154,9 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
   }
 
   for (auto& [id, job] : existing) {
+    if (!cancel_missing) {
+      break;
+    }
     if (job.state != store::JobState::pending || wanted.contains(id)) {
       continue;
     }

@@ -44,9 +44,10 @@ struct SyncStats
 // - a pending job whose post, account or occurrence is gone is cancelled, and comes back to
 //   pending if they do.
 // Recurring posts are expanded over [window_from, window_to]; their pending jobs outside that
-// window are left alone.
+// window are left alone. With `cancel_missing` false, jobs the calendar no longer names are
+// left alone too (one-off posts from `herald post` accumulate in their own namespace).
 SyncStats sync_calendar(store::Store& store, const calendar::Calendar& calendar,
                         const std::string& calendar_key, TimePoint window_from, TimePoint window_to,
-                        TimePoint count_origin, TimePoint now);
+                        TimePoint count_origin, TimePoint now, bool cancel_missing = true);
 
 } // namespace herald::queue

@@ -1,0 +1,167 @@
+// herald post: publish one post now (or queue it with --at) through the calendar's accounts;
+// what a CI job calls to announce a release.
+#include "app/post.hpp"
+
+#include "context.hpp"
+
+#include "platforms/context.hpp"
+#include "schedule/zone.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+namespace herald::cmd {
+
+namespace {
+
+struct PostCommand
+{
+  std::vector<std::string> to;
+  std::string text;
+  std::string text_file;
+  std::vector<std::string> media;
+  std::vector<std::string> alt;
+  std::string at;
+  std::string id;
+  std::string now;
+};
+
+std::string
+read_text(const PostCommand& command)
+{
+  if (!command.text.empty()) {
+    return command.text;
+  }
+  if (!command.text_file.empty() && command.text_file != "-") {
+    std::ifstream in(command.text_file, std::ios::binary);
+    if (!in) {
+      throw Error(fmt::format("cannot read --text-file {}", command.text_file));
+    }
+    return { std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
+  }
+  if (command.text_file.empty() && ::isatty(STDIN_FILENO)) {
+    throw Error("no text: give --text, --text-file, or pipe the text on standard input");
+  }
+  return { std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>() };
+}
+
+void
+print_job(const Context& context, std::string_view status, const store::Job& job,
+          std::string_view message)
+{
+  if (context.global.json) {
+    nlohmann::json line = { { "job", job.id },          { "post", job.post_id },
+                            { "account", job.account }, { "platform", job.platform },
+                            { "status", status },       { "due", format_utc(job.due) } };
+    if (!job.url.empty()) {
+      line["url"] = job.url;
+    }
+    if (!job.remote_id.empty()) {
+      line["id"] = job.remote_id;
+    }
+    if (!message.empty()) {
+      line["error"] = message;
+    }
+    fmt::print("{}\n", line.dump());
+    return;
+  }
+  const bool fine = status == "posted" || status == "already-posted" || status == "queued";
+  if (context.global.quiet && fine) {
+    return;
+  }
+  fmt::print("{} {}  {}\n", context.paint(fmt::format("{:<14}", status), fine ? "green" : "red"),
+             job.id, message.empty() ? job.url : message);
+}
+
+void
+run_post(const PostCommand& command, Context& context)
+{
+  if (command.media.size() != command.alt.size()) {
+    throw Error(fmt::format("every --media needs its --alt (got {} --media and {} --alt)",
+                            command.media.size(), command.alt.size()));
+  }
+  app::PostOptions options;
+  options.calendar = context.global.calendar;
+  options.state = context.state_path();
+  options.now = now_or(command.now);
+  options.to = command.to;
+  options.text = read_text(command);
+  for (size_t i = 0; i < command.media.size(); ++i) {
+    options.media.push_back({ command.media[i], command.alt[i] });
+  }
+  if (!command.at.empty()) {
+    options.at = parse_time_option(command.at, "--at");
+  }
+  options.id = command.id;
+  options.load.max_bytes = context.global.max_calendar_bytes;
+
+  const FixedClock clock(options.now);
+  http::LogSink log;
+  if (context.global.verbose) {
+    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
+  }
+  queue::RegistryAdapters adapters(
+    platforms::default_context(clock, options.state.parent_path(), std::move(log)));
+  const auto report = app::post_one_off(options, adapters);
+  context.print_diagnostics(report.diagnostics);
+  context.status = report.exit_status();
+  if (report.diagnostics.has_errors()) {
+    context.print_error_summary(report.diagnostics, "; nothing was published");
+    return;
+  }
+  if (report.queued) {
+    if (!context.global.quiet || context.global.json) {
+      if (context.global.json) {
+        fmt::print("{}\n", nlohmann::json{ { "post", report.post_id },
+                                           { "status", "queued" },
+                                           { "due", format_utc(report.due) } }
+                             .dump());
+      } else {
+        fmt::print("queued {} for {}; `herald run` publishes it then\n", report.post_id,
+                   format_utc(report.due));
+      }
+    }
+    return;
+  }
+  for (const auto& outcome : report.outcomes) {
+    print_job(context, queue::to_string(outcome.kind), outcome.job, outcome.message);
+  }
+  for (const auto& job : report.earlier) {
+    const bool posted = job.state == store::JobState::posted;
+    print_job(context, posted ? "already-posted" : store::to_string(job.state), job,
+              posted ? "" : job.error);
+  }
+}
+
+} // namespace
+
+void
+setup_post(CLI::App& app, Context& context)
+{
+  auto command = std::make_shared<PostCommand>();
+  auto* sub =
+    app.add_subcommand("post", "Publish one post now (or at --at) through the calendar's accounts");
+  sub->add_option("--to", command->to, "Accounts, comma-separated (e.g. masto,team)")
+    ->delimiter(',')
+    ->required();
+  auto* text = sub->add_option("--text", command->text, "The text");
+  sub
+    ->add_option("--text-file", command->text_file,
+                 "Read the text from a file (- for standard input)")
+    ->excludes(text);
+  sub->add_option("--media", command->media, "A media file (repeatable; each needs an --alt)");
+  sub->add_option("--alt", command->alt, "Alt text for the --media at the same position");
+  sub->add_option("--at", command->at, "Publish at this time instead (RFC 3339)");
+  sub->add_option("--id", command->id,
+                  "The post's identity (default: derived from text, media and accounts)");
+  sub->add_option("--now", command->now, "Pretend the time is this (RFC 3339)");
+  sub->callback([command, &context] { run_post(*command, context); });
+}
+
+} // namespace herald::cmd

@@ -1,0 +1,157 @@
+#include "post.hpp"
+
+#include "content_check.hpp"
+#include "tick.hpp"
+
+#include "queue/sync.hpp"
+#include "store/sqlite_store.hpp"
+#include "util/hash.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace herald::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string
+derived_id(const PostOptions& options)
+{
+  Hasher hasher;
+  hasher.field(options.text);
+  for (const auto& media : options.media) {
+    hasher.field(fs::absolute(media.file).string()).field(media.alt);
+  }
+  for (const auto& account : options.to) {
+    hasher.field(account);
+  }
+  return "post-" + hasher.hex().substr(0, 12);
+}
+
+// The one-off post as a calendar post, or nothing after reporting why not.
+std::optional<calendar::Post>
+make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics& diagnostics)
+{
+  const SourcePos here{ "herald post", 0, 0 };
+  calendar::Post post;
+  post.id = options.id.empty() ? derived_id(options) : options.id;
+  if (post.id.find_first_of("/@ ") != std::string::npos) {
+    diagnostics.error(here, fmt::format("--id '{}' may not contain '/', '@' or spaces", post.id));
+  }
+  if (options.to.empty()) {
+    diagnostics.error(here, "--to names no account");
+  }
+  for (const auto& account : options.to) {
+    if (!cal.accounts.contains(account)) {
+      std::string known;
+      for (const auto& [name, _] : cal.accounts) {
+        known += (known.empty() ? "" : ", ") + name;
+      }
+      diagnostics.error(here, fmt::format("unknown account '{}' (the calendar has: {})", account,
+                                          known.empty() ? "none" : known));
+    } else if (std::find(post.to.begin(), post.to.end(), account) == post.to.end()) {
+      post.to.push_back(account);
+    }
+  }
+  const auto first = options.text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    diagnostics.error(here, "the post has empty text");
+  }
+  calendar::Content content;
+  content.text = options.text;
+  while (!content.text.empty() && (content.text.back() == '\n' || content.text.back() == ' ')) {
+    content.text.pop_back();
+  }
+  for (const auto& media : options.media) {
+    if (!fs::is_regular_file(media.file)) {
+      diagnostics.error(here, fmt::format("media file '{}' not found", media.file.string()));
+    }
+    if (media.alt.empty()) {
+      diagnostics.error(here,
+                        fmt::format("media '{}' has no alt text (--alt)", media.file.string()));
+    }
+    content.media.push_back(
+      { media.file.string(), fs::absolute(media.file).lexically_normal(), media.alt, here });
+  }
+  post.parts.push_back(std::move(content));
+  post.schedule.kind = calendar::Schedule::Kind::at;
+  post.schedule.at = options.at.value_or(options.now);
+  post.pos = here;
+  if (diagnostics.has_errors()) {
+    return std::nullopt;
+  }
+  return post;
+}
+
+} // namespace
+
+ExitStatus
+PostReport::exit_status() const
+{
+  if (diagnostics.has_errors()) {
+    return ExitStatus::usage;
+  }
+  for (const auto& outcome : outcomes) {
+    if (outcome.is_failure) {
+      return ExitStatus::job_failed;
+    }
+  }
+  return ExitStatus::ok;
+}
+
+PostReport
+post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
+{
+  PostReport report;
+  auto loaded = load_checked(options.calendar, options.load);
+  report.diagnostics = std::move(loaded.diagnostics);
+  if (report.diagnostics.has_errors() || !loaded.calendar) {
+    return report;
+  }
+  calendar::Calendar cal = std::move(*loaded.calendar);
+  auto post = make_post(options, cal, report.diagnostics);
+  if (!post) {
+    return report;
+  }
+  report.post_id = post->id;
+  report.due = post->schedule.at;
+  cal.posts = { std::move(*post) };
+  check_lengths(cal, report.diagnostics);
+  if (report.diagnostics.has_errors()) {
+    return report;
+  }
+
+  auto store = store::open_sqlite_store(options.state);
+  const std::string key = one_off_key(calendar_key(cal));
+  store->begin_write();
+  try {
+    queue::sync_calendar(*store, cal, key, options.now, options.now, options.now, options.now,
+                         /*cancel_missing=*/false);
+    store->commit();
+  } catch (...) {
+    store->rollback();
+    throw;
+  }
+  if (report.due > options.now) {
+    report.queued = true;
+    return report;
+  }
+  report.outcomes =
+    queue::run_due_jobs(*store, key, TimePoint::min(), options.now, adapters, options.runner);
+  for (const auto& account : cal.posts.front().to) {
+    const auto id = report.post_id + "/" + account;
+    const bool handled = std::any_of(report.outcomes.begin(), report.outcomes.end(),
+                                     [&](const auto& o) { return o.job.id == id; });
+    if (!handled) {
+      if (auto job = store->find_job(key, id)) {
+        report.earlier.push_back(*job);
+      }
+    }
+  }
+  return report;
+}
+
+} // namespace herald::app
