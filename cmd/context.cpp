@@ -4,6 +4,7 @@
 #include "schedule/zone.hpp"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
@@ -70,6 +71,24 @@ Context::print_error_summary(const Diagnostics& diagnostics, std::string_view su
 {
   const size_t errors = diagnostics.error_count();
   fmt::print(stderr, "{}: {} error{}{}\n", global.calendar, errors, errors == 1 ? "" : "s", suffix);
+}
+
+std::string
+job_line(const store::Job& job, std::string_view status, std::string_view message)
+{
+  nlohmann::json line = { { "job", job.id },          { "post", job.post_id },
+                          { "account", job.account }, { "platform", job.platform },
+                          { "status", status },       { "due", format_utc(job.due) } };
+  if (!job.url.empty()) {
+    line["url"] = job.url;
+  }
+  if (!job.remote_id.empty()) {
+    line["id"] = job.remote_id;
+  }
+  if (!message.empty()) {
+    line["error"] = message;
+  }
+  return line.dump();
 }
 
 TimePoint

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "schedule/clock.hpp"
+#include "store/job.hpp"
 #include "util/diagnostics.hpp"
 #include "util/error.hpp"
 
@@ -39,6 +40,10 @@ struct Context
   // "herald.yaml: 3 errors<suffix>" on stderr, after the diagnostics themselves.
   void print_error_summary(const Diagnostics& diagnostics, std::string_view suffix = "") const;
 };
+
+// One job's outcome as a JSON Lines record (run and post): job, post, account, platform,
+// status, due, and url/id or error when known.
+std::string job_line(const store::Job& job, std::string_view status, std::string_view message);
 
 // Parses an RFC 3339 option value, throwing a usage error naming the option.
 TimePoint parse_time_option(const std::string& value, std::string_view option);

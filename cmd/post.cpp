@@ -56,19 +56,7 @@ print_job(const Context& context, std::string_view status, const store::Job& job
           std::string_view message)
 {
   if (context.global.json) {
-    nlohmann::json line = { { "job", job.id },          { "post", job.post_id },
-                            { "account", job.account }, { "platform", job.platform },
-                            { "status", status },       { "due", format_utc(job.due) } };
-    if (!job.url.empty()) {
-      line["url"] = job.url;
-    }
-    if (!job.remote_id.empty()) {
-      line["id"] = job.remote_id;
-    }
-    if (!message.empty()) {
-      line["error"] = message;
-    }
-    fmt::print("{}\n", line.dump());
+    fmt::print("{}\n", job_line(job, status, message));
     return;
   }
   const bool fine = status == "posted" || status == "already-posted" || status == "queued";

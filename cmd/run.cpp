@@ -80,22 +80,7 @@ run_run(const RunOptions& options, Context& context)
   for (const auto& outcome : report.outcomes) {
     const auto& job = outcome.job;
     if (context.global.json) {
-      nlohmann::json line = { { "job", job.id },
-                              { "post", job.post_id },
-                              { "account", job.account },
-                              { "platform", job.platform },
-                              { "status", queue::to_string(outcome.kind) },
-                              { "due", format_utc(job.due) } };
-      if (!job.url.empty()) {
-        line["url"] = job.url;
-      }
-      if (!job.remote_id.empty()) {
-        line["id"] = job.remote_id;
-      }
-      if (!outcome.message.empty()) {
-        line["error"] = outcome.message;
-      }
-      fmt::print("{}\n", line.dump());
+      fmt::print("{}\n", job_line(job, queue::to_string(outcome.kind), outcome.message));
       continue;
     }
     // Quiet on success, as cron expects: -q keeps only what needs a person.

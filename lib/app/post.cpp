@@ -91,15 +91,7 @@ make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics
 ExitStatus
 PostReport::exit_status() const
 {
-  if (diagnostics.has_errors()) {
-    return ExitStatus::usage;
-  }
-  for (const auto& outcome : outcomes) {
-    if (outcome.is_failure) {
-      return ExitStatus::job_failed;
-    }
-  }
-  return ExitStatus::ok;
+  return exit_status_for(diagnostics, outcomes);
 }
 
 PostReport

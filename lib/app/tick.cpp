@@ -99,7 +99,7 @@ one_off_key(const std::string& calendar_key)
 }
 
 ExitStatus
-TickReport::exit_status() const
+exit_status_for(const Diagnostics& diagnostics, const std::vector<queue::Outcome>& outcomes)
 {
   if (diagnostics.has_errors()) {
     return ExitStatus::usage;
@@ -110,6 +110,12 @@ TickReport::exit_status() const
     }
   }
   return ExitStatus::ok;
+}
+
+ExitStatus
+TickReport::exit_status() const
+{
+  return exit_status_for(diagnostics, outcomes);
 }
 
 calendar::LoadResult

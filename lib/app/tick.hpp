@@ -38,6 +38,10 @@ struct TickReport
 // nothing. Throws herald::Error when the calendar or the state cannot be read.
 TickReport run_tick(const TickOptions& options, queue::AdapterSource& adapters);
 
+// 2 when the diagnostics hold an error, else 1 when an outcome is a failure, else 0.
+ExitStatus exit_status_for(const Diagnostics& diagnostics,
+                           const std::vector<queue::Outcome>& outcomes);
+
 // The identity of a calendar in the state: its `name:`, else its main file's absolute path.
 std::string calendar_key(const calendar::Calendar& calendar);
 // Where `herald post` keeps the one-off posts made with a calendar's accounts.
