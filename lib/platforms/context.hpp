@@ -28,6 +28,29 @@ struct AdapterContext
   std::filesystem::path state_dir;
 };
 
+// An adapter's HTTP transport, built on first use: a run that sends nothing to an account
+// never builds one, and no code path can reach the transport before it exists.
+class LazyTransport
+{
+public:
+  explicit LazyTransport(const AdapterContext& context)
+    : m_context(context)
+  {
+  }
+
+  http::HttpTransport* operator->()
+  {
+    if (!m_transport) {
+      m_transport = m_context.make_transport();
+    }
+    return m_transport.get();
+  }
+
+private:
+  const AdapterContext& m_context;
+  std::unique_ptr<http::HttpTransport> m_transport;
+};
+
 // The production context: CurlTransport (logging to `log` when set), the process environment,
 // the system clock, and `state_dir`.
 AdapterContext default_context(const Clock& clock, std::filesystem::path state_dir,

@@ -128,9 +128,6 @@ public:
     http::Request request;
     request.url = m_webhook;
     request.secrets = m_secrets;
-    if (!m_transport) {
-      m_transport = m_context.make_transport();
-    }
     const auto response = m_transport->send(request);
     if (!response) {
       return unexpected(from_transport(response.error(), "discord: GET webhook"));
@@ -177,9 +174,6 @@ public:
         return unexpected(PublishError{
           PublishError::Kind::permanent, fmt::format("discord: empty message{}", which), {} });
       }
-    }
-    if (!m_transport) {
-      m_transport = m_context.make_transport();
     }
 
     std::optional<Published> first;
@@ -290,7 +284,7 @@ private:
   std::string m_avatar_url;
   AdapterContext m_context;
   std::vector<std::string> m_secrets;
-  std::unique_ptr<http::HttpTransport> m_transport;
+  LazyTransport m_transport{ m_context };
 };
 
 class DiscordPlatform : public Platform

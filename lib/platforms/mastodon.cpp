@@ -133,9 +133,6 @@ public:
           {} });
       }
     }
-    if (!m_transport) {
-      m_transport = m_context.make_transport();
-    }
 
     std::optional<Published> first;
     std::string previous_id;
@@ -176,9 +173,6 @@ private:
   Result<std::string, PublishError> verify() override
   {
     constexpr std::string_view what = "mastodon: GET /api/v1/accounts/verify_credentials";
-    if (!m_transport) {
-      m_transport = m_context.make_transport();
-    }
     const auto response = m_transport->send(request("GET", "/api/v1/accounts/verify_credentials"));
     if (!response) {
       return unexpected(from_transport(response.error(), what));
@@ -348,7 +342,7 @@ private:
   size_t m_max_chars;
   AdapterContext m_context;
   Sleep m_sleep;
-  std::unique_ptr<http::HttpTransport> m_transport;
+  LazyTransport m_transport{ m_context };
 };
 
 class MastodonPlatform : public Platform

@@ -158,9 +158,6 @@ public:
     request.headers.push_back({ "Idempotency-Key", post.idempotency_key });
     request.body = std::move(body);
     request.secrets = m_secrets;
-    if (!m_transport) {
-      m_transport = m_context.make_transport();
-    }
     const auto response = m_transport->send(request);
     if (!response) {
       return unexpected(resendable(from_transport(response.error(), "webhook: POST")));
@@ -205,7 +202,7 @@ private:
   bool m_idempotent = false;
   AdapterContext m_context;
   std::vector<std::string> m_secrets;
-  std::unique_ptr<http::HttpTransport> m_transport;
+  LazyTransport m_transport{ m_context };
 };
 
 class WebhookPlatform : public Platform
