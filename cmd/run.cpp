@@ -16,6 +16,8 @@ struct RunOptions
 {
   std::string now;
   bool dry_run = false;
+  size_t parallel = queue::RunnerOptions{}.max_parallel;
+  size_t per_account = queue::RunnerOptions{}.per_account;
 };
 
 std::string_view
@@ -47,6 +49,8 @@ run_run(const RunOptions& options, Context& context)
   tick.now = now_or(options.now);
   tick.dry_run = options.dry_run;
   tick.load.max_bytes = context.global.max_calendar_bytes;
+  tick.runner.max_parallel = options.parallel;
+  tick.runner.per_account = options.per_account;
 
   // Adapters read "now" (Retry-After, rate-limit resets) from the same clock as the runner,
   // so that --now holds for every decision of the run.
@@ -106,6 +110,16 @@ setup_run(CLI::App& app, Context& context)
   sub->add_option("--now", options->now, "Pretend the time is this (RFC 3339)");
   sub->add_flag("-n,--dry-run", options->dry_run,
                 "Show what is due without publishing or changing the state");
+  sub
+    ->add_option("-j,--parallel", options->parallel,
+                 "Publish at most this many posts at once, over all accounts")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 64));
+  sub
+    ->add_option("--per-account", options->per_account,
+                 "Publish at most this many posts at once to one account")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 16));
   sub->callback([options, &context] { run_run(*options, context); });
 }
 

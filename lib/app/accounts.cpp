@@ -60,8 +60,8 @@ verify_accounts(const calendar::Calendar& calendar, queue::AdapterSource& adapte
   std::vector<AccountCheck> checks;
   for (const auto& [name, account] : calendar.accounts) {
     AccountCheck check{ name, account.platform, false, "" };
-    const auto adapter =
-      adapters.adapter_for({ account.name, account.platform, account.settings, account.base_dir });
+    const auto adapter = adapters.adapter_for(
+      { account.name, account.platform, account.settings, account.base_dir }, 0);
     if (!adapter) {
       check.detail = adapter.error();
     } else if (auto verified = (*adapter)->verify()) {

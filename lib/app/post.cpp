@@ -1,6 +1,7 @@
 #include "post.hpp"
 
 #include "content_check.hpp"
+#include "http/curl_api.hpp"
 #include "tick.hpp"
 
 #include "queue/sync.hpp"
@@ -98,6 +99,9 @@ PostReport
 post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
 {
   PostReport report;
+  if (!options.at || *options.at <= options.now) {
+    http::preload_curl_api(); // while the calendar is read and the job committed
+  }
   auto loaded = load_checked(options.calendar, options.load);
   report.diagnostics = std::move(loaded.diagnostics);
   if (report.diagnostics.has_errors() || !loaded.calendar) {

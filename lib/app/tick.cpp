@@ -3,6 +3,7 @@
 #include "accounts.hpp"
 #include "content_check.hpp"
 #include "fingerprint.hpp"
+#include "http/curl_api.hpp"
 
 #include "store/sqlite_store.hpp"
 
@@ -195,6 +196,9 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
     }
   }
 
+  if (const auto due = store->next_due(record->key); due && *due <= options.now) {
+    http::preload_curl_api(); // while the claims are committed
+  }
   report.outcomes =
     queue::run_due_jobs(*store, record->key, record->baseline, options.now, adapters, runner);
   // One-off posts queued with `herald post --at` fire on the calendar's ticks. They were asked

@@ -6,6 +6,8 @@
 
 #include <dlfcn.h>
 
+#include <future>
+
 namespace herald::http {
 
 namespace {
@@ -66,6 +68,20 @@ curl_api()
 {
   static const CurlApi api = load();
   return api;
+}
+
+void
+preload_curl_api()
+{
+  // std::async's future blocks in its destructor, so the load finishes before the process
+  // exits instead of racing static destruction.
+  static std::future<void> loading = std::async(std::launch::async, [] {
+    try {
+      curl_api();
+    } catch (const std::exception&) {
+      // Reported again, where it matters, by the first real curl_api() call.
+    }
+  });
 }
 
 } // namespace herald::http

@@ -40,4 +40,9 @@ struct CurlApi
 // loader's reason, when it or one of the functions is missing.
 const CurlApi& curl_api();
 
+// Starts loading libcurl on a background thread, so that a command about to publish overlaps
+// the ~10 ms of loading with its own work (reading the calendar, committing the claims).
+// curl_api() then waits for it if it is not done. Loading errors surface from curl_api().
+void preload_curl_api();
+
 } // namespace herald::http

@@ -7,9 +7,9 @@
 namespace herald::queue {
 
 Result<platforms::Adapter*>
-RegistryAdapters::adapter_for(const platforms::AccountConfig& account)
+RegistryAdapters::adapter_for(const platforms::AccountConfig& account, size_t slot)
 {
-  if (const auto it = m_adapters.find(account.name); it != m_adapters.end()) {
+  if (const auto it = m_adapters.find({ account.name, slot }); it != m_adapters.end()) {
     return it->second.get();
   }
   const platforms::Platform* platform = platforms::find_platform(account.platform);
@@ -20,7 +20,7 @@ RegistryAdapters::adapter_for(const platforms::AccountConfig& account)
   try {
     auto adapter = platform->make_adapter(account, m_context);
     auto* raw = adapter.get();
-    m_adapters.emplace(account.name, std::move(adapter));
+    m_adapters.emplace(std::pair(account.name, slot), std::move(adapter));
     return raw;
   } catch (const std::exception& e) {
     return unexpected(std::string(e.what()));

@@ -9,13 +9,15 @@
 
 namespace herald::queue {
 
-// Hands the runner an adapter per account, built lazily on first use and reused for the rest
-// of the run. Tests substitute their own.
+// Hands the runner an adapter per account and slot, built lazily on first use and reused for the
+// rest of the run. An account publishing on several threads at once gets one adapter per thread
+// (`slot` 0, 1, ...), because an adapter serves one thread at a time. Tests substitute their own.
 class AdapterSource
 {
 public:
   virtual ~AdapterSource() = default;
-  virtual Result<platforms::Adapter*> adapter_for(const platforms::AccountConfig& account) = 0;
+  virtual Result<platforms::Adapter*> adapter_for(const platforms::AccountConfig& account,
+                                                  size_t slot) = 0;
   virtual platforms::Capabilities capabilities_of(const std::string& platform) = 0;
 };
 
@@ -28,12 +30,13 @@ public:
   {
   }
 
-  Result<platforms::Adapter*> adapter_for(const platforms::AccountConfig& account) override;
+  Result<platforms::Adapter*> adapter_for(const platforms::AccountConfig& account,
+                                          size_t slot) override;
   platforms::Capabilities capabilities_of(const std::string& platform) override;
 
 private:
   platforms::AdapterContext m_context;
-  std::map<std::string, std::unique_ptr<platforms::Adapter>> m_adapters;
+  std::map<std::pair<std::string, size_t>, std::unique_ptr<platforms::Adapter>> m_adapters;
 };
 
 } // namespace herald::queue

@@ -1,6 +1,7 @@
 #include "runner.hpp"
 
 #include "fault.hpp"
+#include "publish_pool.hpp"
 
 #include "platforms/post.hpp"
 #include "schedule/zone.hpp"
@@ -10,8 +11,10 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <deque>
+#include <map>
 #include <random>
-#include <set>
 
 namespace herald::queue {
 
@@ -49,6 +52,26 @@ backoff(const RetryPolicy& policy, const Job& job)
   return std::chrono::seconds(std::min(policy.backoff_cap.count(), raw + raw * jitter / 100));
 }
 
+// How many jobs of one account are claimed ahead of its publishes. Claiming in batches keeps
+// the number of durable commits (each an fsync) well below one per job; keeping the batch small
+// keeps the last job of a batch well inside its lease even on a slow platform.
+constexpr size_t k_claim_batch = 16;
+
+// A write transaction around `body`, rolled back when it throws.
+template<typename Body>
+void
+in_transaction(store::Store& store, Body&& body)
+{
+  store.begin_write();
+  try {
+    body();
+    store.commit();
+  } catch (...) {
+    store.rollback();
+    throw;
+  }
+}
+
 class Run
 {
 public:
@@ -65,39 +88,58 @@ public:
 
   std::vector<Outcome> go()
   {
-    for (const Job& job : m_store.actionable_jobs(m_calendar_key, m_now)) {
-      handle(job);
+    const auto jobs = m_store.actionable_jobs(m_calendar_key, m_now);
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      handle(i, jobs[i]);
     }
-    return std::move(m_outcomes);
+    if (!m_waiting.empty()) {
+      fire_all();
+    }
+    std::stable_sort(m_outcomes.begin(), m_outcomes.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<Outcome> outcomes;
+    outcomes.reserve(m_outcomes.size());
+    for (auto& [index, outcome] : m_outcomes) {
+      outcomes.push_back(std::move(outcome));
+    }
+    return outcomes;
   }
 
 private:
-  void handle(const Job& job)
+  // A job on its way out: as it was found, and as it is while being sent.
+  struct InFlight
+  {
+    size_t index = 0;
+    Job found;
+    Job sending;
+  };
+
+  void handle(size_t index, const Job& job)
   {
     switch (job.state) {
     case JobState::pending:
       if (job.due < m_baseline) {
-        missed(job,
+        missed(index, job,
                fmt::format("came due at {}, before herald first saw this calendar at {}; "
                            "not published on its own",
                            format_utc(job.due), format_utc(m_baseline)),
                false);
       } else if (m_now - job.due > job.grace) {
-        missed(job,
+        missed(index, job,
                fmt::format("came due at {}, {} ago, longer than its grace of {}",
                            format_utc(job.due), format_duration(m_now - job.due),
                            format_duration(job.grace)),
                true);
       } else {
-        fire(job);
+        fire(index, job);
       }
       break;
     case JobState::retry_wait:
     case JobState::claimed: // its runner died before it recorded the intent: nothing was sent
-      fire(job);
+      fire(index, job);
       break;
     case JobState::sending:
-      recover(job);
+      recover(index, job);
       break;
     default:
       break;
@@ -105,14 +147,14 @@ private:
   }
 
   // A runner died between recording the intent and recording the result.
-  void recover(const Job& job)
+  void recover(size_t index, const Job& job)
   {
     if (m_adapters.capabilities_of(job.platform).idempotent) {
-      fire(job); // same idempotency key: the platform answers with the first post
+      fire(index, job); // same idempotency key: the platform answers with the first post
       return;
     }
     if (m_options.dry_run) {
-      add(Kind::unknown, job, "a run died while publishing it", true);
+      add(index, Kind::unknown, job, "a run died while publishing it", true);
       return;
     }
     Job after = job;
@@ -122,14 +164,14 @@ private:
     after.lease_until.reset();
     after.updated_at = m_now;
     if (m_store.update_job_if(after, JobState::sending, job.lease_token)) {
-      add(Kind::unknown, after, after.error, true);
+      add(index, Kind::unknown, after, after.error, true);
     }
   }
 
-  void missed(const Job& job, std::string reason, bool is_failure)
+  void missed(size_t index, const Job& job, std::string reason, bool is_failure)
   {
     if (m_options.dry_run) {
-      add(Kind::missed, job, std::move(reason), is_failure);
+      add(index, Kind::missed, job, std::move(reason), is_failure);
       return;
     }
     Job after = job;
@@ -137,81 +179,168 @@ private:
     after.error = std::move(reason);
     after.updated_at = m_now;
     if (m_store.update_job_if(after, JobState::pending, job.lease_token)) {
-      add(Kind::missed, after, after.error, is_failure);
+      add(index, Kind::missed, after, after.error, is_failure);
     }
   }
 
-  void fire(const Job& job)
+  void fire(size_t index, const Job& job)
   {
-    if (m_failed_accounts.contains(job.account)) {
-      add(
-        Kind::skipped, job,
-        fmt::format("account '{}' failed earlier in this run; left for the next run", job.account),
-        false);
-      return;
-    }
     if (m_options.dry_run) {
-      add(Kind::due, job, "", false);
+      add(index, Kind::due, job, "", false);
       return;
     }
-    // Claim: only one runner gets past this conditional update.
-    Job claimed = job;
-    claimed.state = JobState::claimed;
-    claimed.lease_token = new_lease_token();
-    claimed.lease_until = m_now + m_options.lease;
-    claimed.updated_at = m_now;
-    if (!m_store.update_job_if(claimed, job.state, job.lease_token)) {
-      return; // another runner took it
+    m_waiting[job.account].push_back({ index, job, {} });
+  }
+
+  // Claims, publishes and settles every job in m_waiting: claims go in batches per account
+  // ahead of the publishes, results are committed as they come, several at a time.
+  void fire_all()
+  {
+    PublishPool pool(m_options.max_parallel, m_options.per_account);
+    for (;;) {
+      claim_more(pool);
+      if (pool.outstanding() == 0) {
+        if (std::all_of(m_waiting.begin(), m_waiting.end(),
+                        [](const auto& entry) { return entry.second.empty(); })) {
+          return;
+        }
+        continue; // every claim of the batch was lost to another runner; claim the next ones
+      }
+      auto done = pool.wait();
+      crash_point("after-send");
+      in_transaction(m_store, [&] {
+        for (auto& result : done) {
+          settle(pool, m_in_flight.at(result.id), result.result);
+          m_in_flight.erase(result.id);
+        }
+      });
     }
+  }
+
+  // Tops up each account's queue of claimed jobs when it runs low: claim (commit), then record
+  // the intent with its idempotency key (commit), and only then hand the jobs to the workers.
+  void claim_more(PublishPool& pool)
+  {
+    std::vector<InFlight> batch;
+    for (auto& [account, waiting] : m_waiting) {
+      if (waiting.empty() || pool.queued(account) > k_claim_batch / 2) {
+        continue;
+      }
+      const size_t take = std::min(waiting.size(), k_claim_batch - pool.queued(account));
+      for (size_t i = 0; i < take; ++i) {
+        batch.push_back(std::move(waiting.front()));
+        waiting.pop_front();
+      }
+    }
+    if (batch.empty()) {
+      return;
+    }
+
+    std::vector<InFlight> claimed;
+    in_transaction(m_store, [&] {
+      for (auto& job : batch) {
+        Job claim = job.found;
+        claim.state = JobState::claimed;
+        claim.lease_token = new_lease_token();
+        claim.lease_until = m_now + m_options.lease;
+        claim.updated_at = m_now;
+        // Only one runner gets past this conditional update; the others leave the job be.
+        if (m_store.update_job_if(claim, job.found.state, job.found.lease_token)) {
+          job.sending = std::move(claim);
+          claimed.push_back(std::move(job));
+        }
+      }
+    });
     crash_point("after-claim");
-    // Intent: recorded durably, with the key, before anything leaves this process.
-    Job sending = claimed;
-    sending.state = JobState::sending;
-    sending.attempts += 1;
-    sending.idempotency_key = idempotency_key(m_calendar_key, job);
-    if (!m_store.update_job_if(sending, JobState::claimed, claimed.lease_token)) {
-      return;
-    }
+    std::vector<InFlight> sending;
+    in_transaction(m_store, [&] {
+      for (auto& job : claimed) {
+        Job intent = job.sending;
+        intent.state = JobState::sending;
+        intent.attempts += 1;
+        intent.idempotency_key = idempotency_key(m_calendar_key, job.found);
+        if (m_store.update_job_if(intent, JobState::claimed, job.sending.lease_token)) {
+          job.sending = std::move(intent);
+          sending.push_back(std::move(job));
+        }
+      }
+    });
     crash_point("after-intent");
 
+    for (auto& job : sending) {
+      submit(pool, std::move(job));
+    }
+  }
+
+  // Hands a claimed job to the workers, or settles it at once when it cannot be published.
+  void submit(PublishPool& pool, InFlight job)
+  {
+    const Job& sending = job.sending;
     const auto payload = nlohmann::json::parse(sending.payload, nullptr, false);
     if (payload.is_discarded() || !payload.contains("account")) {
-      settle_failure(sending, { platforms::PublishError::Kind::permanent,
-                                "the stored job is damaged (payload is not valid JSON)",
-                                {} });
+      settle(
+        pool, job,
+        unexpected(platforms::PublishError{ platforms::PublishError::Kind::permanent,
+                                            "the stored job is damaged (payload is not valid JSON)",
+                                            {} }));
       return;
     }
-    const auto adapter = m_adapters.adapter_for(account_of(sending, payload));
-    if (!adapter) {
-      settle_failure(sending, { platforms::PublishError::Kind::permanent, adapter.error(), {} });
+    if (!pool.has_account(sending.account)) {
+      const auto account = account_of(sending, payload);
+      std::vector<platforms::Adapter*> slots;
+      for (size_t slot = 0; slot < std::max<size_t>(m_options.per_account, 1); ++slot) {
+        auto adapter = m_adapters.adapter_for(account, slot);
+        if (!adapter) {
+          settle_now(pool, job, adapter.error());
+          return;
+        }
+        slots.push_back(*adapter);
+      }
+      pool.add_account(sending.account, std::move(slots));
+    }
+    PublishPool::Task task{ m_next_task++,
+                            sending.account,
+                            { sending.id, sending.post_id, sending.account, sending.idempotency_key,
+                              platforms::parts_from_json(
+                                payload.value("parts", nlohmann::json())) } };
+    m_in_flight.emplace(task.id, std::move(job));
+    pool.submit(std::move(task));
+  }
+
+  // A job that cannot be handed to an adapter fails for good, in its own transaction.
+  void settle_now(PublishPool& pool, const InFlight& job, const std::string& why)
+  {
+    in_transaction(m_store, [&] {
+      settle_failure(pool, job, { platforms::PublishError::Kind::permanent, why, {} });
+    });
+  }
+
+  void settle(PublishPool& pool, const InFlight& job,
+              const Result<platforms::Published, platforms::PublishError>& result)
+  {
+    if (!result) {
+      settle_failure(pool, job, result.error());
       return;
     }
-    platforms::OutPost post{ sending.id, sending.post_id, sending.account, sending.idempotency_key,
-                             platforms::parts_from_json(payload.value("parts", nlohmann::json())) };
-    const auto published = (*adapter)->publish(post);
-    crash_point("after-send");
-    if (!published) {
-      settle_failure(sending, published.error());
-      return;
-    }
-    Job posted = sending;
+    Job posted = job.sending;
     posted.state = JobState::posted;
-    posted.remote_id = published->remote_id;
-    posted.url = published->url;
+    posted.remote_id = result->remote_id;
+    posted.url = result->url;
     posted.error.clear();
     posted.posted_at = m_now;
     posted.lease_token.clear();
     posted.lease_until.reset();
     posted.next_attempt.reset();
     posted.updated_at = m_now;
-    if (m_store.update_job_if(posted, JobState::sending, sending.lease_token)) {
-      add(Kind::posted, posted, "", false);
+    if (m_store.update_job_if(posted, JobState::sending, job.sending.lease_token)) {
+      add(job.index, Kind::posted, posted, "", false);
     }
   }
 
-  void settle_failure(const Job& sending, const platforms::PublishError& error)
+  void settle_failure(PublishPool& pool, const InFlight& job, const platforms::PublishError& error)
   {
     using PK = platforms::PublishError::Kind;
+    const Job& sending = job.sending;
     Job after = sending;
     after.error = fmt::format("{}: {}", platforms::to_string(error.kind), error.message);
     after.lease_token.clear();
@@ -238,22 +367,44 @@ private:
       kind = Kind::failed;
       after.state = JobState::failed;
     }
-    if (error.kind == PK::not_sent || error.kind == PK::auth) {
-      m_failed_accounts.insert(sending.account);
-    }
     if (m_store.update_job_if(after, JobState::sending, sending.lease_token)) {
       std::string message = after.error;
       if (kind == Kind::retry_wait) {
         message += fmt::format(" (attempt {} of {}; next at {})", after.attempts,
                                m_options.retry.max_attempts, format_utc(*after.next_attempt));
       }
-      add(kind, after, message, true);
+      add(job.index, kind, after, message, true);
+    }
+    if (error.kind == PK::not_sent || error.kind == PK::auth) {
+      give_up_on_account(pool, sending.account);
     }
   }
 
-  void add(Kind kind, const Job& job, std::string message, bool is_failure)
+  // A platform that is down or refuses the credentials would fail the account's other jobs
+  // the same way: leave them for the next run (ccache's mark_backend_as_failed).
+  void give_up_on_account(PublishPool& pool, const std::string& account)
   {
-    m_outcomes.push_back({ kind, job, std::move(message), is_failure });
+    const std::string reason =
+      fmt::format("account '{}' failed earlier in this run; left for the next run", account);
+    for (auto& task : pool.withdraw(account)) {
+      // Claimed and marked sending, but never sent: put it back as it was found.
+      const InFlight job = std::move(m_in_flight.at(task.id));
+      m_in_flight.erase(task.id);
+      Job back = job.found;
+      back.updated_at = m_now;
+      if (m_store.update_job_if(back, JobState::sending, job.sending.lease_token)) {
+        add(job.index, Kind::skipped, job.found, reason, false);
+      }
+    }
+    for (auto& job : m_waiting[account]) {
+      add(job.index, Kind::skipped, job.found, reason, false);
+    }
+    m_waiting[account].clear();
+  }
+
+  void add(size_t index, Kind kind, const Job& job, std::string message, bool is_failure)
+  {
+    m_outcomes.push_back({ index, { kind, job, std::move(message), is_failure } });
   }
 
   store::Store& m_store;
@@ -262,8 +413,10 @@ private:
   TimePoint m_now;
   AdapterSource& m_adapters;
   const RunnerOptions& m_options;
-  std::set<std::string> m_failed_accounts;
-  std::vector<Outcome> m_outcomes;
+  std::map<std::string, std::deque<InFlight>> m_waiting; // due, not claimed yet, per account
+  std::map<size_t, InFlight> m_in_flight;                // handed to the pool, by task id
+  size_t m_next_task = 0;
+  std::vector<std::pair<size_t, Outcome>> m_outcomes; // with the index of their job
 };
 
 } // namespace

@@ -26,6 +26,10 @@ struct RunnerOptions
   RetryPolicy retry;
   // Report what is due without claiming, publishing or changing anything.
   bool dry_run = false;
+  // Publishes at once: in all, and to one account (politeness towards each platform's rate
+  // limits; the jobs of one account then also go out in due order).
+  size_t max_parallel = 8;
+  size_t per_account = 1;
 };
 
 // What happened to one job in this run.
@@ -53,7 +57,10 @@ std::string_view to_string(Outcome::Kind kind);
 
 // Publishes every job of `calendar_key` that is due at `now`, applying the lifecycle rules of
 // herald(1): claim with a lease, record the intent (`sending`) durably, publish, record the
-// result. Jobs due before `baseline` or later than their grace become missed.
+// result. Jobs due before `baseline` or later than their grace become missed. Publishes run
+// concurrently (RunnerOptions::max_parallel, per_account); the store is used from the calling
+// thread only, and state changes are committed in batches. Outcomes come in the order of the
+// jobs, whatever order they completed in.
 std::vector<Outcome> run_due_jobs(store::Store& store, const std::string& calendar_key,
                                   TimePoint baseline, TimePoint now, AdapterSource& adapters,
                                   const RunnerOptions& options);

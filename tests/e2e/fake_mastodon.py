@@ -50,6 +50,9 @@ class FakeMastodon:
         self.media = {}  # id -> {"description", "filename", "polls"}
         self.idempotency = {}  # key -> (created monotonic time, status)
         self.faults = {}  # path -> [Fault]
+        self.status_delay = 0.0  # seconds each POST /api/v1/statuses takes (a slow instance)
+        self.in_flight = 0  # status requests being answered right now
+        self.max_in_flight = 0
         self._ids = itertools.count(109000000000000001)
         self._lock = threading.Lock()
         self._server = None
@@ -223,7 +226,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         path = self.path.split("?", 1)[0]
         entry = {"method": self.command, "path": path, "headers": headers, "json": None,
-                 "fields": None}
+                 "fields": None, "received": time.monotonic()}
         content_type = headers.get("content-type", "")
         if content_type.startswith("application/json"):
             try:
@@ -240,6 +243,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._fault(fault)
             return
         if self.command == "POST" and path == "/api/v1/statuses":
+            with fake._lock:
+                fake.in_flight += 1
+                fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+            time.sleep(fake.status_delay)
+            with fake._lock:
+                fake.in_flight -= 1
             status, extra, body = fake.create_status(headers, entry["json"])
         elif self.command == "POST" and path == "/api/v2/media":
             status, extra, body = fake.upload_media(headers, entry["fields"] or {})

@@ -39,9 +39,10 @@ public:
 class FakeAdapters : public AdapterSource
 {
 public:
-  Result<platforms::Adapter*> adapter_for(const platforms::AccountConfig& account) override
+  Result<platforms::Adapter*> adapter_for(const platforms::AccountConfig& account,
+                                          size_t slot) override
   {
-    return &adapters[account.name];
+    return &adapters[slot == 0 ? account.name : account.name + "#" + std::to_string(slot)];
   }
   platforms::Capabilities capabilities_of(const std::string&) override
   {

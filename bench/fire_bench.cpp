@@ -1,0 +1,269 @@
+// Benchmark of publishing through a real adapter: the real herald binary against a loopback
+// fake of Mastodon's POST /api/v1/statuses (tests/unit/http_fake), so it measures herald's own
+// work (store transactions, libcurl, JSON) and not a network.
+//
+// Prints medians of:
+//   - `herald run` firing N due posts (default 2,000) spread over 4 accounts: posts per second
+//     (target: at least 500/s), after checking that every post arrived exactly once;
+//   - `herald post` of one post to two accounts: wall time (target: under 30 ms), with a
+//     calendar that holds just the accounts (as a CI job's config does), and for information
+//     with the 2,000-post calendar, which `herald post` reads and validates whole.
+//
+// Usage: herald_fire_bench HERALD_BINARY [--posts N] [--runs N] [--post-runs N]
+#include "http_fake.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using herald::test::FakeRequest;
+using herald::test::FakeResponse;
+using herald::test::FakeServer;
+
+namespace {
+
+constexpr const char* k_token = "bench-token";
+constexpr int k_accounts = 4;
+
+// Statuses as Mastodon stores them: one per Idempotency-Key (a repeated key gets the first
+// status back), so "exactly once" is checked on what the fake would have published.
+class FakeMastodon
+{
+public:
+  FakeMastodon()
+    : m_server([this](const FakeRequest& request) { return handle(request); })
+  {
+  }
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(m_server.port()); }
+
+  void reset()
+  {
+    std::lock_guard lock(m_mutex);
+    m_by_key.clear();
+    m_requests = 0;
+  }
+
+  size_t statuses() const
+  {
+    std::lock_guard lock(m_mutex);
+    return m_by_key.size();
+  }
+
+  size_t requests() const
+  {
+    std::lock_guard lock(m_mutex);
+    return m_requests;
+  }
+
+private:
+  FakeResponse handle(const FakeRequest& request)
+  {
+    if (request.method != "POST" || request.target != "/api/v1/statuses") {
+      return { 404, {}, R"({"error":"Record not found"})" };
+    }
+    if (request.header("Authorization") != std::string("Bearer ") + k_token) {
+      return { 401, {}, R"({"error":"The access token is invalid"})" };
+    }
+    const auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (!body.is_object() || !body.contains("status")) {
+      return { 422, {}, R"({"error":"Validation failed: Text can't be blank"})" };
+    }
+    const std::string key = request.header("Idempotency-Key").value_or("");
+    std::lock_guard lock(m_mutex);
+    ++m_requests;
+    auto [it, fresh] = m_by_key.try_emplace(key, m_by_key.size() + 1);
+    const auto id = std::to_string(it->second);
+    return { 200,
+             { { "Content-Type", "application/json" } },
+             nlohmann::json{ { "id", id }, { "url", url() + "/@bench/" + id } }.dump() };
+  }
+
+  mutable std::mutex m_mutex;
+  std::map<std::string, size_t> m_by_key;
+  size_t m_requests = 0;
+  FakeServer m_server;
+};
+
+void
+write_calendar(const fs::path& path, const std::string& url, int posts)
+{
+  std::ofstream out(path);
+  out << "timezone: UTC\naccounts:\n";
+  for (int a = 0; a < k_accounts; ++a) {
+    out << "  m" << a << ":\n    platform: mastodon\n    url: " << url
+        << "\n    token_env: BENCH_MASTODON_TOKEN\n";
+  }
+  out << (posts ? "posts:\n" : "posts: []\n");
+  for (int i = 0; i < posts; ++i) {
+    // Due over the ten minutes before the run, within the default grace.
+    out << "  - id: p" << i << "\n    at: 2026-12-01T08:" << 50 + i % 10 << ":00Z\n    to: [m"
+        << i % k_accounts << "]\n    text: Post " << i << " of the benchmark, https://example.org/"
+        << i << "\n";
+  }
+}
+
+double
+run(const std::vector<std::string>& args)
+{
+  std::vector<char*> argv;
+  for (const auto& a : args) {
+    argv.push_back(const_cast<char*>(a.c_str()));
+  }
+  argv.push_back(nullptr);
+  // posix_spawn (a vfork underneath), not fork: this process holds the fake server's threads
+  // and request log, and copying its page tables would be timed as herald's start-up.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  const auto start = std::chrono::steady_clock::now();
+  pid_t pid = 0;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+    std::fprintf(stderr, "herald_fire_bench: cannot start %s\n", argv[0]);
+    std::exit(1);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "herald_fire_bench: herald %s failed (status %d)\n", args[5].c_str(),
+                 status);
+    std::exit(1);
+  }
+  return std::chrono::duration<double, std::milli>(elapsed).count();
+}
+
+double
+median(std::vector<double> v)
+{
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void
+remove_state(const fs::path& state)
+{
+  for (const char* suffix : { "", "-wal", "-shm" }) {
+    fs::remove(state.string() + suffix);
+  }
+}
+
+} // namespace
+
+int
+main(int argc, char** argv)
+{
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: herald_fire_bench HERALD_BINARY [--posts N] [--runs N] "
+                         "[--post-runs N]\n");
+    return 2;
+  }
+  const std::string herald = fs::absolute(argv[1]).string();
+  int posts = 2000;
+  int runs = 5;
+  int post_runs = 30;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const int value = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--posts")) {
+      posts = value;
+    } else if (!std::strcmp(argv[i], "--runs")) {
+      runs = value;
+    } else if (!std::strcmp(argv[i], "--post-runs")) {
+      post_runs = value;
+    }
+  }
+  setenv("BENCH_MASTODON_TOKEN", k_token, 1);
+
+  FakeMastodon fake;
+  char dir_template[] = "/tmp/herald-fire-bench-XXXXXX";
+  const fs::path work = mkdtemp(dir_template);
+  const fs::path calendar = work / "herald.yaml";
+  const fs::path state = work / "state.db";
+  write_calendar(calendar, fake.url(), posts);
+  const std::vector<std::string> base{ herald, "-c", calendar.string(), "--state", state.string() };
+
+  std::vector<double> rates;
+  std::vector<double> fire_ms;
+  for (int r = 0; r < runs; ++r) {
+    remove_state(state);
+    fake.reset();
+    // The first tick learns the calendar before anything is due; the second fires it all.
+    auto learn = base;
+    learn.insert(learn.end(), { "run", "--now", "2026-12-01T08:00:00Z" });
+    run(learn);
+    auto fire = base;
+    fire.insert(fire.end(), { "-q", "run", "--now", "2026-12-01T09:00:00Z" });
+    const double ms = run(fire);
+    if (fake.statuses() != size_t(posts) || fake.requests() != size_t(posts)) {
+      std::fprintf(stderr,
+                   "herald_fire_bench: %zu statuses from %zu requests, expected %d of each\n",
+                   fake.statuses(), fake.requests(), posts);
+      return 1;
+    }
+    fire_ms.push_back(ms);
+    rates.push_back(posts / (ms / 1000));
+  }
+
+  const fs::path accounts_only = work / "accounts.yaml";
+  write_calendar(accounts_only, fake.url(), 0);
+  const auto time_posts = [&](const fs::path& file) {
+    std::vector<double> ms;
+    fake.reset();
+    for (int r = 0; r < post_runs; ++r) {
+      const std::vector<std::string> post{ herald,
+                                           "-c",
+                                           file.string(),
+                                           "--state",
+                                           state.string(),
+                                           "-q",
+                                           "post",
+                                           "--to",
+                                           "m0,m1",
+                                           "--text",
+                                           "herald " + std::to_string(r) + " is out" };
+      ms.push_back(run(post));
+    }
+    if (fake.statuses() != size_t(2 * post_runs)) {
+      std::fprintf(stderr, "herald_fire_bench: herald post made %zu statuses, expected %d\n",
+                   fake.statuses(), 2 * post_runs);
+      std::exit(1);
+    }
+    return ms;
+  };
+  const auto post_ms = time_posts(accounts_only);
+  const auto post_big_ms = time_posts(calendar);
+
+  std::printf("fire %d due posts over %d accounts   median %7.1f posts/s (%.0f ms; min %.1f, "
+              "max %.1f posts/s, n=%d)  target >= 500 posts/s\n",
+              posts, k_accounts, median(rates), median(fire_ms),
+              *std::min_element(rates.begin(), rates.end()),
+              *std::max_element(rates.begin(), rates.end()), runs);
+  std::printf("herald post to 2 accounts         median %7.2f ms (min %.2f, max %.2f, n=%d)  "
+              "target < 30 ms\n",
+              median(post_ms), *std::min_element(post_ms.begin(), post_ms.end()),
+              *std::max_element(post_ms.begin(), post_ms.end()), post_runs);
+  std::printf("  the same, %d-post calendar      median %7.2f ms (min %.2f, max %.2f, n=%d)\n",
+              posts, median(post_big_ms), *std::min_element(post_big_ms.begin(), post_big_ms.end()),
+              *std::max_element(post_big_ms.begin(), post_big_ms.end()), post_runs);
+  fs::remove_all(work);
+  return 0;
+}
