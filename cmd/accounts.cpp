@@ -5,6 +5,7 @@
 
 #include "app/tick.hpp"
 #include "platforms/context.hpp"
+#include "platforms/credentials_file.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@ namespace {
 std::optional<calendar::Calendar>
 load(Context& context)
 {
+  context.load_credentials();
   calendar::LoadOptions options;
   options.max_bytes = context.global.max_calendar_bytes;
   auto loaded = app::load_checked(context.global.calendar, options);
@@ -30,6 +32,20 @@ load(Context& context)
   return std::move(loaded.calendar);
 }
 
+// Where each `*_env:` setting's variable is set: the source, never the value (reliability K1).
+std::vector<std::pair<std::string, platforms::SecretSource>>
+credential_sources(const calendar::Account& account)
+{
+  std::vector<std::pair<std::string, platforms::SecretSource>> sources;
+  for (const auto& [key, value] : account.settings.items()) {
+    if (key.size() > 4 && key.ends_with("_env") && value.is_string()) {
+      const auto variable = value.get<std::string>();
+      sources.emplace_back(variable, platforms::lookup_secret(variable).source);
+    }
+  }
+  return sources;
+}
+
 void
 run_list(Context& context)
 {
@@ -40,16 +56,26 @@ run_list(Context& context)
   if (context.global.json) {
     auto out = nlohmann::json::array();
     for (const auto& [name, account] : calendar->accounts) {
+      auto credentials = nlohmann::json::object();
+      for (const auto& [variable, source] : credential_sources(account)) {
+        credentials[variable] = platforms::to_string(source);
+      }
       out.push_back({ { "account", name },
                       { "platform", account.platform },
-                      { "settings", account.settings } });
+                      { "settings", account.settings },
+                      { "credentials", credentials } });
     }
     fmt::print("{}\n", out.dump(2));
     return;
   }
   for (const auto& [name, account] : calendar->accounts) {
-    const std::string where = account.settings.value("url", account.settings.value("dir", ""));
-    fmt::print("{:<16} {:<10} {}\n", name, account.platform, where);
+    std::string line =
+      fmt::format("{:<16} {:<10} {}", name, account.platform,
+                  account.settings.value("url", account.settings.value("dir", "")));
+    for (const auto& [variable, source] : credential_sources(account)) {
+      line += fmt::format("  {} ({})", variable, platforms::to_string(source));
+    }
+    fmt::print("{}\n", line);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "context.hpp"
 
 #include "app/state_path.hpp"
+#include "platforms/credentials_file.hpp"
 #include "schedule/zone.hpp"
 
 #include <fmt/core.h>
@@ -17,6 +18,23 @@ std::filesystem::path
 Context::state_path() const
 {
   return global.state.empty() ? app::default_state_path() : std::filesystem::path(global.state);
+}
+
+void
+Context::load_credentials() const
+{
+  const bool explicit_file = !global.credentials.empty();
+  const std::filesystem::path path = explicit_file ? std::filesystem::path(global.credentials)
+                                                   : platforms::default_credentials_path();
+  std::error_code ignored;
+  if (!explicit_file && !std::filesystem::exists(std::filesystem::symlink_status(path, ignored))) {
+    return;
+  }
+  auto credentials = platforms::read_credentials_file(path);
+  if (!credentials) {
+    throw Error(credentials.error(), ExitStatus::usage);
+  }
+  platforms::use_credentials(std::move(*credentials));
 }
 
 bool

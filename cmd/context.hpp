@@ -23,6 +23,7 @@ struct GlobalOptions
   bool quiet = false;
   std::string color = "auto";
   size_t max_calendar_bytes = 64 * 1024 * 1024;
+  std::string credentials; // empty: the default file, when it exists
 };
 
 // What a subcommand's callback reports back to main().
@@ -32,6 +33,10 @@ struct Context
   ExitStatus status = ExitStatus::ok;
 
   std::filesystem::path state_path() const;
+  // Reads the credentials file (--credentials, else the default one when it exists) for the
+  // accounts' `*_env:` variables that the environment does not set. Throws herald::Error
+  // (usage) when the file is unsafe or unreadable. For commands that read the calendar.
+  void load_credentials() const;
   bool use_color() const;
   // Wraps `text` in an ANSI colour when colour is on ("red", "green", "yellow", "dim", "bold").
   std::string paint(std::string_view text, std::string_view colour) const;

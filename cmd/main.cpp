@@ -40,6 +40,11 @@ make_app(Context& context)
                  "Refuse calendar files larger than this (default 64 MiB)")
     ->envname("HERALD_MAX_CALENDAR_BYTES")
     ->check(CLI::PositiveNumber);
+  app
+    ->add_option("--credentials", g.credentials,
+                 "Credentials file of NAME=value lines for the accounts' *_env variables "
+                 "(default $XDG_CONFIG_HOME/herald/credentials; must be mode 600)")
+    ->envname("HERALD_CREDENTIALS");
 
   // Global options may also follow the subcommand: `herald run --json` works like
   // `herald --json run`.

@@ -54,6 +54,7 @@ print_text(std::string_view text, std::string_view indent)
 void
 run_plan(const PlanOptions& options, Context& context)
 {
+  context.load_credentials();
   const TimePoint from =
     options.from.empty() ? now_or(options.now) : parse_time_option(options.from, "--from");
   const TimePoint until = options.until.empty() ? from + std::chrono::days(options.days)

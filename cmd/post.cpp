@@ -70,6 +70,7 @@ print_job(const Context& context, std::string_view status, const store::Job& job
 void
 run_post(const PostCommand& command, Context& context)
 {
+  context.load_credentials();
   if (command.media.size() != command.alt.size()) {
     throw Error(fmt::format("every --media needs its --alt (got {} --media and {} --alt)",
                             command.media.size(), command.alt.size()));

@@ -43,6 +43,7 @@ colour_of(queue::Outcome::Kind kind)
 void
 run_run(const RunOptions& options, Context& context)
 {
+  context.load_credentials();
   app::TickOptions tick;
   tick.calendar = context.global.calendar;
   tick.state = context.state_path();

@@ -23,6 +23,7 @@ to_json(const Diagnostic& d)
 void
 run_validate(Context& context)
 {
+  context.load_credentials();
   calendar::LoadOptions options;
   options.max_bytes = context.global.max_calendar_bytes;
   const auto loaded = app::load_checked(context.global.calendar, options);

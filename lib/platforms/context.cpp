@@ -1,6 +1,6 @@
 #include "context.hpp"
 
-#include <cstdlib>
+#include "credentials_file.hpp"
 
 namespace herald::platforms {
 
@@ -14,11 +14,11 @@ default_context(const Clock& clock, std::filesystem::path state_dir, http::LogSi
     return std::make_unique<http::CurlTransport>(options);
   };
   context.getenv = [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    if (!value || !*value) {
+    auto secret = lookup_secret(name);
+    if (secret.source == SecretSource::none) {
       return std::nullopt;
     }
-    return std::string(value);
+    return std::move(secret.value);
   };
   context.clock = &clock;
   context.state_dir = std::move(state_dir);

@@ -20,7 +20,8 @@ struct AdapterContext
   // A new HTTP transport (libcurl in production, with the -v log sink already attached).
   std::function<std::unique_ptr<http::HttpTransport>()> make_transport;
   // Reads an environment variable: credentials only ever come from the variables that an
-  // account names (`token_env:` and friends).
+  // account names (`token_env:` and friends), set in the environment or in the credentials
+  // file (credentials_file.hpp).
   std::function<std::optional<std::string>(std::string_view name)> getenv;
   // "Now", for Retry-After and rate-limit resets.
   const Clock* clock = nullptr;
@@ -51,8 +52,8 @@ private:
   std::unique_ptr<http::HttpTransport> m_transport;
 };
 
-// The production context: CurlTransport (logging to `log` when set), the process environment,
-// the system clock, and `state_dir`.
+// The production context: CurlTransport (logging to `log` when set), the process environment
+// and then the credentials file, the system clock, and `state_dir`.
 AdapterContext default_context(const Clock& clock, std::filesystem::path state_dir,
                                http::LogSink log = {});
 
