@@ -1,6 +1,9 @@
 // The `mastodon` platform: publishes through the Mastodon client API (platforms.md section 1).
 // Statuses go to POST /api/v1/statuses with an Idempotency-Key per thread part, media first
 // to POST /api/v2/media (polling GET /api/v1/media/:id while the server still processes it).
+// The character limit is `max_chars:` (default 500), so that `validate` and `plan` work offline;
+// `herald accounts check` reads the instance's own limit (GET /api/v2/instance,
+// configuration.statuses.max_characters) and says when max_chars should change.
 #include "credentials.hpp"
 #include "http/rate_limit.hpp"
 #include "http/url_policy.hpp"
@@ -185,7 +188,36 @@ private:
       return unexpected(PublishError{
         PublishError::Kind::permanent, std::string(what) + ": the answer has no account", {} });
     }
-    return "@" + body["acct"].get<std::string>();
+    std::string who = "@" + body["acct"].get<std::string>();
+    if (const auto limit = instance_limit()) {
+      who += fmt::format(" (the instance allows {} characters{})", *limit,
+                         *limit == m_max_chars ? ""
+                                               : fmt::format("; set max_chars: {} to check posts "
+                                                             "against it",
+                                                             *limit));
+    }
+    return who;
+  }
+
+  // The instance's own limit, asked once per adapter; nothing when it cannot be read (an old
+  // server without /api/v2/instance, a network error).
+  std::optional<size_t> instance_limit()
+  {
+    if (m_instance_limit_asked) {
+      return m_instance_limit;
+    }
+    m_instance_limit_asked = true;
+    const auto response = m_transport->send(request("GET", "/api/v2/instance"));
+    if (!response || response->status != 200) {
+      return std::nullopt;
+    }
+    const auto body = nlohmann::json::parse(response->body, nullptr, false);
+    const auto pointer = nlohmann::json::json_pointer("/configuration/statuses/max_characters");
+    if (body.is_object() && body.contains(pointer) && body[pointer].is_number_unsigned() &&
+        body[pointer].get<size_t>() > 0) {
+      m_instance_limit = body[pointer].get<size_t>();
+    }
+    return m_instance_limit;
   }
 
   http::Request request(std::string method, std::string_view path) const
@@ -340,6 +372,8 @@ private:
   std::string m_visibility;
   std::string m_language;
   size_t m_max_chars;
+  bool m_instance_limit_asked = false;
+  std::optional<size_t> m_instance_limit;
   AdapterContext m_context;
   Sleep m_sleep;
   LazyTransport m_transport{ m_context };

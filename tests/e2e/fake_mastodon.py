@@ -252,6 +252,12 @@ class _Handler(BaseHTTPRequestHandler):
             status, extra, body = fake.create_status(headers, entry["json"])
         elif self.command == "POST" and path == "/api/v2/media":
             status, extra, body = fake.upload_media(headers, entry["fields"] or {})
+        elif self.command == "GET" and path == "/api/v2/instance":
+            status, extra, body = 200, {}, {
+                "domain": "127.0.0.1", "version": "4.3.0",
+                "configuration": {"statuses": {"max_characters": fake.max_chars,
+                                               "max_media_attachments": 4,
+                                               "characters_reserved_per_url": 23}}}
         elif self.command == "GET" and path == "/api/v1/accounts/verify_credentials":
             status, extra, body = fake.verify_credentials(headers)
         elif self.command == "GET" and path.startswith("/api/v1/media/"):

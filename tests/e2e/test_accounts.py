@@ -41,11 +41,21 @@ class AccountsTest(HeraldTest):
         r = self.herald("accounts", "check")
         self.assertExit(r, 0)
         lines = r.out.splitlines()
-        self.assertRegex(lines[0], r"^ok +masto +mastodon +@herald$")
+        self.assertRegex(lines[0],
+                         r"^ok +masto +mastodon +@herald \(the instance allows 500 characters\)$")
         self.assertRegex(lines[1], r"^ok +outbox +stub +writes to /.*/outbox$")
         self.assertRegex(lines[2], r"^ok +team +discord +webhook 'herald releases'$")
         self.assertEqual(self.masto.status_posts(), [])
         self.assertEqual(self.discord.messages, [])
+
+    def test_check_reports_an_instance_limit_that_max_chars_does_not_match(self):
+        self.masto.max_chars = 5000
+        r = self.herald("accounts", "check")
+        self.assertExit(r, 0)
+        self.assertIn("@herald (the instance allows 5000 characters; set max_chars: 5000 to check "
+                      "posts against it)", r.out)
+        self.assertEqual([q["path"] for q in self.masto.requests("GET")],
+                         ["/api/v1/accounts/verify_credentials", "/api/v2/instance"])
 
     def test_a_refused_credential_fails_the_check(self):
         self.env["MASTODON_TOKEN"] = "wrong"
