@@ -56,6 +56,7 @@ make_app(Context& context)
   setup_history(*app, context);
   setup_accounts(*app, context);
   setup_post(*app, context);
+  setup_resolve(*app, context);
   app->require_subcommand(1);
   return app;
 }

@@ -1,0 +1,104 @@
+"""herald resolve, retry and cancel: a person settles what herald cannot."""
+
+from fake_platforms import WebhookFake
+from harness import HeraldTest, main
+
+CALENDAR = """
+timezone: UTC
+accounts:
+  hook:
+    platform: webhook
+    url: {url}
+defaults:
+  to: [hook]
+posts:
+  - id: launch
+    at: 2026-12-01T09:00:00Z
+    text: {text}
+  - id: later
+    at: 2026-12-02T09:00:00Z
+    text: the day after
+"""
+
+BEFORE = "2026-11-30T12:00:00Z"
+DUE = "2026-12-01T09:00:10Z"
+
+
+class ResolveTest(HeraldTest):
+    def setUp(self):
+        super().setUp()
+        self.fake = WebhookFake()
+        self.addCleanup(self.fake.stop)
+        self.calendar()
+        self.herald("run", "--now", BEFORE)
+
+    def calendar(self, text="herald 2.0 is out"):
+        self.write("herald.yaml", CALENDAR.format(url=self.fake.url("/in"), text=text))
+
+    def state_of(self, job):
+        jobs = {j["job"]: j for j in self.herald("--json", "status").json()}
+        jobs.update({j["job"]: j for j in self.herald("--json", "history").json()})
+        return jobs[job]
+
+    def make_unknown(self):
+        self.fake.fail_next(1, 502)  # may have landed; the webhook does not deduplicate
+        self.assertExit(self.herald("run", "--now", DUE), 1)
+        self.assertEqual(self.state_of("launch/hook")["state"], "unknown")
+
+    def test_unknown_resolved_as_not_posted_goes_out_at_the_next_run(self):
+        self.make_unknown()
+        r = self.herald("resolve", "launch/hook", "--not-posted")
+        self.assertExit(r, 0)
+        self.assertEqual(r.out, "launch/hook will be published at the next run\n")
+        r = self.herald("--json", "run", "--now", "2026-12-01T12:00:00Z")  # past its grace
+        self.assertExit(r, 0)
+        self.assertEqual(r.json_lines()[0]["status"], "posted")
+        self.assertEqual(len(self.fake.requests), 2)
+
+    def test_unknown_resolved_as_posted_is_recorded_and_never_sent(self):
+        self.make_unknown()
+        r = self.herald("--json", "resolve", "launch/hook", "--posted", "https://example.social/1",
+                        "--id", "1")
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        self.assertEqual((line["status"], line["url"], line["id"]),
+                         ("posted", "https://example.social/1", "1"))
+        self.assertEqual(self.herald("run", "--now", "2026-12-01T09:05:00Z").out, "")
+        self.assertEqual(len(self.fake.requests), 1)
+        self.assertEqual(self.state_of("launch/hook")["url"], "https://example.social/1")
+
+    def test_retry_gives_a_failed_job_fresh_attempts(self):
+        self.fake.fail_next(1, 400, body={"error": "bad request"})
+        self.assertExit(self.herald("run", "--now", DUE), 1)
+        self.assertEqual(self.state_of("launch/hook")["state"], "failed")
+        self.assertExit(self.herald("retry", "launch/hook"), 0)
+        job = self.state_of("launch/hook")
+        self.assertEqual((job["state"], job["attempts"]), ("retry-wait", 0))
+        r = self.herald("--json", "run", "--now", "2026-12-01T09:01:00Z")
+        self.assertEqual(r.json_lines()[0]["status"], "posted")
+
+    def test_cancel_holds_even_when_the_post_is_edited(self):
+        r = self.herald("cancel", "later/hook")
+        self.assertExit(r, 0)
+        self.calendar(text="edited, so the calendar is read again")
+        r = self.herald("--json", "run", "--now", "2026-12-02T09:00:10Z")
+        self.assertEqual([l["job"] for l in r.json_lines()], ["launch/hook"])  # launch: missed
+        self.assertEqual(self.state_of("later/hook")["state"], "cancelled")
+        self.assertEqual(self.fake.requests, [])
+
+    def test_wrong_state_and_unknown_id_are_clear_errors(self):
+        r = self.herald("resolve", "launch/hook", "--not-posted")
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, "herald: error: job launch/hook is pending; resolve --not-posted "
+                                "applies only to unknown jobs\n")
+        r = self.herald("retry", "lanch/hook")
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, "herald: error: no job 'lanch/hook' in this state, did you mean "
+                                "'launch/hook'?\n")
+        r = self.herald("resolve", "launch/hook")
+        self.assertExit(r, 2)
+        self.assertIn("resolve needs --posted URL or --not-posted", r.err)
+
+
+if __name__ == "__main__":
+    main()
