@@ -4,10 +4,28 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 namespace herald::app {
 
+namespace {
+
+// One calendar message as a platform sees it: its text and its media files.
+platforms::OutPart
+out_part(const calendar::Content& content)
+{
+  platforms::OutPart part{ content.text, {} };
+  for (const auto& media : content.media) {
+    part.media.push_back({ media.path, media.alt });
+  }
+  return part;
+}
+
+// Calls `check(account, platform, config, post, parts)` for every post and every account it goes
+// to, with the parts rendered for that account.
+template<typename Check>
 void
-check_lengths(const calendar::Calendar& calendar, Diagnostics& diagnostics)
+for_each_message(const calendar::Calendar& calendar, Check check)
 {
   for (const auto& [name, account] : calendar.accounts) {
     const platforms::Platform* platform = platforms::find_platform(account.platform);
@@ -16,27 +34,66 @@ check_lengths(const calendar::Calendar& calendar, Diagnostics& diagnostics)
     }
     const platforms::AccountConfig config{ account.name, account.platform, account.settings,
                                            account.base_dir };
-    const auto rules = platform->length_rules(config);
-    if (rules.empty()) {
-      continue;
-    }
     for (const auto& post : calendar.posts) {
       if (std::find(post.to.begin(), post.to.end(), name) == post.to.end()) {
         continue;
       }
-      const auto parts = calendar::render_for(post, name);
-      for (size_t i = 0; i < parts.size(); ++i) {
-        for (const auto& problem : text::check_length(parts[i].text, rules)) {
-          const std::string what = parts.size() > 1
-                                     ? fmt::format("part {} of post '{}'", i + 1, post.id)
-                                     : fmt::format("post '{}'", post.id);
-          diagnostics.error(parts[i].pos.line > 0 ? parts[i].pos : post.pos,
-                            fmt::format("{} is too long for account '{}' ({}): {}", what, name,
-                                        account.platform, problem));
-        }
-      }
+      check(account, *platform, config, post, calendar::render_for(post, name));
     }
   }
+}
+
+std::string
+message_name(const calendar::Post& post, size_t index, size_t count)
+{
+  return count > 1 ? fmt::format("part {} of post '{}'", index + 1, post.id)
+                   : fmt::format("post '{}'", post.id);
+}
+
+} // namespace
+
+void
+check_lengths(const calendar::Calendar& calendar, Diagnostics& diagnostics)
+{
+  for_each_message(calendar,
+                   [&](const calendar::Account& account, const platforms::Platform& platform,
+                       const platforms::AccountConfig& config, const calendar::Post& post,
+                       const std::vector<calendar::Content>& parts) {
+                     for (size_t i = 0; i < parts.size(); ++i) {
+                       const auto rules = platform.message_length_rules(config, out_part(parts[i]));
+                       if (rules.empty()) {
+                         continue;
+                       }
+                       for (const auto& problem : text::check_length(parts[i].text, rules)) {
+                         diagnostics.error(parts[i].pos.line > 0 ? parts[i].pos : post.pos,
+                                           fmt::format("{} is too long for account '{}' ({}): {}",
+                                                       message_name(post, i, parts.size()),
+                                                       account.name, account.platform, problem));
+                       }
+                     }
+                   });
+}
+
+void
+check_media(const calendar::Calendar& calendar, Diagnostics& diagnostics)
+{
+  for_each_message(calendar, [&](const calendar::Account& account,
+                                 const platforms::Platform& platform,
+                                 const platforms::AccountConfig& config, const calendar::Post& post,
+                                 const std::vector<calendar::Content>& parts) {
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i].media.empty()) {
+        continue;
+      }
+      for (const auto& problem : platform.media_problems(config, out_part(parts[i]))) {
+        const auto& first = parts[i].media.front().pos;
+        diagnostics.error(
+          first.line > 0 ? first : (parts[i].pos.line > 0 ? parts[i].pos : post.pos),
+          fmt::format("{} cannot go to account '{}' ({}): {}", message_name(post, i, parts.size()),
+                      account.name, account.platform, problem));
+      }
+    }
+  });
 }
 
 } // namespace herald::app

@@ -10,4 +10,8 @@ namespace herald::app {
 // the count and the limit. Variants are checked for the account they apply to.
 void check_lengths(const calendar::Calendar& calendar, Diagnostics& diagnostics);
 
+// Reports every message whose media an account it goes to cannot publish (a platform that takes
+// no media, too many files, a kind of file it cannot send), naming the account and the reason.
+void check_media(const calendar::Calendar& calendar, Diagnostics& diagnostics);
+
 } // namespace herald::app

@@ -116,6 +116,7 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
   report.due = post->schedule.at;
   cal.posts = { std::move(*post) };
   check_lengths(cal, report.diagnostics);
+  check_media(cal, report.diagnostics);
   if (report.diagnostics.has_errors()) {
     return report;
   }

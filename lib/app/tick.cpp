@@ -126,6 +126,7 @@ load_checked(const fs::path& file, calendar::LoadOptions options)
   auto loaded = calendar::load_calendar(file, options);
   if (loaded.calendar) {
     check_lengths(*loaded.calendar, loaded.diagnostics);
+    check_media(*loaded.calendar, loaded.diagnostics);
     loaded.diagnostics.sort();
   }
   return loaded;

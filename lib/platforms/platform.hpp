@@ -96,6 +96,22 @@ public:
   {
     return {};
   }
+  // The length rules that one message (a single post, or one part of a thread) must pass on this
+  // account: length_rules() unless the limit depends on the message (Telegram: the caption of a
+  // photo is shorter than a text message).
+  virtual std::vector<text::LengthRule> message_length_rules(const AccountConfig& account,
+                                                             const OutPart& /*message*/) const
+  {
+    return length_rules(account);
+  }
+  // Why this account cannot publish the media of `message` as written (the platform takes none,
+  // too many, a kind it cannot send), one reason each; empty when it can. `validate`, `plan` and
+  // `herald post` report them before anything is queued; publish() refuses the same message.
+  virtual std::vector<std::string> media_problems(const AccountConfig& /*account*/,
+                                                  const OutPart& /*message*/) const
+  {
+    return {};
+  }
   // Throws herald::Error when the settings cannot work (check() should have caught it).
   virtual std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
                                                 const AdapterContext& context) const = 0;

@@ -9,12 +9,17 @@ namespace herald::platforms {
 std::span<const Platform* const>
 all_platforms()
 {
-  static const std::array<const Platform*, 4> platforms{
+  // One line per platform, so that adding one stays a one-line change.
+  // clang-format off
+  static const std::array<const Platform*, 6> platforms{
     &stub_platform(),
     &mastodon_platform(),
     &discord_platform(),
     &webhook_platform(),
+    &slack_platform(),
+    &telegram_platform(),
   };
+  // clang-format on
   return platforms;
 }
 

@@ -9,5 +9,7 @@ const Platform& stub_platform();
 const Platform& mastodon_platform();
 const Platform& discord_platform();
 const Platform& webhook_platform();
+const Platform& slack_platform();
+const Platform& telegram_platform();
 
 } // namespace herald::platforms

@@ -1,0 +1,354 @@
+"""The slack platform against a loopback fake of Slack's webhooks and Web API (fake_slack.py)."""
+
+import datetime
+
+from fake_slack import SlackFake
+from harness import HeraldTest, main
+
+TOKEN = "xoxb-1-fake-s3cret"
+HOOK_SECRET = "hOoKfAkEs3cr3t"
+CHANNEL = "C0HERALD"
+
+API_ACCOUNT = """
+  team:
+    platform: slack
+    token_env: SLACK_TOKEN
+    channel: {channel}
+    url: {url}
+"""
+
+HOOK_ACCOUNT = """
+  team:
+    platform: slack
+    webhook_env: SLACK_WEBHOOK_URL
+"""
+
+CALENDAR = """
+timezone: UTC
+accounts:{account}
+defaults:
+  to: [team]
+posts:
+  - id: launch
+    at: {at}
+{body}
+"""
+
+TEXT = '    text: "herald 2.0 is out <!channel> & friends"\n'
+THREAD = """    thread:
+      - text: one
+      - text: two
+      - text: three
+"""
+
+BEFORE = "2026-11-30T12:00:00Z"
+DUE = "2026-12-01T09:00:10Z"
+
+
+def utc(text):
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=datetime.timezone.utc)
+
+
+class SlackTest(HeraldTest):
+    def setUp(self):
+        super().setUp()
+        self.fake = SlackFake(token=TOKEN, hook_secret=HOOK_SECRET, channels=[CHANNEL])
+        self.addCleanup(self.fake.stop)
+        self.slack_env = {"SLACK_TOKEN": TOKEN, "SLACK_WEBHOOK_URL": self.fake.webhook_url()}
+
+    def calendar(self, body=TEXT, webhook=False, channel=CHANNEL, at="2026-12-01 09:00",
+                 url=None):
+        account = HOOK_ACCOUNT if webhook else API_ACCOUNT.format(
+            channel=channel, url=url or self.fake.api_url())
+        self.write("herald.yaml", CALENDAR.format(account=account.rstrip("\n"), at=at,
+                                                  body=body.rstrip("\n")))
+
+    def run_at(self, *times, verbose=False):
+        result = None
+        for now in times:
+            args = (["-v"] if verbose else []) + ["run", "--now", now]
+            result = self.herald(*args, env=self.slack_env)
+        return result
+
+    def job(self):
+        # status lists what is not posted yet; history what is.
+        jobs = {j["job"]: j for j in self.herald("--json", "status", "--all").json()}
+        jobs.update({j["job"]: j for j in self.herald("--json", "history").json()})
+        return jobs["launch/team"]
+
+    def api_posts(self):
+        return [r for r in self.fake.requests if r.path == "/api/chat.postMessage"]
+
+    # --- chat.postMessage -----------------------------------------------------------------
+
+    def test_post_with_a_bot_token_reads_back_the_permalink(self):
+        self.calendar()
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 0)
+        [request] = self.api_posts()
+        self.assertEqual(request.method, "POST")
+        self.assertEqual(request.headers["authorization"], f"Bearer {TOKEN}")
+        self.assertTrue(request.headers["content-type"].startswith("application/json"))
+        # The text is literal: Slack's markup characters are escaped, so no @channel ping.
+        self.assertEqual(request.json, {
+            "channel": CHANNEL, "text": "herald 2.0 is out &lt;!channel&gt; &amp; friends"})
+        [message] = self.fake.messages
+        permalink = (f"https://herald-test.slack.com/archives/{CHANNEL}/"
+                     f"p{message['ts'].replace('.', '')}")
+        self.assertRegex(r.out, r"^posted +launch/team  " + permalink.replace(".", r"\.") + "\n$")
+        job = self.job()
+        self.assertEqual((job["state"], job["id"], job["url"]),
+                         ("posted", f"{CHANNEL}/{message['ts']}", permalink))
+        [permalink_call] = [q for q in self.fake.requests if q.path == "/api/chat.getPermalink"]
+        self.assertEqual(permalink_call.query, {"channel": [CHANNEL],
+                                                "message_ts": [message["ts"]]})
+        # Later ticks publish nothing more.
+        self.assertEqual(self.run_at("2026-12-01T09:05:00Z").out, "")
+        self.assertEqual(len(self.api_posts()), 1)
+
+    def test_thread_replies_go_under_the_first_part(self):
+        self.calendar(THREAD)
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 0)
+        self.assertEqual([m["text"] for m in self.fake.messages], ["one", "two", "three"])
+        first = self.fake.messages[0]["ts"]
+        self.assertEqual([q.json.get("thread_ts") for q in self.api_posts()],
+                         [None, first, first])
+        self.assertEqual(self.job()["id"], f"{CHANNEL}/{first}")
+
+    def test_ok_false_in_a_200_fails_the_job_with_slacks_error(self):
+        self.calendar(channel="C0NOWHERE")
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"failed +launch/team  permanent: slack: chat\.postMessage: "
+                                r"channel_not_found")
+        job = self.job()
+        self.assertEqual(job["state"], "failed")
+        self.assertEqual(job["error"], "permanent: slack: chat.postMessage: channel_not_found")
+        status = self.herald("status", "--all")
+        self.assertIn("channel_not_found", status.out)
+        self.assertEqual(self.fake.messages, [])
+        # A refusal is final: later runs send nothing.
+        self.run_at("2026-12-01T10:00:00Z")
+        self.assertEqual(len(self.api_posts()), 1)
+
+    def test_msg_too_long_from_slack_is_a_permanent_failure(self):
+        self.fake.max_len = 20
+        self.calendar('    text: "' + "x" * 30 + '"\n')
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 1)
+        self.assertEqual(self.job()["error"], "permanent: slack: chat.postMessage: msg_too_long")
+
+    def test_wrong_token_fails_as_auth_without_showing_it(self):
+        self.calendar()
+        self.run_at(BEFORE)
+        self.slack_env["SLACK_TOKEN"] = "xoxb-wr0ng-t0ken"
+        r = self.run_at(DUE, verbose=True)
+        self.assertExit(r, 1)
+        job = self.job()
+        self.assertEqual((job["state"], job["error"]),
+                         ("failed", "auth: slack: chat.postMessage: invalid_auth"))
+        self.assertNotIn("xoxb-wr0ng-t0ken", r.out + r.err)
+
+    def test_internal_error_is_unknown_never_resent(self):
+        self.calendar()
+        self.run_at(BEFORE)
+        self.fake.fail_next(1, 200, body={"ok": False, "error": "internal_error"})
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"unknown +launch/team  maybe-sent: slack: chat\.postMessage: "
+                                r"internal_error")
+        self.run_at("2026-12-01T09:30:00Z")
+        self.assertEqual(len(self.api_posts()), 1)
+
+    def test_server_error_and_dropped_connection_are_unknown(self):
+        for fault in ("500", "drop"):
+            with self.subTest(fault=fault):
+                self.fake.requests.clear()
+                self.state.unlink(missing_ok=True)
+                self.calendar()
+                self.run_at(BEFORE)
+                if fault == "500":
+                    self.fake.fail_next(1, 500, body=b"")
+                else:
+                    self.fake.drop_next(1)
+                r = self.run_at(DUE)
+                self.assertExit(r, 1)
+                self.assertEqual(self.job()["state"], "unknown")
+                self.run_at("2026-12-01T09:30:00Z")
+                self.assertEqual(len(self.api_posts()), 1)
+
+    def test_429_reschedules_at_retry_after(self):
+        # herald clamps a server's wait against the wall clock, so this test runs at real time.
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        due = now.replace(second=0)
+        self.calendar(at=due.strftime("%Y-%m-%d %H:%M"))
+        self.run_at((due - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        self.fake.fail_next(1, 429, headers={"Retry-After": "42"},
+                            body={"ok": False, "error": "ratelimited"})
+        r = self.run_at(now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        self.assertExit(r, 1)
+        job = self.job()
+        self.assertEqual(job["state"], "retry-wait")
+        self.assertEqual(job["error"], "rate-limited: slack: chat.postMessage: HTTP 429: "
+                                       "ratelimited")
+        self.assertEqual(utc(job["next_attempt"]) - now, datetime.timedelta(seconds=42))
+        self.assertEqual(self.fake.messages, [])
+        r = self.run_at(job["next_attempt"])
+        self.assertExit(r, 0)
+        self.assertEqual(len(self.fake.messages), 1)
+
+    def test_unreachable_api_is_retried_then_fails(self):
+        # Nothing listens there: nothing was sent, so herald retries until its attempts run out.
+        self.fake.stop()
+        self.calendar()
+        self.run_at(BEFORE)
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"retry-wait +launch/team  not-sent: .*attempt 1 of 5")
+        for attempt in range(2, 6):
+            job = self.job()
+            self.assertEqual(job["state"], "retry-wait")
+            r = self.run_at(job["next_attempt"])
+            self.assertExit(r, 1)
+        self.assertRegex(r.out, r"failed +launch/team  not-sent: ")
+        self.assertEqual(self.job()["state"], "failed")
+
+    def test_permalink_failure_still_counts_as_posted(self):
+        self.calendar()
+        self.run_at(BEFORE)
+        original = self.fake.handle
+
+        def no_permalink(request):
+            if request.path == "/api/chat.getPermalink":
+                return 200, {"Content-Type": "application/json"}, b'{"ok":false,"error":"x"}'
+            return original(request)
+
+        self.fake.handle = no_permalink
+        r = self.run_at(DUE)
+        self.assertExit(r, 0)
+        job = self.job()
+        self.assertEqual(job["state"], "posted")
+        self.assertEqual(job["url"], f"https://slack.com/app_redirect?channel={CHANNEL}")
+
+    def test_verbose_run_never_shows_the_token(self):
+        self.calendar(THREAD)
+        r = self.run_at(BEFORE, DUE, verbose=True)
+        self.assertExit(r, 0)
+        self.assertIn("chat.postMessage", r.err)  # the -v log is there...
+        self.assertNotIn(TOKEN, r.out + r.err)  # ...without the token
+        self.assertNotIn(TOKEN, self.herald("--json", "history").out)
+
+    # --- incoming webhook -----------------------------------------------------------------
+
+    def test_webhook_posts_json_text_and_takes_plain_ok(self):
+        self.calendar(webhook=True)
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 0)
+        [request] = self.fake.requests
+        self.assertEqual((request.method, request.path),
+                         ("POST", f"/services/T0HERALD/B0HOOK/{HOOK_SECRET}"))
+        self.assertEqual(request.json, {"text": "herald 2.0 is out &lt;!channel&gt; &amp; friends"})
+        self.assertRegex(r.out, r"^posted +launch/team *\n$")
+        job = self.job()
+        self.assertEqual(job["state"], "posted")
+        self.assertNotIn("id", job)  # a webhook answers "ok" and nothing else
+
+    def test_webhook_thread_is_consecutive_messages(self):
+        self.calendar(THREAD, webhook=True)
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 0)
+        self.assertEqual([q.json for q in self.fake.requests],
+                         [{"text": "one"}, {"text": "two"}, {"text": "three"}])
+
+    def test_webhook_plain_text_error_fails_the_job(self):
+        self.calendar(webhook=True)
+        self.run_at(BEFORE)
+        self.fake.fail_next(1, 404, headers={"Content-Type": "text/html"}, body="channel_not_found")
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertEqual(self.job()["error"],
+                         "permanent: slack: POST webhook: HTTP 404: channel_not_found")
+
+    def test_webhook_with_a_wrong_secret_is_auth_and_never_shown(self):
+        self.slack_env["SLACK_WEBHOOK_URL"] = self.fake.webhook_url(secret="wr0ngs3cret")
+        self.calendar(webhook=True)
+        r = self.run_at(BEFORE, DUE, verbose=True)
+        self.assertExit(r, 1)
+        job = self.job()
+        self.assertEqual(job["error"], "auth: slack: POST webhook: HTTP 403: invalid_token")
+        self.assertIn("> POST *** HTTP/1.1", r.err)  # the -v log is there, path masked...
+        self.assertNotIn("wr0ngs3cret", r.out + r.err)  # ...without the secret
+        self.assertNotIn(HOOK_SECRET, r.out + r.err)
+
+    # --- accounts check and validate ------------------------------------------------------
+
+    def test_accounts_check(self):
+        self.calendar()
+        r = self.herald("accounts", "check", env=self.slack_env)
+        self.assertExit(r, 0)
+        self.assertRegex(r.out, r"^ok +team +slack +@herald in 'Herald Test', channel C0HERALD\n$")
+        self.calendar(webhook=True)
+        r = self.herald("accounts", "check", env=self.slack_env)
+        self.assertExit(r, 0)
+        self.assertIn("cannot be checked without posting", r.out)
+        self.assertEqual(self.fake.messages, [])
+        self.calendar()
+        r = self.herald("--json", "accounts", "check", env=dict(self.slack_env, SLACK_TOKEN="bad"))
+        self.assertExit(r, 1)
+        [check] = r.json_lines()
+        self.assertFalse(check["ok"])
+        self.assertEqual(check["detail"], "auth: slack: auth.test: invalid_auth")
+
+    def test_validate_reports_a_missing_variable_at_its_line(self):
+        self.calendar()
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("herald.yaml:5:16: error: account 'team': environment variable "
+                      "SLACK_TOKEN (token_env) is not set", r.err)
+        self.calendar(webhook=True)
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("herald.yaml:5:18: error: account 'team': environment variable "
+                      "SLACK_WEBHOOK_URL (webhook_env) is not set", r.err)
+        self.assertExit(self.herald("validate", env=self.slack_env), 0)
+
+    def test_validate_wants_exactly_one_mode(self):
+        self.write("herald.yaml", CALENDAR.format(account="""
+  team:
+    platform: slack
+    webhook_env: SLACK_WEBHOOK_URL
+    token_env: SLACK_TOKEN
+    channel: C0HERALD""", at="2026-12-01 09:00", body=TEXT.rstrip("\n")))
+        r = self.herald("validate", env=self.slack_env)
+        self.assertExit(r, 2)
+        self.assertIn("herald.yaml:6:16: error: account 'team': the slack platform needs exactly "
+                      "one of 'webhook_env:' (an incoming webhook) or 'token_env:'", r.err)
+
+    def test_validate_too_long_text_names_account_count_and_limit(self):
+        self.calendar('    text: "' + "x" * 40001 + '"\n')
+        r = self.herald("validate", env=self.slack_env)
+        self.assertExit(r, 2)
+        self.assertIn("post 'launch' is too long for account 'team' (slack): text is 40001 "
+                      "Unicode code points, the limit is 40000", r.err)
+
+    def test_validate_refuses_media_for_slack(self):
+        self.write("pic.png", b"\x89PNG\r\n\x1a\nfake")
+        self.calendar("""    text: with a picture
+    media:
+      - file: pic.png
+        alt: a picture
+""")
+        r = self.herald("validate", env=self.slack_env)
+        self.assertExit(r, 2)
+        self.assertIn("herald.yaml:15:9: error: post 'launch' cannot go to account 'team' (slack): herald cannot post "
+                      "media to Slack", r.err)
+        # Nothing is queued or sent either.
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 2)
+        self.assertEqual(self.fake.requests, [])
+
+
+if __name__ == "__main__":
+    main()
