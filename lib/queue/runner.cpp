@@ -186,8 +186,12 @@ private:
       settle_failure(sending, { platforms::PublishError::Kind::permanent, adapter.error(), {} });
       return;
     }
-    platforms::OutPost post{ sending.id, sending.post_id, sending.account, sending.idempotency_key,
-                             platforms::parts_from_json(payload.value("parts", nlohmann::json())) };
+    platforms::OutPost post{ sending.id,
+                             sending.post_id,
+                             sending.account,
+                             sending.idempotency_key,
+                             platforms::parts_from_json(payload.value("parts", nlohmann::json())),
+                             sending.due };
     const auto published = (*adapter)->publish(post);
     crash_point("after-send");
     if (!published) {
