@@ -9,11 +9,9 @@ namespace herald::platforms {
 std::span<const Platform* const>
 all_platforms()
 {
-  static const std::array<const Platform*, 4> platforms{
-    &stub_platform(),
-    &mastodon_platform(),
-    &discord_platform(),
-    &webhook_platform(),
+  static const std::array<const Platform*, 5> platforms{
+    &stub_platform(),    &mastodon_platform(), &bluesky_platform(),
+    &discord_platform(), &webhook_platform(),
   };
   return platforms;
 }
