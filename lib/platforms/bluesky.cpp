@@ -143,8 +143,7 @@ public:
       return unexpected(std::move(response.error()));
     }
     if (response->status != 200) {
-      return unexpected(nothing_posted(
-        from_response(*response, what, error_detail(*response), now(), reset_of(*response))));
+      return unexpected(nothing_posted(response_error(*response, what)));
     }
     const auto body = parse(*response);
     const auto did = string_field(body, "did");
@@ -519,7 +518,7 @@ private:
     r.headers.push_back({ "Content-Type", media_type_for(media.file) });
     const auto size = bluesky::image_size(bytes);
     r.body = std::move(bytes);
-    const auto response = authed(r, what);
+    auto response = authed(r, what);
     if (!response) {
       return unexpected(nothing_posted(std::move(response.error())));
     }
