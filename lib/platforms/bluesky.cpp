@@ -24,7 +24,6 @@
 #include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
-#include "http/url_policy.hpp"
 #include "http_errors.hpp"
 #include "media_type.hpp"
 #include "registry_entries.hpp"
@@ -124,7 +123,7 @@ public:
     for (size_t i = 0; i < post.parts.size(); ++i) {
       auto ref = publish_part(post, i, root, parent);
       if (!ref) {
-        return unexpected(after_parts(std::move(ref.error()), i, post.parts.size(), first));
+        return unexpected(in_thread(std::move(ref.error()), i, post.parts.size(), first));
       }
       if (!root) {
         root = *ref;
@@ -353,19 +352,6 @@ private:
     return {};
   }
 
-  // A failure in part i of a thread says which part, and where the thread starts (a resend
-  // finds the parts already out at their keys).
-  static PublishError after_parts(PublishError error, size_t index, size_t count,
-                                  const std::optional<Published>& first)
-  {
-    if (count > 1) {
-      error.message =
-        fmt::format("{} (part {} of {}{})", error.message, index + 1, count,
-                    first ? fmt::format("; the thread starts at {}", first->url) : std::string());
-    }
-    return error;
-  }
-
   // https://bsky.app/profile/<handle>/post/<rkey> for at://<did>/app.bsky.feed.post/<rkey>.
   std::string web_url(const std::string& uri) const
   {
@@ -575,31 +561,14 @@ public:
              const SourcePos& account_pos, const AdapterContext& context,
              Diagnostics& diagnostics) const override
   {
-    const auto pos_of = [&](const std::string& key) {
-      const auto it = setting_pos.find(key);
-      return it != setting_pos.end() ? it->second : account_pos;
-    };
-    const auto& s = account.settings;
-    if (const auto why = handle_problem(s)) {
-      diagnostics.error(pos_of("handle"), fmt::format("account '{}': {}", account.name, *why));
+    if (const auto why = handle_problem(account.settings)) {
+      const auto it = setting_pos.find("handle");
+      diagnostics.error(it != setting_pos.end() ? it->second : account_pos,
+                        fmt::format("account '{}': {}", account.name, *why));
     }
     check_secret(account, "password", setting_pos, account_pos, context, diagnostics);
-    if (s.contains("url")) {
-      const auto url = s["url"].is_string() ? s["url"].get<std::string>() : "";
-      if (auto target = http::check_url(url); !target || url.empty()) {
-        diagnostics.error(pos_of("url"),
-                          fmt::format("account '{}': 'url' must be the PDS's https:// address "
-                                      "(or http:// to a loopback host){}",
-                                      account.name, target ? "" : ": " + target.error()));
-      }
-    }
-    if (s.contains("language") &&
-        (!s["language"].is_string() || s["language"].get<std::string>().empty())) {
-      diagnostics.error(pos_of("language"),
-                        fmt::format("account '{}': 'language' must be a language code such as "
-                                    "\"en\"",
-                                    account.name));
-    }
+    check_url_setting(account, "PDS", setting_pos, account_pos, diagnostics);
+    check_language_setting(account, setting_pos, account_pos, diagnostics);
   }
 
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
@@ -612,13 +581,7 @@ public:
     if (!password) {
       throw Error(password.error());
     }
-    std::string url = setting(account, "url", k_default_url);
-    if (!http::check_url(url)) {
-      throw Error(fmt::format("account '{}': 'url' is not an https:// address", account.name));
-    }
-    while (!url.empty() && url.back() == '/') {
-      url.pop_back();
-    }
+    std::string url = base_url_setting(account, k_default_url);
     const std::string handle = setting(account, "handle");
     SessionFile file(bluesky::session_file(context.state_dir, handle, url), handle, url);
     return std::make_unique<BlueskyAdapter>(std::move(url), handle, std::move(*password),

@@ -2,6 +2,8 @@
 
 #include "registry_entries.hpp"
 
+#include <fmt/core.h>
+
 #include <array>
 
 namespace herald::platforms {
@@ -43,6 +45,17 @@ to_string(PublishError::Kind kind)
     return "auth";
   }
   return "?";
+}
+
+PublishError
+in_thread(PublishError error, size_t index, size_t count, const std::optional<Published>& first)
+{
+  if (count > 1) {
+    error.message =
+      fmt::format("{} (part {} of {}{})", error.message, index + 1, count,
+                  first ? fmt::format("; the thread starts at {}", first->url) : std::string());
+  }
+  return error;
 }
 
 } // namespace herald::platforms
