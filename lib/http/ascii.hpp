@@ -68,4 +68,25 @@ trim(std::string_view s)
   return s;
 }
 
+// RFC 3986 percent-encoding of everything but unreserved characters (a query value, a path
+// segment): "did:plc:x" -> "did%3Aplc%3Ax". `plus_for_space` gives the form encoding of a space.
+inline std::string
+percent_encode(std::string_view s, bool upper = true, bool plus_for_space = false)
+{
+  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string out;
+  for (const char c : s) {
+    if (is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else if (c == ' ' && plus_for_space) {
+      out += '+';
+    } else {
+      out += '%';
+      out += digits[static_cast<unsigned char>(c) >> 4];
+      out += digits[static_cast<unsigned char>(c) & 15];
+    }
+  }
+  return out;
+}
+
 } // namespace herald::http::ascii

@@ -77,18 +77,32 @@ emit(const Hop& hop, std::string_view prefix, std::string_view text)
   }
 }
 
-// A body for -v: at most k_log_body_bytes, redacted, control characters shown as '.'.
+// A body for -v: at most k_log_body_bytes, redacted, control characters shown as '.'. A body
+// whose type says it is not text (an uploaded image) is only measured: its bytes would make the
+// log unreadable, and not valid UTF-8.
 std::string
-body_preview(std::string_view body, const std::vector<std::string>& secrets)
+body_preview(std::string_view body, std::optional<std::string_view> content_type,
+             const std::vector<std::string>& secrets)
 {
-  std::string text = redact_head(body, k_log_body_bytes, secrets);
+  std::string text;
+  const std::string_view full_type = content_type.value_or("");
+  const auto type = ascii::trim(full_type.substr(0, full_type.find(';')));
+  const bool textual = type.empty() || ascii::iequals(type.substr(0, 5), "text/") ||
+                       type.find("json") != std::string_view::npos ||
+                       type.find("xml") != std::string_view::npos ||
+                       ascii::iequals(type, "application/x-www-form-urlencoded");
+  if (textual) {
+    text =
+      redact_head(body, k_log_body_bytes, secrets) + (body.size() > k_log_body_bytes ? "..." : "");
+  } else {
+    text = fmt::format("{}, not shown", type.substr(0, 100));
+  }
   for (char& c : text) {
     if (uint8_t(c) < 0x20 || c == 0x7f) {
       c = '.';
     }
   }
-  return fmt::format("{}{} ({} bytes)", text, body.size() > k_log_body_bytes ? "..." : "",
-                     body.size());
+  return fmt::format("{} ({} bytes)", text, body.size());
 }
 
 size_t
@@ -480,7 +494,13 @@ CurlTransport::Impl::perform(const Request& request, const std::string& url,
         part.file.empty() ? std::to_string(part.data.size()) + " bytes" : "from a file"));
     }
     if (request.form.empty()) {
-      hop.body_lines.push_back("body: " + body_preview(request.body, secrets));
+      std::optional<std::string_view> type;
+      for (const auto& header : request.headers) {
+        if (ascii::iequals(header.name, "Content-Type")) {
+          type = header.value;
+        }
+      }
+      hop.body_lines.push_back("body: " + body_preview(request.body, type, secrets));
     }
   }
 
@@ -504,7 +524,10 @@ CurlTransport::Impl::perform(const Request& request, const std::string& url,
   curl_api().easy_getinfo(m_curl, CURLINFO_REDIRECT_URL, &location);
   hop.response.status = int(status);
   if (hop.log != nullptr && !hop.response.body.empty()) {
-    log("< body: " + body_preview(hop.response.body, secrets));
+    const auto type = hop.response.header("Content-Type");
+    log("< body: " + body_preview(hop.response.body,
+                                  type ? std::optional<std::string_view>(*type) : std::nullopt,
+                                  secrets));
   }
   return HopResult{ std::move(hop.response), location != nullptr ? location : "" };
 }

@@ -93,25 +93,6 @@ base64_core(std::string_view secret, size_t offset, std::string_view alphabet)
 }
 
 std::string
-percent_encode(std::string_view s, bool upper, bool plus_for_space)
-{
-  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::string out;
-  for (const char c : s) {
-    if (ascii::is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else if (c == ' ' && plus_for_space) {
-      out += '+';
-    } else {
-      out += '%';
-      out += digits[uint8_t(c) >> 4];
-      out += digits[uint8_t(c) & 15];
-    }
-  }
-  return out;
-}
-
-std::string
 json_escape(std::string_view s, bool escape_slash)
 {
   std::string out;
@@ -151,9 +132,9 @@ secret_forms(const std::vector<std::string>& secrets)
       continue;
     }
     forms.push_back(secret);
-    add_derived(percent_encode(secret, true, false));
-    add_derived(percent_encode(secret, false, false));
-    add_derived(percent_encode(secret, true, true));
+    add_derived(ascii::percent_encode(secret, true, false));
+    add_derived(ascii::percent_encode(secret, false, false));
+    add_derived(ascii::percent_encode(secret, true, true));
     add_derived(json_escape(secret, false));
     add_derived(json_escape(secret, true));
     for (const auto alphabet : { k_std, k_url }) {

@@ -1,8 +1,24 @@
 #include "credentials.hpp"
 
+#include "http/url_policy.hpp"
+
+#include "util/error.hpp"
+
 #include <fmt/core.h>
 
 namespace herald::platforms {
+
+namespace {
+
+SourcePos
+pos_of(const std::map<std::string, SourcePos>& setting_pos, const std::string& key,
+       const SourcePos& fallback)
+{
+  const auto it = setting_pos.find(key);
+  return it != setting_pos.end() ? it->second : fallback;
+}
+
+} // namespace
 
 std::string
 setting(const AccountConfig& account, std::string_view key, std::string_view fallback)
@@ -38,8 +54,53 @@ check_secret(const AccountConfig& account, std::string_view key,
              const AdapterContext& context, Diagnostics& diagnostics)
 {
   if (auto secret = read_secret(account, key, context); !secret) {
-    const auto it = setting_pos.find(std::string(key) + "_env");
-    diagnostics.error(it != setting_pos.end() ? it->second : account_pos, secret.error());
+    diagnostics.error(pos_of(setting_pos, std::string(key) + "_env", account_pos), secret.error());
+  }
+}
+
+void
+check_url_setting(const AccountConfig& account, std::string_view server,
+                  const std::map<std::string, SourcePos>& setting_pos, const SourcePos& account_pos,
+                  Diagnostics& diagnostics)
+{
+  const auto& s = account.settings;
+  if (!s.contains("url")) {
+    return;
+  }
+  const auto url = s["url"].is_string() ? s["url"].get<std::string>() : "";
+  if (auto target = http::check_url(url); !target || url.empty()) {
+    diagnostics.error(pos_of(setting_pos, "url", account_pos),
+                      fmt::format("account '{}': 'url' must be the {}'s https:// address "
+                                  "(or http:// to a loopback host){}",
+                                  account.name, server, target ? "" : ": " + target.error()));
+  }
+}
+
+std::string
+base_url_setting(const AccountConfig& account, std::string_view fallback)
+{
+  std::string url = setting(account, "url", fallback);
+  if (!http::check_url(url)) {
+    throw Error(fmt::format("account '{}': 'url' is not an https:// address", account.name));
+  }
+  while (!url.empty() && url.back() == '/') {
+    url.pop_back();
+  }
+  return url;
+}
+
+void
+check_language_setting(const AccountConfig& account,
+                       const std::map<std::string, SourcePos>& setting_pos,
+                       const SourcePos& account_pos, Diagnostics& diagnostics)
+{
+  const auto& s = account.settings;
+  if (s.contains("language") &&
+      (!s["language"].is_string() || s["language"].get<std::string>().empty())) {
+    diagnostics.error(pos_of(setting_pos, "language", account_pos),
+                      fmt::format("account '{}': 'language' must be an ISO 639 code such as "
+                                  "\"en\"",
+                                  account.name));
   }
 }
 

@@ -26,4 +26,19 @@ void check_secret(const AccountConfig& account, std::string_view key,
 std::string setting(const AccountConfig& account, std::string_view key,
                     std::string_view fallback = "");
 
+// For Platform::check: reports a `url:` that is not an https:// address (http:// only to a
+// loopback host, as tests use); `server` says whose address it is ("instance", "PDS").
+void check_url_setting(const AccountConfig& account, std::string_view server,
+                       const std::map<std::string, SourcePos>& setting_pos,
+                       const SourcePos& account_pos, Diagnostics& diagnostics);
+
+// The account's `url:`, else `fallback`, without trailing '/', for make_adapter. Throws
+// herald::Error when it is not an accepted address (check_url_setting() reported it already).
+std::string base_url_setting(const AccountConfig& account, std::string_view fallback);
+
+// For Platform::check: reports a `language:` that is not a non-empty string.
+void check_language_setting(const AccountConfig& account,
+                            const std::map<std::string, SourcePos>& setting_pos,
+                            const SourcePos& account_pos, Diagnostics& diagnostics);
+
 } // namespace herald::platforms

@@ -6,7 +6,6 @@
 // configuration.statuses.max_characters) and says when max_chars should change.
 #include "credentials.hpp"
 #include "http/rate_limit.hpp"
-#include "http/url_policy.hpp"
 #include "http_errors.hpp"
 #include "media_type.hpp"
 #include "platform.hpp"
@@ -145,17 +144,18 @@ public:
       for (const auto& media : part.media) {
         auto id = upload(media);
         if (!id) {
-          return unexpected(after_parts(std::move(id.error()), i, post.parts.size(), first));
+          return unexpected(in_thread(std::move(id.error()), i, post.parts.size(), first));
         }
         media_ids.push_back(std::move(*id));
       }
       // Each part has its own stable key (reliability D11): one key for all parts would make
-      // the server answer part 2 with part 1.
+      // the server answer part 2 with part 1. So after a failed part, a retry re-sends the
+      // earlier ones with their keys, and the server answers with the statuses it has.
       const std::string key =
         i == 0 ? post.idempotency_key : fmt::format("{}-{}", post.idempotency_key, i);
       auto status = post_status(part, media_ids, previous_id, key);
       if (!status) {
-        return unexpected(after_parts(std::move(status.error()), i, post.parts.size(), first));
+        return unexpected(in_thread(std::move(status.error()), i, post.parts.size(), first));
       }
       previous_id = status->remote_id;
       if (!first) {
@@ -229,19 +229,6 @@ private:
     r.headers.push_back({ "Accept", "application/json" });
     r.secrets.push_back(m_token);
     return r;
-  }
-
-  // A failure in part i of a thread says which part, and that earlier parts are already out
-  // (a retry re-sends them with their own keys, which the server answers with the same status).
-  static PublishError after_parts(PublishError error, size_t index, size_t count,
-                                  const std::optional<Published>& first)
-  {
-    if (count > 1) {
-      error.message =
-        fmt::format("{} (part {} of {}{})", error.message, index + 1, count,
-                    first ? fmt::format("; the thread starts at {}", first->url) : std::string());
-    }
-    return error;
   }
 
   Result<std::string, PublishError> upload(const OutMedia& media)
@@ -404,16 +391,9 @@ public:
              Diagnostics& diagnostics) const override
   {
     check_secret(account, "token", setting_pos, account_pos, context, diagnostics);
+    check_url_setting(account, "instance", setting_pos, account_pos, diagnostics);
+    check_language_setting(account, setting_pos, account_pos, diagnostics);
     const auto& s = account.settings;
-    if (s.contains("url")) {
-      const auto url = s["url"].is_string() ? s["url"].get<std::string>() : "";
-      if (auto target = http::check_url(url); !target || url.empty()) {
-        diagnostics.error(pos_of(setting_pos, "url", account_pos),
-                          fmt::format("account '{}': 'url' must be the instance's https:// address "
-                                      "(or http:// to a loopback host){}",
-                                      account.name, target ? "" : ": " + target.error()));
-      }
-    }
     if (s.contains("visibility")) {
       const auto visibility = s["visibility"].is_string() ? s["visibility"].get<std::string>() : "";
       if (std::find(k_visibilities.begin(), k_visibilities.end(), visibility) ==
@@ -423,13 +403,6 @@ public:
                                       "private or direct",
                                       account.name));
       }
-    }
-    if (s.contains("language") &&
-        (!s["language"].is_string() || s["language"].get<std::string>().empty())) {
-      diagnostics.error(pos_of(setting_pos, "language", account_pos),
-                        fmt::format("account '{}': 'language' must be an ISO 639 code such as "
-                                    "\"en\"",
-                                    account.name));
     }
     if (!max_chars_of(s)) {
       diagnostics.error(pos_of(setting_pos, "max_chars", account_pos),
@@ -446,13 +419,7 @@ public:
     if (!token) {
       throw Error(token.error());
     }
-    std::string url = setting(account, "url", k_default_url);
-    if (!http::check_url(url)) {
-      throw Error(fmt::format("account '{}': 'url' is not an https:// address", account.name));
-    }
-    while (!url.empty() && url.back() == '/') {
-      url.pop_back();
-    }
+    std::string url = base_url_setting(account, k_default_url);
     const auto max_chars = max_chars_of(account.settings);
     if (!max_chars) {
       throw Error(

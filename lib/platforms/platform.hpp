@@ -62,6 +62,12 @@ struct PublishError
 
 std::string_view to_string(PublishError::Kind kind);
 
+// `error` of part `index` (0-based) of a post of `count` parts, saying which part failed and,
+// once a first part is out, where the thread starts: "... (part 2 of 3; the thread starts at
+// <url>)". A single post's error is returned unchanged.
+PublishError in_thread(PublishError error, size_t index, size_t count,
+                       const std::optional<Published>& first);
+
 // One configured account of a platform. Built lazily, just before its first publish.
 class Adapter
 {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "schedule/clock.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -29,6 +31,9 @@ struct OutPost
   std::string account;
   std::string idempotency_key; // stable for one job and content revision
   std::vector<OutPart> parts;  // more than one: a thread
+  // When the job was due: stable across resends, so an adapter may derive record keys from it
+  // (Bluesky's time-ordered rkeys).
+  TimePoint due{};
 };
 
 nlohmann::json to_json(const std::vector<OutPart>& parts);

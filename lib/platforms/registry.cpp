@@ -2,6 +2,8 @@
 
 #include "registry_entries.hpp"
 
+#include <fmt/core.h>
+
 #include <array>
 
 namespace herald::platforms {
@@ -11,9 +13,10 @@ all_platforms()
 {
   // One line per platform, so that adding one stays a one-line change.
   // clang-format off
-  static const std::array<const Platform*, 6> platforms{
+  static const std::array<const Platform*, 7> platforms{
     &stub_platform(),
     &mastodon_platform(),
+    &bluesky_platform(),
     &discord_platform(),
     &webhook_platform(),
     &slack_platform(),
@@ -50,6 +53,17 @@ to_string(PublishError::Kind kind)
     return "auth";
   }
   return "?";
+}
+
+PublishError
+in_thread(PublishError error, size_t index, size_t count, const std::optional<Published>& first)
+{
+  if (count > 1) {
+    error.message =
+      fmt::format("{} (part {} of {}{})", error.message, index + 1, count,
+                  first ? fmt::format("; the thread starts at {}", first->url) : std::string());
+  }
+  return error;
 }
 
 } // namespace herald::platforms

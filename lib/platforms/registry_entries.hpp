@@ -7,6 +7,7 @@ namespace herald::platforms {
 // One accessor per built-in platform, each defined in its own file.
 const Platform& stub_platform();
 const Platform& mastodon_platform();
+const Platform& bluesky_platform();
 const Platform& discord_platform();
 const Platform& webhook_platform();
 const Platform& slack_platform();

@@ -301,8 +301,8 @@ private:
     PublishPool::Task task{ m_next_task++,
                             sending.account,
                             { sending.id, sending.post_id, sending.account, sending.idempotency_key,
-                              platforms::parts_from_json(
-                                payload.value("parts", nlohmann::json())) } };
+                              platforms::parts_from_json(payload.value("parts", nlohmann::json())),
+                              sending.due } };
     m_in_flight.emplace(task.id, std::move(job));
     pool.submit(std::move(task));
   }

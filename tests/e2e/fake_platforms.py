@@ -81,7 +81,8 @@ class HookFault:
 
 class HookFakeServer:
     """A threaded loopback HTTP server with a request log and fault injection. Subclasses
-    implement handle(request) -> (status, headers, body bytes)."""
+    implement handle(request) -> (status, headers, body bytes), or None to close the connection
+    without answering after doing the work (a lost answer)."""
 
     def __init__(self):
         self.requests = []
@@ -154,17 +155,17 @@ class HookFakeServer:
         if fault and fault.delay:
             time.sleep(fault.delay)
         if fault and fault.close:
-            handler.close_connection = True
-            try:
-                handler.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            self._hang_up(handler)
             return
         if fault and fault.status is not None:
             status, out_headers, out_body = fault.status, fault.headers, fault.body
             out_headers.setdefault("Content-Type", "application/json")
         else:
-            status, out_headers, out_body = self.handle(request)
+            answer = self.handle(request)
+            if answer is None:
+                self._hang_up(handler)
+                return
+            status, out_headers, out_body = answer
         handler.send_response(status)
         for name, value in out_headers.items():
             handler.send_header(name, value)
@@ -173,6 +174,14 @@ class HookFakeServer:
         handler.end_headers()
         if status not in (204, 304):
             handler.wfile.write(out_body)
+
+    @staticmethod
+    def _hang_up(handler):
+        handler.close_connection = True
+        try:
+            handler.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def __enter__(self):
         return self

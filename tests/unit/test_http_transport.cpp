@@ -561,6 +561,25 @@ TEST_SUITE("http::CurlTransport verbose log")
     CHECK(preview == "< body: " + body.substr(0, 200) + "... (261 bytes)");
   }
 
+  TEST_CASE("a body that is not text is only measured")
+  {
+    FakeServer server([](const FakeRequest&) {
+      return FakeResponse{ 200, { { "Content-Type", "image/png" } }, "\x89PNG\r\n" };
+    });
+    std::vector<std::string> lines;
+    CurlTransportOptions options;
+    options.log = [&lines](std::string_view line) { lines.emplace_back(line); };
+    CurlTransport transport(options);
+    auto request = make_request("POST", server.url("/upload"));
+    request.headers.push_back({ "Content-Type", "image/jpeg" });
+    request.body = std::string("\xff\xd8\xff\xe0 jpeg bytes", 15);
+    REQUIRE(transport.send(request));
+    CHECK(std::find(lines.begin(), lines.end(), "> body: image/jpeg, not shown (15 bytes)") !=
+          lines.end());
+    CHECK(std::find(lines.begin(), lines.end(), "< body: image/png, not shown (6 bytes)") !=
+          lines.end());
+  }
+
   TEST_CASE("a throwing log sink does not change the outcome")
   {
     FakeServer server;

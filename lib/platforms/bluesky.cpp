@@ -1,0 +1,618 @@
+// The `bluesky` platform: publishes app.bsky.feed.post records through the account's AT Protocol
+// PDS (platforms.md section 2 and its addendum).
+//
+// Settings: `handle` (required: the createSession identifier), `password_env` (required: the
+// variable holding an app password), `url` (the PDS, default https://bsky.social) and `language`
+// (optional: the record's `langs`).
+//
+// Session: createSession is limited to 30 per 5 minutes, so the session is kept between runs in
+// an owner-only file, <state dir>/bluesky/<handle>@<host>.json (bluesky_session.cpp), and reused.
+// An answer ExpiredToken or InvalidToken (or a 401) leads to one refreshSession and, only when
+// that is refused too, to a new createSession. Without a state dir the session lasts one process.
+//
+// Idempotency: each part is written with createRecord at a record key derived from the job
+// (record_key()), so a resend targets the same key. The PDS answers a create on a taken key with
+// 500, and a lost answer says nothing: both are reconciled with getRecord on that key, and the
+// record found there is the post. So a resend cannot duplicate: capabilities().idempotent.
+//
+// Text: facets for links, hashtags and resolvable @handles (UTF-8 byte offsets). Media: each
+// image is sent to uploadBlob as raw bytes and embedded (app.bsky.embed.images) with its alt text
+// and, when its header tells, its aspectRatio. Limits (300 graphemes and 3000 bytes of text, at
+// most 4 images of at most 1,000,000 bytes) are checked before anything is sent.
+#include "bluesky.hpp"
+
+#include "credentials.hpp"
+#include "http/ascii.hpp"
+#include "http/rate_limit.hpp"
+#include "http_errors.hpp"
+#include "media_type.hpp"
+#include "registry_entries.hpp"
+#include "text/length_rules.hpp"
+
+#include "util/error.hpp"
+
+#include <fmt/core.h>
+
+#include <fstream>
+#include <iterator>
+#include <map>
+
+namespace herald::platforms {
+
+namespace {
+
+using bluesky::Session;
+using bluesky::SessionFile;
+using bluesky::string_field;
+
+constexpr std::string_view k_default_url = "https://bsky.social";
+constexpr std::string_view k_collection = "app.bsky.feed.post";
+constexpr size_t k_max_images = 4;
+constexpr uintmax_t k_max_image_bytes = 1'000'000;
+// The platform's error text is quoted in messages; keep a runaway body out of them.
+constexpr size_t k_max_detail = 300;
+
+// A strong reference to a record: what a reply points at.
+struct Ref
+{
+  std::string uri;
+  std::string cid;
+};
+
+nlohmann::json
+parse(const http::Response& response)
+{
+  return nlohmann::json::parse(response.body, nullptr, false);
+}
+
+// XRPC errors are {"error": "<Name>", "message": "..."}.
+std::string
+error_name(const http::Response& response)
+{
+  return string_field(parse(response), "error");
+}
+
+std::string
+error_detail(const http::Response& response)
+{
+  const auto body = parse(response);
+  const auto name = string_field(body, "error");
+  const auto message = string_field(body, "message");
+  std::string detail = name.empty() || message.empty() ? name + message : name + ": " + message;
+  if (detail.size() > k_max_detail) {
+    detail = detail.substr(0, k_max_detail) + "...";
+  }
+  return detail;
+}
+
+// Calls that create no post (session, upload, lookups): a failure there leaves nothing behind,
+// so a 5xx or a lost answer is safe to retry.
+PublishError
+nothing_posted(PublishError error)
+{
+  if (error.kind == PublishError::Kind::maybe_sent) {
+    error.kind = PublishError::Kind::not_sent;
+  }
+  return error;
+}
+
+class BlueskyAdapter : public Adapter
+{
+public:
+  BlueskyAdapter(std::string base_url, std::string identifier, std::string password,
+                 std::string language, SessionFile file, const AdapterContext& context)
+    : m_base_url(std::move(base_url))
+    , m_identifier(std::move(identifier))
+    , m_password(std::move(password))
+    , m_language(std::move(language))
+    , m_file(std::move(file))
+    , m_context(context)
+  {
+  }
+
+  Result<Published, PublishError> publish(const OutPost& post) override
+  {
+    // Every part is checked before anything is sent, so a bad part 3 cannot leave a
+    // half-published thread behind.
+    if (auto checked = check_post(post); !checked) {
+      return unexpected(std::move(checked.error()));
+    }
+    std::optional<Ref> root;
+    std::optional<Ref> parent;
+    std::optional<Published> first;
+    for (size_t i = 0; i < post.parts.size(); ++i) {
+      auto ref = publish_part(post, i, root, parent);
+      if (!ref) {
+        return unexpected(in_thread(std::move(ref.error()), i, post.parts.size(), first));
+      }
+      if (!root) {
+        root = *ref;
+        first = Published{ ref->uri, web_url(ref->uri) };
+      }
+      parent = std::move(*ref);
+    }
+    return *first;
+  }
+
+  Result<std::string, PublishError> verify() override
+  {
+    constexpr std::string_view what = "bluesky: GET com.atproto.server.getSession";
+    auto response = authed(request("GET", "com.atproto.server.getSession"), what);
+    if (!response) {
+      return unexpected(std::move(response.error()));
+    }
+    if (response->status != 200) {
+      return unexpected(nothing_posted(response_error(*response, what)));
+    }
+    const auto body = parse(*response);
+    const auto did = string_field(body, "did");
+    if (did.empty()) {
+      return unexpected(PublishError{
+        PublishError::Kind::not_sent, std::string(what) + ": the answer has no did", {} });
+    }
+    std::string detail = fmt::format("@{} ({})", string_field(body, "handle"), did);
+    if (!m_save_problem.empty()) {
+      detail += fmt::format("; the session could not be kept: {}", m_save_problem);
+    }
+    return detail;
+  }
+
+private:
+  TimePoint now() const
+  {
+    return m_context.clock
+             ? m_context.clock->now()
+             : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  }
+
+  std::optional<TimePoint> reset_of(const http::Response& response) const
+  {
+    return http::rate_limit_reset_epoch(response, now(), "RateLimit-Reset");
+  }
+
+  PublishError response_error(const http::Response& response, std::string_view what) const
+  {
+    return from_response(response, what, error_detail(response), now(), reset_of(response));
+  }
+
+  http::Request request(std::string method, std::string_view nsid,
+                        std::string_view query = "") const
+  {
+    http::Request r;
+    r.method = std::move(method);
+    r.url = fmt::format("{}/xrpc/{}{}{}", m_base_url, nsid, query.empty() ? "" : "?", query);
+    r.headers.push_back({ "Accept", "application/json" });
+    r.secrets.push_back(m_password);
+    if (m_session) {
+      r.secrets.push_back(m_session->access_jwt);
+      r.secrets.push_back(m_session->refresh_jwt);
+    }
+    return r;
+  }
+
+  http::Request json_request(std::string_view nsid, const nlohmann::json& body) const
+  {
+    auto r = request("POST", nsid);
+    r.headers.push_back({ "Content-Type", "application/json" });
+    r.body = body.dump();
+    return r;
+  }
+
+  // --- Session ---------------------------------------------------------------------------------
+
+  // The session in use: this process's, else the stored one, else a new one.
+  Result<void, PublishError> ensure_session()
+  {
+    if (m_session) {
+      return {};
+    }
+    auto stored = m_file.load();
+    if (!stored) {
+      // Refused (group-readable, someone else's): nothing was sent, and logging in again
+      // would overwrite what the user should look at first.
+      return unexpected(
+        PublishError{ PublishError::Kind::not_sent, "bluesky: " + stored.error(), {} });
+    }
+    if (*stored) {
+      m_session = std::move(**stored);
+      return {};
+    }
+    return login();
+  }
+
+  void keep(Session session)
+  {
+    m_session = std::move(session);
+    const auto saved = m_file.save(*m_session);
+    // The post can go out anyway; the next run then logs in again.
+    m_save_problem = saved ? std::string() : saved.error();
+  }
+
+  Result<void, PublishError> login()
+  {
+    constexpr std::string_view what = "bluesky: POST com.atproto.server.createSession";
+    const auto response = m_transport->send(
+      json_request("com.atproto.server.createSession",
+                   { { "identifier", m_identifier }, { "password", m_password } }));
+    if (!response) {
+      return unexpected(nothing_posted(from_transport(response.error(), what)));
+    }
+    if (response->status != 200) {
+      return unexpected(nothing_posted(response_error(*response, what)));
+    }
+    auto session = bluesky::session_from_json(parse(*response));
+    if (!session) {
+      return unexpected(PublishError{
+        PublishError::Kind::not_sent, std::string(what) + ": the answer has no session", {} });
+    }
+    keep(std::move(*session));
+    return {};
+  }
+
+  // The access token was refused: refresh the session, or log in again when that is refused too.
+  Result<void, PublishError> renew()
+  {
+    constexpr std::string_view what = "bluesky: POST com.atproto.server.refreshSession";
+    if (m_session && !m_session->refresh_jwt.empty()) {
+      auto r = request("POST", "com.atproto.server.refreshSession");
+      r.headers.push_back({ "Authorization", "Bearer " + m_session->refresh_jwt });
+      const auto response = m_transport->send(r);
+      if (!response) {
+        return unexpected(nothing_posted(from_transport(response.error(), what)));
+      }
+      if (response->status == 200) {
+        if (auto session = bluesky::session_from_json(parse(*response))) {
+          keep(std::move(*session));
+          return {};
+        }
+      } else if (response->status == 429 || response->status >= 500) {
+        return unexpected(nothing_posted(response_error(*response, what)));
+      }
+    }
+    return login();
+  }
+
+  static bool token_refused(const http::Response& response)
+  {
+    if (response.status == 401) {
+      return true;
+    }
+    const auto name = error_name(response);
+    return response.status == 400 && (name == "ExpiredToken" || name == "InvalidToken");
+  }
+
+  // Sends `r` with the session's access token, renewing the session once when the PDS refuses
+  // the token. Any HTTP answer is returned as it is; errors of the session calls are never
+  // maybe_sent, so a maybe_sent error is about `r` itself.
+  Result<http::Response, PublishError> authed(const http::Request& r, std::string_view what)
+  {
+    if (auto ready = ensure_session(); !ready) {
+      return unexpected(std::move(ready.error()));
+    }
+    for (int attempt = 0;; ++attempt) {
+      auto sent = r;
+      sent.headers.push_back({ "Authorization", "Bearer " + m_session->access_jwt });
+      sent.secrets.push_back(m_session->access_jwt);
+      sent.secrets.push_back(m_session->refresh_jwt);
+      auto response = m_transport->send(sent);
+      if (!response) {
+        return unexpected(from_transport(response.error(), what));
+      }
+      if (attempt == 0 && token_refused(*response)) {
+        if (auto renewed = renew(); !renewed) {
+          return unexpected(std::move(renewed.error()));
+        }
+        continue;
+      }
+      return std::move(*response);
+    }
+  }
+
+  // --- Publishing ------------------------------------------------------------------------------
+
+  static Result<void, PublishError> check_post(const OutPost& post)
+  {
+    const auto refuse = [&](size_t i, const std::string& why) {
+      return unexpected(
+        PublishError{ PublishError::Kind::permanent,
+                      post.parts.size() > 1
+                        ? fmt::format("bluesky: part {} of {}: {}", i + 1, post.parts.size(), why)
+                        : fmt::format("bluesky: {}", why),
+                      {} });
+    };
+    if (post.parts.empty()) {
+      return unexpected(
+        PublishError{ PublishError::Kind::permanent, "bluesky: nothing to post", {} });
+    }
+    const auto rules = text::bluesky_rules();
+    for (size_t i = 0; i < post.parts.size(); ++i) {
+      const auto& part = post.parts[i];
+      if (const auto problems = text::check_length(part.text, rules); !problems.empty()) {
+        return refuse(i, problems.front());
+      }
+      if (part.text.empty() && part.media.empty()) {
+        return refuse(i, "a post needs text or an image");
+      }
+      if (part.media.size() > k_max_images) {
+        return refuse(i,
+                      fmt::format("{} images, the limit is {}", part.media.size(), k_max_images));
+      }
+      for (const auto& media : part.media) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(media.file, ec);
+        if (ec) {
+          return refuse(i, fmt::format("cannot read {}: {}", media.file.string(), ec.message()));
+        }
+        if (size > k_max_image_bytes) {
+          return refuse(i, fmt::format("{} is {} bytes, the limit is {} bytes per image",
+                                       media.file.filename().string(), size, k_max_image_bytes));
+        }
+      }
+    }
+    return {};
+  }
+
+  // https://bsky.app/profile/<handle>/post/<rkey> for at://<did>/app.bsky.feed.post/<rkey>.
+  std::string web_url(const std::string& uri) const
+  {
+    std::string profile = m_session ? m_session->handle : std::string();
+    if (profile.empty() || profile == "handle.invalid") {
+      profile = m_session ? m_session->did : m_identifier;
+    }
+    return fmt::format("https://bsky.app/profile/{}/post/{}", profile,
+                       uri.substr(uri.rfind('/') + 1));
+  }
+
+  Result<Ref, PublishError> publish_part(const OutPost& post, size_t i,
+                                         const std::optional<Ref>& root,
+                                         const std::optional<Ref>& parent)
+  {
+    constexpr std::string_view what = "bluesky: POST com.atproto.repo.createRecord";
+    const auto& part = post.parts[i];
+    if (auto ready = ensure_session(); !ready) {
+      return unexpected(std::move(ready.error()));
+    }
+    nlohmann::json record = { { "$type", k_collection },
+                              { "text", part.text },
+                              { "createdAt", bluesky::created_at(now()) } };
+    if (!m_language.empty()) {
+      record["langs"] = nlohmann::json::array({ m_language });
+    }
+    auto facets =
+      bluesky::facets_for(part.text, [this](const std::string& handle) { return resolve(handle); });
+    if (!facets) {
+      return unexpected(std::move(facets.error()));
+    }
+    if (!facets->empty()) {
+      record["facets"] = std::move(*facets);
+    }
+    if (root && parent) {
+      record["reply"] = { { "root", { { "uri", root->uri }, { "cid", root->cid } } },
+                          { "parent", { { "uri", parent->uri }, { "cid", parent->cid } } } };
+    }
+    if (!part.media.empty()) {
+      auto images = nlohmann::json::array();
+      for (const auto& media : part.media) {
+        auto image = upload(media);
+        if (!image) {
+          return unexpected(std::move(image.error()));
+        }
+        images.push_back(std::move(*image));
+      }
+      record["embed"] = { { "$type", "app.bsky.embed.images" }, { "images", std::move(images) } };
+    }
+    const std::string rkey = bluesky::record_key(post, i);
+    const auto r = json_request("com.atproto.repo.createRecord", { { "repo", m_session->did },
+                                                                   { "collection", k_collection },
+                                                                   { "rkey", rkey },
+                                                                   { "record", record } });
+    auto response = authed(r, what);
+    if (!response) {
+      if (response.error().kind != PublishError::Kind::maybe_sent) {
+        return unexpected(std::move(response.error()));
+      }
+      return reconcile(rkey, part.text, std::move(response.error()));
+    }
+    if (response->status == 200) {
+      const auto body = parse(*response);
+      Ref ref{ string_field(body, "uri"), string_field(body, "cid") };
+      if (!ref.uri.empty() && !ref.cid.empty()) {
+        return ref;
+      }
+      return reconcile(rkey, part.text,
+                       PublishError{ PublishError::Kind::maybe_sent,
+                                     fmt::format("{}: HTTP 200 without a uri and cid", what),
+                                     {} });
+    }
+    auto error = response_error(*response, what);
+    // A taken key (500 today; an explicit error is planned upstream) or a failure after the
+    // write: the record may be there.
+    const auto name = error_name(*response);
+    if (error.kind == PublishError::Kind::maybe_sent || response->status == 409 ||
+        name == "RecordAlreadyExists") {
+      return reconcile(rkey, part.text, std::move(error));
+    }
+    return unexpected(std::move(error));
+  }
+
+  // Looks for the record at `rkey`: found, it is the post; otherwise `error` stands (a resend
+  // then writes to the same key again).
+  Result<Ref, PublishError> reconcile(const std::string& rkey, const std::string& text,
+                                      PublishError error)
+  {
+    constexpr std::string_view what = "bluesky: GET com.atproto.repo.getRecord";
+    const auto response =
+      authed(request("GET", "com.atproto.repo.getRecord",
+                     fmt::format("repo={}&collection={}&rkey={}",
+                                 http::ascii::percent_encode(m_session->did), k_collection, rkey)),
+             what);
+    if (!response || response->status != 200) {
+      return unexpected(std::move(error));
+    }
+    const auto body = parse(*response);
+    Ref ref{ string_field(body, "uri"), string_field(body, "cid") };
+    if (ref.uri.empty() || ref.cid.empty()) {
+      return unexpected(std::move(error));
+    }
+    if (!body.contains("value") || string_field(body["value"], "text") != text) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent,
+        fmt::format("bluesky: record key {} already holds a different post ({})", rkey, ref.uri),
+        {} });
+    }
+    return ref;
+  }
+
+  // The DID of `handle`, nullopt when the PDS says it does not resolve.
+  Result<std::optional<std::string>, PublishError> resolve(const std::string& handle)
+  {
+    if (const auto it = m_dids.find(handle); it != m_dids.end()) {
+      return it->second;
+    }
+    constexpr std::string_view what = "bluesky: GET com.atproto.identity.resolveHandle";
+    const auto response =
+      m_transport->send(request("GET", "com.atproto.identity.resolveHandle",
+                                "handle=" + http::ascii::percent_encode(handle)));
+    if (!response) {
+      return unexpected(nothing_posted(from_transport(response.error(), what)));
+    }
+    std::optional<std::string> did;
+    if (response->status == 200) {
+      did = string_field(parse(*response), "did");
+      if (did->empty()) {
+        did.reset();
+      }
+    } else if (response->status != 400 && response->status != 404) {
+      return unexpected(nothing_posted(response_error(*response, what)));
+    }
+    m_dids.emplace(handle, did);
+    return did;
+  }
+
+  // Uploads one image; the answer is its entry in app.bsky.embed.images.
+  Result<nlohmann::json, PublishError> upload(const OutMedia& media)
+  {
+    constexpr std::string_view what = "bluesky: POST com.atproto.repo.uploadBlob";
+    std::ifstream in(media.file, std::ios::binary);
+    if (!in) {
+      return unexpected(PublishError{ PublishError::Kind::permanent,
+                                      fmt::format("bluesky: cannot read {}", media.file.string()),
+                                      {} });
+    }
+    std::string bytes{ std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
+    auto r = request("POST", "com.atproto.repo.uploadBlob");
+    r.headers.push_back({ "Content-Type", media_type_for(media.file) });
+    const auto size = bluesky::image_size(bytes);
+    r.body = std::move(bytes);
+    auto response = authed(r, what);
+    if (!response) {
+      return unexpected(nothing_posted(std::move(response.error())));
+    }
+    if (response->status != 200) {
+      return unexpected(nothing_posted(response_error(*response, what)));
+    }
+    const auto body = parse(*response);
+    if (!body.is_object() || !body.contains("blob") || !body["blob"].is_object()) {
+      return unexpected(PublishError{
+        PublishError::Kind::not_sent,
+        fmt::format("{}: the answer has no blob for {}", what, media.file.filename().string()),
+        {} });
+    }
+    nlohmann::json image = { { "image", body["blob"] }, { "alt", media.alt } };
+    if (size) {
+      image["aspectRatio"] = { { "width", size->width }, { "height", size->height } };
+    }
+    return image;
+  }
+
+  std::string m_base_url;
+  std::string m_identifier;
+  std::string m_password;
+  std::string m_language;
+  SessionFile m_file;
+  AdapterContext m_context;
+  LazyTransport m_transport{ m_context };
+  std::optional<Session> m_session;
+  std::string m_save_problem;
+  std::map<std::string, std::optional<std::string>> m_dids;
+};
+
+class BlueskyPlatform : public Platform
+{
+public:
+  std::string_view name() const override { return "bluesky"; }
+
+  Capabilities capabilities() const override
+  {
+    return { .threads = true, .media = true, .idempotent = true, .max_text_length = 300 };
+  }
+
+  std::vector<std::string_view> setting_keys() const override
+  {
+    return { "handle", "password_env", "url", "language" };
+  }
+
+  std::vector<text::LengthRule> length_rules(const AccountConfig& /*account*/) const override
+  {
+    return text::bluesky_rules();
+  }
+
+  void check(const AccountConfig& account, const std::map<std::string, SourcePos>& setting_pos,
+             const SourcePos& account_pos, const AdapterContext& context,
+             Diagnostics& diagnostics) const override
+  {
+    if (const auto why = handle_problem(account.settings)) {
+      const auto it = setting_pos.find("handle");
+      diagnostics.error(it != setting_pos.end() ? it->second : account_pos,
+                        fmt::format("account '{}': {}", account.name, *why));
+    }
+    check_secret(account, "password", setting_pos, account_pos, context, diagnostics);
+    check_url_setting(account, "PDS", setting_pos, account_pos, diagnostics);
+    check_language_setting(account, setting_pos, account_pos, diagnostics);
+  }
+
+  std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
+                                        const AdapterContext& context) const override
+  {
+    if (const auto why = handle_problem(account.settings)) {
+      throw Error(fmt::format("account '{}': {}", account.name, *why));
+    }
+    auto password = read_secret(account, "password", context);
+    if (!password) {
+      throw Error(password.error());
+    }
+    std::string url = base_url_setting(account, k_default_url);
+    const std::string handle = setting(account, "handle");
+    SessionFile file(bluesky::session_file(context.state_dir, handle, url), handle, url);
+    return std::make_unique<BlueskyAdapter>(std::move(url), handle, std::move(*password),
+                                            setting(account, "language"), std::move(file), context);
+  }
+
+private:
+  static std::optional<std::string> handle_problem(const nlohmann::json& settings)
+  {
+    const auto it = settings.find("handle");
+    if (it == settings.end() || !it->is_string() || it->get<std::string>().empty()) {
+      return "a bluesky account needs 'handle:' (e.g. alice.bsky.social)";
+    }
+    const auto handle = it->get<std::string>();
+    if (handle.front() == '@') {
+      return "'handle' is written without '@' (e.g. alice.bsky.social)";
+    }
+    if (handle.find_first_of(" \t\r\n/") != std::string::npos) {
+      return "'handle' must be a handle such as alice.bsky.social, a DID or an e-mail address";
+    }
+    return std::nullopt;
+  }
+};
+
+} // namespace
+
+const Platform&
+bluesky_platform()
+{
+  static const BlueskyPlatform platform;
+  return platform;
+}
+
+} // namespace herald::platforms
