@@ -40,6 +40,24 @@ class ExamplesTest(HeraldTest):
         self.assertTrue(sky["parts"][0]["text"].startswith("herald 2.0 is out - your social calendar"))
         self.assertEqual(sky["parts"][0]["media"][0]["file"], str(self.dir / "media" / "dashboard.png"))
 
+    def test_the_readme_accounts_validate(self):
+        # The README's account examples are what users copy: they must stay valid.
+        readme = (SOURCE_DIR / "README.md").read_text()
+        block = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+        names = [line.split(":")[0].strip() for line in block.splitlines()
+                 if line.startswith("  ") and not line.startswith("    ")]
+        self.write("readme.yaml", "timezone: UTC\n" + block + "posts:\n  - id: hello\n"
+                   "    at: 2026-12-01T10:00:00Z\n    to: [" + ", ".join(names) + "]\n"
+                   "    text: hello\n")
+        env = {name: "x" for name in ("MASTODON_TOKEN", "BLUESKY_APP_PASSWORD", "SLACK_BOT_TOKEN",
+                                      "TELEGRAM_BOT_TOKEN")}
+        env.update(DISCORD_WEBHOOK_URL="https://discord.com/api/webhooks/1/x",
+                   HOOK_URL="https://example.org/hook")
+        r = self.herald("validate", calendar="readme.yaml", env=env)
+        self.assertExit(r, 0)
+        self.assertEqual(r.out, f"readme.yaml: OK (1 posts, {len(names)} accounts)\n")
+        self.assertEqual(len(names), 7)
+
 
 if __name__ == "__main__":
     main()
