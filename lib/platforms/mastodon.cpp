@@ -373,7 +373,13 @@ public:
 
   Capabilities capabilities() const override
   {
-    return { .threads = true, .media = true, .idempotent = true, .max_text_length = 500 };
+    // Mastodon keeps an Idempotency-Key for about an hour (platforms.md section 1); a margin
+    // keeps a resend well inside it.
+    return { .threads = true,
+             .media = true,
+             .idempotent = true,
+             .max_text_length = 500,
+             .idempotency_window = std::chrono::minutes(45) };
   }
 
   std::vector<std::string_view> setting_keys() const override

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -28,6 +29,9 @@ struct Capabilities
   // by a crash may be resent safely.
   bool idempotent = false;
   size_t max_text_length = 0; // 0: no limit known
+  // How long the platform remembers an idempotency key (0: for good). A job left in `sending`
+  // longer than this is no longer safe to resend and becomes `unknown`.
+  std::chrono::seconds idempotency_window{ 0 };
 };
 
 // An account as an adapter needs it: its settings and what relative paths are relative to.

@@ -149,7 +149,12 @@ private:
   // A runner died between recording the intent and recording the result.
   void recover(size_t index, const Job& job)
   {
-    if (m_adapters.capabilities_of(job.platform).idempotent) {
+    const auto capabilities = m_adapters.capabilities_of(job.platform);
+    // The intent was recorded at updated_at; past the platform's memory of the key, a resend
+    // could publish a second copy.
+    const bool key_remembered = capabilities.idempotency_window.count() == 0 ||
+                                m_now - job.updated_at <= capabilities.idempotency_window;
+    if (capabilities.idempotent && key_remembered) {
       fire(index, job); // same idempotency key: the platform answers with the first post
       return;
     }
@@ -159,7 +164,11 @@ private:
     }
     Job after = job;
     after.state = JobState::unknown;
-    after.error = "a run died while publishing it; it may or may not have been posted";
+    after.error = capabilities.idempotent
+                    ? fmt::format("a run died while publishing it, {} ago, longer than {} "
+                                  "remembers the request; it may or may not have been posted",
+                                  format_duration(m_now - job.updated_at), job.platform)
+                    : "a run died while publishing it; it may or may not have been posted";
     after.lease_token.clear();
     after.lease_until.reset();
     after.updated_at = m_now;

@@ -46,10 +46,11 @@ public:
   }
   platforms::Capabilities capabilities_of(const std::string&) override
   {
-    return { .idempotent = idempotent };
+    return { .idempotent = idempotent, .idempotency_window = window };
   }
   std::map<std::string, FakeAdapter> adapters;
   bool idempotent = false;
+  std::chrono::seconds window{ 0 };
 };
 
 struct RunnerFixture
@@ -76,10 +77,12 @@ struct RunnerFixture
   store::Job job(const char* id) { return store->find_job("cal", id).value(); }
 
   // Leaves the job as a runner that died at this point would.
-  void die_in(const char* id, JobState state, const char* lease_until)
+  void die_in(const char* id, JobState state, const char* lease_until,
+              const char* died_at = "2026-12-01T08:00:00Z")
   {
     auto j = job(id);
     auto after = j;
+    after.updated_at = utc(died_at);
     after.state = state;
     after.lease_token = "dead-runner";
     after.lease_until = utc(lease_until);
@@ -266,6 +269,28 @@ TEST_SUITE("queue::Runner")
       REQUIRE(f.adapters.adapters["masto"].calls.size() == 1);
       CHECK(f.adapters.adapters["masto"].calls[0].idempotency_key == key);
       CHECK(f.job("launch/masto").attempts == 2);
+    }
+    SUBCASE("sending on a platform whose key memory has run out: unknown, not resent")
+    {
+      f.adapters.idempotent = true;
+      f.adapters.window = std::chrono::minutes(45);
+      f.die_in("launch/masto", JobState::sending, "2026-12-01T08:10:00Z", "2026-12-01T08:00:00Z");
+      const auto outcomes = f.run("2026-12-01T08:50:00Z");
+      REQUIRE(outcomes.size() == 1);
+      CHECK(outcomes[0].kind == Outcome::Kind::unknown);
+      CHECK(outcomes[0].message ==
+            "a run died while publishing it, 50m ago, longer than stub remembers the request; it "
+            "may or may not have been posted");
+      CHECK(f.adapters.adapters["masto"].calls.empty());
+    }
+    SUBCASE("within the key's memory the resend is still safe")
+    {
+      f.adapters.idempotent = true;
+      f.adapters.window = std::chrono::minutes(45);
+      f.die_in("launch/masto", JobState::sending, "2026-12-01T08:10:00Z", "2026-12-01T08:00:00Z");
+      const auto outcomes = f.run("2026-12-01T08:40:00Z");
+      REQUIRE(outcomes.size() == 1);
+      CHECK(outcomes[0].kind == Outcome::Kind::posted);
     }
   }
 
