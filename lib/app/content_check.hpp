@@ -3,11 +3,20 @@
 #include "calendar/model.hpp"
 #include "util/diagnostics.hpp"
 
+#include <functional>
+#include <string_view>
+
 namespace herald::app {
 
 // Reports every message that is too long for an account it goes to, measured the way that
 // account's platform measures (graphemes, URLs as 23, UTF-8 bytes, ...), naming the account,
 // the count and the limit. Variants are checked for the account they apply to.
 void check_lengths(const calendar::Calendar& calendar, Diagnostics& diagnostics);
+
+// `herald validate` only: hands each account's messages to its platform's own checks
+// (Platform::check_messages), which may start a plugin and ask it, bounded in time. `log` gets
+// what the plugins write on stderr (-v).
+void check_with_platforms(const calendar::Calendar& calendar, Diagnostics& diagnostics,
+                          const std::function<void(std::string_view)>& log = {});
 
 } // namespace herald::app

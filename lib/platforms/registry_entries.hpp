@@ -9,5 +9,6 @@ const Platform& stub_platform();
 const Platform& mastodon_platform();
 const Platform& discord_platform();
 const Platform& webhook_platform();
+const Platform& exec_platform();
 
 } // namespace herald::platforms
