@@ -326,6 +326,8 @@ TEST_SUITE("platforms::exec")
         "its 'published' answer has no 'remote_id'; it may have published" },
       { "exit 4", "closed its output (exited with status 4) before answering publish; it may "
                   "have published" },
+      { "echo '" + std::string(70, '[') + std::string(70, ']') + "'",
+        "its answer to publish is nested too deeply; it may have published" },
     };
     for (const auto& [behaviour, message] : cases) {
       CAPTURE(behaviour);
