@@ -42,6 +42,15 @@ credential_sources(const calendar::Account& account)
       const auto variable = value.get<std::string>();
       sources.emplace_back(variable, platforms::lookup_secret(variable).source);
     }
+    // An exec account's `env:` lists the variables handed to its plugin.
+    if (key == "env" && account.platform == "exec") {
+      for (const auto& item : value.is_array() ? value : nlohmann::json::array({ value })) {
+        if (item.is_string()) {
+          const auto variable = item.get<std::string>();
+          sources.emplace_back(variable, platforms::lookup_secret(variable).source);
+        }
+      }
+    }
   }
   return sources;
 }

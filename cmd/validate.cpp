@@ -1,6 +1,8 @@
 // herald validate: check the calendar and report every problem at once.
 #include "context.hpp"
+#include "http/transport.hpp"
 
+#include "app/content_check.hpp"
 #include "app/tick.hpp"
 
 #include <fmt/core.h>
@@ -26,7 +28,16 @@ run_validate(Context& context)
   context.load_credentials();
   calendar::LoadOptions options;
   options.max_bytes = context.global.max_calendar_bytes;
-  const auto loaded = app::load_checked(context.global.calendar, options);
+  auto loaded = app::load_checked(context.global.calendar, options);
+  if (loaded.calendar) {
+    // Plugins are asked here only: run and plan never start a plugin to read a calendar.
+    http::LogSink log;
+    if (context.global.verbose) {
+      log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
+    }
+    app::check_with_platforms(*loaded.calendar, loaded.diagnostics, log);
+    loaded.diagnostics.sort();
+  }
   const auto& diagnostics = loaded.diagnostics;
   const bool valid = !diagnostics.has_errors();
   context.status = valid ? ExitStatus::ok : ExitStatus::usage;

@@ -3,6 +3,9 @@
 #include "calendar/model.hpp"
 #include "util/diagnostics.hpp"
 
+#include <functional>
+#include <string_view>
+
 namespace herald::app {
 
 // Reports every message that is too long for an account it goes to, measured the way that
@@ -13,5 +16,11 @@ void check_lengths(const calendar::Calendar& calendar, Diagnostics& diagnostics)
 // Reports every message whose media an account it goes to cannot publish (a platform that takes
 // no media, too many files, a kind of file it cannot send), naming the account and the reason.
 void check_media(const calendar::Calendar& calendar, Diagnostics& diagnostics);
+
+// `herald validate` only: hands each account's messages to its platform's own checks
+// (Platform::check_messages), which may start a plugin and ask it, bounded in time. `log` gets
+// what the plugins write on stderr (-v).
+void check_with_platforms(const calendar::Calendar& calendar, Diagnostics& diagnostics,
+                          const std::function<void(std::string_view)>& log = {});
 
 } // namespace herald::app

@@ -22,6 +22,7 @@ default_context(const Clock& clock, std::filesystem::path state_dir, http::LogSi
   };
   context.clock = &clock;
   context.state_dir = std::move(state_dir);
+  context.log = std::move(log);
   return context;
 }
 

@@ -27,6 +27,9 @@ struct AdapterContext
   const Clock* clock = nullptr;
   // An owner-only directory for what an adapter must keep between runs (session tokens).
   std::filesystem::path state_dir;
+  // The -v log (empty: not verbose), for what an adapter learns outside HTTP, such as a
+  // plugin's stderr. Lines must be redacted first; may be called from any worker thread.
+  http::LogSink log;
 };
 
 // An adapter's HTTP transport, built on first use: a run that sends nothing to an account
@@ -53,7 +56,7 @@ private:
 };
 
 // The production context: CurlTransport (logging to `log` when set), the process environment
-// and then the credentials file, the system clock, and `state_dir`.
+// and then the credentials file, the system clock, `state_dir`, and `log`.
 AdapterContext default_context(const Clock& clock, std::filesystem::path state_dir,
                                http::LogSink log = {});
 

@@ -72,6 +72,16 @@ std::string_view to_string(PublishError::Kind kind);
 PublishError in_thread(PublishError error, size_t index, size_t count,
                        const std::optional<Published>& first);
 
+// One message as `herald validate` hands it to Platform::check_messages(): what one account
+// would publish for one post.
+struct MessageToCheck
+{
+  std::string post_id;
+  SourcePos pos;                   // of the post
+  std::vector<OutPart> parts;      // more than one: a thread; media paths are absolute
+  std::vector<SourcePos> part_pos; // of each part's text
+};
+
 // One configured account of a platform. Built lazily, just before its first publish.
 class Adapter
 {
@@ -125,6 +135,17 @@ public:
   // Throws herald::Error when the settings cannot work (check() should have caught it).
   virtual std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
                                                 const AdapterContext& context) const = 0;
+  // Checks that need the platform itself, for `herald validate` only: they may start a process
+  // (an exec plugin's own rules), so they take a moment, always bounded in time. Reports
+  // problems of `messages`, or of the account when the platform cannot be asked; skips what
+  // check() reports. The default: nothing to ask.
+  virtual void check_messages(const AccountConfig& /*account*/,
+                              const std::vector<MessageToCheck>& /*messages*/,
+                              const std::map<std::string, SourcePos>& /*setting_pos*/,
+                              const SourcePos& /*account_pos*/, const AdapterContext& /*context*/,
+                              Diagnostics& /*diagnostics*/) const
+  {
+  }
 };
 
 } // namespace herald::platforms

@@ -12,5 +12,6 @@ const Platform& discord_platform();
 const Platform& webhook_platform();
 const Platform& slack_platform();
 const Platform& telegram_platform();
+const Platform& exec_platform();
 
 } // namespace herald::platforms

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""A deliberately broken herald plugin, for the end-to-end tests.
+
+    broken.py MODE [--idempotent] [--pids FILE]
+
+It answers hello properly (except in the hello-* modes), then misbehaves on publish:
+  hang-publish     reads the publish, then never answers
+  crash-publish    reads the publish, says something on stderr, exits with status 1
+  garbage-publish  answers the publish with a line that is not JSON
+  huge-publish     answers the publish with 3 MiB of JSON that never ends its line
+  unknown-publish  answers the publish with an unknown message type
+  garbage-hello    answers hello with a line that is not JSON
+  protocol-2       answers hello with protocol 2
+  exit-hello       exits at once, without reading anything
+With --pids FILE it appends its pid to FILE first.
+"""
+
+import json
+import sys
+import time
+
+mode = sys.argv[1]
+idempotent = "--idempotent" in sys.argv
+if "--pids" in sys.argv:
+    with open(sys.argv[sys.argv.index("--pids") + 1], "a") as f:
+        f.write(f"{__import__('os').getpid()}\n")
+
+
+def say(document):
+    sys.stdout.write(json.dumps(document) + "\n")
+    sys.stdout.flush()
+
+
+if mode == "exit-hello":
+    sys.exit(3)
+
+for line in sys.stdin:
+    request = json.loads(line)
+    rid = request["id"]
+    if request["type"] == "hello":
+        if mode == "garbage-hello":
+            print("Usage: broken.py [options]", flush=True)
+            continue
+        say({"type": "hello", "id": rid, "protocol": 2 if mode == "protocol-2" else 1,
+             "name": "broken", "capabilities": {"threads": True, "idempotent": idempotent}})
+        continue
+    if request["type"] != "publish":
+        say({"type": "error", "id": rid, "kind": "permanent", "message": "unknown request"})
+        continue
+    if mode == "hang-publish":
+        time.sleep(3600)
+    elif mode == "crash-publish":
+        print("Traceback (most recent call last):", file=sys.stderr, flush=True)
+        print("RuntimeError: boom", file=sys.stderr, flush=True)
+        sys.exit(1)
+    elif mode == "garbage-publish":
+        print("<html>502 Bad Gateway</html>", flush=True)
+    elif mode == "huge-publish":
+        sys.stdout.write('{"type":"published","id":%d,"remote_id":"' % rid)
+        sys.stdout.write("x" * (3 << 20))
+        sys.stdout.flush()
+        time.sleep(3600)
+    elif mode == "unknown-publish":
+        say({"type": "surprise", "id": rid})
+    else:
+        say({"type": "published", "id": rid, "remote_id": "fine"})
