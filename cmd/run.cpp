@@ -1,6 +1,7 @@
 // herald run: one cron tick - sync the calendar, publish what is due, say what happened.
 #include "context.hpp"
 
+#include "app/jobs.hpp"
 #include "app/tick.hpp"
 #include "platforms/context.hpp"
 #include "schedule/zone.hpp"
@@ -18,6 +19,7 @@ struct RunOptions
   bool dry_run = false;
   size_t parallel = queue::RunnerOptions{}.max_parallel;
   size_t per_account = queue::RunnerOptions{}.per_account;
+  bool strict = false;
 };
 
 std::string_view
@@ -38,6 +40,26 @@ colour_of(queue::Outcome::Kind kind)
     return "red";
   }
   return "";
+}
+
+// --strict: a job that waits for a person (from this run or an earlier one) fails the run, so
+// that a CI job or cron mail alerts until someone settles it.
+void
+report_unresolved(Context& context)
+{
+  const auto list = app::jobs_needing_attention({ context.state_path(), context.global.calendar });
+  if (list.jobs.empty()) {
+    return;
+  }
+  std::string jobs;
+  for (const auto& job : list.jobs) {
+    jobs += fmt::format("{}{} ({})", jobs.empty() ? "" : ", ", job.id, store::to_string(job.state));
+  }
+  fmt::print(stderr, "herald: {} job{} need{} a person: {}; see herald status\n", list.jobs.size(),
+             list.jobs.size() == 1 ? "" : "s", list.jobs.size() == 1 ? "s" : "", jobs);
+  if (context.status == ExitStatus::ok) {
+    context.status = ExitStatus::job_failed;
+  }
 }
 
 void
@@ -99,6 +121,9 @@ run_run(const RunOptions& options, Context& context)
                                  : outcome.message;
     fmt::print("{} {}  {}\n", context.paint(status, colour_of(outcome.kind)), job.id, detail);
   }
+  if (options.strict) {
+    report_unresolved(context);
+  }
 }
 
 } // namespace
@@ -111,6 +136,9 @@ setup_run(CLI::App& app, Context& context)
   sub->add_option("--now", options->now, "Pretend the time is this (RFC 3339)");
   sub->add_flag("-n,--dry-run", options->dry_run,
                 "Show what is due without publishing or changing the state");
+  sub->add_flag("--strict", options->strict,
+                "Exit 1 while any job waits for a person (unknown, failed or missed), "
+                "not only when this run failed one");
   sub
     ->add_option("-j,--parallel", options->parallel,
                  "Publish at most this many posts at once, over all accounts")

@@ -7,6 +7,8 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 namespace herald::cmd {
 
 namespace {
@@ -104,6 +106,24 @@ run_status(const ListOptions& options, Context& context)
     }
     fmt::print("{} {}  {}{}\n", context.paint(fmt::format("{:<10}", state), colour),
                format_utc(job.due), job.id, detail.empty() ? "" : "  " + detail);
+  }
+  // What needs a person must not scroll by unnoticed among the pending jobs.
+  const auto attention = app::jobs_needing_attention(query_for(options, context));
+  if (!attention.jobs.empty()) {
+    std::map<std::string_view, size_t> by_state;
+    for (const auto& job : attention.jobs) {
+      ++by_state[store::to_string(job.state)];
+    }
+    std::string counts;
+    for (const auto& [state, count] : by_state) {
+      counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", count, state);
+    }
+    fmt::print("{}\n", context.paint(fmt::format("{} job{} need{} a person ({}): herald resolve, "
+                                                 "retry or cancel settles each",
+                                                 attention.jobs.size(),
+                                                 attention.jobs.size() == 1 ? "" : "s",
+                                                 attention.jobs.size() == 1 ? "s" : "", counts),
+                                     "red"));
   }
 }
 

@@ -1,6 +1,10 @@
 #include "jobs.hpp"
 
+#include "tick.hpp"
+
 #include "store/sqlite_store.hpp"
+
+#include <algorithm>
 
 namespace herald::app {
 
@@ -49,6 +53,56 @@ published_jobs(const JobQuery& query, int limit)
   filter.descending = true;
   filter.limit = limit;
   return query_jobs(query, filter);
+}
+
+JobList
+jobs_needing_attention(const JobQuery& query)
+{
+  using store::JobState;
+  JobList list;
+  if (!std::filesystem::exists(query.state)) {
+    return list;
+  }
+  list.state_exists = true;
+  auto store = store::open_sqlite_store(query.state);
+  std::vector<store::CalendarRecord> calendars;
+  if (query.all_calendars) {
+    // Every calendar: the baseline rule needs each job's own calendar, so go one by one.
+    store::JobFilter every;
+    std::vector<std::string> keys;
+    for (const auto& job : store->list_jobs(every)) {
+      if (std::find(keys.begin(), keys.end(), job.calendar) == keys.end()) {
+        keys.push_back(job.calendar);
+      }
+    }
+    for (const auto& key : keys) {
+      if (auto record = store->find_calendar(key)) {
+        calendars.push_back(*record);
+      }
+    }
+  } else {
+    const auto main_file = std::filesystem::absolute(query.calendar).lexically_normal();
+    if (auto record = store->find_calendar_by_path(main_file.string())) {
+      calendars.push_back(*record);
+    }
+  }
+  list.calendar_known = !calendars.empty();
+  for (const auto& record : calendars) {
+    for (const auto& key : { record.key, one_off_key(record.key) }) {
+      store::JobFilter filter;
+      filter.calendar = key;
+      filter.states = { JobState::unknown, JobState::failed, JobState::missed };
+      for (auto& job : store->list_jobs(filter)) {
+        const bool before_baseline = key == record.key && job.due < record.baseline;
+        if (job.state != JobState::missed || !before_baseline) {
+          list.jobs.push_back(std::move(job));
+        }
+      }
+    }
+  }
+  std::stable_sort(list.jobs.begin(), list.jobs.end(),
+                   [](const auto& a, const auto& b) { return a.due < b.due; });
+  return list;
 }
 
 } // namespace herald::app

@@ -31,4 +31,9 @@ JobList unpublished_jobs(const JobQuery& query);
 // Published jobs, newest first.
 JobList published_jobs(const JobQuery& query, int limit);
 
+// Jobs that wait for a person: unknown, failed, and missed (except what came due before herald
+// first saw the calendar, which was never meant to go out on its own), with the calendar's
+// one-off posts, in due order. For `status` and `run --strict`.
+JobList jobs_needing_attention(const JobQuery& query);
+
 } // namespace herald::app

@@ -545,6 +545,9 @@ public:
   const PluginSettings& settings() const { return m_settings; }
 
   // What the plugin says, fit for a message: redacted, one line, cut short.
+  // `text` with the account's secret values masked.
+  std::string mask(std::string_view text) const { return http::redact(text, m_secrets); }
+
   std::string shown(std::string_view text) const
   {
     std::string out = http::redact_head(text, k_shown_bytes, m_secrets);
@@ -825,6 +828,9 @@ public:
     if (const auto url = answer->find("url"); url != answer->end() && url->is_string()) {
       published.url = url->get<std::string>();
     }
+    // Recorded in the state and printed: a secret the plugin echoed stays out of both.
+    published.remote_id = m_session.mask(published.remote_id);
+    published.url = m_session.mask(published.url);
     return published;
   }
 

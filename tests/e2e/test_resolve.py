@@ -86,6 +86,29 @@ class ResolveTest(HeraldTest):
         self.assertEqual(self.state_of("later/hook")["state"], "cancelled")
         self.assertEqual(self.fake.requests, [])
 
+    def test_strict_keeps_failing_until_a_person_settles_the_job(self):
+        self.make_unknown()
+        r = self.herald("status")
+        self.assertIn("1 job needs a person (1 unknown): herald resolve, retry or cancel settles "
+                      "each\n", r.out)
+        # A later run publishes nothing new and is fine, unless --strict.
+        self.assertExit(self.herald("run", "--now", "2026-12-01T09:02:00Z"), 0)
+        r = self.herald("-q", "run", "--strict", "--now", "2026-12-01T09:03:00Z")
+        self.assertExit(r, 1)
+        self.assertEqual(r.err, "herald: 1 job needs a person: launch/hook (unknown); see herald "
+                                "status\n")
+        self.herald("resolve", "launch/hook", "--posted", "https://example.social/1")
+        self.assertExit(self.herald("run", "--strict", "--now", "2026-12-01T09:04:00Z"), 0)
+        self.assertNotIn("needs a person", self.herald("status").out)
+
+    def test_strict_ignores_what_came_due_before_the_state_existed(self):
+        self.write("herald.yaml", CALENDAR.format(url=self.fake.url("/in"), text="x").replace(
+            "2026-12-01T09:00:00Z", "2026-11-01T09:00:00Z"))
+        r = self.herald("--state", str(self.dir / "fresh.db"), "run", "--strict",
+                        "--now", "2026-11-30T12:00:00Z")
+        self.assertExit(r, 0)
+        self.assertIn("missed", r.out)
+
     def test_wrong_state_and_unknown_id_are_clear_errors(self):
         r = self.herald("resolve", "launch/hook", "--not-posted")
         self.assertExit(r, 2)

@@ -383,6 +383,20 @@ TEST_SUITE("platforms::exec")
     CHECK(log.find("t0ken-s3cret") == std::string::npos);
   }
 
+  TEST_CASE("secrets: a published post's id and url never carry a secret into the state")
+  {
+    Fixture f;
+    plugin(
+      f.dir, "{}",
+      say(
+        R"({"type":"published","remote_id":"id-$PLUGIN_TOKEN","url":"https://x.test/?k=$PLUGIN_TOKEN"})"));
+    auto adapter = f.adapter({ { "command", "./plugin.sh" }, { "env", { "PLUGIN_TOKEN" } } });
+    const auto result = adapter->publish(post());
+    REQUIRE(result.has_value());
+    CHECK(result->remote_id == "id-***");
+    CHECK(result->url == "https://x.test/?k=***");
+  }
+
   TEST_CASE("a plugin that exits after each answer is started again")
   {
     Fixture f;
