@@ -20,6 +20,7 @@ struct RunOptions
   size_t parallel = queue::RunnerOptions{}.max_parallel;
   size_t per_account = queue::RunnerOptions{}.per_account;
   bool strict = false;
+  int max_attempts = queue::RetryPolicy{}.max_attempts;
 };
 
 std::string_view
@@ -74,6 +75,7 @@ run_run(const RunOptions& options, Context& context)
   tick.load.max_bytes = context.global.max_calendar_bytes;
   tick.runner.max_parallel = options.parallel;
   tick.runner.per_account = options.per_account;
+  tick.runner.retry.max_attempts = options.max_attempts;
 
   // Adapters read "now" (Retry-After, rate-limit resets) from the same clock as the runner,
   // so that --now holds for every decision of the run.
@@ -136,6 +138,11 @@ setup_run(CLI::App& app, Context& context)
   sub->add_option("--now", options->now, "Pretend the time is this (RFC 3339)");
   sub->add_flag("-n,--dry-run", options->dry_run,
                 "Show what is due without publishing or changing the state");
+  sub
+    ->add_option("--max-attempts", options->max_attempts,
+                 "Attempts before a job that keeps failing in a retryable way is failed")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 100));
   sub->add_flag("--strict", options->strict,
                 "Exit 1 while any job waits for a person (unknown, failed or missed), "
                 "not only when this run failed one");

@@ -178,6 +178,17 @@ class RunTest(HeraldTest):
         self.assertExit(r, 0)
         self.assertIn("posted", r.out)
 
+    def test_max_attempts_sets_how_long_a_failing_job_is_retried(self):
+        self.write("herald.yaml", CALENDAR.replace("dir: outbox\n  sky", "dir: outbox\n    fail: not-sent\n  sky"))
+        self.herald("run", "--now", "2026-11-30T12:00:00Z")
+        r = self.herald("run", "--max-attempts", "2", "--now", "2026-12-01T08:00:00Z")
+        self.assertRegex(r.out, r"retry-wait +launch/masto  .*\(attempt 1 of 2; next at ")
+        r = self.herald("run", "--max-attempts", "2", "--now", "2026-12-01T08:05:00Z")
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"failed +launch/masto  not-sent: stub: could not connect")
+        [job] = [j for j in self.herald("--json", "status").json() if j["job"] == "launch/masto"]
+        self.assertEqual((job["state"], job["attempts"]), ("failed", 2))
+
     def test_permanent_failure(self):
         self.write("herald.yaml", CALENDAR.replace("dir: outbox\n  sky", "dir: outbox\n    fail: permanent\n  sky"))
         self.herald("run", "--now", "2026-11-30T12:00:00Z")
