@@ -101,6 +101,12 @@ public:
   virtual ~Platform() = default;
   virtual std::string_view name() const = 0;
   virtual Capabilities capabilities() const = 0;
+  // The capabilities of one account, where a setting changes them (a webhook that says its
+  // endpoint deduplicates). The runner's recovery rules use this one.
+  virtual Capabilities capabilities_for(const AccountConfig& /*account*/) const
+  {
+    return capabilities();
+  }
   // Every setting key an account of this platform may have (besides `platform`).
   virtual std::vector<std::string_view> setting_keys() const = 0;
   // Reports missing or invalid settings, and credentials that are not set, so that `validate`

@@ -184,9 +184,9 @@ public:
   }
 
 private:
-  // The platform's capabilities are per platform, not per account, so an account that declares
-  // its endpoint idempotent gets its ambiguous failures retried here: the resend carries the
-  // same Idempotency-Key. (A job left in `sending` by a crash still goes to `unknown`.)
+  // An account that declares its endpoint idempotent gets its ambiguous failures retried: the
+  // resend carries the same Idempotency-Key. (capabilities_for() says the same to the runner,
+  // so a job a crash left in `sending` is resent too.)
   PublishError resendable(PublishError error) const
   {
     if (m_idempotent && error.kind == PublishError::Kind::maybe_sent) {
@@ -212,8 +212,15 @@ public:
 
   Capabilities capabilities() const override
   {
-    // idempotent stays false here: the setting is per account (see resendable()).
+    // idempotent is false here: the setting is per account (capabilities_for()).
     return { .threads = true, .media = false, .idempotent = false, .max_text_length = 0 };
+  }
+
+  Capabilities capabilities_for(const AccountConfig& account) const override
+  {
+    auto capabilities = this->capabilities();
+    capabilities.idempotent = is_idempotent(account);
+    return capabilities;
   }
 
   std::vector<std::string_view> setting_keys() const override

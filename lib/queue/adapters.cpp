@@ -28,10 +28,10 @@ RegistryAdapters::adapter_for(const platforms::AccountConfig& account, size_t sl
 }
 
 platforms::Capabilities
-RegistryAdapters::capabilities_of(const std::string& platform)
+RegistryAdapters::capabilities_of(const platforms::AccountConfig& account)
 {
-  const platforms::Platform* p = platforms::find_platform(platform);
-  return p ? p->capabilities() : platforms::Capabilities{};
+  const platforms::Platform* p = platforms::find_platform(account.platform);
+  return p ? p->capabilities_for(account) : platforms::Capabilities{};
 }
 
 } // namespace herald::queue

@@ -18,7 +18,8 @@ public:
   virtual ~AdapterSource() = default;
   virtual Result<platforms::Adapter*> adapter_for(const platforms::AccountConfig& account,
                                                   size_t slot) = 0;
-  virtual platforms::Capabilities capabilities_of(const std::string& platform) = 0;
+  // The account's capabilities (Platform::capabilities_for), for the recovery rules.
+  virtual platforms::Capabilities capabilities_of(const platforms::AccountConfig& account) = 0;
 };
 
 // The built-in platforms from the registry.
@@ -32,7 +33,7 @@ public:
 
   Result<platforms::Adapter*> adapter_for(const platforms::AccountConfig& account,
                                           size_t slot) override;
-  platforms::Capabilities capabilities_of(const std::string& platform) override;
+  platforms::Capabilities capabilities_of(const platforms::AccountConfig& account) override;
 
 private:
   platforms::AdapterContext m_context;

@@ -114,6 +114,15 @@ private:
     Job sending;
   };
 
+  platforms::Capabilities capabilities_of(const Job& job)
+  {
+    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+    if (payload.is_discarded() || !payload.contains("account")) {
+      return {}; // damaged: nothing is safe to resend
+    }
+    return m_adapters.capabilities_of(account_of(job, payload));
+  }
+
   void handle(size_t index, const Job& job)
   {
     switch (job.state) {
@@ -149,7 +158,7 @@ private:
   // A runner died between recording the intent and recording the result.
   void recover(size_t index, const Job& job)
   {
-    const auto capabilities = m_adapters.capabilities_of(job.platform);
+    const auto capabilities = capabilities_of(job);
     // The intent was recorded at updated_at; past the platform's memory of the key, a resend
     // could publish a second copy.
     const bool key_remembered = capabilities.idempotency_window.count() == 0 ||
@@ -357,8 +366,7 @@ private:
     after.updated_at = m_now;
 
     const bool may_have_landed = error.kind == PK::maybe_sent;
-    const bool safe_to_resend =
-      !may_have_landed || m_adapters.capabilities_of(sending.platform).idempotent;
+    const bool safe_to_resend = !may_have_landed || capabilities_of(sending).idempotent;
     const bool retryable =
       error.kind == PK::not_sent || error.kind == PK::rate_limited || error.kind == PK::maybe_sent;
 

@@ -109,6 +109,25 @@ class WebhookTest(HeraldTest):
         first, second = self.fake.requests
         self.assertEqual(first.headers["idempotency-key"], second.headers["idempotency-key"])
 
+    def test_a_crash_after_sending_is_resent_only_to_an_idempotent_account(self):
+        for idempotent, expected in ((False, "unknown"), (True, "posted")):
+            with self.subTest(idempotent=idempotent):
+                self.fake.requests.clear()
+                self.state = self.dir / f"state-{idempotent}.db"
+                self.env["HERALD_STATE"] = str(self.state)
+                settings = "    url_env: HOOK_URL\n" + ('    idempotent: "true"\n' if idempotent else "")
+                self.calendar(settings)
+                self.herald("run", "--now", "2026-11-30T12:00:00Z", env=self.hook_env)
+                r = self.herald("run", "--now", "2026-12-01T09:00:10Z",
+                                env=dict(self.hook_env, HERALD_TEST_CRASH_AT="after-send"))
+                self.assertExit(r, 137)
+                # After the dead run's lease: resent with the same key, or left for a person.
+                r = self.herald("--json", "run", "--now", "2026-12-01T09:10:10Z", env=self.hook_env)
+                self.assertEqual(r.json_lines()[0]["status"], expected)
+                keys = [q.headers["idempotency-key"] for q in self.fake.requests]
+                self.assertEqual(len(keys), 2 if idempotent else 1)
+                self.assertEqual(len(set(keys)), 1)
+
     def test_validate_url_env_and_url(self):
         self.calendar("    url_env: HOOK_URL\n")
         r = self.herald("validate")

@@ -44,7 +44,7 @@ public:
   {
     return &adapters[slot == 0 ? account.name : account.name + "#" + std::to_string(slot)];
   }
-  platforms::Capabilities capabilities_of(const std::string&) override
+  platforms::Capabilities capabilities_of(const platforms::AccountConfig&) override
   {
     return { .idempotent = idempotent, .idempotency_window = window };
   }
