@@ -19,16 +19,32 @@ query_jobs(const JobQuery& query, store::JobFilter filter)
   }
   list.state_exists = true;
   auto store = store::open_sqlite_store(query.state);
-  if (!query.all_calendars) {
-    const auto main_file = std::filesystem::absolute(query.calendar).lexically_normal();
-    const auto record = store->find_calendar_by_path(main_file.string());
-    if (!record) {
-      return list;
-    }
-    filter.calendar = record->key;
+  if (query.all_calendars) {
+    list.calendar_known = true;
+    list.jobs = store->list_jobs(filter);
+    return list;
   }
-  list.calendar_known = true;
-  list.jobs = store->list_jobs(filter);
+  // The calendar's own jobs and the one-off posts made with its accounts (`herald post`), which
+  // exist even before the calendar's first run; a calendar without `name:` is keyed by its path.
+  const auto main_file = std::filesystem::absolute(query.calendar).lexically_normal();
+  const auto record = store->find_calendar_by_path(main_file.string());
+  const std::string key = record ? record->key : main_file.string();
+  for (const auto& calendar : { key, one_off_key(key) }) {
+    filter.calendar = calendar;
+    auto jobs = store->list_jobs(filter);
+    list.calendar_known = list.calendar_known || record || !jobs.empty();
+    list.jobs.insert(list.jobs.end(), std::make_move_iterator(jobs.begin()),
+                     std::make_move_iterator(jobs.end()));
+  }
+  const bool by_posted = filter.order_by == "posted";
+  std::stable_sort(list.jobs.begin(), list.jobs.end(), [&](const auto& a, const auto& b) {
+    const auto ka = by_posted ? a.posted_at.value_or(a.due) : a.due;
+    const auto kb = by_posted ? b.posted_at.value_or(b.due) : b.due;
+    return filter.descending ? kb < ka : ka < kb;
+  });
+  if (filter.limit > 0 && list.jobs.size() > size_t(filter.limit)) {
+    list.jobs.resize(size_t(filter.limit));
+  }
   return list;
 }
 

@@ -23,6 +23,17 @@ class PostTest(HeraldTest):
         texts = {doc["account"]: doc["parts"][0]["text"] for doc in self.outbox().values()}
         self.assertEqual(texts, {"masto": "herald 2.1 is out", "sky": "herald 2.1 is out"})
 
+    def test_history_and_status_show_one_off_posts_with_their_calendar(self):
+        self.herald("post", "--to", "masto", "--text", "before any run", "--now", NOW)
+        [job] = self.herald("--json", "history").json()
+        self.assertEqual((job["account"], job["state"]), ("masto", "posted"))
+        self.herald("run", "--now", NOW)
+        self.herald("post", "--to", "sky", "--text", "queued", "--at", "2026-12-02T09:00:00Z",
+                    "--now", NOW)
+        self.assertEqual(len(self.herald("--json", "history").json()), 1)
+        [queued] = self.herald("--json", "status").json()
+        self.assertEqual((queued["account"], queued["state"]), ("sky", "pending"))
+
     def test_a_rerun_of_the_same_ci_job_publishes_nothing_twice(self):
         first = self.herald("--json", "post", "--to", "masto", "--text", "notes", "--now", NOW)
         again = self.herald("--json", "post", "--to", "masto", "--text", "notes",
