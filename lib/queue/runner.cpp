@@ -130,14 +130,15 @@ private:
       if (job.due < m_baseline) {
         missed(index, job,
                fmt::format("came due at {}, before herald first saw this calendar at {}; "
-                           "not published on its own",
-                           format_utc(job.due), format_utc(m_baseline)),
+                           "not published on its own (herald retry {} publishes it anyway)",
+                           format_utc(job.due), format_utc(m_baseline), job.id),
                false);
       } else if (m_now - job.due > job.grace) {
         missed(index, job,
-               fmt::format("came due at {}, {} ago, longer than its grace of {}",
+               fmt::format("came due at {}, {} ago, longer than its grace of {} (herald retry {} "
+                           "publishes it anyway)",
                            format_utc(job.due), format_duration(m_now - job.due),
-                           format_duration(job.grace)),
+                           format_duration(job.grace), job.id),
                true);
       } else {
         fire(index, job);

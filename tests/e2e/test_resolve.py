@@ -77,6 +77,15 @@ class ResolveTest(HeraldTest):
         r = self.herald("--json", "run", "--now", "2026-12-01T09:01:00Z")
         self.assertEqual(r.json_lines()[0]["status"], "posted")
 
+    def test_retry_publishes_a_missed_job_anyway(self):
+        r = self.herald("run", "--now", "2026-12-01T12:00:00Z")  # 3 h late: past its grace
+        self.assertIn("(herald retry launch/hook publishes it anyway)", r.out)
+        self.assertEqual(self.state_of("launch/hook")["state"], "missed")
+        self.assertExit(self.herald("retry", "launch/hook"), 0)
+        r = self.herald("--json", "run", "--now", "2026-12-01T12:01:00Z")
+        self.assertEqual([(l["job"], l["status"]) for l in r.json_lines()],
+                         [("launch/hook", "posted")])
+
     def test_cancel_holds_even_when_the_post_is_edited(self):
         r = self.herald("cancel", "later/hook")
         self.assertExit(r, 0)
