@@ -104,4 +104,19 @@ same_origin(const UrlTarget& a, const UrlTarget& b)
   return a.scheme == b.scheme && ascii::iequals(a.host, b.host) && a.port == b.port;
 }
 
+std::string
+url_path(std::string_view url)
+{
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return "";
+  }
+  const auto path_start = url.find('/', scheme_end + 3);
+  if (path_start == std::string_view::npos) {
+    return "";
+  }
+  const auto path_end = url.find_first_of("?#", path_start);
+  return std::string(url.substr(path_start, path_end - path_start));
+}
+
 } // namespace herald::http

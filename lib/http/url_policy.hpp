@@ -23,6 +23,10 @@ Result<UrlTarget, std::string> check_url(std::string_view url);
 // localhost, 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z); brackets around IPv6 are allowed.
 bool is_loopback_host(std::string_view host);
 
+// The path of `url` (without query or fragment), or "" when it has none; plain string work,
+// for recognising the shape of a URL already checked (a webhook's /api/webhooks/<id>/<token>).
+std::string url_path(std::string_view url);
+
 // Same scheme, host and port: credentials may follow a redirect only within one origin.
 bool same_origin(const UrlTarget& a, const UrlTarget& b);
 

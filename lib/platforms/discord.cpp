@@ -23,35 +23,19 @@ namespace {
 
 constexpr size_t k_max_attachments = 10; // per message, Discord's documented limit
 
-// The path of `url` (without query or fragment), or "" when it has none.
-std::string
-url_path(std::string_view url)
-{
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) {
-    return "";
-  }
-  const auto path_start = url.find('/', scheme_end + 3);
-  if (path_start == std::string_view::npos) {
-    return "";
-  }
-  const auto path_end = url.find_first_of("?#", path_start);
-  return std::string(url.substr(path_start, path_end - path_start));
-}
-
 // /api/webhooks/<id>/<token>, also under a versioned /api/v10/.
 bool
 has_webhook_shape(std::string_view url)
 {
   static const std::regex shape(R"(^/api(/v[0-9]+)?/webhooks/[0-9]+/[A-Za-z0-9_.\-]+/?$)");
-  return std::regex_match(url_path(url), shape);
+  return std::regex_match(http::url_path(url), shape);
 }
 
 // The token part of the URL, so it is masked even where the URL is not quoted whole.
 std::string
 webhook_token(std::string_view url)
 {
-  const std::string path = url_path(url);
+  const std::string path = http::url_path(url);
   auto token = path;
   while (!token.empty() && token.back() == '/') {
     token.pop_back();

@@ -9,6 +9,7 @@
 // not supported (a webhook cannot upload; the files.* upload flow is not implemented): validate
 // reports a post with media to a slack account.
 #include "credentials.hpp"
+#include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "http/redact.hpp"
 #include "http/url_policy.hpp"
@@ -114,47 +115,12 @@ slack_escaped(std::string_view text)
   return out;
 }
 
-std::string
-percent_encoded(std::string_view value)
-{
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
-        u == '.' || u == '_' || u == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += k_hex[u >> 4];
-      out += k_hex[u & 15];
-    }
-  }
-  return out;
-}
-
-// The path of `url` (without query or fragment), or "" when it has none.
-std::string
-url_path(std::string_view url)
-{
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) {
-    return "";
-  }
-  const auto path_start = url.find('/', scheme_end + 3);
-  if (path_start == std::string_view::npos) {
-    return "";
-  }
-  const auto path_end = url.find_first_of("?#", path_start);
-  return std::string(url.substr(path_start, path_end - path_start));
-}
-
 // /services/T.../B.../<secret>
 bool
 has_webhook_shape(std::string_view url)
 {
   static const std::regex shape(R"(^/services/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9_\-]+/?$)");
-  return std::regex_match(url_path(url), shape);
+  return std::regex_match(http::url_path(url), shape);
 }
 
 std::string
@@ -312,7 +278,7 @@ public:
   {
     // The whole URL is the credential; its path too, since the request line shows only that.
     m_secrets.push_back(m_webhook);
-    if (const auto path = url_path(m_webhook); !path.empty()) {
+    if (const auto path = http::url_path(m_webhook); !path.empty()) {
       m_secrets.push_back(path);
     }
   }
@@ -474,9 +440,10 @@ private:
     const auto slash = published.remote_id.find('/');
     const std::string channel = published.remote_id.substr(0, slash);
     const std::string ts = published.remote_id.substr(slash + 1);
-    published.url = "https://slack.com/app_redirect?channel=" + percent_encoded(channel);
-    auto r = request("GET", "/chat.getPermalink?channel=" + percent_encoded(channel) +
-                              "&message_ts=" + percent_encoded(ts));
+    published.url =
+      "https://slack.com/app_redirect?channel=" + http::ascii::percent_encode(channel);
+    auto r = request("GET", "/chat.getPermalink?channel=" + http::ascii::percent_encode(channel) +
+                              "&message_ts=" + http::ascii::percent_encode(ts));
     r.timeouts.total = k_permalink_timeout;
     const auto response = m_transport->send(r);
     if (!response) {

@@ -6,6 +6,7 @@
 // Telegram does not deduplicate: a request that may have landed leaves the job `unknown`.
 // Telegram has no alt text; the media's alt text is not sent.
 #include "credentials.hpp"
+#include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "http/redact.hpp"
 #include "http/url_policy.hpp"
@@ -93,25 +94,6 @@ flag(const nlohmann::json& settings, const char* key)
     }
   }
   return std::nullopt;
-}
-
-std::string
-percent_encoded(std::string_view value)
-{
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
-        u == '.' || u == '_' || u == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += k_hex[u >> 4];
-      out += k_hex[u & 15];
-    }
-  }
-  return out;
 }
 
 std::vector<std::string>
@@ -261,7 +243,8 @@ public:
       return unexpected(me.error());
     }
     std::string who = "@" + (me->is_object() ? me->value("username", "?") : "?");
-    auto chat = call(get("getChat?chat_id=" + percent_encoded(m_chat)), "telegram: getChat");
+    auto chat =
+      call(get("getChat?chat_id=" + http::ascii::percent_encode(m_chat)), "telegram: getChat");
     if (!chat) {
       return unexpected(chat.error());
     }
