@@ -82,7 +82,15 @@ run_run(const RunOptions& options, Context& context)
       report.sync.inserted, report.sync.updated, report.sync.cancelled, report.sync.revived);
   }
 
-  for (const auto& outcome : report.outcomes) {
+  print_outcomes(report.outcomes, context);
+}
+
+} // namespace
+
+void
+print_outcomes(const std::vector<queue::Outcome>& outcomes, const Context& context)
+{
+  for (const auto& outcome : outcomes) {
     const auto& job = outcome.job;
     if (context.global.json) {
       fmt::print("{}\n", job_line(job, queue::to_string(outcome.kind), outcome.message));
@@ -100,8 +108,6 @@ run_run(const RunOptions& options, Context& context)
     fmt::print("{} {}  {}\n", context.paint(status, colour_of(outcome.kind)), job.id, detail);
   }
 }
-
-} // namespace
 
 void
 setup_run(CLI::App& app, Context& context)
