@@ -1,5 +1,6 @@
 #pragma once
 
+#include "queue/runner.hpp"
 #include "schedule/clock.hpp"
 #include "store/job.hpp"
 #include "util/diagnostics.hpp"
@@ -50,6 +51,10 @@ struct Context
 // status, due, and url/id or error when known.
 std::string job_line(const store::Job& job, std::string_view status, std::string_view message);
 
+// A tick's outcomes as `herald run` prints them: one line per job (JSON Lines with --json),
+// only the failures with -q.
+void print_outcomes(const std::vector<queue::Outcome>& outcomes, const Context& context);
+
 // Parses an RFC 3339 option value, throwing a usage error naming the option.
 TimePoint parse_time_option(const std::string& value, std::string_view option);
 // --now when given, else the system clock.
@@ -58,6 +63,7 @@ TimePoint now_or(const std::string& now_option);
 void setup_validate(CLI::App& app, Context& context);
 void setup_plan(CLI::App& app, Context& context);
 void setup_run(CLI::App& app, Context& context);
+void setup_daemon(CLI::App& app, Context& context);
 void setup_status(CLI::App& app, Context& context);
 void setup_history(CLI::App& app, Context& context);
 void setup_accounts(CLI::App& app, Context& context);

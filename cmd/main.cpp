@@ -52,6 +52,7 @@ make_app(Context& context)
   setup_validate(*app, context);
   setup_plan(*app, context);
   setup_run(*app, context);
+  setup_daemon(*app, context);
   setup_status(*app, context);
   setup_history(*app, context);
   setup_accounts(*app, context);

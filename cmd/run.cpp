@@ -106,7 +106,15 @@ run_run(const RunOptions& options, Context& context)
       report.sync.inserted, report.sync.updated, report.sync.cancelled, report.sync.revived);
   }
 
-  for (const auto& outcome : report.outcomes) {
+  print_outcomes(report.outcomes, context);
+}
+
+} // namespace
+
+void
+print_outcomes(const std::vector<queue::Outcome>& outcomes, const Context& context)
+{
+  for (const auto& outcome : outcomes) {
     const auto& job = outcome.job;
     if (context.global.json) {
       fmt::print("{}\n", job_line(job, queue::to_string(outcome.kind), outcome.message));
@@ -127,8 +135,6 @@ run_run(const RunOptions& options, Context& context)
     report_unresolved(context);
   }
 }
-
-} // namespace
 
 void
 setup_run(CLI::App& app, Context& context)

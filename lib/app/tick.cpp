@@ -150,7 +150,7 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
 
   // The fast path of a cron tick: an unchanged calendar is not read again.
   bool unchanged = false;
-  if (record && horizon_fresh(*record, options.now)) {
+  if (record && !options.force_read && horizon_fresh(*record, options.now)) {
     const auto files = files_of(*record);
     const auto fingerprint = stat_fingerprint(files);
     if (fingerprint && *fingerprint == record->fingerprint) {
@@ -175,28 +175,33 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
     report.calendar_read = true;
     report.diagnostics = std::move(loaded.diagnostics);
     if (report.diagnostics.has_errors() || !loaded.calendar) {
-      return report; // nothing changed, nothing fired
-    }
-    if (!store) {
-      // A dry run must not create a state: it works on a throw-away one.
-      store = store::open_sqlite_store(options.dry_run ? fs::path(":memory:") : options.state);
-    }
-    store->begin_write();
-    try {
-      record = sync(*store, *loaded.calendar, options.now, read_started, report);
-      if (options.dry_run) {
-        report.outcomes =
-          queue::run_due_jobs(*store, record->key, record->baseline, options.now, adapters, runner);
-        store->rollback();
-        return report;
+      if (!options.keep_last_good || !record || options.dry_run) {
+        return report; // nothing changed, nothing fired
       }
-      store->commit();
-    } catch (...) {
-      store->rollback();
-      throw;
+      // The daemon: the jobs of the last good sync hold their rendered content, so they fire.
+    } else {
+      if (!store) {
+        // A dry run must not create a state: it works on a throw-away one.
+        store = store::open_sqlite_store(options.dry_run ? fs::path(":memory:") : options.state);
+      }
+      store->begin_write();
+      try {
+        record = sync(*store, *loaded.calendar, options.now, read_started, report);
+        if (options.dry_run) {
+          report.outcomes = queue::run_due_jobs(*store, record->key, record->baseline, options.now,
+                                                adapters, runner);
+          store->rollback();
+          return report;
+        }
+        store->commit();
+      } catch (...) {
+        store->rollback();
+        throw;
+      }
     }
   }
 
+  report.calendar_key = record->key;
   if (const auto due = store->next_due(record->key); due && *due <= options.now) {
     http::preload_curl_api(); // while the claims are committed
   }

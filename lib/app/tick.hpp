@@ -19,6 +19,11 @@ struct TickOptions
   std::filesystem::path state;
   TimePoint now{};
   bool dry_run = false;
+  // Read the calendar even when its fingerprint says it is unchanged (the daemon's SIGHUP).
+  bool force_read = false;
+  // When the calendar is invalid, still fire the due jobs of the last good sync (the daemon)
+  // instead of firing nothing (`herald run`). The state's calendar record is left as it was.
+  bool keep_last_good = false;
   calendar::LoadOptions load;
   queue::RunnerOptions runner;
 };
@@ -29,6 +34,7 @@ struct TickReport
   bool calendar_read = false; // false: the unchanged calendar was not re-read
   queue::SyncStats sync;
   std::vector<queue::Outcome> outcomes;
+  std::string calendar_key; // the calendar's key in the state; empty when it was never synced
 
   ExitStatus exit_status() const;
 };

@@ -1,0 +1,147 @@
+// herald daemon: tick, sleep until the next due job, tick again; reload on edit or SIGHUP, stop
+// cleanly on SIGTERM/SIGINT.
+#include "app/daemon.hpp"
+
+#include "context.hpp"
+
+#include "platforms/context.hpp"
+#include "schedule/zone.hpp"
+
+#include <fmt/core.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace herald::cmd {
+
+namespace {
+
+struct DaemonCliOptions
+{
+  size_t parallel = queue::RunnerOptions{}.max_parallel;
+  size_t per_account = queue::RunnerOptions{}.per_account;
+  unsigned max_sleep = 60;
+  unsigned grace = 45;
+};
+
+std::string
+diagnostics_text(const Diagnostics& diagnostics)
+{
+  std::string text;
+  for (const auto& d : diagnostics.all()) {
+    text += d.to_string() + "\n";
+  }
+  return text;
+}
+
+void
+run_daemon_command(const DaemonCliOptions& cli, Context& context)
+{
+  context.load_credentials();
+  app::DaemonOptions options;
+  options.tick.calendar = context.global.calendar;
+  options.tick.state = context.state_path();
+  options.tick.load.max_bytes = context.global.max_calendar_bytes;
+  options.tick.runner.max_parallel = cli.parallel;
+  options.tick.runner.per_account = cli.per_account;
+  options.max_sleep = std::chrono::seconds(cli.max_sleep);
+  options.watch_interval = std::min(options.max_sleep, std::chrono::seconds(2));
+
+  const SystemClock clock;
+  http::LogSink log;
+  if (context.global.verbose) {
+    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
+  }
+  queue::RegistryAdapters adapters(
+    platforms::default_context(clock, options.tick.state.parent_path(), std::move(log)));
+
+  const app::Waker waker;
+  app::install_daemon_signals(waker, std::chrono::seconds(cli.grace));
+
+  // An invalid calendar is re-read on every wake until it is fixed: say so once per edit.
+  std::string last_invalid;
+  bool first = true;
+  app::DaemonHooks hooks;
+  hooks.on_tick = [&](const app::TickReport& report, bool reload) {
+    if (report.diagnostics.has_errors()) {
+      const std::string text = diagnostics_text(report.diagnostics);
+      if (text != last_invalid) {
+        context.print_diagnostics(report.diagnostics);
+        context.print_error_summary(report.diagnostics, report.calendar_key.empty()
+                                                          ? "; nothing to run yet"
+                                                          : "; keeping the last good calendar");
+      }
+      last_invalid = text;
+    } else {
+      last_invalid.clear();
+      if (report.calendar_read) {
+        context.print_diagnostics(report.diagnostics); // warnings
+        if (!context.global.quiet) {
+          for (const auto& warning : report.sync.warnings) {
+            fmt::print(stderr, "herald: warning: {}\n", warning);
+          }
+          if (!first || context.global.verbose) {
+            fmt::print(stderr, "herald: {} {}: {} new, {} updated, {} cancelled, {} revived jobs\n",
+                       first ? "loaded" : "reloaded", context.global.calendar, report.sync.inserted,
+                       report.sync.updated, report.sync.cancelled, report.sync.revived);
+          }
+        }
+      } else if (reload && context.global.verbose) {
+        fmt::print(stderr, "herald: reload: {} is unchanged\n", context.global.calendar);
+      }
+    }
+    first = false;
+    print_outcomes(report.outcomes, context);
+    std::fflush(stdout);
+    std::fflush(stderr);
+  };
+  hooks.on_error = [&](const std::exception& e) {
+    fmt::print(stderr, "herald: error: {}; trying again later\n", e.what());
+    std::fflush(stderr);
+  };
+  hooks.on_sleep = [&](TimePoint until) {
+    if (context.global.verbose) {
+      fmt::print(stderr, "herald: sleeping until {}\n", format_utc(until));
+      std::fflush(stderr);
+    }
+  };
+  context.status = app::run_daemon(options, adapters, waker, hooks);
+  ::alarm(0); // the grace period of a SIGTERM is over: the daemon stopped by itself
+  if (context.global.verbose) {
+    fmt::print(stderr, "herald: stopped\n");
+  }
+}
+
+} // namespace
+
+void
+setup_daemon(CLI::App& app, Context& context)
+{
+  auto options = std::make_shared<DaemonCliOptions>();
+  auto* sub = app.add_subcommand(
+    "daemon", "Keep running: publish each post when it comes due, reload the calendar on edits");
+  sub
+    ->add_option("-j,--parallel", options->parallel,
+                 "Publish at most this many posts at once, over all accounts")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 64));
+  sub
+    ->add_option("--per-account", options->per_account,
+                 "Publish at most this many posts at once to one account")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 16));
+  sub
+    ->add_option("--max-sleep", options->max_sleep,
+                 "Wake at least this often (seconds) to re-check the calendar and the state")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 3600));
+  sub
+    ->add_option("--grace", options->grace,
+                 "After SIGTERM, wait this long (seconds) for publishing to finish, then exit")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 3600));
+  sub->callback([options, &context] { run_daemon_command(*options, context); });
+}
+
+} // namespace herald::cmd
