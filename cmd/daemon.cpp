@@ -21,6 +21,7 @@ struct DaemonCliOptions
 {
   size_t parallel = queue::RunnerOptions{}.max_parallel;
   size_t per_account = queue::RunnerOptions{}.per_account;
+  int max_attempts = queue::RetryPolicy{}.max_attempts;
   unsigned max_sleep = 60;
   unsigned grace = 45;
 };
@@ -45,6 +46,7 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
   options.tick.load.max_bytes = context.global.max_calendar_bytes;
   options.tick.runner.max_parallel = cli.parallel;
   options.tick.runner.per_account = cli.per_account;
+  options.tick.runner.retry.max_attempts = cli.max_attempts;
   options.max_sleep = std::chrono::seconds(cli.max_sleep);
   options.watch_interval = std::min(options.max_sleep, std::chrono::seconds(2));
 
@@ -131,6 +133,11 @@ setup_daemon(CLI::App& app, Context& context)
                  "Publish at most this many posts at once to one account")
     ->capture_default_str()
     ->check(CLI::Range(1, 16));
+  sub
+    ->add_option("--max-attempts", options->max_attempts,
+                 "Attempts before a job that keeps failing in a retryable way is failed")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 100));
   sub
     ->add_option("--max-sleep", options->max_sleep,
                  "Wake at least this often (seconds) to re-check the calendar and the state")

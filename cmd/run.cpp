@@ -107,6 +107,9 @@ run_run(const RunOptions& options, Context& context)
   }
 
   print_outcomes(report.outcomes, context);
+  if (options.strict) {
+    report_unresolved(context);
+  }
 }
 
 } // namespace
@@ -130,9 +133,6 @@ print_outcomes(const std::vector<queue::Outcome>& outcomes, const Context& conte
                                  ? fmt::format("due {}", format_utc(job.due))
                                  : outcome.message;
     fmt::print("{} {}  {}\n", context.paint(status, colour_of(outcome.kind)), job.id, detail);
-  }
-  if (options.strict) {
-    report_unresolved(context);
   }
 }
 
