@@ -41,7 +41,7 @@ class DaemonTest(HeraldTest):
     def err(self):
         return self.err_path.read_text()
 
-    def wait_for(self, what, condition, timeout=10):
+    def wait_for(self, what, condition, timeout=20):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if condition():
@@ -51,7 +51,7 @@ class DaemonTest(HeraldTest):
         self.fail(f"timed out waiting for {what}\n--- stdout\n{self.out_path.read_text()}"
                   f"--- stderr\n{self.err()}")
 
-    def wait_for_post(self, post_id, timeout=10):
+    def wait_for_post(self, post_id, timeout=20):
         self.wait_for(f"{post_id} in the outbox",
                       lambda: f"{post_id}~masto.json" in self.outbox(), timeout)
 
@@ -69,7 +69,9 @@ class DaemonTest(HeraldTest):
             self.assertEqual(stuck.fetchone()[0], 0)
 
     def test_fires_when_due_picks_up_an_edit_and_stops_cleanly(self):
-        first = at(2)
+        # Due a few seconds ahead: the first sync must see it before it comes due, even on a
+        # loaded machine, or it would be missed as back catalogue.
+        first = at(4)
         self.write("herald.yaml", calendar(("first", first)))
         self.start()
         self.wait_for_post("first")
@@ -89,11 +91,11 @@ class DaemonTest(HeraldTest):
         self.assertExit(self.herald("status"), 0)
 
     def test_an_invalid_edit_keeps_the_last_good_calendar(self):
-        known = at(4)
+        known = at(6)
         self.write("herald.yaml", calendar(("known", known)))
-        self.start("--json")
-        self.wait_for("the first sync", lambda: self.state.exists())
-        time.sleep(0.3)
+        self.start("--json", "-v")
+        # The first tick is over (the last good calendar is in the state) once it sleeps.
+        self.wait_for("the first sync", lambda: "sleeping until" in self.err())
         self.write("herald.yaml", calendar(("known", known)) + "  - id: [broken\n")
         self.wait_for("the invalid calendar to be reported",
                       lambda: "keeping the last good calendar" in self.err())
