@@ -1,5 +1,7 @@
 #include "credentials_file.hpp"
 
+#include "http/ascii.hpp"
+
 #include <fmt/core.h>
 
 #include <fcntl.h>
@@ -32,18 +34,6 @@ is_name(std::string_view name)
   return true;
 }
 
-std::string_view
-trim(std::string_view s)
-{
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 Result<Credentials>
 parse(std::string_view text, const std::string& file)
 {
@@ -51,22 +41,22 @@ parse(std::string_view text, const std::string& file)
   size_t line_number = 0;
   while (!text.empty()) {
     const auto end = text.find('\n');
-    std::string_view line = trim(text.substr(0, end));
+    std::string_view line = http::ascii::trim(text.substr(0, end));
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     ++line_number;
     if (line.empty() || line.front() == '#') {
       continue;
     }
     if (line.substr(0, 7) == "export ") {
-      line = trim(line.substr(7));
+      line = http::ascii::trim(line.substr(7));
     }
     const auto equals = line.find('=');
-    const std::string_view name = trim(line.substr(0, equals));
+    const std::string_view name = http::ascii::trim(line.substr(0, equals));
     if (equals == std::string_view::npos || !is_name(name)) {
       // The line may be a secret: say where, never what.
       return unexpected(fmt::format("{}:{}: expected NAME=value", file, line_number));
     }
-    std::string_view value = trim(line.substr(equals + 1));
+    std::string_view value = http::ascii::trim(line.substr(equals + 1));
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
         value.back() == value.front()) {
       value = value.substr(1, value.size() - 2);
