@@ -8,8 +8,6 @@
 
 namespace herald::platforms {
 
-namespace {
-
 SourcePos
 pos_of(const std::map<std::string, SourcePos>& setting_pos, const std::string& key,
        const SourcePos& fallback)
@@ -17,8 +15,6 @@ pos_of(const std::map<std::string, SourcePos>& setting_pos, const std::string& k
   const auto it = setting_pos.find(key);
   return it != setting_pos.end() ? it->second : fallback;
 }
-
-} // namespace
 
 std::string
 setting(const AccountConfig& account, std::string_view key, std::string_view fallback)

@@ -22,6 +22,10 @@ void check_secret(const AccountConfig& account, std::string_view key,
                   const std::map<std::string, SourcePos>& setting_pos, const SourcePos& account_pos,
                   const AdapterContext& context, Diagnostics& diagnostics);
 
+// Where setting `key` was written, for a message about it; `fallback` (the account) if unknown.
+SourcePos pos_of(const std::map<std::string, SourcePos>& setting_pos, const std::string& key,
+                 const SourcePos& fallback);
+
 // A string setting, or `fallback` when absent.
 std::string setting(const AccountConfig& account, std::string_view key,
                     std::string_view fallback = "");

@@ -68,13 +68,6 @@ with_wait(std::string_view url)
   return base + "?" + kept + "wait=true";
 }
 
-std::string
-dump_json(const nlohmann::json& json)
-{
-  // Ill-formed UTF-8 is replaced rather than thrown on: the length check reports it anyway.
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 // A snowflake is a string in Discord's JSON; accept a number too.
 std::string
 snowflake(const nlohmann::json& json, const char* key)

@@ -39,14 +39,6 @@ constexpr size_t k_max_detail = 300;
 
 using Sleep = std::function<void(std::chrono::milliseconds)>;
 
-SourcePos
-pos_of(const std::map<std::string, SourcePos>& setting_pos, const std::string& key,
-       const SourcePos& fallback)
-{
-  const auto it = setting_pos.find(key);
-  return it != setting_pos.end() ? it->second : fallback;
-}
-
 // `max_chars` as a positive number (YAML may hand it over as a number or a string).
 std::optional<size_t>
 max_chars_of(const nlohmann::json& settings)

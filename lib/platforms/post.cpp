@@ -31,4 +31,10 @@ parts_from_json(const nlohmann::json& json)
   return parts;
 }
 
+std::string
+dump_json(const nlohmann::json& json)
+{
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 } // namespace herald::platforms

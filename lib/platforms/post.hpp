@@ -37,6 +37,10 @@ struct OutPost
 };
 
 nlohmann::json to_json(const std::vector<OutPart>& parts);
+
+// `json` as compact text for a request body; ill-formed UTF-8 in a string is replaced rather
+// than thrown on (validate reports such text anyway).
+std::string dump_json(const nlohmann::json& json);
 std::vector<OutPart> parts_from_json(const nlohmann::json& json);
 
 } // namespace herald::platforms

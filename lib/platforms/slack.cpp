@@ -66,21 +66,6 @@ is_one_of(std::string_view value, const std::array<std::string_view, N>& list)
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-SourcePos
-pos_of(const std::map<std::string, SourcePos>& setting_pos, const std::string& key,
-       const SourcePos& fallback)
-{
-  const auto it = setting_pos.find(key);
-  return it != setting_pos.end() ? it->second : fallback;
-}
-
-std::string
-dump_json(const nlohmann::json& json)
-{
-  // Ill-formed UTF-8 is replaced rather than thrown on: validate reports it anyway.
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 std::string
 shortened(std::string text)
 {

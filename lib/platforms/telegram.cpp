@@ -35,21 +35,6 @@ constexpr std::array<std::string_view, 3> k_parse_modes{ "HTML", "MarkdownV2", "
 // Telegram's description is quoted in messages; keep a runaway body out of them.
 constexpr size_t k_max_detail = 300;
 
-SourcePos
-pos_of(const std::map<std::string, SourcePos>& setting_pos, const std::string& key,
-       const SourcePos& fallback)
-{
-  const auto it = setting_pos.find(key);
-  return it != setting_pos.end() ? it->second : fallback;
-}
-
-std::string
-dump_json(const nlohmann::json& json)
-{
-  // Ill-formed UTF-8 is replaced rather than thrown on: validate reports it anyway.
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 // What Telegram calls a media file herald can send: "photo" or "video", else nothing (GIFs and
 // other files need methods that cannot share a media group).
 std::optional<std::string>

@@ -17,12 +17,6 @@ namespace herald::platforms {
 
 namespace {
 
-std::string
-dump_json(const nlohmann::json& json)
-{
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 // `value` escaped for use inside a JSON string literal (without the quotes).
 std::string
 json_escaped(const std::string& value)
