@@ -8,6 +8,8 @@
 
 #include <sys/stat.h>
 
+#include <iterator>
+
 namespace herald::store {
 
 namespace {
@@ -57,6 +59,22 @@ CREATE INDEX jobs_by_state_due ON jobs(calendar, state, due);
 CREATE INDEX calendars_by_path ON calendars(path);
 CREATE INDEX jobs_by_posted ON jobs(posted_at) WHERE posted_at IS NOT NULL;
 )sql";
+
+// One step per schema version, in order; a store at version N runs every step above N in one
+// write transaction. Steps are only ever appended: a released step is never edited.
+struct Migration
+{
+  int version;
+  const char* sql;
+};
+
+constexpr Migration k_migrations[] = {
+  { 1, k_schema_v1 },
+};
+
+static_assert(std::size(k_migrations) > 0 &&
+                k_migrations[std::size(k_migrations) - 1].version == k_schema_version,
+              "k_schema_version must be the last migration's version");
 
 constexpr const char* k_job_columns =
   "calendar, id, post_id, account, platform, occurrence, due, state, revision, payload, grace, "
@@ -349,8 +367,10 @@ private:
     begin_write();
     try {
       const int locked_version = user_version();
-      if (locked_version < 1) {
-        m_db.exec(k_schema_v1);
+      for (const Migration& step : k_migrations) {
+        if (locked_version < step.version) {
+          m_db.exec(step.sql);
+        }
       }
       m_db.exec(fmt::format("PRAGMA user_version = {}", k_schema_version).c_str());
       commit();
