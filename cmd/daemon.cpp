@@ -3,6 +3,7 @@
 #include "app/daemon.hpp"
 
 #include "context.hpp"
+#include "runner_options.hpp"
 
 #include "platforms/context.hpp"
 #include "schedule/zone.hpp"
@@ -19,9 +20,7 @@ namespace {
 
 struct DaemonCliOptions
 {
-  size_t parallel = queue::RunnerOptions{}.max_parallel;
-  size_t per_account = queue::RunnerOptions{}.per_account;
-  int max_attempts = queue::RetryPolicy{}.max_attempts;
+  RunnerCliOptions runner;
   unsigned max_sleep = 60;
   unsigned grace = 45;
 };
@@ -44,9 +43,7 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
   options.tick.calendar = context.global.calendar;
   options.tick.state = context.state_path();
   options.tick.load.max_bytes = context.global.max_calendar_bytes;
-  options.tick.runner.max_parallel = cli.parallel;
-  options.tick.runner.per_account = cli.per_account;
-  options.tick.runner.retry.max_attempts = cli.max_attempts;
+  apply_runner_options(cli.runner, options.tick.runner);
   options.max_sleep = std::chrono::seconds(cli.max_sleep);
   options.watch_interval = std::min(options.max_sleep, std::chrono::seconds(2));
 
@@ -123,21 +120,7 @@ setup_daemon(CLI::App& app, Context& context)
   auto options = std::make_shared<DaemonCliOptions>();
   auto* sub = app.add_subcommand(
     "daemon", "Keep running: publish each post when it comes due, reload the calendar on edits");
-  sub
-    ->add_option("-j,--parallel", options->parallel,
-                 "Publish at most this many posts at once, over all accounts")
-    ->capture_default_str()
-    ->check(CLI::Range(1, 64));
-  sub
-    ->add_option("--per-account", options->per_account,
-                 "Publish at most this many posts at once to one account")
-    ->capture_default_str()
-    ->check(CLI::Range(1, 16));
-  sub
-    ->add_option("--max-attempts", options->max_attempts,
-                 "Attempts before a job that keeps failing in a retryable way is failed")
-    ->capture_default_str()
-    ->check(CLI::Range(1, 100));
+  add_runner_options(*sub, options->runner);
   sub
     ->add_option("--max-sleep", options->max_sleep,
                  "Wake at least this often (seconds) to re-check the calendar and the state")

@@ -64,7 +64,8 @@ run_plan(const PlanOptions& options, Context& context)
   }
   calendar::LoadOptions load;
   load.max_bytes = context.global.max_calendar_bytes;
-  const auto plan = app::make_plan(context.global.calendar, from, until, load);
+  const auto plan = app::make_plan(context.global.calendar, from, until, load, context.state_path(),
+                                   now_or(options.now));
   const auto& diagnostics = plan.loaded.diagnostics;
   if (diagnostics.has_errors() || !plan.loaded.calendar) {
     context.print_diagnostics(diagnostics);
@@ -89,6 +90,8 @@ run_plan(const PlanOptions& options, Context& context)
                                  { "platform", e.platform },
                                  { "thread", e.is_thread },
                                  { "recurring", e.recurring },
+                                 { "queued", e.queued },
+                                 { "new_slot", e.new_slot },
                                  { "parts", parts_json(e.parts) } });
     }
     out["warnings"] = nlohmann::json::array();
@@ -115,10 +118,11 @@ run_plan(const PlanOptions& options, Context& context)
                  zone.name());
       day = heading;
     }
-    fmt::print("  {}  {} -> {} ({}){}\n", format_local_time(e.due, zone), e.post_id, e.account,
+    fmt::print("  {}  {} -> {} ({}){}{}\n", format_local_time(e.due, zone), e.post_id, e.account,
                e.platform,
                e.is_thread ? fmt::format(", thread of {}", e.parts.size())
-                           : (e.recurring ? ", recurring" : ""));
+                           : (e.recurring ? ", recurring" : ""),
+               e.queued ? (e.new_slot ? ", next free slot" : ", queued slot") : "");
     for (size_t i = 0; i < e.parts.size(); ++i) {
       const auto& part = e.parts[i];
       if (e.is_thread) {

@@ -1,10 +1,12 @@
 // herald run: one cron tick - sync the calendar, publish what is due, say what happened.
 #include "context.hpp"
+#include "runner_options.hpp"
 
 #include "app/jobs.hpp"
 #include "app/tick.hpp"
 #include "platforms/context.hpp"
 #include "schedule/zone.hpp"
+#include "util/duration.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -17,10 +19,9 @@ struct RunOptions
 {
   std::string now;
   bool dry_run = false;
-  size_t parallel = queue::RunnerOptions{}.max_parallel;
-  size_t per_account = queue::RunnerOptions{}.per_account;
   bool strict = false;
-  int max_attempts = queue::RetryPolicy{}.max_attempts;
+  std::string catch_up;
+  RunnerCliOptions runner;
 };
 
 std::string_view
@@ -63,6 +64,22 @@ report_unresolved(Context& context)
   }
 }
 
+// --catch-up 2026-12-01T08:00:00Z, or --catch-up 6h for "the last six hours".
+TimePoint
+catch_up_since(const std::string& value, TimePoint now)
+{
+  if (const auto duration = parse_duration(value)) {
+    return now - *duration;
+  }
+  auto t = parse_rfc3339(value);
+  if (!t) {
+    throw Error(fmt::format("--catch-up: '{}' is neither a time (RFC 3339, e.g. "
+                            "2026-12-01T08:00:00Z) nor a duration (e.g. 6h)",
+                            value));
+  }
+  return *t;
+}
+
 void
 run_run(const RunOptions& options, Context& context)
 {
@@ -73,9 +90,10 @@ run_run(const RunOptions& options, Context& context)
   tick.now = now_or(options.now);
   tick.dry_run = options.dry_run;
   tick.load.max_bytes = context.global.max_calendar_bytes;
-  tick.runner.max_parallel = options.parallel;
-  tick.runner.per_account = options.per_account;
-  tick.runner.retry.max_attempts = options.max_attempts;
+  apply_runner_options(options.runner, tick.runner);
+  if (!options.catch_up.empty()) {
+    tick.runner.catch_up_since = catch_up_since(options.catch_up, tick.now);
+  }
 
   // Adapters read "now" (Retry-After, rate-limit resets) from the same clock as the runner,
   // so that --now holds for every decision of the run.
@@ -144,24 +162,13 @@ setup_run(CLI::App& app, Context& context)
   sub->add_option("--now", options->now, "Pretend the time is this (RFC 3339)");
   sub->add_flag("-n,--dry-run", options->dry_run,
                 "Show what is due without publishing or changing the state");
-  sub
-    ->add_option("--max-attempts", options->max_attempts,
-                 "Attempts before a job that keeps failing in a retryable way is failed")
-    ->capture_default_str()
-    ->check(CLI::Range(1, 100));
   sub->add_flag("--strict", options->strict,
                 "Exit 1 while any job waits for a person (unknown, failed or missed), "
                 "not only when this run failed one");
-  sub
-    ->add_option("-j,--parallel", options->parallel,
-                 "Publish at most this many posts at once, over all accounts")
-    ->capture_default_str()
-    ->check(CLI::Range(1, 64));
-  sub
-    ->add_option("--per-account", options->per_account,
-                 "Publish at most this many posts at once to one account")
-    ->capture_default_str()
-    ->check(CLI::Range(1, 16));
+  sub->add_option("--catch-up", options->catch_up,
+                  "Publish what came due since this time (RFC 3339) or this long ago (6h), "
+                  "however late, missed jobs too");
+  add_runner_options(*sub, options->runner);
   sub->callback([options, &context] { run_run(*options, context); });
 }
 

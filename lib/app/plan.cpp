@@ -3,15 +3,45 @@
 #include "tick.hpp"
 
 #include "queue/expand.hpp"
+#include "queue/slots.hpp"
+#include "store/sqlite_store.hpp"
 
 #include <algorithm>
 #include <tuple>
 
 namespace herald::app {
 
+namespace {
+
+// The slots the state already gave this calendar's queued posts.
+queue::SlotTimes
+slots_in_state(const std::filesystem::path& state, const std::filesystem::path& file)
+{
+  queue::SlotTimes slots;
+  if (state.empty() || !std::filesystem::exists(state)) {
+    return slots;
+  }
+  auto store = store::open_sqlite_store(state);
+  const auto main_file = std::filesystem::absolute(file).lexically_normal();
+  const auto record = store->find_calendar_by_path(main_file.string());
+  if (!record) {
+    return slots;
+  }
+  store::JobFilter filter;
+  filter.calendar = record->key;
+  for (const auto& job : store->list_jobs(filter)) {
+    if (job.state != store::JobState::cancelled || !job.error.starts_with("removed:")) {
+      slots.emplace(job.id, job.due);
+    }
+  }
+  return slots;
+}
+
+} // namespace
+
 Plan
 make_plan(const std::filesystem::path& file, TimePoint from, TimePoint until,
-          const calendar::LoadOptions& options)
+          const calendar::LoadOptions& options, const std::filesystem::path& state, TimePoint now)
 {
   Plan plan;
   plan.loaded = load_checked(file, options);
@@ -19,16 +49,31 @@ make_plan(const std::filesystem::path& file, TimePoint from, TimePoint until,
     return plan;
   }
   const calendar::Calendar& cal = *plan.loaded.calendar;
+  const auto has_queue = [](const calendar::Post& p) {
+    return p.enabled && p.schedule.kind == calendar::Schedule::Kind::queue;
+  };
+  queue::SlotTimes kept;
+  queue::SlotTimes slots;
+  if (std::any_of(cal.posts.begin(), cal.posts.end(), has_queue)) {
+    kept = slots_in_state(state, file);
+    slots = queue::assign_slots(cal, kept, now);
+  }
   for (const auto& post : cal.posts) {
     if (!post.enabled) {
       continue;
     }
+    const bool queued = post.schedule.kind == calendar::Schedule::Kind::queue;
     const auto expansion = queue::expand(post, cal.zone, from, until, from);
-    for (const auto& occurrence : expansion.occurrences) {
-      if (occurrence.due < from || occurrence.due > until) {
-        continue;
+    for (const auto& account : post.to) {
+      const std::string slot_id = queued ? queue::job_id(post.id, "", account) : "";
+      std::vector<queue::Occurrence> slot;
+      if (queued && slots.contains(slot_id)) {
+        slot.push_back({ slots.at(slot_id), "" });
       }
-      for (const auto& account : post.to) {
+      for (const auto& occurrence : queued ? slot : expansion.occurrences) {
+        if (occurrence.due < from || occurrence.due > until) {
+          continue;
+        }
         PlanEntry entry;
         entry.due = occurrence.due;
         entry.job_id = queue::job_id(post.id, occurrence.label, account);
@@ -38,6 +83,8 @@ make_plan(const std::filesystem::path& file, TimePoint from, TimePoint until,
         entry.parts = calendar::render_for(post, account);
         entry.is_thread = entry.parts.size() > 1;
         entry.recurring = !occurrence.label.empty();
+        entry.queued = queued;
+        entry.new_slot = queued && !(kept.contains(slot_id) && kept.at(slot_id) == entry.due);
         plan.entries.push_back(std::move(entry));
       }
     }

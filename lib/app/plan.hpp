@@ -19,6 +19,8 @@ struct PlanEntry
   std::vector<calendar::Content> parts; // rendered for the account
   bool is_thread = false;
   bool recurring = false;
+  bool queued = false;   // `queue: true`: `due` is the posting slot it got
+  bool new_slot = false; // queued, and the slot is not in the state yet: the next run gives it
 };
 
 struct Plan
@@ -27,9 +29,11 @@ struct Plan
   std::vector<PlanEntry> entries; // ordered by time, then job id
 };
 
-// What will fire in [from, until], without touching any state. Empty when the calendar has
-// errors (see loaded.diagnostics).
+// What will fire in [from, until], without changing any state. Queued posts show the slots
+// the state at `state` gave them (when it exists), and the slots the next run at `now` would
+// give the others. Empty when the calendar has errors (see loaded.diagnostics).
 Plan make_plan(const std::filesystem::path& calendar, TimePoint from, TimePoint until,
-               const calendar::LoadOptions& options);
+               const calendar::LoadOptions& options, const std::filesystem::path& state,
+               TimePoint now);
 
 } // namespace herald::app

@@ -157,6 +157,10 @@ read_account(LoadContext& ctx, const SourceFile& file, const YamlEntry& entry)
           reader.report_secret(setting.key, setting.key.scalar)) {
         continue;
       }
+      if (setting.key.scalar == "retry") { // herald's, whatever the platform
+        account.retry = read_retry_settings(ctx, file, setting.value, name);
+        continue;
+      }
       account.settings[setting.key.scalar] = reader.to_json(setting.value, setting.key.scalar);
       account.setting_pos[setting.key.scalar] = ctx.pos(file, setting.value);
     }

@@ -96,13 +96,15 @@ bool has_url_scheme(std::string_view text);
 // Text with leading and trailing white space removed.
 std::string_view trim(std::string_view text);
 
-// The parts of a calendar, read in this order: accounts (all files), defaults, posts.
+// The parts of a calendar, read in this order: accounts (all files), defaults, slots, posts.
 void read_accounts(LoadContext& ctx, const SourceFile& file, const YamlNode& accounts);
 void read_defaults(LoadContext& ctx, const SourceFile& file, const YamlNode& defaults);
 void read_posts(LoadContext& ctx, const SourceFile& file, const YamlNode& posts);
+// `accounts.<account>.retry`; nullopt when it is not a map (reported).
+std::optional<RetrySettings> read_retry_settings(LoadContext& ctx, const SourceFile& file,
+                                                 const YamlNode& node, const std::string& account);
 
-// The message for `slots:` and `queue:` until posting slots exist.
-inline constexpr std::string_view k_slots_unsupported =
-  "posting slots (`slots:` / `queue: true`) are not supported yet";
+// `slots:` (main file only), read after the accounts and before the posts.
+void read_slots(LoadContext& ctx, const SourceFile& file, const YamlNode& slots);
 
 } // namespace herald::calendar

@@ -189,11 +189,6 @@ read_main_settings(LoadContext& ctx, const SourceFile& file)
       ctx.calendar.name = name->scalar;
     }
   }
-  for (const auto& entry : file.root.entries) {
-    if (entry.key.is_scalar() && entry.key.scalar == "slots") {
-      ctx.error(file, entry.key, std::string(k_slots_unsupported));
-    }
-  }
 }
 
 } // namespace
@@ -240,6 +235,9 @@ load_calendar(const fs::path& path, const LoadOptions& options)
   }
   if (const YamlNode* defaults = find_value(main_file.root, "defaults")) {
     read_defaults(ctx, main_file, *defaults);
+  }
+  if (const YamlNode* slots = find_value(main_file.root, "slots")) {
+    read_slots(ctx, main_file, *slots);
   }
   for (const auto& file : files) {
     if (const YamlNode* posts = find_value(file.root, "posts")) {

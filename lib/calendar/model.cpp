@@ -1,5 +1,7 @@
 #include "model.hpp"
 
+#include <algorithm>
+
 namespace herald::calendar {
 
 const Post*
@@ -11,6 +13,19 @@ Calendar::find_post(std::string_view id) const
     }
   }
   return nullptr;
+}
+
+bool
+SlotRule::applies_to(const std::string& account) const
+{
+  return to.empty() || std::find(to.begin(), to.end(), account) != to.end();
+}
+
+bool
+Calendar::has_slots_for(const std::string& account) const
+{
+  return std::any_of(slots.begin(), slots.end(),
+                     [&](const SlotRule& rule) { return rule.applies_to(account); });
 }
 
 std::vector<Content>

@@ -46,7 +46,8 @@ struct Schedule
   enum class Kind
   {
     at,
-    cron
+    cron,
+    queue // `queue: true`: the next free posting slot of each account (see Calendar::slots)
   };
   Kind kind = Kind::at;
   TimePoint at{};                 // Kind::at
@@ -54,7 +55,7 @@ struct Schedule
   std::optional<TimePoint> start; // cron: first instant considered (inclusive)
   std::optional<TimePoint> until; // cron: last instant allowed (inclusive)
   std::optional<int> count;       // cron: at most this many occurrences from `start`
-  SourcePos pos;                  // of the `at:` / `cron:` value
+  SourcePos pos;                  // of the `at:` / `cron:` / `queue:` value
 };
 
 struct Post
@@ -71,6 +72,16 @@ struct Post
   std::optional<std::chrono::seconds> grace;
 };
 
+// `retry:` of an account; unset fields keep herald's defaults (herald-calendar(5)).
+struct RetrySettings
+{
+  std::optional<int> attempts;
+  std::optional<std::chrono::seconds> backoff;     // the first wait
+  std::optional<std::chrono::seconds> max_backoff; // no wait is longer
+  std::optional<int> jitter_percent;               // a wait is up to this much longer
+  SourcePos pos;
+};
+
 struct Account
 {
   std::string name;
@@ -81,6 +92,18 @@ struct Account
   std::filesystem::path base_dir;
   SourcePos pos;
   std::map<std::string, SourcePos> setting_pos; // where each setting's value was written
+  std::optional<RetrySettings> retry;           // herald's own, not the platform's
+};
+
+// One entry of `slots:`: the local weekdays and times at which queued posts go out.
+struct SlotRule
+{
+  std::vector<std::string> to; // the accounts it applies to; empty: every account
+  // One expression per time of day ("30 9 * * MON,WED,FRI"), so slots follow cron's DST rules.
+  std::vector<CronExpr> times;
+  SourcePos pos;
+
+  bool applies_to(const std::string& account) const;
 };
 
 struct Calendar
@@ -92,9 +115,11 @@ struct Calendar
   std::map<std::string, Account> accounts;
   std::vector<std::string> default_to;
   std::chrono::seconds grace{ 3600 };
+  std::vector<SlotRule> slots;
   std::vector<Post> posts;
 
   const Post* find_post(std::string_view id) const;
+  bool has_slots_for(const std::string& account) const;
 };
 
 // What one account publishes for a post: the post's parts with that account's variant applied.

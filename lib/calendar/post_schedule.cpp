@@ -89,6 +89,19 @@ read_count(LoadContext& ctx, const PostScope& scope, const YamlNode& node, Sched
   ctx.error(scope.file, node, fmt::format("'{}' must be a positive whole number", path));
 }
 
+// `queue: true` or `queue: false` (strict, like `enabled:`).
+bool
+read_queue(LoadContext& ctx, const PostScope& scope, const YamlNode& node)
+{
+  const bool plain = node.is_scalar() && node.style == YamlNode::Style::plain;
+  if (plain && (node.scalar == "true" || node.scalar == "false")) {
+    return node.scalar == "true";
+  }
+  ctx.error(scope.file, node,
+            fmt::format("'{}' must be true or false", join_path(scope.path, "queue")));
+  return false;
+}
+
 } // namespace
 
 void
@@ -97,14 +110,24 @@ read_schedule(LoadContext& ctx, const PostScope& scope, const PostFields& fields
   Schedule& schedule = post.schedule;
   const YamlNode* at = fields.value(PostFields::at);
   const YamlNode* cron = fields.value(PostFields::cron);
-  const bool queued = fields.key(PostFields::queue) != nullptr; // reported by read_flags
+  const YamlNode* queue = fields.value(PostFields::queue);
+  const bool queued = queue && read_queue(ctx, scope, *queue);
 
   if (at && cron) {
     ctx.error(scope.file, scope.node,
               fmt::format("{} has both 'at:' and 'cron:'; use one", scope.label));
+  } else if (queued && (at || cron)) {
+    ctx.error(scope.file, *queue,
+              fmt::format("{} has 'queue: true' and '{}:'; a queued post takes its time from the "
+                          "posting slots, so use one",
+                          scope.label, at ? "at" : "cron"));
   } else if (!at && !cron && !queued) {
     ctx.error(scope.file, scope.node,
-              fmt::format("{} has no time: add 'at:' or 'cron:'", scope.label));
+              fmt::format("{} has no time: add 'at:', 'cron:' or 'queue: true'", scope.label));
+  }
+  if (queued && !at && !cron) {
+    schedule.kind = Schedule::Kind::queue;
+    schedule.pos = ctx.pos(scope.file, *queue);
   }
 
   if (at) {

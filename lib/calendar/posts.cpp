@@ -132,8 +132,22 @@ read_flags(LoadContext& ctx, const PostScope& scope, const PostFields& fields, P
     // Accepted for the link-tagging feature to come; not interpreted yet.
     expect_map(ctx, scope.file, *utm, join_path(scope.path, "utm"), "a map");
   }
-  if (const YamlNode* queue = fields.key(PostFields::queue)) {
-    ctx.error(scope.file, *queue, std::string(k_slots_unsupported));
+}
+
+// A queued post needs a slot on each of its accounts.
+void
+check_slots(LoadContext& ctx, const PostScope& scope, const PostFields& fields, const Post& post)
+{
+  if (post.schedule.kind != Schedule::Kind::queue) {
+    return;
+  }
+  for (const auto& account : post.to) {
+    if (ctx.calendar.accounts.contains(account) && !ctx.calendar.has_slots_for(account)) {
+      ctx.error(scope.file, *fields.value(PostFields::queue),
+                fmt::format("{} is queued, but account '{}' has no posting slots: add a 'slots:' "
+                            "entry for it, or give the post an 'at:'",
+                            scope.label, account));
+    }
   }
 }
 
@@ -158,6 +172,7 @@ read_post(LoadContext& ctx, const SourceFile& file, const YamlNode& node, size_t
     read_variants(ctx, scope, *variants, post);
   }
   read_flags(ctx, scope, fields, post);
+  check_slots(ctx, scope, fields, post);
   ctx.calendar.posts.push_back(std::move(post));
 }
 

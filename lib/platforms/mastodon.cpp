@@ -5,6 +5,7 @@
 // `herald accounts check` reads the instance's own limit (GET /api/v2/instance,
 // configuration.statuses.max_characters) and says when max_chars should change.
 #include "credentials.hpp"
+#include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "http_errors.hpp"
 #include "media_type.hpp"
@@ -12,6 +13,7 @@
 #include "registry_entries.hpp"
 #include "text/length_rules.hpp"
 
+#include "schedule/zone.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>
@@ -157,7 +159,98 @@ public:
     return *first;
   }
 
+  // Mastodon forgets an Idempotency-Key after about an hour, so an older `sending` job is
+  // looked for among the account's own statuses since the intent: the candidates' source text
+  // (the plain text as written, unlike `content`, which is HTML) must match exactly.
+  Result<std::optional<Published>, PublishError> find_published(const OutPost& post,
+                                                                TimePoint since) override
+  {
+    if (post.parts.size() != 1) {
+      return unexpected(
+        PublishError{ PublishError::Kind::permanent, "mastodon: a thread is not looked for", {} });
+    }
+    auto account_id = own_account_id();
+    if (!account_id) {
+      return unexpected(std::move(account_id.error()));
+    }
+    const std::string path =
+      fmt::format("/api/v1/accounts/{}/statuses?limit=40&exclude_reblogs=true",
+                  http::ascii::percent_encode(*account_id));
+    auto statuses = get_json(path, "mastodon: GET /api/v1/accounts/:id/statuses");
+    if (!statuses) {
+      return unexpected(std::move(statuses.error()));
+    }
+    if (!statuses->is_array()) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent, "mastodon: the statuses answer is not a list", {} });
+    }
+    bool reached_before = false; // the page goes back past `since`: nothing older can match
+    for (const auto& status : *statuses) {
+      const auto id = string_field(status, "id");
+      const auto url = string_field(status, "url");
+      const auto created = string_field(status, "created_at");
+      if (!id || !url || !created) {
+        continue;
+      }
+      const auto created_at = parse_rfc3339(*created);
+      if (!created_at) {
+        continue;
+      }
+      if (*created_at < since) {
+        reached_before = true;
+        break;
+      }
+      auto source =
+        get_json(fmt::format("/api/v1/statuses/{}/source", http::ascii::percent_encode(*id)),
+                 "mastodon: GET /api/v1/statuses/:id/source");
+      if (!source) {
+        return unexpected(std::move(source.error()));
+      }
+      if (string_field(*source, "text") == post.parts.front().text) {
+        return std::optional<Published>(Published{ *id, *url });
+      }
+    }
+    if (!reached_before && statuses->size() >= 40) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent,
+        "mastodon: the account posted more than 40 statuses since; not all were searched",
+        {} });
+    }
+    return std::optional<Published>();
+  }
+
 private:
+  Result<nlohmann::json, PublishError> get_json(const std::string& path, std::string_view what)
+  {
+    const auto response = m_transport->send(request("GET", path));
+    if (!response) {
+      return unexpected(from_transport(response.error(), what));
+    }
+    if (response->status != 200) {
+      return unexpected(from_response(*response, what, error_detail(*response), now()));
+    }
+    auto body = nlohmann::json::parse(response->body, nullptr, false);
+    if (body.is_discarded()) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent, fmt::format("{}: the answer is not JSON", what), {} });
+    }
+    return body;
+  }
+
+  Result<std::string, PublishError> own_account_id()
+  {
+    constexpr std::string_view what = "mastodon: GET /api/v1/accounts/verify_credentials";
+    auto account = get_json("/api/v1/accounts/verify_credentials", what);
+    if (!account) {
+      return unexpected(std::move(account.error()));
+    }
+    if (auto id = string_field(*account, "id")) {
+      return *id;
+    }
+    return unexpected(PublishError{
+      PublishError::Kind::permanent, fmt::format("{}: the answer has no account id", what), {} });
+  }
+
   TimePoint now() const
   {
     return m_context.clock
@@ -168,19 +261,16 @@ private:
   Result<std::string, PublishError> verify() override
   {
     constexpr std::string_view what = "mastodon: GET /api/v1/accounts/verify_credentials";
-    const auto response = m_transport->send(request("GET", "/api/v1/accounts/verify_credentials"));
-    if (!response) {
-      return unexpected(from_transport(response.error(), what));
+    const auto body = get_json("/api/v1/accounts/verify_credentials", what);
+    if (!body) {
+      return unexpected(body.error());
     }
-    if (response->status != 200) {
-      return unexpected(from_response(*response, what, error_detail(*response), now()));
-    }
-    const auto body = nlohmann::json::parse(response->body, nullptr, false);
-    if (!body.is_object() || !body.contains("acct") || !body["acct"].is_string()) {
+    const auto acct = string_field(*body, "acct");
+    if (!acct) {
       return unexpected(PublishError{
         PublishError::Kind::permanent, std::string(what) + ": the answer has no account", {} });
     }
-    std::string who = "@" + body["acct"].get<std::string>();
+    std::string who = "@" + *acct;
     if (const auto limit = instance_limit()) {
       who += fmt::format(" (the instance allows {} characters{})", *limit,
                          *limit == m_max_chars ? ""

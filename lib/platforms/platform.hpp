@@ -91,6 +91,15 @@ public:
   // Checks the credentials against the platform without publishing anything; on success, says
   // who or what they reach ("@herald@example.social"). The default: nothing can be checked.
   virtual Result<std::string, PublishError> verify() { return std::string("nothing to check"); }
+  // A run died while publishing `post`, and a resend is not safe: looks on the platform for the
+  // post it may have published at or after `since`. A value: found; nothing: it is not there;
+  // an error: cannot tell (the default).
+  virtual Result<std::optional<Published>, PublishError> find_published(const OutPost& /*post*/,
+                                                                        TimePoint /*since*/)
+  {
+    return unexpected(
+      PublishError{ PublishError::Kind::permanent, "this platform cannot be searched", {} });
+  }
 };
 
 // A kind of platform: stateless; states its capabilities and settings, checks an account's

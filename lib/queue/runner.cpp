@@ -40,15 +40,25 @@ account_of(const Job& job, const nlohmann::json& payload)
            account.value("base_dir", std::string()) };
 }
 
-// Exponential backoff with a deterministic jitter of up to +25% taken from the job id, so that
-// retries of many jobs spread out while a test still sees the same schedule every time.
+platforms::OutPost
+out_post_of(const Job& job, const nlohmann::json& payload)
+{
+  return { job.id,
+           job.post_id,
+           job.account,
+           job.idempotency_key,
+           platforms::parts_from_json(payload.value("parts", nlohmann::json())),
+           job.due };
+}
+
 std::chrono::seconds
 backoff(const RetryPolicy& policy, const Job& job)
 {
   const int exponent = std::min(job.attempts - 1, 20);
   const auto raw = std::min(policy.backoff_cap.count(),
                             policy.backoff_base.count() * (int64_t{ 1 } << std::max(exponent, 0)));
-  const auto jitter = static_cast<int64_t>(Hasher().update(job.id).digest() % 26);
+  const auto jitter =
+    static_cast<int64_t>(Hasher().update(job.id).digest() % (policy.jitter_percent + 1));
   return std::chrono::seconds(std::min(policy.backoff_cap.count(), raw + raw * jitter / 100));
 }
 
@@ -88,7 +98,10 @@ public:
 
   std::vector<Outcome> go()
   {
-    const auto jobs = m_store.actionable_jobs(m_calendar_key, m_now);
+    auto jobs = m_store.actionable_jobs(m_calendar_key, m_now);
+    if (m_options.catch_up_since) {
+      add_missed_since(*m_options.catch_up_since, jobs);
+    }
     for (size_t i = 0; i < jobs.size(); ++i) {
       handle(i, jobs[i]);
     }
@@ -114,6 +127,22 @@ private:
     Job sending;
   };
 
+  // Missed jobs due in [since, now], merged into `jobs` in due order.
+  void add_missed_since(TimePoint since, std::vector<Job>& jobs)
+  {
+    store::JobFilter filter;
+    filter.calendar = m_calendar_key;
+    filter.states = { JobState::missed };
+    filter.due_before = m_now;
+    for (auto& job : m_store.list_jobs(filter)) {
+      if (job.due >= since) {
+        jobs.push_back(std::move(job));
+      }
+    }
+    std::stable_sort(jobs.begin(), jobs.end(),
+                     [](const Job& a, const Job& b) { return a.due < b.due; });
+  }
+
   platforms::Capabilities capabilities_of(const Job& job)
   {
     const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
@@ -123,11 +152,37 @@ private:
     return m_adapters.capabilities_of(account_of(job, payload));
   }
 
+  RetryPolicy policy_of(const Job& job)
+  {
+    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+    RetryPolicy policy = m_options.retry;
+    if (!payload.is_discarded() && payload.contains("account")) {
+      policy = retry_policy_for(policy, payload["account"].value("retry", nlohmann::json()));
+    }
+    if (m_options.max_attempts) {
+      policy.max_attempts = *m_options.max_attempts;
+    }
+    return policy;
+  }
+
+  // --catch-up: what came due since then goes out however late it is.
+  bool catching_up(const Job& job) const
+  {
+    return m_options.catch_up_since && job.due >= *m_options.catch_up_since && job.due <= m_now;
+  }
+
   void handle(size_t index, const Job& job)
   {
     switch (job.state) {
+    case JobState::missed:
+      if (catching_up(job)) {
+        fire(index, job);
+      }
+      break;
     case JobState::pending:
-      if (job.due < m_baseline) {
+      if (catching_up(job)) {
+        fire(index, job);
+      } else if (job.due < m_baseline) {
         missed(index, job,
                fmt::format("came due at {}, before herald first saw this calendar at {}; "
                            "not published on its own (herald retry {} publishes it anyway)",
@@ -136,9 +191,9 @@ private:
       } else if (m_now - job.due > job.grace) {
         missed(index, job,
                fmt::format("came due at {}, {} ago, longer than its grace of {} (herald retry {} "
-                           "publishes it anyway)",
+                           "publishes it anyway, herald run --catch-up {} all missed since)",
                            format_utc(job.due), format_duration(m_now - job.due),
-                           format_duration(job.grace), job.id),
+                           format_duration(job.grace), job.id, format_utc(job.due)),
                true);
       } else {
         fire(index, job);
@@ -173,18 +228,53 @@ private:
       return;
     }
     Job after = job;
+    after.lease_token.clear();
+    after.lease_until.reset();
+    after.updated_at = m_now;
+    const auto found = find_published(job);
+    if (found && *found) {
+      after.state = JobState::posted;
+      after.remote_id = (*found)->remote_id;
+      after.url = (*found)->url;
+      after.error.clear();
+      after.posted_at = m_now;
+      after.next_attempt.reset();
+      if (m_store.update_job_if(after, JobState::sending, job.lease_token)) {
+        add(index, Kind::posted, after, "", false);
+      }
+      return;
+    }
     after.state = JobState::unknown;
     after.error = capabilities.idempotent
                     ? fmt::format("a run died while publishing it, {} ago, longer than {} "
                                   "remembers the request; it may or may not have been posted",
                                   format_duration(m_now - job.updated_at), job.platform)
                     : "a run died while publishing it; it may or may not have been posted";
-    after.lease_token.clear();
-    after.lease_until.reset();
-    after.updated_at = m_now;
+    if (found) {
+      after.error += " (it is not among the account's posts since then)";
+    }
     if (m_store.update_job_if(after, JobState::sending, job.lease_token)) {
       add(index, Kind::unknown, after, after.error, true);
     }
+  }
+
+  // Asks the platform whether the post of a job left `sending` went out (see
+  // Adapter::find_published); an error when it cannot tell.
+  Result<std::optional<platforms::Published>, platforms::PublishError> find_published(
+    const Job& job)
+  {
+    using platforms::PublishError;
+    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+    if (payload.is_discarded() || !payload.contains("account")) {
+      return unexpected(PublishError{ PublishError::Kind::permanent, "damaged payload", {} });
+    }
+    auto adapter = m_adapters.adapter_for(account_of(job, payload), 0);
+    if (!adapter) {
+      return unexpected(PublishError{ PublishError::Kind::permanent, adapter.error(), {} });
+    }
+    // The intent was recorded just before the request left; allow for the platform's clock.
+    return (*adapter)->find_published(out_post_of(job, payload),
+                                      job.updated_at - std::chrono::minutes(1));
   }
 
   void missed(size_t index, const Job& job, std::string reason, bool is_failure)
@@ -317,11 +407,7 @@ private:
       }
       pool.add_account(sending.account, std::move(slots));
     }
-    PublishPool::Task task{ m_next_task++,
-                            sending.account,
-                            { sending.id, sending.post_id, sending.account, sending.idempotency_key,
-                              platforms::parts_from_json(payload.value("parts", nlohmann::json())),
-                              sending.due } };
+    PublishPool::Task task{ m_next_task++, sending.account, out_post_of(sending, payload) };
     m_in_flight.emplace(task.id, std::move(job));
     pool.submit(std::move(task));
   }
@@ -375,12 +461,13 @@ private:
     if (!safe_to_resend) {
       kind = Kind::unknown;
       after.state = JobState::unknown;
-    } else if (retryable && sending.attempts < m_options.retry.max_attempts) {
+    } else if (const RetryPolicy policy = policy_of(sending);
+               retryable && sending.attempts < policy.max_attempts) {
       kind = Kind::retry_wait;
       after.state = JobState::retry_wait;
       after.next_attempt = error.retry_after && *error.retry_after > m_now
                              ? *error.retry_after
-                             : m_now + backoff(m_options.retry, sending);
+                             : m_now + backoff(policy, sending);
     } else {
       kind = Kind::failed;
       after.state = JobState::failed;
@@ -389,7 +476,7 @@ private:
       std::string message = after.error;
       if (kind == Kind::retry_wait) {
         message += fmt::format(" (attempt {} of {}; next at {})", after.attempts,
-                               m_options.retry.max_attempts, format_utc(*after.next_attempt));
+                               policy_of(sending).max_attempts, format_utc(*after.next_attempt));
       }
       add(job.index, kind, after, message, true);
     }
@@ -459,6 +546,24 @@ to_string(Outcome::Kind kind)
     return "due";
   }
   return "?";
+}
+
+RetryPolicy
+retry_policy_for(const RetryPolicy& defaults, const nlohmann::json& account_retry)
+{
+  RetryPolicy policy = defaults;
+  if (!account_retry.is_object()) {
+    return policy;
+  }
+  const auto seconds_of = [&](const char* key, std::chrono::seconds fallback) {
+    return std::chrono::seconds(account_retry.value(key, fallback.count()));
+  };
+  policy.max_attempts = account_retry.value("attempts", policy.max_attempts);
+  policy.backoff_base = seconds_of("backoff", policy.backoff_base);
+  // A first wait longer than the default cap raises the cap with it.
+  policy.backoff_cap = seconds_of("max_backoff", std::max(policy.backoff_cap, policy.backoff_base));
+  policy.jitter_percent = account_retry.value("jitter", policy.jitter_percent);
+  return policy;
 }
 
 std::string

@@ -5,25 +5,40 @@
 #include "schedule/clock.hpp"
 #include "store/store.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace herald::queue {
 
+// How a job that fails in a retryable way is tried again: after backoff_base, doubling up to
+// backoff_cap, each wait up to jitter_percent longer (taken from the job id, so that the retries
+// of many jobs spread out while a test still sees the same schedule every time).
 struct RetryPolicy
 {
   int max_attempts = 5;
   std::chrono::seconds backoff_base{ 60 };
   std::chrono::seconds backoff_cap{ 3600 };
+  int jitter_percent = 25;
 };
+
+// `retry` with an account's `retry:` settings (as the job payload carries them) applied.
+RetryPolicy retry_policy_for(const RetryPolicy& defaults, const nlohmann::json& account_retry);
 
 struct RunnerOptions
 {
   // How long a claim protects a job from other runners; a runner that dies releases its jobs
   // when it runs out.
   std::chrono::seconds lease{ 600 };
-  RetryPolicy retry;
+  RetryPolicy retry; // unless the account says otherwise
+  // --max-attempts: for every account, whatever its `retry.attempts` says.
+  std::optional<int> max_attempts;
+  // --catch-up: jobs due since then are published however late they are, missed ones too (and
+  // those due before herald first saw the calendar), in due order.
+  std::optional<TimePoint> catch_up_since;
   // Report what is due without claiming, publishing or changing anything.
   bool dry_run = false;
   // Publishes at once: in all, and to one account (politeness towards each platform's rate

@@ -1,9 +1,12 @@
 #include "sync.hpp"
 
 #include "expand.hpp"
+#include "slots.hpp"
 
 #include "platforms/post.hpp"
 #include "util/hash.hpp"
+
+#include <fmt/core.h>
 
 #include <unordered_map>
 #include <unordered_set>
@@ -66,15 +69,37 @@ render(const calendar::Post& post, const std::string& account_name, const std::s
            Hasher().field(parts).hex() };
 }
 
+nlohmann::json
+retry_json(const calendar::RetrySettings& retry)
+{
+  auto json = nlohmann::json::object();
+  if (retry.attempts) {
+    json["attempts"] = *retry.attempts;
+  }
+  if (retry.backoff) {
+    json["backoff"] = retry.backoff->count();
+  }
+  if (retry.max_backoff) {
+    json["max_backoff"] = retry.max_backoff->count();
+  }
+  if (retry.jitter_percent) {
+    json["jitter"] = *retry.jitter_percent;
+  }
+  return json;
+}
+
 std::string
 account_json(const calendar::Account& account)
 {
-  return nlohmann::json{
-    { "name", account.name },
-    { "platform", account.platform },
-    { "settings", account.settings },
-    { "base_dir", account.base_dir.string() }
-  }.dump();
+  nlohmann::json json{ { "name", account.name },
+                       { "platform", account.platform },
+                       { "settings", account.settings },
+                       { "base_dir", account.base_dir.string() } };
+  // The runner reads the account's retry policy from the job, as it does the settings.
+  if (account.retry) {
+    json["retry"] = retry_json(*account.retry);
+  }
+  return json.dump();
 }
 
 } // namespace
@@ -97,6 +122,16 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
     accounts_json.emplace(name, account_json(account));
   }
 
+  // A queued post keeps the slot its job already has (see assign_slots), even when cancelled
+  // by hand; one removed from the calendar gave its slot up.
+  SlotTimes kept_slots;
+  for (const auto& [id, job] : existing) {
+    if (job.state != store::JobState::cancelled || !job.error.starts_with("removed:")) {
+      kept_slots.emplace(id, job.due);
+    }
+  }
+  const SlotTimes slots = assign_slots(calendar, kept_slots, now);
+
   std::unordered_set<std::string> wanted;
   std::unordered_map<std::string, const calendar::Post*> posts;
   for (const auto& post : calendar.posts) {
@@ -104,7 +139,8 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
     if (!post.enabled) {
       continue;
     }
-    const Expansion expansion = expand(post, calendar.zone, window_from, window_to, count_origin);
+    const bool queued = post.schedule.kind == calendar::Schedule::Kind::queue;
+    Expansion expansion = expand(post, calendar.zone, window_from, window_to, count_origin);
     if (expansion.truncated) {
       stats.warnings.push_back("post '" + post.id + "' has more than " +
                                std::to_string(k_max_occurrences_per_post) +
@@ -112,6 +148,18 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
     }
     for (const auto& account : post.to) {
       const Rendered rendered = render(post, account, accounts_json.at(account));
+      if (queued) {
+        const auto slot = slots.find(job_id(post.id, "", account));
+        expansion.occurrences.clear();
+        if (slot != slots.end()) {
+          expansion.occurrences.push_back({ slot->second, "" });
+        } else {
+          stats.warnings.push_back(fmt::format(
+            "post '{}' is queued, but account '{}' has no free posting slot in the next five "
+            "years; it is not scheduled",
+            post.id, account));
+        }
+      }
       for (const auto& occurrence : expansion.occurrences) {
         store::Job job;
         job.calendar = calendar_key;

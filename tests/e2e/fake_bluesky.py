@@ -77,6 +77,7 @@ class FakeBluesky(HookFakeServer):
         self.blobs = {}  # cid -> {"mimeType", "size", "data"}
         self._path_faults = {}  # nsid -> [(status, headers, body)]
         self._drops = 0
+        self.create_delay = 0.0  # seconds each createRecord takes before it is done
         self._state = threading.Lock()
         super().__init__()
 
@@ -132,6 +133,8 @@ class FakeBluesky(HookFakeServer):
             ("GET", "com.atproto.identity.resolveHandle"): self._resolve_handle,
         }
         route = routes.get((request.method, nsid))
+        if nsid == "com.atproto.repo.createRecord" and self.create_delay:
+            time.sleep(self.create_delay)
         if route is None:
             return _error(501, "MethodNotImplemented", "Method Not Implemented")
         with self._state:

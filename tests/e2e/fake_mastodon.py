@@ -16,6 +16,7 @@ import re
 import socket
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 URL_RE = re.compile(r"https?://[^\s<>\"]+")
@@ -51,6 +52,9 @@ class FakeMastodon:
         self.idempotency = {}  # key -> (created monotonic time, status)
         self.faults = {}  # path -> [Fault]
         self.status_delay = 0.0  # seconds each POST /api/v1/statuses takes (a slow instance)
+        # created_at of new statuses; tests that run herald at a fixed --now set it to match.
+        self.created_at = lambda: time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        self.sources = {}  # status id -> the text as written (GET /api/v1/statuses/:id/source)
         self.in_flight = 0  # status requests being answered right now
         self.max_in_flight = 0
         self._ids = itertools.count(109000000000000001)
@@ -147,6 +151,7 @@ class FakeMastodon:
             status = {
                 "id": status_id,
                 "url": f"https://fake.example/@herald/{status_id}",
+                "created_at": self.created_at(),
                 "uri": f"https://fake.example/users/herald/statuses/{status_id}",
                 "content": f"<p>{text}</p>",
                 "visibility": body.get("visibility", "public"),
@@ -156,9 +161,29 @@ class FakeMastodon:
                     {"id": m, "description": self.media[m]["description"]} for m in media_ids],
             }
             self.statuses[status_id] = status
+            self.sources[status_id] = text
             if key:
                 self.idempotency[key] = (time.monotonic(), status)
         return 200, {}, status
+
+    def account_statuses(self, headers, account_id, query):
+        """GET /api/v1/accounts/:id/statuses: the newest first, `limit` of them (default 20)."""
+        if not self._authorized(headers):
+            return 401, {}, {"error": "The access token is invalid"}
+        if account_id != "1":
+            return 404, {}, {"error": "Record not found"}
+        limit = min(int(query.get("limit", ["20"])[0]), 40)
+        with self._lock:
+            newest = sorted(self.statuses.values(), key=lambda st: int(st["id"]), reverse=True)
+        return 200, {}, newest[:limit]
+
+    def status_source(self, headers, status_id):
+        if not self._authorized(headers):
+            return 401, {}, {"error": "The access token is invalid"}
+        with self._lock:
+            if status_id not in self.sources:
+                return 404, {}, {"error": "Record not found"}
+            return 200, {}, {"id": status_id, "text": self.sources[status_id], "spoiler_text": ""}
 
     def upload_media(self, headers, fields):
         if not self._authorized(headers):
@@ -260,6 +285,11 @@ class _Handler(BaseHTTPRequestHandler):
                                                "characters_reserved_per_url": 23}}}
         elif self.command == "GET" and path == "/api/v1/accounts/verify_credentials":
             status, extra, body = fake.verify_credentials(headers)
+        elif self.command == "GET" and re.fullmatch(r"/api/v1/accounts/[^/]+/statuses", path):
+            query = urllib.parse.parse_qs(self.path.split("?", 1)[1] if "?" in self.path else "")
+            status, extra, body = fake.account_statuses(headers, path.split("/")[4], query)
+        elif self.command == "GET" and re.fullmatch(r"/api/v1/statuses/[^/]+/source", path):
+            status, extra, body = fake.status_source(headers, path.split("/")[4])
         elif self.command == "GET" and path.startswith("/api/v1/media/"):
             status, extra, body = fake.get_media(headers, path.rsplit("/", 1)[1])
         else:

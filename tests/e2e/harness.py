@@ -80,6 +80,23 @@ class HeraldTest(unittest.TestCase):
                                    text=True, timeout=timeout)
         return Result(completed)
 
+    def spawn(self, *args, calendar="herald.yaml", env=None):
+        """herald started in the background, for tests that kill it or run several at once."""
+        full_env = dict(self.env)
+        full_env.update(env or {})
+        return subprocess.Popen([HERALD, "-c", str(calendar), *[str(a) for a in args]],
+                                cwd=self.dir, env=full_env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    def assertStateIntact(self):
+        """The state passes SQLite's integrity check and herald can read it."""
+        import sqlite3
+        with sqlite3.connect(self.state) as db:
+            self.assertEqual(db.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
+        r = self.herald("--json", "status", "--all")
+        self.assertIn(r.code, (0, 1), repr(r))
+        return r.json()
+
     def outbox(self, sub="outbox"):
         """The stub outbox as {file name: parsed JSON}."""
         folder = self.dir / sub

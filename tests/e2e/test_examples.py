@@ -14,16 +14,21 @@ class ExamplesTest(HeraldTest):
     def test_validates(self):
         r = self.herald("validate")
         self.assertExit(r, 0)
-        self.assertEqual(r.out, "herald.yaml: OK (7 posts, 3 accounts)\n")
+        self.assertEqual(r.out, "herald.yaml: OK (8 posts, 3 accounts)\n")
 
     def test_plans_the_launch_week(self):
-        r = self.herald("--json", "plan", "--from", "2026-11-30T00:00:00Z", "--days", "7")
+        r = self.herald("--json", "plan", "--from", "2026-11-30T00:00:00Z", "--days", "7",
+                        "--now", "2026-11-30T00:00:00Z")
         self.assertExit(r, 0)
         jobs = [e["job"] for e in r.json()["entries"]]
         self.assertIn("v2-launch/team", jobs)
         self.assertIn("v2-thread/masto", jobs)
         self.assertIn("weekly-tip@2026-11-30T10:00+01:00/masto", jobs)
         self.assertNotIn("roadmap-draft/masto", jobs)
+        # The queued post takes the first slot after now (--now), on each of its accounts.
+        queued = [(e["job"], e["at"]) for e in r.json()["entries"] if e["queued"]]
+        self.assertEqual(queued, [("evergreen-docs/masto", "2026-12-01T12:00+01:00"),
+                                  ("evergreen-docs/sky", "2026-12-01T12:00+01:00")])
         thread = next(e for e in r.json()["entries"] if e["job"] == "v2-thread/masto")
         self.assertEqual(len(thread["parts"]), 3)
         self.assertEqual(thread["parts"][1]["media"][0]["alt"],

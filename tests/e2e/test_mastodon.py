@@ -133,6 +133,35 @@ class MastodonTest(HeraldTest):
         [job] = self.herald("--json", "history", env=ENV).json()
         self.assertEqual((job["job"], job["id"]), ("launch/masto", status["id"]))
 
+    def test_an_old_sending_job_is_found_among_the_recent_statuses_not_resent(self):
+        # The runner died after the post went out; it is found an hour later, when Mastodon no
+        # longer remembers the key.
+        self.calendar()
+        self.fake.created_at = lambda: "2026-12-01T08:00:01.250Z"
+        self.assertExit(self.run_at(DUE, env=dict(ENV, HERALD_TEST_CRASH_AT="after-send")), 137)
+        [status] = self.fake.statuses.values()
+        self.fake.created_at = lambda: "2026-12-01T08:30:00.000Z"  # someone posts by hand
+        self.fake.create_status({"authorization": f"Bearer {TOKEN}"}, {"status": "by hand"})
+        r = self.run_at("2026-12-01T09:00:00Z", "--json")
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        self.assertEqual((line["status"], line["id"], line["url"]),
+                         ("posted", status["id"], status["url"]))
+        self.assertEqual(len(self.fake.status_posts()), 1)
+        self.assertEqual(len(self.fake.requests("GET", "/api/v1/statuses/")), 2)  # two sources
+
+    def test_an_old_sending_job_not_on_the_platform_becomes_unknown(self):
+        self.calendar()
+        self.assertExit(self.run_at(DUE, env=dict(ENV, HERALD_TEST_CRASH_AT="after-intent")), 137)
+        self.assertEqual(self.fake.statuses, {})
+        r = self.run_at("2026-12-01T09:00:00Z")
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"unknown +launch/masto  a run died while publishing it, 1h ago, "
+                                r"longer than mastodon remembers the request; it may or may not "
+                                r"have been posted \(it is not among the account's posts since then\)")
+        self.assertEqual(self.fake.status_posts(), [])
+        self.assertEqual(self.job()["state"], "unknown")
+
     def test_lost_answer_is_retried_on_the_same_key(self):
         # The status is created, then the connection drops: maybe sent, safe to resend here.
         self.calendar()

@@ -79,7 +79,8 @@ class ResolveTest(HeraldTest):
 
     def test_retry_publishes_a_missed_job_anyway(self):
         r = self.herald("run", "--now", "2026-12-01T12:00:00Z")  # 3 h late: past its grace
-        self.assertIn("(herald retry launch/hook publishes it anyway)", r.out)
+        self.assertIn("(herald retry launch/hook publishes it anyway, herald run --catch-up "
+                      "2026-12-01T09:00:00Z all missed since)", r.out)
         self.assertEqual(self.state_of("launch/hook")["state"], "missed")
         self.assertExit(self.herald("retry", "launch/hook"), 0)
         r = self.herald("--json", "run", "--now", "2026-12-01T12:01:00Z")

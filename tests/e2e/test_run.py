@@ -112,7 +112,8 @@ class RunTest(HeraldTest):
         self.assertExit(r, 1)
         self.assertRegex(r.out, r"missed +later/masto  came due at 2026-12-02T08:00:00Z, 2h ago, "
                                 r"longer than its grace of 1h \(herald retry later/masto publishes it "
-                                r"anyway\)")
+                                r"anyway, herald run --catch-up 2026-12-02T08:00:00Z all missed "
+                                r"since\)")
         self.assertNotIn("later~masto.json", self.outbox())
         status = self.herald("status")
         self.assertRegex(status.out, r"missed +2026-12-02T08:00:00Z  later/masto")

@@ -240,7 +240,7 @@ TEST_SUITE("calendar::Loader")
       const LoadResult result = load_calendar("sub/c.yaml");
       CHECK(all_messages(result) ==
             "sub/c.yaml:2:5: error: post 'a' has no accounts: add 'to:' or 'defaults: to:'\n"
-            "sub/c.yaml:2:5: error: post 'a' has no time: add 'at:' or 'cron:'\n"
+            "sub/c.yaml:2:5: error: post 'a' has no time: add 'at:', 'cron:' or 'queue: true'\n"
             "sub/c.yaml:2:5: error: post 'a' has no text: add 'text:' or 'thread:'\n");
       REQUIRE(result.calendar);
       CHECK(result.calendar->file == absolute);

@@ -115,21 +115,76 @@ TEST_SUITE("calendar::Validation")
           "'Europe/Berlin'?\n");
   }
 
-  TEST_CASE("posting slots are not supported yet")
+  TEST_CASE("posting slots and queued posts")
   {
     TestDir dir;
-    CHECK(all_messages(load_text(dir, "timezone: UTC\n"
-                                      "accounts: {masto: {platform: mastodon}}\n"
-                                      "defaults: {to: [masto]}\n"
-                                      "slots:\n"
-                                      "  - days: [mon]\n"
-                                      "posts:\n"
-                                      "  - id: a\n"
-                                      "    queue: true\n"
-                                      "    text: hi\n")) ==
-          "c.yaml:4:1: error: posting slots (`slots:` / `queue: true`) are not supported yet\n"
-          "c.yaml:8:5: error: posting slots (`slots:` / `queue: true`) are not supported "
-          "yet\n");
+    const std::string head = "timezone: UTC\n"
+                             "accounts: {masto: {platform: mastodon}, sky: {platform: bluesky}}\n"
+                             "defaults: {to: [masto]}\n";
+    SUBCASE("valid: weekdays by short or full name, times, accounts")
+    {
+      const auto result = load_text(dir, head + "slots:\n"
+                                                "  - days: [mon, Wednesday]\n"
+                                                "    times: [\"09:30\", \"16:00\"]\n"
+                                                "  - times: \"12:00\"\n"
+                                                "    to: sky\n"
+                                                "posts:\n"
+                                                "  - id: a\n"
+                                                "    queue: true\n"
+                                                "    to: [masto, sky]\n"
+                                                "    text: hi\n");
+      CHECK(all_messages(result) == "");
+      REQUIRE(result.calendar);
+      const auto& cal = *result.calendar;
+      REQUIRE(cal.slots.size() == 2);
+      CHECK(cal.slots[0].times.size() == 2);
+      CHECK(cal.slots[0].times[0].text() == "30 9 * * MON,WED");
+      CHECK(cal.slots[1].times[0].text() == "0 12 * * *");
+      CHECK(cal.slots[1].to == std::vector<std::string>{ "sky" });
+      CHECK(cal.has_slots_for("masto"));
+      CHECK(cal.posts[0].schedule.kind == herald::calendar::Schedule::Kind::queue);
+    }
+    SUBCASE("mistakes say where")
+    {
+      CHECK(all_messages(load_text(dir, head + "slots:\n"
+                                               "  - days: [mon, fun]\n"
+                                               "    times: [\"9:30\", \"25:00\", 930]\n"
+                                               "    to: [mastodon]\n"
+                                               "  - days: [tue]\n"
+                                               "posts:\n"
+                                               "  - id: a\n"
+                                               "    queue: true\n"
+                                               "    at: 2026-12-01 09:00\n"
+                                               "    text: hi\n"
+                                               "  - id: b\n"
+                                               "    queue: yes\n"
+                                               "    text: hi\n")) ==
+            "c.yaml:5:17: error: 'slots[0].days': 'fun' is not a weekday; use mon, tue, wed, "
+            "thu, fri, sat or sun\n"
+            "c.yaml:6:21: error: 'slots[0].times': '25:00' is not a time of day; write it as "
+            "HH:MM, like \"09:30\"\n"
+            "c.yaml:6:30: error: 'slots[0].times': '930' is not a time of day; write it as "
+            "HH:MM, like \"09:30\"\n"
+            "c.yaml:7:10: error: unknown account 'mastodon' in 'slots[0]'\n"
+            "c.yaml:8:5: error: 'slots[1]' has no 'times:'\n"
+            "c.yaml:11:12: error: post 'a' has 'queue: true' and 'at:'; a queued post takes its "
+            "time from the posting slots, so use one\n"
+            "c.yaml:14:5: error: post 'b' has no time: add 'at:', 'cron:' or 'queue: true'\n"
+            "c.yaml:15:12: error: 'posts[1].queue' must be true or false\n");
+    }
+    SUBCASE("a queued post needs a slot on each of its accounts")
+    {
+      CHECK(all_messages(load_text(dir, head + "slots:\n"
+                                               "  - times: [\"09:30\"]\n"
+                                               "    to: [masto]\n"
+                                               "posts:\n"
+                                               "  - id: a\n"
+                                               "    queue: true\n"
+                                               "    to: [masto, sky]\n"
+                                               "    text: hi\n")) ==
+            "c.yaml:9:12: error: post 'a' is queued, but account 'sky' has no posting slots: add "
+            "a 'slots:' entry for it, or give the post an 'at:'\n");
+    }
   }
 
   TEST_CASE("accounts")
@@ -279,7 +334,8 @@ TEST_SUITE("calendar::Validation")
                                   "    count: -1\n"
                                   "    text: x\n") ==
           "c.yaml:7:5: error: post 'both' has both 'at:' and 'cron:'; use one\n"
-          "c.yaml:11:5: error: post 'neither' has no time: add 'at:' or 'cron:'\n"
+          "c.yaml:11:5: error: post 'neither' has no time: add 'at:', 'cron:' or 'queue: "
+          "true'\n"
           "c.yaml:14:9: error: 'posts[2].at': invalid date-time '2026-12-01': the time of "
           "day is missing (e.g. 2026-12-01 09:00)\n"
           "c.yaml:17:9: error: 'posts[3].at': invalid date-time '2026-02-30 09:00': "

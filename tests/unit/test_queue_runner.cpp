@@ -131,9 +131,41 @@ TEST_SUITE("queue::Runner")
     CHECK(outcomes[0].is_failure);
     CHECK(outcomes[0].message ==
           "came due at 2026-12-01T08:00:00Z, 3h ago, longer than its grace of 1h (herald retry "
-          "a/masto publishes it anyway)");
+          "a/masto publishes it anyway, herald run --catch-up 2026-12-01T08:00:00Z all missed "
+          "since)");
     CHECK(f.job("a/masto").state == JobState::missed);
     CHECK(outcomes[1].kind == Outcome::Kind::posted);
+  }
+
+  TEST_CASE("--catch-up publishes what came due since then, missed or late, in due order")
+  {
+    RunnerFixture f;
+    test::add_post(f.cal, "old", "2026-11-29T08:00:00Z", "before the baseline");
+    test::add_post(f.cal, "a", "2026-12-01T08:00:00Z", "a");
+    test::add_post(f.cal, "b", "2026-12-01T06:00:00Z", "b");
+    test::add_post(f.cal, "c", "2026-12-01T10:30:00Z", "c");
+    f.sync(utc("2026-11-29T07:00:00Z"));
+    // Down all morning: a and b are missed at 11:00.
+    auto outcomes = f.run("2026-12-01T11:00:00Z");
+    CHECK(f.job("a/masto").state == JobState::missed);
+    CHECK(f.job("b/masto").state == JobState::missed);
+    CHECK(f.job("old/masto").state == JobState::missed);
+    CHECK(f.job("c/masto").state == JobState::posted);
+
+    f.options.catch_up_since = utc("2026-12-01T07:00:00Z");
+    outcomes = f.run("2026-12-01T11:05:00Z");
+    REQUIRE(outcomes.size() == 1);
+    CHECK(outcomes[0].job.id == "a/masto");
+    CHECK(outcomes[0].kind == Outcome::Kind::posted);
+    CHECK(f.job("b/masto").state == JobState::missed); // due before the catch-up window
+
+    f.options.catch_up_since = utc("2026-11-01T00:00:00Z");
+    outcomes = f.run("2026-12-01T11:10:00Z");
+    REQUIRE(outcomes.size() == 2);
+    CHECK(outcomes[0].job.id == "old/masto"); // asked for explicitly: due order
+    CHECK(outcomes[1].job.id == "b/masto");
+    CHECK(f.job("old/masto").state == JobState::posted);
+    CHECK(f.adapters.adapters["masto"].calls.size() == 4);
   }
 
   TEST_CASE("what came due before the baseline is missed, not fired, and not a failure")
@@ -216,6 +248,43 @@ TEST_SUITE("queue::Runner")
       f.adapters.idempotent = true;
       adapter.script.push_back({ PublishError::Kind::maybe_sent, "504", {} });
       CHECK(f.run("2026-12-01T08:00:00Z")[0].kind == Outcome::Kind::retry_wait);
+    }
+  }
+
+  TEST_CASE("an account's retry policy sets attempts, backoff and jitter; --max-attempts wins")
+  {
+    RunnerFixture f;
+    f.cal.accounts["masto"].retry = calendar::RetrySettings{
+      .attempts = 3, .backoff = 5min, .max_backoff = 8min, .jitter_percent = 0
+    };
+    test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello", { "masto", "sky" });
+    f.sync(utc("2026-12-01T07:00:00Z"));
+    for (const char* account : { "masto", "sky" }) {
+      for (int i = 0; i < 4; ++i) {
+        f.adapters.adapters[account].script.push_back(
+          { PublishError::Kind::not_sent, "connection refused", {} });
+      }
+    }
+
+    SUBCASE("the account's policy")
+    {
+      f.run("2026-12-01T08:00:00Z");
+      // No jitter: exactly the backoff, doubling, capped.
+      CHECK(f.job("launch/masto").next_attempt == utc("2026-12-01T08:05:00Z"));
+      f.run("2026-12-01T08:05:00Z");
+      CHECK(f.job("launch/masto").next_attempt == utc("2026-12-01T08:13:00Z"));
+      auto outcomes = f.run("2026-12-01T08:13:00Z");
+      CHECK(f.job("launch/masto").state == JobState::failed);
+      CHECK(f.job("launch/masto").attempts == 3);
+      // The other account keeps the defaults: 60 s plus up to 25%, five attempts.
+      CHECK(f.job("launch/sky").state == JobState::retry_wait);
+    }
+    SUBCASE("--max-attempts overrides every account")
+    {
+      f.options.max_attempts = 1;
+      f.run("2026-12-01T08:00:00Z");
+      CHECK(f.job("launch/masto").state == JobState::failed);
+      CHECK(f.job("launch/sky").state == JobState::failed);
     }
   }
 
