@@ -30,7 +30,7 @@ slots_in_state(const std::filesystem::path& state, const std::filesystem::path& 
   store::JobFilter filter;
   filter.calendar = record->key;
   for (const auto& job : store->list_jobs(filter)) {
-    if (job.state != store::JobState::cancelled || !job.error.starts_with("removed:")) {
+    if (queue::holds_slot(job)) {
       slots.emplace(job.id, job.due);
     }
   }

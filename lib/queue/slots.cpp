@@ -45,6 +45,12 @@ for_each_queued_job(const calendar::Calendar& calendar, Visit&& visit)
 } // namespace
 
 bool
+holds_slot(const store::Job& job)
+{
+  return job.state != store::JobState::cancelled || !job.error.starts_with("removed:");
+}
+
+bool
 is_slot(const calendar::Calendar& calendar, const std::string& account, TimePoint t)
 {
   return next_slot(calendar, account, t - std::chrono::seconds(1)) == t;

@@ -124,13 +124,16 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
 
   // A queued post keeps the slot its job already has (see assign_slots), even when cancelled
   // by hand; one removed from the calendar gave its slot up.
-  SlotTimes kept_slots;
-  for (const auto& [id, job] : existing) {
-    if (job.state != store::JobState::cancelled || !job.error.starts_with("removed:")) {
-      kept_slots.emplace(id, job.due);
+  SlotTimes slots;
+  if (!calendar.slots.empty()) {
+    SlotTimes kept_slots;
+    for (const auto& [id, job] : existing) {
+      if (holds_slot(job)) {
+        kept_slots.emplace(id, job.due);
+      }
     }
+    slots = assign_slots(calendar, kept_slots, now);
   }
-  const SlotTimes slots = assign_slots(calendar, kept_slots, now);
 
   std::unordered_set<std::string> wanted;
   std::unordered_map<std::string, const calendar::Post*> posts;
