@@ -100,6 +100,7 @@ std::string_view trim(std::string_view text);
 void read_accounts(LoadContext& ctx, const SourceFile& file, const YamlNode& accounts);
 void read_defaults(LoadContext& ctx, const SourceFile& file, const YamlNode& defaults);
 void read_posts(LoadContext& ctx, const SourceFile& file, const YamlNode& posts);
+void read_engage(LoadContext& ctx, const SourceFile& file, const YamlNode& engage);
 
 // The message for `slots:` and `queue:` until posting slots exist.
 inline constexpr std::string_view k_slots_unsupported =

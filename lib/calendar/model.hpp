@@ -83,6 +83,14 @@ struct Account
   std::map<std::string, SourcePos> setting_pos; // where each setting's value was written
 };
 
+// `engage:`: how `herald engage` reads the accounts' conversations.
+struct EngageSettings
+{
+  std::vector<std::string> ignore;                // authors left out, as written
+  std::chrono::seconds lookback{ 7 * 24 * 3600 }; // how far back the first fetch goes
+  bool ignore_bots = true;                        // `bots: true` lists them too
+};
+
 struct Calendar
 {
   std::filesystem::path file;               // the main file, absolute
@@ -93,6 +101,7 @@ struct Calendar
   std::vector<std::string> default_to;
   std::chrono::seconds grace{ 3600 };
   std::vector<Post> posts;
+  EngageSettings engage;
 
   const Post* find_post(std::string_view id) const;
 };

@@ -60,6 +60,33 @@ CREATE INDEX calendars_by_path ON calendars(path);
 CREATE INDEX jobs_by_posted ON jobs(posted_at) WHERE posted_at IS NOT NULL;
 )sql";
 
+// `herald engage`: conversations with their triage, and a fetch cursor per account
+// (conversation_store.hpp).
+constexpr const char* k_schema_v3 = R"sql(
+CREATE TABLE engage_cursors(
+  account TEXT PRIMARY KEY,
+  cursor TEXT NOT NULL,
+  handle TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL
+);
+CREATE TABLE engage_conversations(
+  id TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  key TEXT NOT NULL,
+  root_id TEXT NOT NULL,
+  root_cid TEXT NOT NULL,
+  snapshot TEXT NOT NULL,
+  open INTEGER NOT NULL,
+  triage TEXT NOT NULL,
+  triage_until INTEGER,
+  triage_mark INTEGER,
+  updated_at INTEGER NOT NULL,
+  UNIQUE(account, key)
+);
+CREATE INDEX engage_conversations_open ON engage_conversations(open);
+)sql";
+
 // One step per schema version, in order; a store at version N runs every step above N in one
 // write transaction. Steps are only ever appended: a released step is never edited.
 struct Migration
@@ -70,6 +97,7 @@ struct Migration
 
 constexpr Migration k_migrations[] = {
   { 1, k_schema_v1 },
+  { 3, k_schema_v3 },
 };
 
 static_assert(std::size(k_migrations) > 0 &&
