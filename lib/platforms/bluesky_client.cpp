@@ -1,6 +1,7 @@
 // XRPC with an account's session (bluesky_client.hpp).
 #include "bluesky_client.hpp"
 
+#include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "http_errors.hpp"
 
@@ -183,6 +184,32 @@ Client::renew()
     }
   }
   return login();
+}
+
+Result<std::optional<std::string>, PublishError>
+Client::resolve(const std::string& handle)
+{
+  if (const auto it = m_dids.find(handle); it != m_dids.end()) {
+    return it->second;
+  }
+  constexpr std::string_view what = "bluesky: GET com.atproto.identity.resolveHandle";
+  const auto response = send(request("GET", "com.atproto.identity.resolveHandle",
+                                     "handle=" + http::ascii::percent_encode(handle)),
+                             what);
+  if (!response) {
+    return unexpected(nothing_posted(response.error()));
+  }
+  std::optional<std::string> did;
+  if (response->status == 200) {
+    did = string_field(parse(*response), "did");
+    if (did->empty()) {
+      did.reset();
+    }
+  } else if (response->status != 400 && response->status != 404) {
+    return unexpected(nothing_posted(response_error(*response, what)));
+  }
+  m_dids.emplace(handle, did);
+  return did;
 }
 
 Result<http::Response, PublishError>

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,9 @@ public:
   Result<http::Response, PublishError> send(const http::Request& r, std::string_view what);
 
   Result<void, PublishError> ensure_session();
+  // The DID of `handle` (com.atproto.identity.resolveHandle, remembered for the client's life),
+  // nullopt when the PDS says it does not resolve: what facets_for() needs.
+  Result<std::optional<std::string>, PublishError> resolve(const std::string& handle);
   // The session in use (after ensure_session()).
   const std::optional<Session>& session() const { return m_session; }
   // Why the session could not be kept in its file, if it could not.
@@ -59,6 +63,7 @@ private:
   LazyTransport m_transport{ m_context };
   std::optional<Session> m_session;
   std::string m_save_problem;
+  std::map<std::string, std::optional<std::string>> m_dids;
 };
 
 // {"error": "<Name>", "message": "..."} as one line, cut to a sane length.

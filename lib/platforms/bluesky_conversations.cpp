@@ -219,8 +219,8 @@ public:
         { { "root", { { "uri", target.root_id }, { "cid", target.root_cid } } },
           { "parent", { { "uri", target.parent_id }, { "cid", target.parent_cid } } } } }
     };
-    auto facets =
-      bluesky::facets_for(text, [this](const std::string& handle) { return resolve(handle); });
+    auto facets = bluesky::facets_for(
+      text, [this](const std::string& handle) { return m_client.resolve(handle); });
     if (!facets) {
       return unexpected(std::move(facets.error()));
     }
@@ -252,26 +252,6 @@ private:
   {
     return fmt::format("https://bsky.app/profile/{}/post/{}", handle.empty() ? did_of(uri) : handle,
                        uri.substr(uri.rfind('/') + 1));
-  }
-
-  Result<std::optional<std::string>, PublishError> resolve(const std::string& handle)
-  {
-    constexpr std::string_view what = "bluesky: GET com.atproto.identity.resolveHandle";
-    const auto response =
-      m_client.send(m_client.request("GET", "com.atproto.identity.resolveHandle",
-                                     "handle=" + http::ascii::percent_encode(handle)),
-                    what);
-    if (!response) {
-      return unexpected(bluesky::nothing_posted(response.error()));
-    }
-    if (response->status == 200) {
-      auto did = string_field(nlohmann::json::parse(response->body, nullptr, false), "did");
-      return did.empty() ? std::nullopt : std::optional<std::string>(did);
-    }
-    if (response->status == 400 || response->status == 404) {
-      return std::optional<std::string>();
-    }
-    return unexpected(bluesky::nothing_posted(m_client.response_error(*response, what)));
   }
 
   // A postView (or a notification, which has the same fields) as a message.
