@@ -10,18 +10,6 @@ namespace {
 constexpr const char* k_columns = "id, account, platform, key, root_id, root_cid, snapshot, open, "
                                   "triage, triage_until, triage_mark, updated_at";
 
-std::optional<int64_t>
-optional_seconds(const std::optional<TimePoint>& t)
-{
-  return t ? std::optional<int64_t>(t->time_since_epoch().count()) : std::nullopt;
-}
-
-std::optional<TimePoint>
-optional_time(std::optional<int64_t> s)
-{
-  return s ? std::optional<TimePoint>(TimePoint(std::chrono::seconds(*s))) : std::nullopt;
-}
-
 ConversationRecord
 read_record(const Statement& st)
 {
@@ -37,7 +25,7 @@ read_record(const Statement& st)
   r.triage = st.text(8);
   r.triage_until = optional_time(st.optional_integer(9));
   r.triage_mark = optional_time(st.optional_integer(10));
-  r.updated_at = TimePoint(std::chrono::seconds(st.integer(11)));
+  r.updated_at = time_point(st.integer(11));
   return r;
 }
 
@@ -69,7 +57,7 @@ public:
     Statement st(m_db, "INSERT OR REPLACE INTO engage_cursors(account, cursor, handle, "
                        "fetched_at) VALUES(?, ?, ?, ?)");
     st.bind(1, account).bind(2, cursor).bind(3, handle);
-    st.bind(4, int64_t(at.time_since_epoch().count()));
+    st.bind(4, seconds(at));
     st.run();
   }
 
@@ -119,7 +107,7 @@ public:
       .bind(9, r.triage)
       .bind(10, optional_seconds(r.triage_until))
       .bind(11, optional_seconds(r.triage_mark))
-      .bind(12, int64_t(r.updated_at.time_since_epoch().count()));
+      .bind(12, seconds(r.updated_at));
     st.run();
   }
 

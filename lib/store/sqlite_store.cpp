@@ -109,30 +109,6 @@ constexpr const char* k_job_columns =
   "attempts, idempotency_key, remote_id, url, error, next_attempt, posted_at, lease_token, "
   "lease_until, updated_at";
 
-int64_t
-seconds(TimePoint t)
-{
-  return t.time_since_epoch().count();
-}
-
-TimePoint
-time_point(int64_t s)
-{
-  return TimePoint(std::chrono::seconds(s));
-}
-
-std::optional<int64_t>
-optional_seconds(const std::optional<TimePoint>& t)
-{
-  return t ? std::optional<int64_t>(seconds(*t)) : std::nullopt;
-}
-
-std::optional<TimePoint>
-optional_time(std::optional<int64_t> s)
-{
-  return s ? std::optional<TimePoint>(time_point(*s)) : std::nullopt;
-}
-
 Job
 read_job(const Statement& st)
 {
