@@ -246,6 +246,20 @@ class EngageMastodonTest(HeraldTest):
         self.assertExit(r, 2)
         self.assertIn("no conversation 'zzzzzz'", r.err)
 
+    def test_open_with_the_browser_only_when_asked(self):
+        rows = self.by_author(self.listed())
+        bin_dir = self.dir / "bin"
+        bin_dir.mkdir()
+        opener = self.write("bin/xdg-open", f"#!/bin/sh\necho \"$1\" >> {self.dir}/opened\n")
+        opener.chmod(0o755)
+        path = f"{bin_dir}:{self.env['PATH']}"
+        r = self.herald("engage", "open", rows["bob"]["id"], env=dict(ENV, PATH=path))
+        self.assertEqual((r.code, r.out), (0, rows["bob"]["url"] + "\n"))
+        self.assertFalse((self.dir / "opened").exists())
+        r = self.herald("engage", "open", rows["bob"]["id"], "--browser", env=dict(ENV, PATH=path))
+        self.assertEqual((r.code, r.out), (0, ""))
+        self.assertEqual((self.dir / "opened").read_text(), rows["bob"]["url"] + "\n")
+
 
 def seed_bluesky(fake):
     p = fake.post
