@@ -36,6 +36,14 @@ describe(const platforms::PublishError& error)
   return error.message;
 }
 
+// A refusal that asking again will not change (404: deleted; blocked), as opposed to a failure
+// of the account or the network, which keeps the cursor where it was.
+bool
+gone(const platforms::PublishError& error)
+{
+  return error.kind == platforms::PublishError::Kind::permanent;
+}
+
 // Stores one conversation cut from a fresh thread (creating it), and whether it waits for us.
 void
 save_branch(store::ConversationStore& store, const calendar::Account& account,
@@ -75,7 +83,16 @@ refresh(ConversationSource& source, store::ConversationStore& store,
 {
   auto thread = source.thread(key);
   if (!thread) {
-    return unexpected(describe(thread.error()));
+    if (!gone(thread.error())) {
+      return unexpected(describe(thread.error()));
+    }
+    // Deleted, or hidden from us: nobody can be answered there any more.
+    if (auto stored = store.find(account.name, key)) {
+      stored->open = false;
+      stored->updated_at = now;
+      store.put(*stored);
+    }
+    return {};
   }
   for (auto& branch : split_thread(*thread, audience)) {
     for (const auto& m : branch.messages) {
@@ -116,6 +133,9 @@ fetch_account(const calendar::Calendar& calendar, const calendar::Account& accou
     // The hit's thread says which conversation it belongs to; that conversation is then read
     // from its own first message down, so that replies beside the hit are in it too.
     auto thread = source.thread(hit.id);
+    if (!thread && gone(thread.error())) {
+      continue; // deleted since the notification
+    }
     if (!thread) {
       return unexpected(describe(thread.error()));
     }
