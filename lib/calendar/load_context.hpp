@@ -90,6 +90,9 @@ std::vector<const YamlNode*> read_name_list(LoadContext& ctx, const SourceFile& 
 // The value of the first `key:` of a map, or null when the node is no map or lacks the key.
 const YamlNode* find_value(const YamlNode& map, std::string_view key);
 
+// `engage:` (main file only; lib/calendar/engage.cpp).
+void read_engage(LoadContext& ctx, const SourceFile& file, const YamlNode& engage);
+
 // Whether a path is really a URL ("https://...", "file:x.png"): calendars name local files only.
 bool has_url_scheme(std::string_view text);
 
@@ -100,7 +103,6 @@ std::string_view trim(std::string_view text);
 void read_accounts(LoadContext& ctx, const SourceFile& file, const YamlNode& accounts);
 void read_defaults(LoadContext& ctx, const SourceFile& file, const YamlNode& defaults);
 void read_posts(LoadContext& ctx, const SourceFile& file, const YamlNode& posts);
-void read_engage(LoadContext& ctx, const SourceFile& file, const YamlNode& engage);
 
 // The message for `slots:` and `queue:` until posting slots exist.
 inline constexpr std::string_view k_slots_unsupported =
