@@ -278,6 +278,9 @@ def seed_bluesky(fake):
     fake.notify("mention", ids["eve"])
     bot = p("botty.test", "@alice.test new post detected?", "2026-12-03T11:00:00.000Z", mention_me=True, bot=True)
     fake.notify("mention", bot)
+    # Older than the first fetch's 7-day lookback.
+    old = p("old.test", "@alice.test still there?", "2026-11-20T10:00:00.000Z", mention_me=True)
+    fake.notify("mention", old)
     fake.notify("like", handle="fan.test", at="2026-12-03T11:10:00.000Z", subject=ids["post"])
     fake.notify("repost", handle="fan.test", at="2026-12-03T11:11:00.000Z", subject=ids["post"])
     fake.notify("follow", handle="fan.test", at="2026-12-03T11:12:00.000Z")
@@ -308,10 +311,11 @@ class EngageBlueskyTest(HeraldTest):
         self.assertEqual(rows[0]["url"],
                          f"https://bsky.app/profile/ann.test/post/{self.ids['ann'].rsplit('/', 1)[1]}")
         pages = self.fake.calls("app.bsky.notification.listNotifications")
-        self.assertEqual(len(pages), 2)
+        self.assertEqual(len(pages), 3)
         self.assertEqual(pages[0].query.get("reasons"), ["reply", "mention", "quote"])
         self.assertNotIn("cursor", pages[0].query)
         self.assertEqual(pages[1].query.get("cursor"), ["3"])
+        self.assertEqual(pages[2].query.get("cursor"), ["6"])
 
     def test_second_fetch_reads_only_the_new_page(self):
         self.listed()
