@@ -90,6 +90,9 @@ std::vector<const YamlNode*> read_name_list(LoadContext& ctx, const SourceFile& 
 // The value of the first `key:` of a map, or null when the node is no map or lacks the key.
 const YamlNode* find_value(const YamlNode& map, std::string_view key);
 
+// `engage:` (main file only; lib/calendar/engage.cpp).
+void read_engage(LoadContext& ctx, const SourceFile& file, const YamlNode& engage);
+
 // Whether a path is really a URL ("https://...", "file:x.png"): calendars name local files only.
 bool has_url_scheme(std::string_view text);
 

@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::array<std::string_view, 7> k_top_keys = {
-  "timezone", "name", "accounts", "defaults", "posts", "include", "slots",
+constexpr std::array<std::string_view, 8> k_top_keys = {
+  "timezone", "name", "accounts", "defaults", "posts", "include", "slots", "engage",
 };
 constexpr std::array<std::string_view, 3> k_included_file_keys = { "accounts", "posts", "include" };
 
@@ -243,6 +243,9 @@ load_calendar(const fs::path& path, const LoadOptions& options)
     if (const YamlNode* posts = find_value(file.root, "posts")) {
       read_posts(ctx, file, *posts);
     }
+  }
+  if (const YamlNode* engage = find_value(main_file.root, "engage")) {
+    read_engage(ctx, main_file, *engage);
   }
 
   diagnostics.sort();

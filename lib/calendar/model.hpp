@@ -106,6 +106,14 @@ struct SlotRule
   bool applies_to(const std::string& account) const;
 };
 
+// `engage:`: how `herald engage` reads the accounts' conversations.
+struct EngageSettings
+{
+  std::vector<std::string> ignore;                // authors left out, as written
+  std::chrono::seconds lookback{ 7 * 24 * 3600 }; // how far back the first fetch goes
+  bool ignore_bots = true;                        // `bots: true` lists them too
+};
+
 struct Calendar
 {
   std::filesystem::path file;               // the main file, absolute
@@ -117,6 +125,7 @@ struct Calendar
   std::chrono::seconds grace{ 3600 };
   std::vector<SlotRule> slots;
   std::vector<Post> posts;
+  EngageSettings engage;
 
   const Post* find_post(std::string_view id) const;
   bool has_slots_for(const std::string& account) const;

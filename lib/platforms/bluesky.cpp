@@ -21,6 +21,7 @@
 // most 4 images of at most 1,000,000 bytes) are checked before anything is sent.
 #include "bluesky.hpp"
 
+#include "bluesky_client.hpp"
 #include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
@@ -41,7 +42,7 @@ namespace herald::platforms {
 
 namespace {
 
-using bluesky::Session;
+using bluesky::nothing_posted;
 using bluesky::SessionFile;
 using bluesky::string_field;
 
@@ -49,8 +50,6 @@ constexpr std::string_view k_default_url = "https://bsky.social";
 constexpr std::string_view k_collection = "app.bsky.feed.post";
 constexpr size_t k_max_images = 4;
 constexpr uintmax_t k_max_image_bytes = 1'000'000;
-// The platform's error text is quoted in messages; keep a runaway body out of them.
-constexpr size_t k_max_detail = 300;
 
 // A strong reference to a record: what a reply points at.
 struct Ref
@@ -72,41 +71,16 @@ error_name(const http::Response& response)
   return string_field(parse(response), "error");
 }
 
-std::string
-error_detail(const http::Response& response)
-{
-  const auto body = parse(response);
-  const auto name = string_field(body, "error");
-  const auto message = string_field(body, "message");
-  std::string detail = name.empty() || message.empty() ? name + message : name + ": " + message;
-  if (detail.size() > k_max_detail) {
-    detail = detail.substr(0, k_max_detail) + "...";
-  }
-  return detail;
-}
-
-// Calls that create no post (session, upload, lookups): a failure there leaves nothing behind,
-// so a 5xx or a lost answer is safe to retry.
-PublishError
-nothing_posted(PublishError error)
-{
-  if (error.kind == PublishError::Kind::maybe_sent) {
-    error.kind = PublishError::Kind::not_sent;
-  }
-  return error;
-}
-
 class BlueskyAdapter : public Adapter
 {
 public:
   BlueskyAdapter(std::string base_url, std::string identifier, std::string password,
                  std::string language, SessionFile file, const AdapterContext& context)
-    : m_base_url(std::move(base_url))
-    , m_identifier(std::move(identifier))
-    , m_password(std::move(password))
+    : m_identifier(identifier)
     , m_language(std::move(language))
-    , m_file(std::move(file))
     , m_context(context)
+    , m_client(std::move(base_url), std::move(identifier), std::move(password), std::move(file),
+               m_context)
   {
   }
 
@@ -137,12 +111,12 @@ public:
   Result<std::string, PublishError> verify() override
   {
     constexpr std::string_view what = "bluesky: GET com.atproto.server.getSession";
-    auto response = authed(request("GET", "com.atproto.server.getSession"), what);
+    auto response = m_client.authed(m_client.request("GET", "com.atproto.server.getSession"), what);
     if (!response) {
       return unexpected(std::move(response.error()));
     }
     if (response->status != 200) {
-      return unexpected(nothing_posted(response_error(*response, what)));
+      return unexpected(nothing_posted(m_client.response_error(*response, what)));
     }
     const auto body = parse(*response);
     const auto did = string_field(body, "did");
@@ -151,163 +125,13 @@ public:
         PublishError::Kind::not_sent, std::string(what) + ": the answer has no did", {} });
     }
     std::string detail = fmt::format("@{} ({})", string_field(body, "handle"), did);
-    if (!m_save_problem.empty()) {
-      detail += fmt::format("; the session could not be kept: {}", m_save_problem);
+    if (!m_client.save_problem().empty()) {
+      detail += fmt::format("; the session could not be kept: {}", m_client.save_problem());
     }
     return detail;
   }
 
 private:
-  TimePoint now() const
-  {
-    return m_context.clock
-             ? m_context.clock->now()
-             : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
-
-  std::optional<TimePoint> reset_of(const http::Response& response) const
-  {
-    return http::rate_limit_reset_epoch(response, now(), "RateLimit-Reset");
-  }
-
-  PublishError response_error(const http::Response& response, std::string_view what) const
-  {
-    return from_response(response, what, error_detail(response), now(), reset_of(response));
-  }
-
-  http::Request request(std::string method, std::string_view nsid,
-                        std::string_view query = "") const
-  {
-    http::Request r;
-    r.method = std::move(method);
-    r.url = fmt::format("{}/xrpc/{}{}{}", m_base_url, nsid, query.empty() ? "" : "?", query);
-    r.headers.push_back({ "Accept", "application/json" });
-    r.secrets.push_back(m_password);
-    if (m_session) {
-      r.secrets.push_back(m_session->access_jwt);
-      r.secrets.push_back(m_session->refresh_jwt);
-    }
-    return r;
-  }
-
-  http::Request json_request(std::string_view nsid, const nlohmann::json& body) const
-  {
-    auto r = request("POST", nsid);
-    r.headers.push_back({ "Content-Type", "application/json" });
-    r.body = body.dump();
-    return r;
-  }
-
-  // --- Session ---------------------------------------------------------------------------------
-
-  // The session in use: this process's, else the stored one, else a new one.
-  Result<void, PublishError> ensure_session()
-  {
-    if (m_session) {
-      return {};
-    }
-    auto stored = m_file.load();
-    if (!stored) {
-      // Refused (group-readable, someone else's): nothing was sent, and logging in again
-      // would overwrite what the user should look at first.
-      return unexpected(
-        PublishError{ PublishError::Kind::not_sent, "bluesky: " + stored.error(), {} });
-    }
-    if (*stored) {
-      m_session = std::move(**stored);
-      return {};
-    }
-    return login();
-  }
-
-  void keep(Session session)
-  {
-    m_session = std::move(session);
-    const auto saved = m_file.save(*m_session);
-    // The post can go out anyway; the next run then logs in again.
-    m_save_problem = saved ? std::string() : saved.error();
-  }
-
-  Result<void, PublishError> login()
-  {
-    constexpr std::string_view what = "bluesky: POST com.atproto.server.createSession";
-    const auto response = m_transport->send(
-      json_request("com.atproto.server.createSession",
-                   { { "identifier", m_identifier }, { "password", m_password } }));
-    if (!response) {
-      return unexpected(nothing_posted(from_transport(response.error(), what)));
-    }
-    if (response->status != 200) {
-      return unexpected(nothing_posted(response_error(*response, what)));
-    }
-    auto session = bluesky::session_from_json(parse(*response));
-    if (!session) {
-      return unexpected(PublishError{
-        PublishError::Kind::not_sent, std::string(what) + ": the answer has no session", {} });
-    }
-    keep(std::move(*session));
-    return {};
-  }
-
-  // The access token was refused: refresh the session, or log in again when that is refused too.
-  Result<void, PublishError> renew()
-  {
-    constexpr std::string_view what = "bluesky: POST com.atproto.server.refreshSession";
-    if (m_session && !m_session->refresh_jwt.empty()) {
-      auto r = request("POST", "com.atproto.server.refreshSession");
-      r.headers.push_back({ "Authorization", "Bearer " + m_session->refresh_jwt });
-      const auto response = m_transport->send(r);
-      if (!response) {
-        return unexpected(nothing_posted(from_transport(response.error(), what)));
-      }
-      if (response->status == 200) {
-        if (auto session = bluesky::session_from_json(parse(*response))) {
-          keep(std::move(*session));
-          return {};
-        }
-      } else if (response->status == 429 || response->status >= 500) {
-        return unexpected(nothing_posted(response_error(*response, what)));
-      }
-    }
-    return login();
-  }
-
-  static bool token_refused(const http::Response& response)
-  {
-    if (response.status == 401) {
-      return true;
-    }
-    const auto name = error_name(response);
-    return response.status == 400 && (name == "ExpiredToken" || name == "InvalidToken");
-  }
-
-  // Sends `r` with the session's access token, renewing the session once when the PDS refuses
-  // the token. Any HTTP answer is returned as it is; errors of the session calls are never
-  // maybe_sent, so a maybe_sent error is about `r` itself.
-  Result<http::Response, PublishError> authed(const http::Request& r, std::string_view what)
-  {
-    if (auto ready = ensure_session(); !ready) {
-      return unexpected(std::move(ready.error()));
-    }
-    for (int attempt = 0;; ++attempt) {
-      auto sent = r;
-      sent.headers.push_back({ "Authorization", "Bearer " + m_session->access_jwt });
-      sent.secrets.push_back(m_session->access_jwt);
-      sent.secrets.push_back(m_session->refresh_jwt);
-      auto response = m_transport->send(sent);
-      if (!response) {
-        return unexpected(from_transport(response.error(), what));
-      }
-      if (attempt == 0 && token_refused(*response)) {
-        if (auto renewed = renew(); !renewed) {
-          return unexpected(std::move(renewed.error()));
-        }
-        continue;
-      }
-      return std::move(*response);
-    }
-  }
-
   // --- Publishing ------------------------------------------------------------------------------
 
   static Result<void, PublishError> check_post(const OutPost& post)
@@ -355,9 +179,9 @@ private:
   // https://bsky.app/profile/<handle>/post/<rkey> for at://<did>/app.bsky.feed.post/<rkey>.
   std::string web_url(const std::string& uri) const
   {
-    std::string profile = m_session ? m_session->handle : std::string();
+    std::string profile = m_client.session() ? m_client.session()->handle : std::string();
     if (profile.empty() || profile == "handle.invalid") {
-      profile = m_session ? m_session->did : m_identifier;
+      profile = m_client.session() ? m_client.session()->did : m_identifier;
     }
     return fmt::format("https://bsky.app/profile/{}/post/{}", profile,
                        uri.substr(uri.rfind('/') + 1));
@@ -369,17 +193,17 @@ private:
   {
     constexpr std::string_view what = "bluesky: POST com.atproto.repo.createRecord";
     const auto& part = post.parts[i];
-    if (auto ready = ensure_session(); !ready) {
+    if (auto ready = m_client.ensure_session(); !ready) {
       return unexpected(std::move(ready.error()));
     }
     nlohmann::json record = { { "$type", k_collection },
                               { "text", part.text },
-                              { "createdAt", bluesky::created_at(now()) } };
+                              { "createdAt", bluesky::created_at(m_client.now()) } };
     if (!m_language.empty()) {
       record["langs"] = nlohmann::json::array({ m_language });
     }
-    auto facets =
-      bluesky::facets_for(part.text, [this](const std::string& handle) { return resolve(handle); });
+    auto facets = bluesky::facets_for(
+      part.text, [this](const std::string& handle) { return m_client.resolve(handle); });
     if (!facets) {
       return unexpected(std::move(facets.error()));
     }
@@ -402,11 +226,12 @@ private:
       record["embed"] = { { "$type", "app.bsky.embed.images" }, { "images", std::move(images) } };
     }
     const std::string rkey = bluesky::record_key(post, i);
-    const auto r = json_request("com.atproto.repo.createRecord", { { "repo", m_session->did },
-                                                                   { "collection", k_collection },
-                                                                   { "rkey", rkey },
-                                                                   { "record", record } });
-    auto response = authed(r, what);
+    const auto r =
+      m_client.json_request("com.atproto.repo.createRecord", { { "repo", m_client.session()->did },
+                                                               { "collection", k_collection },
+                                                               { "rkey", rkey },
+                                                               { "record", record } });
+    auto response = m_client.authed(r, what);
     if (!response) {
       if (response.error().kind != PublishError::Kind::maybe_sent) {
         return unexpected(std::move(response.error()));
@@ -424,7 +249,7 @@ private:
                                      fmt::format("{}: HTTP 200 without a uri and cid", what),
                                      {} });
     }
-    auto error = response_error(*response, what);
+    auto error = m_client.response_error(*response, what);
     // A taken key (500 today; an explicit error is planned upstream) or a failure after the
     // write: the record may be there.
     const auto name = error_name(*response);
@@ -441,11 +266,12 @@ private:
                                       PublishError error)
   {
     constexpr std::string_view what = "bluesky: GET com.atproto.repo.getRecord";
-    const auto response =
-      authed(request("GET", "com.atproto.repo.getRecord",
-                     fmt::format("repo={}&collection={}&rkey={}",
-                                 http::ascii::percent_encode(m_session->did), k_collection, rkey)),
-             what);
+    const auto response = m_client.authed(
+      m_client.request("GET", "com.atproto.repo.getRecord",
+                       fmt::format("repo={}&collection={}&rkey={}",
+                                   http::ascii::percent_encode(m_client.session()->did),
+                                   k_collection, rkey)),
+      what);
     if (!response || response->status != 200) {
       return unexpected(std::move(error));
     }
@@ -463,32 +289,6 @@ private:
     return ref;
   }
 
-  // The DID of `handle`, nullopt when the PDS says it does not resolve.
-  Result<std::optional<std::string>, PublishError> resolve(const std::string& handle)
-  {
-    if (const auto it = m_dids.find(handle); it != m_dids.end()) {
-      return it->second;
-    }
-    constexpr std::string_view what = "bluesky: GET com.atproto.identity.resolveHandle";
-    const auto response =
-      m_transport->send(request("GET", "com.atproto.identity.resolveHandle",
-                                "handle=" + http::ascii::percent_encode(handle)));
-    if (!response) {
-      return unexpected(nothing_posted(from_transport(response.error(), what)));
-    }
-    std::optional<std::string> did;
-    if (response->status == 200) {
-      did = string_field(parse(*response), "did");
-      if (did->empty()) {
-        did.reset();
-      }
-    } else if (response->status != 400 && response->status != 404) {
-      return unexpected(nothing_posted(response_error(*response, what)));
-    }
-    m_dids.emplace(handle, did);
-    return did;
-  }
-
   // Uploads one image; the answer is its entry in app.bsky.embed.images.
   Result<nlohmann::json, PublishError> upload(const OutMedia& media)
   {
@@ -500,16 +300,16 @@ private:
                                       {} });
     }
     std::string bytes{ std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
-    auto r = request("POST", "com.atproto.repo.uploadBlob");
+    auto r = m_client.request("POST", "com.atproto.repo.uploadBlob");
     r.headers.push_back({ "Content-Type", media_type_for(media.file) });
     const auto size = bluesky::image_size(bytes);
     r.body = std::move(bytes);
-    auto response = authed(r, what);
+    auto response = m_client.authed(r, what);
     if (!response) {
       return unexpected(nothing_posted(std::move(response.error())));
     }
     if (response->status != 200) {
-      return unexpected(nothing_posted(response_error(*response, what)));
+      return unexpected(nothing_posted(m_client.response_error(*response, what)));
     }
     const auto body = parse(*response);
     if (!body.is_object() || !body.contains("blob") || !body["blob"].is_object()) {
@@ -525,16 +325,10 @@ private:
     return image;
   }
 
-  std::string m_base_url;
   std::string m_identifier;
-  std::string m_password;
   std::string m_language;
-  SessionFile m_file;
   AdapterContext m_context;
-  LazyTransport m_transport{ m_context };
-  std::optional<Session> m_session;
-  std::string m_save_problem;
-  std::map<std::string, std::optional<std::string>> m_dids;
+  bluesky::Client m_client; // after m_context, which it refers to
 };
 
 class BlueskyPlatform : public Platform

@@ -3,6 +3,7 @@
 // herald-plugins(7)). A plugin cannot hang or crash herald: every answer has a deadline and a
 // size cap, a plugin that misbehaves is killed and its job settled as the protocol says, and
 // secrets reach it only through the environment variables that the account names.
+#include "conversations.hpp"
 #include "credentials.hpp"
 #include "http/redact.hpp"
 #include "platform.hpp"
@@ -10,6 +11,7 @@
 #include "registry_entries.hpp"
 #include "version.hpp"
 
+#include "schedule/zone.hpp"
 #include "util/duration.hpp"
 #include "util/error.hpp"
 
@@ -992,6 +994,195 @@ exec_platform()
 {
   static const ExecPlatform platform;
   return platform;
+}
+
+// --- herald engage: the `conversations` capability -------------------------------------------
+
+namespace {
+
+// A plugin's conversations (herald-plugins(7), "conversations and replies"): each answer holds
+// the messages that are new in the conversations with news; they add to what the state knows.
+class ExecConversations : public ConversationSource
+{
+public:
+  ExecConversations(AccountConfig account, PluginSettings settings, const AdapterContext& context)
+    : m_context(context)
+    , m_session(std::move(account), std::move(settings), m_context)
+  {
+  }
+
+  // Whether the plugin answers conversations at all.
+  Result<bool, PublishError> capable()
+  {
+    auto caps = m_session.ready();
+    if (!caps) {
+      return unexpected(caps.error());
+    }
+    return (*caps)->conversations;
+  }
+
+  Result<std::string, PublishError> whoami() override
+  {
+    if (auto caps = m_session.ready(); !caps) {
+      return unexpected(caps.error());
+    }
+    return std::string(); // a plugin marks our own messages with "ours": true
+  }
+
+  Result<Inbox, PublishError> inbox(const std::string& cursor, TimePoint since) override
+  {
+    OrderedJson request = { { "type", "conversations" },
+                            { "id", 0 },
+                            { "since", format_utc(since) } };
+    if (!cursor.empty()) {
+      request["cursor"] = cursor;
+    }
+    auto answer =
+      m_session.call(std::move(request), "conversations", m_session.settings().timeout, false);
+    if (!answer) {
+      return unexpected(answer.error());
+    }
+    Inbox inbox;
+    inbox.cursor = string_field(*answer, "cursor");
+    if (inbox.cursor.empty()) {
+      inbox.cursor = cursor;
+    }
+    const auto items = answer->find("items");
+    if (items == answer->end() || !items->is_array()) {
+      return unexpected(m_session.error(Kind::permanent, "its 'conversations' answer has no "
+                                                         "'items' list"));
+    }
+    std::map<std::string, std::string> conversation_of;
+    for (const auto& item : *items) {
+      auto m = message_of(item);
+      if (m.id.empty()) {
+        continue;
+      }
+      std::string conversation = m_session.mask(string_field(item, "conversation"));
+      if (conversation.empty()) {
+        const auto parent = conversation_of.find(m.in_reply_to);
+        conversation = parent != conversation_of.end() ? parent->second
+                       : !m.in_reply_to.empty()        ? m.in_reply_to
+                                                       : m.id;
+      }
+      conversation_of[m.id] = conversation;
+      m_threads[conversation].push_back(m);
+      m_conversation_of[m.id] = conversation;
+      if (!m.ours) {
+        inbox.messages.push_back(std::move(m));
+      }
+    }
+    // A reply to one of our messages is a reply to us.
+    for (auto& [conversation, messages] : m_threads) {
+      for (auto& m : messages) {
+        for (const auto& other : messages) {
+          if (!m.ours && other.ours && other.id == m.in_reply_to) {
+            m.addressed.reply = true;
+            m.quoted_text = other.text;
+          }
+        }
+      }
+    }
+    return inbox;
+  }
+
+  Result<Thread, PublishError> thread(const std::string& id) override
+  {
+    Thread thread;
+    thread.whole = false;
+    const auto named = m_conversation_of.find(id);
+    thread.root_id = named != m_conversation_of.end() ? named->second : id;
+    if (const auto found = m_threads.find(thread.root_id); found != m_threads.end()) {
+      thread.messages = found->second;
+    }
+    return thread;
+  }
+
+  Result<Published, PublishError> reply(const ReplyTarget& target, const std::string& text) override
+  {
+    OrderedJson request = { { "type", "reply" },
+                            { "id", 0 },
+                            { "conversation", target.root_id },
+                            { "in_reply_to", target.parent_id },
+                            { "text", text } };
+    auto answer = m_session.call(std::move(request), "replied", m_session.settings().timeout, true);
+    if (!answer) {
+      return unexpected(answer.error());
+    }
+    Published published{ m_session.mask(string_field(*answer, "remote_id")),
+                         m_session.mask(string_field(*answer, "url")) };
+    if (published.remote_id.empty()) {
+      return unexpected(m_session.error(Kind::maybe_sent,
+                                        "its 'replied' answer has no 'remote_id'; it may have "
+                                        "posted the reply"));
+    }
+    return published;
+  }
+
+private:
+  Message message_of(const nlohmann::json& item) const
+  {
+    Message m;
+    if (!item.is_object()) {
+      return m;
+    }
+    const auto flag = [&](const char* key, bool fallback) {
+      const auto it = item.find(key);
+      return it != item.end() && it->is_boolean() ? it->get<bool>() : fallback;
+    };
+    const auto id = item.find("remote_id");
+    m.id = id == item.end()  ? ""
+           : id->is_string() ? id->get<std::string>()
+           : id->is_number() ? id->dump()
+                             : "";
+    m.id = m_session.mask(m.id);
+    m.url = m_session.mask(string_field(item, "url"));
+    m.author = m_session.mask(string_field(item, "author"));
+    m.author_name = m_session.mask(string_field(item, "author_name"));
+    m.text = m_session.mask(string_field(item, "text"));
+    m.created_at = parse_rfc3339(string_field(item, "created_at")).value_or(TimePoint{});
+    m.in_reply_to = m_session.mask(string_field(item, "in_reply_to"));
+    m.ours = flag("ours", false);
+    m.bot = flag("bot", false);
+    if (!m.ours) {
+      m.addressed.direct = flag("direct", false);
+      m.addressed.mention = flag("mention", false);
+      m.addressed.quote = flag("quote", false);
+      // What a plugin reports from someone else is addressed to us unless it says otherwise.
+      if (!flag("addressed", true)) {
+        m.addressed = {};
+      } else if (!m.addressed.any()) {
+        m.addressed.mention = true;
+      }
+    }
+    return m;
+  }
+
+  AdapterContext m_context;
+  PluginSession m_session;
+  std::map<std::string, std::vector<Message>> m_threads; // by conversation
+  std::map<std::string, std::string> m_conversation_of;  // message id -> conversation
+};
+
+} // namespace
+
+Result<std::unique_ptr<ConversationSource>>
+make_exec_conversations(const AccountConfig& account, const AdapterContext& context)
+{
+  std::vector<SettingProblem> problems;
+  auto settings = read_settings(account, true, problems);
+  if (!problems.empty()) {
+    return unexpected(fmt::format("account '{}': {}", account.name, problems.front().message));
+  }
+  auto source = std::make_unique<ExecConversations>(account, std::move(settings), context);
+  auto capable = source->capable();
+  if (!capable) {
+    return unexpected(capable.error().message);
+  }
+  if (!*capable) {
+    return std::unique_ptr<ConversationSource>(); // no `conversations` capability: nothing to read
+  }
+  return std::unique_ptr<ConversationSource>(std::move(source));
 }
 
 } // namespace herald::platforms

@@ -60,6 +60,33 @@ CREATE INDEX calendars_by_path ON calendars(path);
 CREATE INDEX jobs_by_posted ON jobs(posted_at) WHERE posted_at IS NOT NULL;
 )sql";
 
+// `herald engage`: conversations with their triage, and a fetch cursor per account
+// (conversation_store.hpp).
+constexpr const char* k_schema_v3 = R"sql(
+CREATE TABLE engage_cursors(
+  account TEXT PRIMARY KEY,
+  cursor TEXT NOT NULL,
+  handle TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL
+);
+CREATE TABLE engage_conversations(
+  id TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  key TEXT NOT NULL,
+  root_id TEXT NOT NULL,
+  root_cid TEXT NOT NULL,
+  snapshot TEXT NOT NULL,
+  open INTEGER NOT NULL,
+  triage TEXT NOT NULL,
+  triage_until INTEGER,
+  triage_mark INTEGER,
+  updated_at INTEGER NOT NULL,
+  UNIQUE(account, key)
+);
+CREATE INDEX engage_conversations_open ON engage_conversations(open);
+)sql";
+
 // One step per schema version, in order; a store at version N runs every step above N in one
 // write transaction. Steps are only ever appended: a released step is never edited.
 struct Migration
@@ -70,6 +97,7 @@ struct Migration
 
 constexpr Migration k_migrations[] = {
   { 1, k_schema_v1 },
+  { 3, k_schema_v3 },
 };
 
 static_assert(std::size(k_migrations) > 0 &&
@@ -80,30 +108,6 @@ constexpr const char* k_job_columns =
   "calendar, id, post_id, account, platform, occurrence, due, state, revision, payload, grace, "
   "attempts, idempotency_key, remote_id, url, error, next_attempt, posted_at, lease_token, "
   "lease_until, updated_at";
-
-int64_t
-seconds(TimePoint t)
-{
-  return t.time_since_epoch().count();
-}
-
-TimePoint
-time_point(int64_t s)
-{
-  return TimePoint(std::chrono::seconds(s));
-}
-
-std::optional<int64_t>
-optional_seconds(const std::optional<TimePoint>& t)
-{
-  return t ? std::optional<int64_t>(seconds(*t)) : std::nullopt;
-}
-
-std::optional<TimePoint>
-optional_time(std::optional<int64_t> s)
-{
-  return s ? std::optional<TimePoint>(time_point(*s)) : std::nullopt;
-}
 
 Job
 read_job(const Statement& st)

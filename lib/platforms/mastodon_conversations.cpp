@@ -1,0 +1,395 @@
+// What `herald engage` reads from Mastodon (platforms.md section 1, "Engage inbox"):
+// - the inbox: GET /api/v1/notifications?types[]=mention (mentions cover replies and direct
+//   messages), newest first, following the Link header's rel="next" pages; after the first
+//   fetch with since_id=<the newest notification id seen>, else back to the lookback window;
+// - a thread: GET /api/v1/statuses/:id and /api/v1/statuses/:id/context (ancestors and
+//   descendants), which shows whether one of our accounts already answered;
+// - a reply: POST /api/v1/statuses with in_reply_to_id and the visibility of the message it
+//   answers (a direct message stays direct), starting with @author as Mastodon's clients do.
+#include "conversations.hpp"
+#include "credentials.hpp"
+#include "http/ascii.hpp"
+#include "http_errors.hpp"
+
+#include "schedule/zone.hpp"
+#include "util/error.hpp"
+#include "util/hash.hpp"
+
+#include <fmt/core.h>
+
+#include <map>
+
+namespace herald::platforms {
+
+namespace {
+
+constexpr std::string_view k_default_url = "https://mastodon.social";
+// A safety stop: a lookback window of this many pages of 40 is far more than a person answers.
+constexpr int k_max_pages = 25;
+
+std::string
+str(const nlohmann::json& json, const char* key)
+{
+  if (!json.is_object()) {
+    return "";
+  }
+  const auto it = json.find(key);
+  if (it == json.end()) {
+    return "";
+  }
+  if (it->is_string()) {
+    return it->get<std::string>();
+  }
+  if (it->is_number_integer()) {
+    return std::to_string(it->get<long long>());
+  }
+  return "";
+}
+
+// Mastodon ids are decimal numbers as strings (snowflakes): compare them as numbers.
+bool
+id_less(const std::string& a, const std::string& b)
+{
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
+// The URL of the Link header's rel="next", if any.
+std::string
+next_link(const http::Response& response)
+{
+  const auto link = response.header("Link");
+  if (!link) {
+    return "";
+  }
+  std::string_view rest = *link;
+  while (!rest.empty()) {
+    const auto open = rest.find('<');
+    const auto close = rest.find('>', open);
+    if (open == std::string_view::npos || close == std::string_view::npos) {
+      break;
+    }
+    const auto url = rest.substr(open + 1, close - open - 1);
+    auto params = rest.substr(close + 1);
+    const auto comma = params.find(",");
+    params = params.substr(0, comma);
+    if (http::ascii::ifind(params, "rel=\"next\"") != std::string_view::npos ||
+        http::ascii::ifind(params, "rel=next") != std::string_view::npos) {
+      return std::string(url);
+    }
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(close + 1 + comma);
+  }
+  return "";
+}
+
+std::string
+host_of(std::string_view url)
+{
+  const auto scheme = url.find("://");
+  auto rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find('/'));
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+    rest = rest.substr(at + 1);
+  }
+  return std::string(rest.substr(0, rest.find(':')));
+}
+
+class MastodonConversations : public ConversationSource
+{
+public:
+  MastodonConversations(std::string base_url, std::string token, const AdapterContext& context)
+    : m_base_url(std::move(base_url))
+    , m_token(std::move(token))
+    , m_host(host_of(m_base_url))
+    , m_context(context)
+  {
+  }
+
+  Result<std::string, PublishError> whoami() override
+  {
+    if (auto me = ensure_me(); !me) {
+      return unexpected(std::move(me.error()));
+    }
+    return m_me_acct;
+  }
+
+  Result<Inbox, PublishError> inbox(const std::string& cursor, TimePoint since) override
+  {
+    if (auto me = ensure_me(); !me) {
+      return unexpected(std::move(me.error()));
+    }
+    Inbox inbox;
+    inbox.cursor = cursor;
+    std::string url = m_base_url + "/api/v1/notifications?types[]=mention&limit=40";
+    if (!cursor.empty()) {
+      url += "&since_id=" + http::ascii::percent_encode(cursor);
+    }
+    for (int page = 0; page < k_max_pages && !url.empty(); ++page) {
+      auto body = get_url(url, "GET /api/v1/notifications");
+      if (!body) {
+        return unexpected(std::move(body.error()));
+      }
+      if (!body->first.is_array() || body->first.empty()) {
+        break;
+      }
+      bool older_than_window = false;
+      for (const auto& notification : body->first) {
+        const auto id = str(notification, "id");
+        if (!cursor.empty() && !id_less(cursor, id)) {
+          older_than_window = true; // a server that ignored since_id
+          continue;
+        }
+        if (!id.empty() && id_less(inbox.cursor, id)) {
+          inbox.cursor = id;
+        }
+        const auto created = parse_rfc3339(str(notification, "created_at"));
+        if (cursor.empty() && created && *created < since) {
+          older_than_window = true;
+          continue;
+        }
+        if (str(notification, "type") != "mention" || !notification.contains("status") ||
+            !notification["status"].is_object()) {
+          continue;
+        }
+        const auto& status = notification["status"];
+        m_statuses[str(status, "id")] = status;
+        auto message = message_of(status);
+        // A mention notification says so even when the status's own mentions do not show us.
+        message.addressed.mention = !message.ours;
+        inbox.messages.push_back(std::move(message));
+      }
+      url = older_than_window ? "" : next_link(body->second);
+      // Keep asking only for what is newer than the cursor on every page.
+      if (!url.empty() && !cursor.empty() && url.find("since_id=") == std::string::npos) {
+        url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("since_id=") +
+               http::ascii::percent_encode(cursor);
+      }
+    }
+    return inbox;
+  }
+
+  Result<Thread, PublishError> thread(const std::string& id) override
+  {
+    if (auto me = ensure_me(); !me) {
+      return unexpected(std::move(me.error()));
+    }
+    nlohmann::json status;
+    if (const auto it = m_statuses.find(id); it != m_statuses.end()) {
+      status = it->second;
+    } else {
+      auto got = get("/api/v1/statuses/" + http::ascii::percent_encode(id));
+      if (!got) {
+        return unexpected(std::move(got.error()));
+      }
+      status = std::move(*got);
+    }
+    auto context = get("/api/v1/statuses/" + http::ascii::percent_encode(id) + "/context");
+    if (!context) {
+      return unexpected(std::move(context.error()));
+    }
+    Thread thread;
+    const auto add = [&](const nlohmann::json& list) {
+      if (list.is_array()) {
+        for (const auto& s : list) {
+          thread.messages.push_back(message_of(s));
+        }
+      }
+    };
+    add(context->value("ancestors", nlohmann::json::array()));
+    thread.messages.push_back(message_of(status));
+    add(context->value("descendants", nlohmann::json::array()));
+    // The root: the first ancestor, else the status itself.
+    thread.root_id = thread.messages.front().id;
+    // Replies to our posts say so by the parent's author, which the thread shows.
+    std::map<std::string, const Message*> by_id;
+    for (const auto& m : thread.messages) {
+      by_id.emplace(m.id, &m);
+    }
+    for (auto& m : thread.messages) {
+      const auto parent = by_id.find(m.in_reply_to);
+      if (!m.ours && parent != by_id.end() && parent->second->ours) {
+        m.addressed.reply = true;
+        m.quoted_text = parent->second->text;
+      }
+    }
+    return thread;
+  }
+
+  Result<Published, PublishError> reply(const ReplyTarget& target, const std::string& text) override
+  {
+    constexpr std::string_view what = "mastodon: POST /api/v1/statuses";
+    std::string status = text;
+    // Mastodon delivers a reply (and a direct message at all) to the people it mentions.
+    if (!target.mention.empty() &&
+        http::ascii::ifind(text, "@" + target.mention) == std::string_view::npos) {
+      status = "@" + target.mention + " " + text;
+    }
+    nlohmann::json body = { { "status", status },
+                            { "in_reply_to_id", target.parent_id },
+                            { "visibility",
+                              target.visibility.empty() ? "public" : target.visibility } };
+    auto r = request("POST", m_base_url + "/api/v1/statuses");
+    r.headers.push_back({ "Content-Type", "application/json" });
+    // The same reply to the same message is one status, even when sent twice.
+    r.headers.push_back(
+      { "Idempotency-Key",
+        "herald-engage-" + Hasher().field(target.parent_id).field(status).hex() });
+    r.body = body.dump();
+    auto response = transport()->send(r);
+    if (!response) {
+      return unexpected(from_transport(response.error(), what));
+    }
+    if (response->status < 200 || response->status >= 300) {
+      return unexpected(from_response(*response, what, error_text(*response), now()));
+    }
+    const auto json = nlohmann::json::parse(response->body, nullptr, false);
+    if (str(json, "id").empty()) {
+      return unexpected(
+        PublishError{ PublishError::Kind::maybe_sent,
+                      fmt::format("{}: HTTP {} without a status id", what, response->status),
+                      {} });
+    }
+    return Published{ str(json, "id"), str(json, "url") };
+  }
+
+private:
+  TimePoint now() const
+  {
+    return m_context.clock
+             ? m_context.clock->now()
+             : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  }
+
+  http::HttpTransport* transport() { return m_transport.operator->(); }
+
+  http::Request request(std::string method, std::string url) const
+  {
+    http::Request r;
+    r.method = std::move(method);
+    r.url = std::move(url);
+    r.headers.push_back({ "Authorization", "Bearer " + m_token });
+    r.headers.push_back({ "Accept", "application/json" });
+    r.secrets.push_back(m_token);
+    return r;
+  }
+
+  static std::string error_text(const http::Response& response)
+  {
+    return str(nlohmann::json::parse(response.body, nullptr, false), "error");
+  }
+
+  // The body (JSON) and the response of a GET of `url`.
+  Result<std::pair<nlohmann::json, http::Response>, PublishError> get_url(const std::string& url,
+                                                                          std::string_view call)
+  {
+    const std::string what = fmt::format("mastodon: {}", call);
+    auto response = transport()->send(request("GET", url));
+    if (!response) {
+      return unexpected(from_transport(response.error(), what));
+    }
+    if (response->status != 200) {
+      return unexpected(from_response(*response, what, error_text(*response), now()));
+    }
+    auto json = nlohmann::json::parse(response->body, nullptr, false);
+    if (json.is_discarded()) {
+      return unexpected(
+        PublishError{ PublishError::Kind::permanent, what + ": the answer is not JSON", {} });
+    }
+    return std::make_pair(std::move(json), std::move(*response));
+  }
+
+  Result<nlohmann::json, PublishError> get(const std::string& path)
+  {
+    auto got = get_url(m_base_url + path, "GET " + path);
+    if (!got) {
+      return unexpected(std::move(got.error()));
+    }
+    return std::move(got->first);
+  }
+
+  Result<void, PublishError> ensure_me()
+  {
+    if (!m_me_id.empty()) {
+      return {};
+    }
+    auto me = get("/api/v1/accounts/verify_credentials");
+    if (!me) {
+      return unexpected(std::move(me.error()));
+    }
+    m_me_id = str(*me, "id");
+    m_me_acct = canonical(str(*me, "acct"));
+    if (m_me_id.empty()) {
+      return unexpected(PublishError{ PublishError::Kind::permanent,
+                                      "mastodon: GET /api/v1/accounts/verify_credentials: the "
+                                      "answer has no account id",
+                                      {} });
+    }
+    return {};
+  }
+
+  // "ada" on this instance is "ada@<host>": one name for one person whichever account sees it.
+  std::string canonical(const std::string& acct) const
+  {
+    return acct.find('@') == std::string::npos ? acct + "@" + m_host : acct;
+  }
+
+  Message message_of(const nlohmann::json& status) const
+  {
+    Message m;
+    const auto& account = status.value("account", nlohmann::json::object());
+    m.id = str(status, "id");
+    m.url = str(status, "url");
+    if (m.url.empty()) {
+      m.url = str(status, "uri");
+    }
+    m.author = canonical(str(account, "acct"));
+    m.author_name = str(account, "display_name");
+    m.ours = str(account, "id") == m_me_id;
+    m.bot = account.is_object() && account.value("bot", false);
+    m.text = text_of_html(str(status, "content"));
+    m.created_at = parse_rfc3339(str(status, "created_at")).value_or(TimePoint{});
+    m.in_reply_to = str(status, "in_reply_to_id");
+    m.visibility = str(status, "visibility");
+    if (!m.ours) {
+      m.addressed.reply = str(status, "in_reply_to_account_id") == m_me_id;
+      m.addressed.direct = m.visibility == "direct";
+      for (const auto& mention : status.value("mentions", nlohmann::json::array())) {
+        if (str(mention, "id") == m_me_id) {
+          m.addressed.mention = true;
+        }
+      }
+      // Mastodon 4.5 quotes: {"quote": {"state": "accepted", "quoted_status": {...}}}.
+      if (const auto quote = status.find("quote"); quote != status.end() && quote->is_object()) {
+        const auto& quoted = quote->value("quoted_status", nlohmann::json::object());
+        if (str(quoted.value("account", nlohmann::json::object()), "id") == m_me_id) {
+          m.addressed.quote = true;
+          m.quoted_text = text_of_html(str(quoted, "content"));
+        }
+      }
+    }
+    return m;
+  }
+
+  std::string m_base_url;
+  std::string m_token;
+  std::string m_host;
+  AdapterContext m_context;
+  LazyTransport m_transport{ m_context };
+  std::string m_me_id;
+  std::string m_me_acct;
+  std::map<std::string, nlohmann::json> m_statuses; // from notifications, by id
+};
+
+} // namespace
+
+std::unique_ptr<ConversationSource>
+make_mastodon_conversations(const AccountConfig& account, const AdapterContext& context)
+{
+  auto token = read_secret(account, "token", context);
+  if (!token) {
+    throw Error(token.error());
+  }
+  return std::make_unique<MastodonConversations>(base_url_setting(account, k_default_url),
+                                                 std::move(*token), context);
+}
+
+} // namespace herald::platforms
