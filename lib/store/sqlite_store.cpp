@@ -62,7 +62,7 @@ CREATE INDEX jobs_by_posted ON jobs(posted_at) WHERE posted_at IS NOT NULL;
 
 // `herald engage`: conversations with their triage, and a fetch cursor per account
 // (conversation_store.hpp).
-constexpr const char* k_schema_v3 = R"sql(
+constexpr const char* k_schema_v2 = R"sql(
 CREATE TABLE engage_cursors(
   account TEXT PRIMARY KEY,
   cursor TEXT NOT NULL,
@@ -97,7 +97,7 @@ struct Migration
 
 constexpr Migration k_migrations[] = {
   { 1, k_schema_v1 },
-  { 3, k_schema_v3 },
+  { 2, k_schema_v2 },
 };
 
 static_assert(std::size(k_migrations) > 0 &&
