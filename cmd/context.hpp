@@ -69,6 +69,7 @@ void setup_history(CLI::App& app, Context& context);
 void setup_accounts(CLI::App& app, Context& context);
 void setup_post(CLI::App& app, Context& context);
 void setup_resolve(CLI::App& app, Context& context);
+void setup_report(CLI::App& app, Context& context);
 
 // Builds the whole command line (a function so that tests can parse argument vectors with it).
 std::unique_ptr<CLI::App> make_app(Context& context);

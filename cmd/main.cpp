@@ -58,6 +58,7 @@ make_app(Context& context)
   setup_accounts(*app, context);
   setup_post(*app, context);
   setup_resolve(*app, context);
+  setup_report(*app, context);
   app->require_subcommand(1);
   return app;
 }

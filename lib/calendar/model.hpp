@@ -1,5 +1,7 @@
 #pragma once
 
+#include "text/utm.hpp"
+
 #include "schedule/clock.hpp"
 #include "schedule/cron.hpp"
 #include "schedule/zone.hpp"
@@ -57,6 +59,17 @@ struct Schedule
   SourcePos pos;                  // of the `at:` / `cron:` value
 };
 
+// `utm:` in `defaults:` or on a post: templates for the UTM parameters added to every link.
+// Placeholders: {platform}, {account}, {post}, {campaign} (the post's `campaign:`, else its id).
+struct UtmSettings
+{
+  std::string source = "{platform}";
+  std::string medium = "social";
+  std::string campaign = "{campaign}";
+  std::string content = "{post}";
+  std::vector<std::string> exclude; // domains, lower case
+};
+
 struct Post
 {
   std::string id;
@@ -69,6 +82,9 @@ struct Post
   std::map<std::string, Variant> variants;
   bool enabled = true;
   std::optional<std::chrono::seconds> grace;
+  std::string campaign; // `campaign:`, else empty (the post id stands in)
+  // The UTM tags of each account's links, templates expanded; no entry: links stay as written.
+  std::map<std::string, text::UtmTags> utm;
 };
 
 struct Account
@@ -92,12 +108,14 @@ struct Calendar
   std::map<std::string, Account> accounts;
   std::vector<std::string> default_to;
   std::chrono::seconds grace{ 3600 };
+  std::optional<UtmSettings> utm; // `defaults: utm:`; nullopt: links are not tagged
   std::vector<Post> posts;
 
   const Post* find_post(std::string_view id) const;
 };
 
-// What one account publishes for a post: the post's parts with that account's variant applied.
+// What one account publishes for a post: the post's parts with that account's variant applied
+// and, when the post has UTM tags for the account, its links tagged.
 std::vector<Content> render_for(const Post& post, const std::string& account);
 
 } // namespace herald::calendar

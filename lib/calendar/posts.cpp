@@ -1,6 +1,7 @@
 // `posts:`: each post's identity, accounts and flags; schedule and content have their own files.
 
 #include "post_reader.hpp"
+#include "utm_reader.hpp"
 
 #include "util/duration.hpp"
 
@@ -128,12 +129,30 @@ read_flags(LoadContext& ctx, const PostScope& scope, const PostFields& fields, P
       }
     }
   }
-  if (const YamlNode* utm = fields.value(PostFields::utm); utm && !utm->is_null()) {
-    // Accepted for the link-tagging feature to come; not interpreted yet.
-    expect_map(ctx, scope.file, *utm, join_path(scope.path, "utm"), "a map");
-  }
   if (const YamlNode* queue = fields.key(PostFields::queue)) {
     ctx.error(scope.file, *queue, std::string(k_slots_unsupported));
+  }
+}
+
+// `campaign:` and `utm:` (over `defaults: utm:`), then the tags of each account's links.
+void
+read_tagging(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post)
+{
+  if (const YamlNode* campaign = fields.value(PostFields::campaign)) {
+    const std::string path = join_path(scope.path, "campaign");
+    if (expect_scalar(ctx, scope.file, *campaign, path, "a string")) {
+      if (trim(campaign->scalar).empty()) {
+        ctx.error(scope.file, *campaign, fmt::format("'{}' must not be empty", path));
+      }
+      post.campaign = std::string(trim(campaign->scalar));
+    }
+  }
+  std::optional<UtmSettings> settings = ctx.calendar.utm;
+  if (const YamlNode* utm = fields.value(PostFields::utm)) {
+    settings = read_utm(ctx, scope.file, *utm, join_path(scope.path, "utm"), ctx.calendar.utm);
+  }
+  if (settings) {
+    expand_utm(ctx, *settings, post);
   }
 }
 
@@ -158,6 +177,7 @@ read_post(LoadContext& ctx, const SourceFile& file, const YamlNode& node, size_t
     read_variants(ctx, scope, *variants, post);
   }
   read_flags(ctx, scope, fields, post);
+  read_tagging(ctx, scope, fields, post);
   ctx.calendar.posts.push_back(std::move(post));
 }
 

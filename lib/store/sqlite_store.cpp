@@ -60,6 +60,27 @@ CREATE INDEX calendars_by_path ON calendars(path);
 CREATE INDEX jobs_by_posted ON jobs(posted_at) WHERE posted_at IS NOT NULL;
 )sql";
 
+// `herald report`: timestamped snapshots of what the platforms count (metrics_store.hpp).
+constexpr const char* k_schema_v4 = R"sql(
+CREATE TABLE post_metrics(
+  calendar TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  counts TEXT NOT NULL,
+  PRIMARY KEY(calendar, job_id, at)
+);
+CREATE TABLE account_metrics(
+  calendar TEXT NOT NULL,
+  account TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  followers INTEGER NOT NULL,
+  PRIMARY KEY(calendar, account, at)
+);
+)sql";
+
 // One step per schema version, in order; a store at version N runs every step above N in one
 // write transaction. Steps are only ever appended: a released step is never edited.
 struct Migration
@@ -70,6 +91,7 @@ struct Migration
 
 constexpr Migration k_migrations[] = {
   { 1, k_schema_v1 },
+  { 4, k_schema_v4 },
 };
 
 static_assert(std::size(k_migrations) > 0 &&
