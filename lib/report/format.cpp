@@ -109,9 +109,11 @@ pad(std::string_view text, size_t to, bool right)
   return right ? fill + std::string(text) : std::string(text) + fill;
 }
 
+// Columns aligned: the first (names) and, with `left_last`, the last (a sparkline) to the left,
+// numbers to the right.
 std::string
 render_table(const std::vector<std::string>& head,
-             const std::vector<std::vector<std::string>>& rows)
+             const std::vector<std::vector<std::string>>& rows, bool left_last = false)
 {
   std::vector<size_t> widths(head.size(), 0);
   for (size_t i = 0; i < head.size(); ++i) {
@@ -124,7 +126,8 @@ render_table(const std::vector<std::string>& head,
   const auto line = [&](const std::vector<std::string>& row) {
     std::string text;
     for (size_t i = 0; i < row.size(); ++i) {
-      text += (i ? "  " : "") + pad(row[i], widths[i], i > 0);
+      const bool left = i == 0 || (left_last && i + 1 == row.size());
+      text += (i ? "  " : "") + pad(row[i], widths[i], !left);
     }
     while (!text.empty() && text.back() == ' ') {
       text.pop_back();
@@ -364,7 +367,8 @@ format_table(const Report& report, std::string_view zone, bool utf8)
                        count_text(a.end), signed_count(a.growth()), signed_percent(a.growth_rate()),
                        sparkline(series, utf8) });
     }
-    out += "\n" + render_table({ "FOLLOWERS", "START", "END", "GROWTH", "CHANGE", "TREND" }, rows);
+    out +=
+      "\n" + render_table({ "FOLLOWERS", "START", "END", "GROWTH", "CHANGE", "TREND" }, rows, true);
   }
   const auto best = [&](std::string_view what, const std::optional<Best>& b,
                         std::string_view suffix) {

@@ -85,9 +85,9 @@ url_host(std::string_view url)
     authority = authority.substr(at + 1);
   }
   // An IPv6 literal keeps its colons; a port goes.
-  if (!authority.starts_with('[')) {
-    authority = authority.substr(0, std::min(authority.find(':'), authority.size()));
-  }
+  const size_t host_end =
+    authority.starts_with('[') ? authority.find(']') + 1 : authority.find(':');
+  authority = authority.substr(0, std::min(host_end, authority.size()));
   std::string host;
   for (const char c : authority) {
     host += lower(c);

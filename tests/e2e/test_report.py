@@ -224,7 +224,7 @@ class ReportTest(HeraldTest):
         self.assertIn("best hour: 09:00 UTC (11.33% engagement over 2 posts)", r.out)
         ascii_table = self.herald("report", "--now", "2026-12-04T00:00:00Z", env=dict(ENV, LC_ALL="C"))
         [masto] = [line for line in ascii_table.out.splitlines() if line.startswith("masto (")]
-        self.assertTrue(masto.endswith(" ##"), masto)
+        self.assertTrue(masto.endswith("  ##"), masto)
 
     def test_html_page_is_well_formed_with_a_chart_per_account(self):
         self.week()

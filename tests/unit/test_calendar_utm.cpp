@@ -94,7 +94,7 @@ TEST_SUITE("calendar::Utm")
     CHECK(all_messages(load_text(dir, std::string(k_accounts) +
                                         "defaults:\n"
                                         "  to: [masto]\n"
-                                        "  utm: {sauce: x, medium: '{plattform}', exclude: "
+                                        "  utm: {sorce: x, medium: '{plattform}', exclude: "
                                         "['https://example.org/']}\n"
                                         "posts:\n"
                                         "  - id: a\n"
@@ -102,8 +102,8 @@ TEST_SUITE("calendar::Utm")
                                         "    campaign: [x]\n"
                                         "    utm: {campaign: '{campaign'}\n"
                                         "    text: hi\n")) ==
-          "c.yaml:6:9: error: unknown key 'sauce' in 'defaults.utm', did you mean 'source'?\n"
-          "c.yaml:6:28: error: 'defaults.utm.medium' has an unknown placeholder '{plattform}' "
+          "c.yaml:6:9: error: unknown key 'sorce' in 'defaults.utm', did you mean 'source'?\n"
+          "c.yaml:6:27: error: 'defaults.utm.medium' has an unknown placeholder '{plattform}' "
           "(known: {platform}, {account}, {post}, {campaign})\n"
           "c.yaml:6:52: error: 'defaults.utm.exclude[0]' must be a domain name like example.org "
           "(no scheme or path), not 'https://example.org/'\n"

@@ -90,7 +90,8 @@ TEST_SUITE("store::SqliteStore")
     } catch (const Error& e) {
       CHECK(std::string(e.what()) ==
             "this state was written by a newer herald (schema 99; this herald understands up "
-            "to 1); upgrade herald or use another --state");
+            "to " +
+              std::to_string(k_schema_version) + "); upgrade herald or use another --state");
       CHECK(e.status() == ExitStatus::state);
     }
   }
