@@ -6,12 +6,14 @@
 
 #include "platforms/context.hpp"
 #include "schedule/zone.hpp"
+#include "util/duration.hpp"
 
 #include <fmt/core.h>
 
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 
 namespace herald::cmd {
 
@@ -24,6 +26,7 @@ struct DaemonCliOptions
   int max_attempts = queue::RetryPolicy{}.max_attempts;
   unsigned max_sleep = 60;
   unsigned grace = 45;
+  std::string collect_every; // a duration; empty: no metric snapshots
 };
 
 std::string
@@ -40,6 +43,15 @@ void
 run_daemon_command(const DaemonCliOptions& cli, Context& context)
 {
   context.load_credentials();
+  std::optional<std::chrono::seconds> collect_every;
+  if (!cli.collect_every.empty()) {
+    const auto every = parse_duration(cli.collect_every);
+    if (!every || every->count() <= 0) {
+      throw Error(
+        fmt::format("--collect-every: {}", every ? "must be longer than 0s" : every.error()));
+    }
+    collect_every = *every;
+  }
   app::DaemonOptions options;
   options.tick.calendar = context.global.calendar;
   options.tick.state = context.state_path();
@@ -64,6 +76,7 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
   // An invalid calendar is re-read on every wake until it is fixed: say so once per edit.
   std::string last_invalid;
   bool first = true;
+  std::optional<TimePoint> last_collect;
   app::DaemonHooks hooks;
   hooks.on_tick = [&](const app::TickReport& report, bool reload) {
     if (report.diagnostics.has_errors()) {
@@ -95,6 +108,18 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
     }
     first = false;
     print_outcomes(report.outcomes, context);
+    // `herald report collect` on the daemon's clock: at the first tick, then once per interval
+    // (within --max-sleep of it).
+    const TimePoint now = clock.now();
+    if (collect_every && !report.diagnostics.has_errors() &&
+        (!last_collect || now - *last_collect >= *collect_every)) {
+      last_collect = now;
+      try {
+        print_collect_problems(collect_metrics(context, clock).result, context);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "herald: error: collecting metrics: {}; trying again later\n", e.what());
+      }
+    }
     std::fflush(stdout);
     std::fflush(stderr);
   };
@@ -148,6 +173,8 @@ setup_daemon(CLI::App& app, Context& context)
                  "After SIGTERM, wait this long (seconds) for publishing to finish, then exit")
     ->capture_default_str()
     ->check(CLI::Range(1, 3600));
+  sub->add_option("--collect-every", options->collect_every,
+                  "Also store metric snapshots (herald report collect) this often, e.g. 1h");
   sub->callback([options, &context] { run_daemon_command(*options, context); });
 }
 

@@ -61,11 +61,11 @@ calendar_ok(const calendar::LoadResult& loaded, Context& context, std::string_vi
   return false;
 }
 
-void
-run_collect(const CollectOptions& options, Context& context)
+} // namespace
+
+app::CollectRun
+collect_metrics(const Context& context, const Clock& clock)
 {
-  context.load_credentials();
-  const FixedClock clock(now_or(options.now));
   http::LogSink log;
   if (context.global.verbose) {
     log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
@@ -73,9 +73,35 @@ run_collect(const CollectOptions& options, Context& context)
   const auto state = context.state_path();
   calendar::LoadOptions load;
   load.max_bytes = context.global.max_calendar_bytes;
-  const auto run =
-    app::collect_metrics(context.global.calendar, state, load,
-                         platforms::default_context(clock, state.parent_path(), std::move(log)));
+  return app::collect_metrics(
+    context.global.calendar, state, load,
+    platforms::default_context(clock, state.parent_path(), std::move(log)));
+}
+
+void
+print_collect_problems(const report::CollectResult& result, const Context& context)
+{
+  // Quiet on success: only what went wrong, on stderr.
+  for (const auto& a : result.accounts) {
+    if (a.status == report::AccountOutcome::Status::failed ||
+        a.status == report::AccountOutcome::Status::partial) {
+      fmt::print(stderr, "herald: {}: account '{}' ({}): {}\n",
+                 a.status == report::AccountOutcome::Status::failed ? "error" : "warning",
+                 a.account, a.platform, a.error);
+    } else if (a.status == report::AccountOutcome::Status::skipped && context.global.verbose) {
+      fmt::print(stderr, "herald: account '{}': {}\n", a.account, a.error);
+    }
+  }
+}
+
+namespace {
+
+void
+run_collect(const CollectOptions& options, Context& context)
+{
+  context.load_credentials();
+  const FixedClock clock(now_or(options.now));
+  const auto run = collect_metrics(context, clock);
   if (!calendar_ok(run.loaded, context, "; nothing collected")) {
     return;
   }
@@ -102,17 +128,7 @@ run_collect(const CollectOptions& options, Context& context)
                          .dump(2));
     return;
   }
-  // Quiet on success: only what went wrong, on stderr.
-  for (const auto& a : run.result.accounts) {
-    if (a.status == report::AccountOutcome::Status::failed ||
-        a.status == report::AccountOutcome::Status::partial) {
-      fmt::print(stderr, "herald: {}: account '{}' ({}): {}\n",
-                 a.status == report::AccountOutcome::Status::failed ? "error" : "warning",
-                 a.account, a.platform, a.error);
-    } else if (a.status == report::AccountOutcome::Status::skipped && context.global.verbose) {
-      fmt::print(stderr, "herald: account '{}': {}\n", a.account, a.error);
-    }
-  }
+  print_collect_problems(run.result, context);
 }
 
 void

@@ -6,11 +6,15 @@ import csv
 import io
 import json
 import shutil
+import signal
+import sqlite3
+import subprocess
+import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 from fake_metrics import MetricsBluesky, MetricsMastodon
-from harness import SOURCE_DIR, HeraldTest, main
+from harness import HERALD, SOURCE_DIR, HeraldTest, main
 
 TOKEN = "s3cr3t-token"
 PASSWORD = "app-pass-s3cr3t"
@@ -354,6 +358,40 @@ class ReportTest(HeraldTest):
                               "clicks.csv").json()
         [row] = [r for r in by_post["rows"] if r["key"] == "letter/news"]
         self.assertAlmostEqual(row["click_through_rate"], 50 / 1000)  # reach: the impressions
+
+    def test_daemon_collects_on_an_interval(self):
+        self.write("herald.yaml", CALENDAR.format(masto=self.masto.url, sky=self.sky.url("")))
+        self.masto.followers, self.sky.followers = 10, 20
+        err_path = self.dir / "daemon.err"
+        with open(err_path, "w") as err:
+            proc = subprocess.Popen([HERALD, "-c", "herald.yaml", "daemon", "--max-sleep", "1",
+                                     "--collect-every", "2s"], cwd=self.dir,
+                                    env=dict(self.env, **ENV), stdout=subprocess.DEVNULL, stderr=err)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
+
+        def snapshots():
+            if not self.state.exists():
+                return []
+            with sqlite3.connect(self.state) as db:
+                return [row[0] for row in db.execute(
+                    "SELECT followers FROM account_metrics WHERE account = 'masto' ORDER BY at")]
+
+        deadline = time.monotonic() + 20
+        while not snapshots() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.masto.followers = 11
+        while 11 not in snapshots() and time.monotonic() < deadline:
+            self.assertIsNone(proc.poll(), err_path.read_text())
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(timeout=10), 0, err_path.read_text())
+        self.assertEqual(snapshots()[0], 10)
+        self.assertEqual(snapshots()[-1], 11)
+        # (A calendar written within a second of the start is read again: "reloaded" lines.)
+        self.assertNotIn("error", err_path.read_text())
+        self.assertNotIn("warning", err_path.read_text())
+        self.assertEqual(self.herald("daemon", "--collect-every", "0s").err,
+                         "herald: error: --collect-every: must be longer than 0s\n")
 
     def test_no_state_yet(self):
         self.write("herald.yaml", CALENDAR.format(masto=self.masto.url, sky=self.sky.url("")))
