@@ -131,23 +131,11 @@ public:
     if (response->status != 200) {
       return unexpected(error_of(*response, what));
     }
-    const auto body = parse(*response);
-    if (!body.is_object() || !body.contains("followersCount") ||
-        !body["followersCount"].is_number_integer()) {
-      return unexpected(PublishError{ PublishError::Kind::permanent,
-                                      std::string(what) + ": the answer has no followersCount",
-                                      {} });
-    }
-    return body["followersCount"].get<int64_t>();
+    return follower_count(parse(*response), "followersCount", what);
   }
 
 private:
-  TimePoint now() const
-  {
-    return m_context.clock
-             ? m_context.clock->now()
-             : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
+  TimePoint now() const { return now_of(m_context); }
 
   PublishError error_of(const http::Response& response, std::string_view what) const
   {

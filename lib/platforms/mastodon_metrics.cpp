@@ -96,23 +96,12 @@ public:
     if (response->status != 200) {
       return unexpected(error_of(*response, what));
     }
-    const auto body = nlohmann::json::parse(response->body, nullptr, false);
-    if (!body.is_object() || !body.contains("followers_count") ||
-        !body["followers_count"].is_number_integer()) {
-      return unexpected(PublishError{ PublishError::Kind::permanent,
-                                      std::string(what) + ": the answer has no followers_count",
-                                      {} });
-    }
-    return body["followers_count"].get<int64_t>();
+    return follower_count(nlohmann::json::parse(response->body, nullptr, false), "followers_count",
+                          what);
   }
 
 private:
-  TimePoint now() const
-  {
-    return m_context.clock
-             ? m_context.clock->now()
-             : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
+  TimePoint now() const { return now_of(m_context); }
 
   PublishError error_of(const http::Response& response, std::string_view what) const
   {

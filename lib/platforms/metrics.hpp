@@ -3,11 +3,14 @@
 #include "context.hpp"
 #include "platform.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // Reading back what the platforms count about the posts herald published, for `herald report`.
@@ -43,6 +46,13 @@ public:
   // The account's follower count now; nullopt when the platform does not say.
   virtual Result<std::optional<int64_t>, PublishError> followers() = 0;
 };
+
+// Helpers for the metrics sources. "Now" from the context's clock (the system clock without one).
+TimePoint now_of(const AdapterContext& context);
+// The follower count in `body`'s integer member `key`, or an error saying the answer of `what`
+// ("mastodon: GET /api/v1/accounts/verify_credentials") has none.
+Result<std::optional<int64_t>, PublishError> follower_count(const nlohmann::json& body,
+                                                            const char* key, std::string_view what);
 
 // Bluesky's app.bsky.feed.getPosts takes at most this many URIs per call.
 inline constexpr size_t k_bluesky_posts_per_call = 25;

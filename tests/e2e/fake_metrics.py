@@ -10,8 +10,6 @@ collects:
 """
 
 import re
-import threading
-from http.server import ThreadingHTTPServer
 
 from fake_bluesky import FakeBluesky, _error, _json
 from fake_mastodon import FakeMastodon, _Handler
@@ -51,6 +49,8 @@ class _MetricsHandler(_Handler):
 
 
 class MetricsMastodon(FakeMastodon):
+    handler_base = _MetricsHandler
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.followers = 0
@@ -61,27 +61,11 @@ class MetricsMastodon(FakeMastodon):
         with self._lock:
             self.counts[status_id] = counts
 
-    def start(self):
-        fake = self
-
-        class Handler(_MetricsHandler):
-            pass
-
-        Handler.fake = fake
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
     def verify_credentials(self, headers):
         status, extra, body = super().verify_credentials(headers)
         if status == 200:
             body = dict(body, followers_count=self.followers, following_count=3, statuses_count=9)
         return status, extra, body
-
-    def status_gets(self):
-        return [r for r in self.requests("GET") if STATUS_PATH.match(r["path"].split("?")[0])]
 
 
 class MetricsBluesky(FakeBluesky):
