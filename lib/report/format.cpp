@@ -356,6 +356,9 @@ format_table(const Report& report, std::string_view zone, bool utf8)
     }
     out += render_table(head, rows);
   }
+  if (report.accounts.empty() && !report.posts.empty()) {
+    out += "\nno follower counts yet: run 'herald report collect' (from cron, e.g. hourly)\n";
+  }
   if (!report.accounts.empty()) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& a : report.accounts) {

@@ -227,6 +227,22 @@ TEST_SUITE("report::Format")
     CHECK(sparkline({}, true).empty());
   }
 
+  TEST_CASE("the table says how to get numbers before the first collect")
+  {
+    ReportInput input;
+    input.since = at("2026-12-01T00:00:00Z");
+    input.until = at("2026-12-08T00:00:00Z");
+    input.posts = { post("a/masto", "masto", "2026-12-01T09:00:00Z") };
+    const auto table = format_table(build_report(input), "UTC", true);
+    CHECK(table ==
+          "2026-12-01T00:00:00Z to 2026-12-08T00:00:00Z, by post\n"
+          "\n"
+          "POST     POSTS  INTERACTIONS  FOLLOWERS  ENGAGEMENT\n"
+          "a/masto      1             0          0           -\n"
+          "\n"
+          "no follower counts yet: run 'herald report collect' (from cron, e.g. hourly)\n");
+  }
+
   TEST_CASE("percentages and escaping")
   {
     CHECK(percent(0.0425) == "4.25%");
