@@ -27,6 +27,9 @@ class _MetricsHandler(_Handler):
         with fake._lock:
             fake.log.append({"method": "GET", "path": self.path, "headers": headers, "json": None,
                              "fields": None})
+        fault = fake._take_fault(self.path.split("?", 1)[0])  # fail("/api/v1/statuses/")
+        if fault:
+            return self._fault(fault)
         if not fake._authorized(headers):
             return self._send(401, {}, {"error": "The access token is invalid"})
         with fake._lock:

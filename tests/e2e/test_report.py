@@ -285,6 +285,20 @@ class ReportTest(HeraldTest):
         masto = [a for a in report["accounts"] if a["account"] == "masto"][0]
         self.assertEqual(len(masto["series"]), 3)
 
+    def test_bluesky_collect_reuses_and_renews_the_session(self):
+        self.week()
+        # The run logged in once; both collects used the session it kept in the state.
+        self.assertEqual(len(self.sky.calls("com.atproto.server.createSession")), 1)
+        self.sky.expire_access_tokens()
+        self.sky.followers = 60
+        self.collect("2026-12-03T16:00:00Z")
+        self.assertEqual(len(self.sky.calls("com.atproto.server.refreshSession")), 1)
+        self.assertEqual(len(self.sky.calls("com.atproto.server.createSession")), 1)
+        sky = [a for a in self.report("--json").json()["accounts"] if a["account"] == "sky"][0]
+        self.assertEqual(sky["followers_end"], 60)
+        for call in self.sky.calls("app.bsky.feed.getPosts"):
+            self.assertTrue(call.headers["authorization"].startswith("Bearer "))
+
     def test_mastodon_rate_limit_stops_the_round(self):
         self.week()
         self.masto.rate_limit_remaining = 1
@@ -293,6 +307,15 @@ class ReportTest(HeraldTest):
         self.assertEqual((masto["status"], masto["counted"]), ("partial", 1))
         self.assertIn("rate limit", masto["error"])
         self.assertIn("retry after 2026-12-03T16:00:00Z", masto["error"])  # clamped to an hour
+
+    def test_mastodon_429_keeps_what_was_read(self):
+        self.week()
+        self.masto.fail("/api/v1/statuses/", status=429, headers={"Retry-After": "120"}, count=1)
+        r = self.collect("2026-12-03T15:00:00Z", "--json", code=1)
+        masto = [a for a in r.json()["accounts"] if a["account"] == "masto"][0]
+        self.assertEqual((masto["status"], masto["counted"], masto["followers"]), ("partial", 0, 120))
+        self.assertIn("retry after 2026-12-03T15:02:00Z", masto["error"])
+        self.assertEqual(r.json()["posts"], 1)  # sky's launch was still counted
 
     def test_bluesky_get_posts_in_batches_of_25(self):
         posts = "".join(f"""
