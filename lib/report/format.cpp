@@ -275,14 +275,21 @@ svg text { font-size: 12px; fill: #555; }
 } // namespace
 
 std::string
-sparkline(const std::vector<int64_t>& values, bool utf8)
+sparkline(const std::vector<int64_t>& all, bool utf8, size_t width)
 {
   static constexpr std::array<std::string_view, 8> k_blocks = { "\u2581", "\u2582", "\u2583",
                                                                 "\u2584", "\u2585", "\u2586",
                                                                 "\u2587", "\u2588" };
   static constexpr std::string_view k_ascii = " .:-=+*#";
-  if (values.empty()) {
+  if (all.empty() || width == 0) {
     return "";
+  }
+  std::vector<int64_t> values = all;
+  if (all.size() > width) {
+    values.clear();
+    for (size_t i = 0; i < width; ++i) {
+      values.push_back(all[width == 1 ? all.size() - 1 : i * (all.size() - 1) / (width - 1)]);
+    }
   }
   const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
   std::string out;

@@ -15,8 +15,9 @@ namespace herald::report {
 
 // A one-line chart of `values`, one character each, scaled between their minimum and maximum:
 // U+2581..U+2588 block characters when `utf8`, else " .:-=+*#". A flat series is all the
-// lowest mark; an empty one is "".
-std::string sparkline(const std::vector<int64_t>& values, bool utf8);
+// lowest mark; an empty one is "". A longer series than `width` (hourly collects over a month)
+// is sampled evenly down to `width` characters, keeping the first and the last value.
+std::string sparkline(const std::vector<int64_t>& values, bool utf8, size_t width = 24);
 
 // "4.25%", or "-" when absent.
 std::string percent(std::optional<double> rate);

@@ -225,6 +225,13 @@ TEST_SUITE("report::Format")
     CHECK(sparkline({ 100, 110, 120, 170 }, false) == " .:#");
     CHECK(sparkline({ 5, 5 }, true) == "▁▁");
     CHECK(sparkline({}, true).empty());
+    // 720 hourly points fit in 24 characters, first and last kept.
+    std::vector<int64_t> month;
+    for (int64_t i = 0; i < 720; ++i) {
+      month.push_back(1000 + i);
+    }
+    CHECK(sparkline(month, false) == "  ...::::---===++++***##");
+    CHECK(sparkline({ 1, 9, 5 }, false, 2) == " #");
   }
 
   TEST_CASE("the table says how to get numbers before the first collect")
