@@ -114,6 +114,11 @@ struct Calendar
   const Post* find_post(std::string_view id) const;
 };
 
+// Sets post.utm, the UTM tags of each account's links, from `settings` (templates expanded), for
+// the accounts of post.to that `calendar` defines. Needs post.id, post.to and post.campaign to be
+// final. The loader calls it for calendar posts; `herald post` for its one-off post.
+void apply_utm(const Calendar& calendar, const UtmSettings& settings, Post& post);
+
 // What one account publishes for a post: the post's parts with that account's variant applied
 // and, when the post has UTM tags for the account, its links tagged.
 std::vector<Content> render_for(const Post& post, const std::string& account);

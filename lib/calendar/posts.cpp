@@ -152,7 +152,7 @@ read_tagging(LoadContext& ctx, const PostScope& scope, const PostFields& fields,
     settings = read_utm(ctx, scope.file, *utm, join_path(scope.path, "utm"), ctx.calendar.utm);
   }
   if (settings) {
-    expand_utm(ctx, *settings, post);
+    apply_utm(ctx.calendar, *settings, post);
   }
 }
 

@@ -165,11 +165,11 @@ read_utm(LoadContext& ctx, const SourceFile& file, const YamlNode& node, std::st
 }
 
 void
-expand_utm(const LoadContext& ctx, const UtmSettings& settings, Post& post)
+apply_utm(const Calendar& calendar, const UtmSettings& settings, Post& post)
 {
   for (const auto& account : post.to) {
-    const auto it = ctx.calendar.accounts.find(account);
-    if (it == ctx.calendar.accounts.end()) {
+    const auto it = calendar.accounts.find(account);
+    if (it == calendar.accounts.end()) {
       continue;
     }
     const std::string& platform = it->second.platform;

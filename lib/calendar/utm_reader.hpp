@@ -16,8 +16,4 @@ namespace herald::calendar {
 std::optional<UtmSettings> read_utm(LoadContext& ctx, const SourceFile& file, const YamlNode& node,
                                     std::string_view path, const std::optional<UtmSettings>& base);
 
-// The post's UTM tags per account (post.utm) from `settings`, for the accounts of post.to whose
-// platform is known. Needs post.id, post.to and post.campaign to be final.
-void expand_utm(const LoadContext& ctx, const UtmSettings& settings, Post& post);
-
 } // namespace herald::calendar

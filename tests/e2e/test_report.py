@@ -124,6 +124,16 @@ class ReportTest(HeraldTest):
                   and "example.org" in f["features"][0]["uri"]]
         self.assertTrue(link["features"][0]["uri"].endswith("utm_content=launch"))
 
+    def test_a_one_off_post_is_tagged_too(self):
+        self.calendar()
+        r = self.herald("post", "--to", "masto", "--id", "release-2.1", "--now",
+                        "2026-12-01T10:00:00Z", "--text", "2.1 is out: https://example.org/2.1",
+                        env=ENV)
+        self.assertExit(r, 0)
+        [status] = self.masto.status_posts()
+        self.assertEqual(status["json"]["status"], "2.1 is out: https://example.org/2.1?utm_source="
+                         "mastodon&utm_medium=social&utm_campaign=release-2.1&utm_content=release-2.1")
+
     def test_validate_measures_the_tagged_text(self):
         # 250 graphemes of text plus a link fit Bluesky's 300 before tagging, not after.
         self.write("herald.yaml", CALENDAR.format(masto=self.masto.url, sky=self.sky.url("")) + f"""
