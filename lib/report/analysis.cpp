@@ -306,16 +306,23 @@ build_report(const ReportInput& input)
   report.until = input.until;
   report.by = input.by;
   report.has_clicks = input.clicks.has_value();
+  // Hourly collects over months make many snapshots per post: index them once.
+  std::map<std::pair<std::string_view, std::string_view>, std::vector<const store::PostSnapshot*>>
+    snapshots_of;
+  for (const auto& s : input.post_snapshots) {
+    snapshots_of[{ s.calendar, s.job_id }].push_back(&s);
+  }
   for (const auto& post : input.posts) {
     if (post.posted_at < input.since || post.posted_at > input.until) {
       continue;
     }
     PostRow row;
     row.post = post;
-    for (const auto& s : input.post_snapshots) {
-      if (s.calendar != post.calendar || s.job_id != post.job_id) {
-        continue;
-      }
+    static const std::vector<const store::PostSnapshot*> k_none;
+    const auto found = snapshots_of.find({ post.calendar, post.job_id });
+    for (const store::PostSnapshot* snapshot :
+         found == snapshots_of.end() ? k_none : found->second) {
+      const auto& s = *snapshot;
       ++row.snapshots;
       if (s.at <= input.until) {
         row.counts = s.counts; // oldest first: the last one in the window wins
