@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/report.hpp"
 #include "queue/runner.hpp"
 #include "schedule/clock.hpp"
 #include "store/job.hpp"
@@ -70,6 +71,12 @@ void setup_accounts(CLI::App& app, Context& context);
 void setup_post(CLI::App& app, Context& context);
 void setup_resolve(CLI::App& app, Context& context);
 void setup_engage(CLI::App& app, Context& context);
+void setup_report(CLI::App& app, Context& context);
+
+// `herald report collect` once, with the global options (cmd/report.cpp); the daemon's
+// --collect-every calls it too. Failed and partly read accounts go to stderr.
+app::CollectRun collect_metrics(const Context& context, const Clock& clock);
+void print_collect_problems(const report::CollectResult& result, const Context& context);
 
 // Builds the whole command line (a function so that tests can parse argument vectors with it).
 std::unique_ptr<CLI::App> make_app(Context& context);

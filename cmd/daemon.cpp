@@ -7,12 +7,14 @@
 
 #include "platforms/context.hpp"
 #include "schedule/zone.hpp"
+#include "util/duration.hpp"
 
 #include <fmt/core.h>
 
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 
 namespace herald::cmd {
 
@@ -23,6 +25,7 @@ struct DaemonCliOptions
   RunnerCliOptions runner;
   unsigned max_sleep = 60;
   unsigned grace = 45;
+  std::string collect_every; // a duration; empty: no metric snapshots
 };
 
 std::string
@@ -39,6 +42,15 @@ void
 run_daemon_command(const DaemonCliOptions& cli, Context& context)
 {
   context.load_credentials();
+  std::optional<std::chrono::seconds> collect_every;
+  if (!cli.collect_every.empty()) {
+    const auto every = parse_duration(cli.collect_every);
+    if (!every || every->count() <= 0) {
+      throw Error(
+        fmt::format("--collect-every: {}", every ? "must be longer than 0s" : every.error()));
+    }
+    collect_every = *every;
+  }
   app::DaemonOptions options;
   options.tick.calendar = context.global.calendar;
   options.tick.state = context.state_path();
@@ -61,6 +73,7 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
   // An invalid calendar is re-read on every wake until it is fixed: say so once per edit.
   std::string last_invalid;
   bool first = true;
+  std::optional<TimePoint> last_collect;
   app::DaemonHooks hooks;
   hooks.on_tick = [&](const app::TickReport& report, bool reload) {
     if (report.diagnostics.has_errors()) {
@@ -92,6 +105,18 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
     }
     first = false;
     print_outcomes(report.outcomes, context);
+    // `herald report collect` on the daemon's clock: at the first tick, then once per interval
+    // (within --max-sleep of it).
+    const TimePoint now = clock.now();
+    if (collect_every && !report.diagnostics.has_errors() &&
+        (!last_collect || now - *last_collect >= *collect_every)) {
+      last_collect = now;
+      try {
+        print_collect_problems(collect_metrics(context, clock).result, context);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "herald: error: collecting metrics: {}; trying again later\n", e.what());
+      }
+    }
     std::fflush(stdout);
     std::fflush(stderr);
   };
@@ -131,6 +156,8 @@ setup_daemon(CLI::App& app, Context& context)
                  "After SIGTERM, wait this long (seconds) for publishing to finish, then exit")
     ->capture_default_str()
     ->check(CLI::Range(1, 3600));
+  sub->add_option("--collect-every", options->collect_every,
+                  "Also store metric snapshots (herald report collect) this often, e.g. 1h");
   sub->callback([options, &context] { run_daemon_command(*options, context); });
 }
 

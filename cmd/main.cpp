@@ -59,6 +59,7 @@ make_app(Context& context)
   setup_post(*app, context);
   setup_resolve(*app, context);
   setup_engage(*app, context);
+  setup_report(*app, context);
   app->require_subcommand(1);
   return app;
 }

@@ -112,6 +112,9 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
   if (!post) {
     return report;
   }
+  if (cal.utm) {
+    calendar::apply_utm(cal, *cal.utm, *post); // `defaults: utm:` tags its links too
+  }
   report.post_id = post->id;
   report.due = post->schedule.at;
   cal.posts = { std::move(*post) };

@@ -1,6 +1,7 @@
 // `defaults:`: what posts fall back to.
 
 #include "load_context.hpp"
+#include "utm_reader.hpp"
 
 #include "util/duration.hpp"
 
@@ -47,9 +48,8 @@ read_defaults(LoadContext& ctx, const SourceFile& file, const YamlNode& defaults
       }
     }
   }
-  if (const YamlNode* utm = find_value(defaults, "utm"); utm && !utm->is_null()) {
-    // Accepted for the link-tagging feature to come; not interpreted yet.
-    expect_map(ctx, file, *utm, "defaults.utm", "a map");
+  if (const YamlNode* utm = find_value(defaults, "utm")) {
+    ctx.calendar.utm = read_utm(ctx, file, *utm, "defaults.utm", std::nullopt);
   }
 }
 

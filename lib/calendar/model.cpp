@@ -28,8 +28,10 @@ Calendar::has_slots_for(const std::string& account) const
                      [&](const SlotRule& rule) { return rule.applies_to(account); });
 }
 
+namespace {
+
 std::vector<Content>
-render_for(const Post& post, const std::string& account)
+apply_variant(const Post& post, const std::string& account)
 {
   const auto it = post.variants.find(account);
   if (it == post.variants.end()) {
@@ -46,6 +48,20 @@ render_for(const Post& post, const std::string& account)
     }
     if (variant.media) {
       parts.front().media = *variant.media;
+    }
+  }
+  return parts;
+}
+
+} // namespace
+
+std::vector<Content>
+render_for(const Post& post, const std::string& account)
+{
+  auto parts = apply_variant(post, account);
+  if (const auto tags = post.utm.find(account); tags != post.utm.end()) {
+    for (auto& part : parts) {
+      part.text = text::tag_links(part.text, tags->second);
     }
   }
   return parts;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "text/utm.hpp"
+
 #include "schedule/clock.hpp"
 #include "schedule/cron.hpp"
 #include "schedule/zone.hpp"
@@ -58,6 +60,17 @@ struct Schedule
   SourcePos pos;                  // of the `at:` / `cron:` / `queue:` value
 };
 
+// `utm:` in `defaults:` or on a post: templates for the UTM parameters added to every link.
+// Placeholders: {platform}, {account}, {post}, {campaign} (the post's `campaign:`, else its id).
+struct UtmSettings
+{
+  std::string source = "{platform}";
+  std::string medium = "social";
+  std::string campaign = "{campaign}";
+  std::string content = "{post}";
+  std::vector<std::string> exclude; // domains, lower case
+};
+
 struct Post
 {
   std::string id;
@@ -70,6 +83,9 @@ struct Post
   std::map<std::string, Variant> variants;
   bool enabled = true;
   std::optional<std::chrono::seconds> grace;
+  std::string campaign; // `campaign:`, else empty (the post id stands in)
+  // The UTM tags of each account's links, templates expanded; no entry: links stay as written.
+  std::map<std::string, text::UtmTags> utm;
 };
 
 // `retry:` of an account; unset fields keep herald's defaults (herald-calendar(5)).
@@ -124,6 +140,7 @@ struct Calendar
   std::vector<std::string> default_to;
   std::chrono::seconds grace{ 3600 };
   std::vector<SlotRule> slots;
+  std::optional<UtmSettings> utm; // `defaults: utm:`; nullopt: links are not tagged
   std::vector<Post> posts;
   EngageSettings engage;
 
@@ -131,7 +148,13 @@ struct Calendar
   bool has_slots_for(const std::string& account) const;
 };
 
-// What one account publishes for a post: the post's parts with that account's variant applied.
+// Sets post.utm, the UTM tags of each account's links, from `settings` (templates expanded), for
+// the accounts of post.to that `calendar` defines. Needs post.id, post.to and post.campaign to be
+// final. The loader calls it for calendar posts; `herald post` for its one-off post.
+void apply_utm(const Calendar& calendar, const UtmSettings& settings, Post& post);
+
+// What one account publishes for a post: the post's parts with that account's variant applied
+// and, when the post has UTM tags for the account, its links tagged.
 std::vector<Content> render_for(const Post& post, const std::string& account);
 
 } // namespace herald::calendar

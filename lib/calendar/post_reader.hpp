@@ -13,9 +13,9 @@
 namespace herald::calendar {
 
 // The keys a post may have, in the order of PostFields::Key.
-inline constexpr std::array<std::string_view, 15> k_post_keys = {
+inline constexpr std::array<std::string_view, 16> k_post_keys = {
   "id",    "text",     "to",     "at",      "cron",  "start", "until", "count",
-  "media", "variants", "thread", "enabled", "grace", "utm",   "queue",
+  "media", "variants", "thread", "enabled", "grace", "utm",   "queue", "campaign",
 };
 
 // The entries of a post's map by key; the first wins (later ones are duplicate keys).
@@ -38,6 +38,7 @@ struct PostFields
     grace,
     utm,
     queue,
+    campaign,
   };
   std::array<const YamlEntry*, k_post_keys.size()> entries{};
 

@@ -1,6 +1,7 @@
 // `posts:`: each post's identity, accounts and flags; schedule and content have their own files.
 
 #include "post_reader.hpp"
+#include "utm_reader.hpp"
 
 #include "util/duration.hpp"
 
@@ -128,10 +129,6 @@ read_flags(LoadContext& ctx, const PostScope& scope, const PostFields& fields, P
       }
     }
   }
-  if (const YamlNode* utm = fields.value(PostFields::utm); utm && !utm->is_null()) {
-    // Accepted for the link-tagging feature to come; not interpreted yet.
-    expect_map(ctx, scope.file, *utm, join_path(scope.path, "utm"), "a map");
-  }
 }
 
 // A queued post needs a slot on each of its accounts.
@@ -148,6 +145,28 @@ check_slots(LoadContext& ctx, const PostScope& scope, const PostFields& fields, 
                             "entry for it, or give the post an 'at:'",
                             scope.label, account));
     }
+  }
+}
+
+// `campaign:` and `utm:` (over `defaults: utm:`), then the tags of each account's links.
+void
+read_tagging(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post)
+{
+  if (const YamlNode* campaign = fields.value(PostFields::campaign)) {
+    const std::string path = join_path(scope.path, "campaign");
+    if (expect_scalar(ctx, scope.file, *campaign, path, "a string")) {
+      if (trim(campaign->scalar).empty()) {
+        ctx.error(scope.file, *campaign, fmt::format("'{}' must not be empty", path));
+      }
+      post.campaign = std::string(trim(campaign->scalar));
+    }
+  }
+  std::optional<UtmSettings> settings = ctx.calendar.utm;
+  if (const YamlNode* utm = fields.value(PostFields::utm)) {
+    settings = read_utm(ctx, scope.file, *utm, join_path(scope.path, "utm"), ctx.calendar.utm);
+  }
+  if (settings) {
+    apply_utm(ctx.calendar, *settings, post);
   }
 }
 
@@ -173,6 +192,7 @@ read_post(LoadContext& ctx, const SourceFile& file, const YamlNode& node, size_t
   }
   read_flags(ctx, scope, fields, post);
   check_slots(ctx, scope, fields, post);
+  read_tagging(ctx, scope, fields, post);
   ctx.calendar.posts.push_back(std::move(post));
 }
 

@@ -6,6 +6,7 @@
 #include "conversations.hpp"
 #include "credentials.hpp"
 #include "http/redact.hpp"
+#include "metrics.hpp"
 #include "platform.hpp"
 #include "plugin_process.hpp"
 #include "registry_entries.hpp"
@@ -1183,6 +1184,101 @@ make_exec_conversations(const AccountConfig& account, const AdapterContext& cont
     return std::unique_ptr<ConversationSource>(); // no `conversations` capability: nothing to read
   }
   return std::unique_ptr<ConversationSource>(std::move(source));
+}
+
+namespace {
+
+// --- metrics (herald-plugins(7), "conversations and metrics") --------------------------------
+
+// `herald report collect` through a plugin with the `metrics` capability: one request for every
+// post's counts, and one without posts whose answer may carry the account's "followers".
+class ExecMetrics : public MetricsSource
+{
+public:
+  ExecMetrics(AccountConfig account, PluginSettings settings, const AdapterContext& context)
+    : m_context(context)
+    , m_session(std::move(account), std::move(settings), m_context)
+  {
+  }
+
+  std::optional<std::string> unsupported() override
+  {
+    auto caps = m_session.ready();
+    if (caps && !(*caps)->metrics) {
+      return fmt::format("plugin '{}' does not have the metrics capability", (*caps)->name);
+    }
+    return std::nullopt; // a plugin that does not start fails in followers(), with the reason
+  }
+
+  Result<std::optional<int64_t>, PublishError> followers() override
+  {
+    auto answer = ask({});
+    if (!answer) {
+      return unexpected(answer.error());
+    }
+    const auto found = answer->find("followers");
+    if (found != answer->end() && found->is_number_integer()) {
+      return std::optional<int64_t>(found->get<int64_t>());
+    }
+    return std::optional<int64_t>();
+  }
+
+  CountsResult post_counts(const std::vector<std::string>& remote_ids) override
+  {
+    CountsResult result;
+    auto answer = ask(remote_ids);
+    if (!answer) {
+      result.stopped = answer.error();
+      return result;
+    }
+    const auto items = answer->find("items");
+    if (items == answer->end() || !items->is_array()) {
+      result.stopped = m_session.error(Kind::not_sent, "its 'metrics' answer has no 'items' list");
+      return result;
+    }
+    for (const auto& item : *items) {
+      const auto id = string_field(item, "remote_id");
+      const auto metrics = item.is_object() ? item.find("metrics") : item.end();
+      if (id.empty() || metrics == item.end() || !metrics->is_object()) {
+        continue;
+      }
+      PostCounts counts{ id, {} };
+      for (const auto& [name, value] : metrics->items()) {
+        if (value.is_number_integer()) {
+          counts.counts[name] = value.get<int64_t>();
+        }
+      }
+      result.posts.push_back(std::move(counts));
+    }
+    return result;
+  }
+
+private:
+  Result<nlohmann::json, PublishError> ask(const std::vector<std::string>& remote_ids)
+  {
+    auto posts = OrderedJson::array();
+    for (const auto& id : remote_ids) {
+      posts.push_back({ { "remote_id", id } });
+    }
+    OrderedJson request = { { "type", "metrics" }, { "id", 0 }, { "posts", std::move(posts) } };
+    return m_session.call(std::move(request), "metrics", m_session.settings().timeout, false);
+  }
+
+  AdapterContext m_context;
+  PluginSession m_session;
+};
+
+} // namespace
+
+std::unique_ptr<MetricsSource>
+make_exec_metrics(const AccountConfig& account, const AdapterContext& context)
+{
+  std::vector<SettingProblem> problems;
+  auto settings = read_settings(account, true, problems);
+  if (!problems.empty()) {
+    throw Error(fmt::format("account '{}': {}", account.name, problems.front().message));
+  }
+  return std::make_unique<ExecMetrics>(account, std::move(settings), context);
 }
 
 } // namespace herald::platforms

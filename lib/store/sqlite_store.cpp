@@ -87,6 +87,27 @@ CREATE TABLE engage_conversations(
 CREATE INDEX engage_conversations_open ON engage_conversations(open);
 )sql";
 
+// `herald report`: timestamped snapshots of what the platforms count (metrics_store.hpp).
+constexpr const char* k_schema_v3 = R"sql(
+CREATE TABLE post_metrics(
+  calendar TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  counts TEXT NOT NULL,
+  PRIMARY KEY(calendar, job_id, at)
+);
+CREATE TABLE account_metrics(
+  calendar TEXT NOT NULL,
+  account TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  followers INTEGER NOT NULL,
+  PRIMARY KEY(calendar, account, at)
+);
+)sql";
+
 // One step per schema version, in order; a store at version N runs every step above N in one
 // write transaction. Steps are only ever appended: a released step is never edited.
 struct Migration
@@ -98,6 +119,7 @@ struct Migration
 constexpr Migration k_migrations[] = {
   { 1, k_schema_v1 },
   { 2, k_schema_v2 },
+  { 3, k_schema_v3 },
 };
 
 static_assert(std::size(k_migrations) > 0 &&

@@ -9,7 +9,7 @@ namespace herald::store {
 
 // The schema version this herald writes (PRAGMA user_version). Older stores are migrated
 // forward in one write transaction; a newer one is refused.
-inline constexpr int k_schema_version = 2;
+inline constexpr int k_schema_version = 3;
 
 // Opens (creating when missing, with its directory owner-only) the SQLite state at `path`:
 // WAL journal, synchronous=FULL so a recorded intent survives power loss, and a busy timeout so

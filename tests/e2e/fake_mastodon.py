@@ -67,7 +67,8 @@ class FakeMastodon:
     def start(self):
         fake = self
 
-        class Handler(_Handler):
+        # A subclass of FakeMastodon may answer more routes with a handler_base of its own.
+        class Handler(getattr(self, "handler_base", None) or _Handler):
             pass
 
         Handler.fake = fake

@@ -174,7 +174,9 @@ TEST_SUITE("calendar::Loader")
 
       const auto rendered = herald::calendar::render_for(post, "sky");
       REQUIRE(rendered.size() == 1);
-      CHECK(rendered[0].text == "herald 2.0 is out https://example.org/v2");
+      // `defaults: utm:` tags the link with the account's platform and the post's id.
+      CHECK(rendered[0].text == "herald 2.0 is out https://example.org/v2?utm_source=bluesky&"
+                                "utm_medium=social&utm_campaign=v2-launch&utm_content=v2-launch");
       CHECK(rendered[0].media.size() == 1);
     }
 
