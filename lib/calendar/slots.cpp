@@ -82,15 +82,7 @@ public:
       return "*";
     }
     const std::string path = join_path(m_path, "days");
-    const std::string_view what = "a list of weekdays, like [mon, wed, fri]";
-    std::vector<const YamlNode*> items;
-    if (node->is_scalar()) {
-      items.push_back(node);
-    } else if (expect_sequence(m_ctx, m_file, *node, path, what)) {
-      for (const auto& item : node->items) {
-        items.push_back(&item);
-      }
-    }
+    const auto items = scalar_or_list(*node, path, "a list of weekdays, like [mon, wed, fri]");
     std::array<bool, 7> chosen{};
     for (const YamlNode* item : items) {
       const int index = item->is_scalar() ? weekday_index(trim(item->scalar)) : -1;
@@ -119,15 +111,8 @@ public:
       m_ctx.error(m_file, rule, fmt::format("'{}' has no 'times:'", m_path));
       return {};
     }
-    const std::string_view what = "a list of local times, like [\"09:30\", \"16:00\"]";
-    std::vector<const YamlNode*> items;
-    if (node->is_scalar()) {
-      items.push_back(node);
-    } else if (expect_sequence(m_ctx, m_file, *node, path, what)) {
-      for (const auto& item : node->items) {
-        items.push_back(&item);
-      }
-    }
+    const auto items =
+      scalar_or_list(*node, path, "a list of local times, like [\"09:30\", \"16:00\"]");
     std::vector<CronExpr> result;
     for (const YamlNode* item : items) {
       const auto time = item->is_scalar() ? parse_time_of_day(trim(item->scalar)) : std::nullopt;
@@ -164,6 +149,21 @@ public:
   }
 
 private:
+  // `mon` or `[mon, wed]`: the items, or none (reported) when it is neither.
+  std::vector<const YamlNode*> scalar_or_list(const YamlNode& node, const std::string& path,
+                                              std::string_view what)
+  {
+    std::vector<const YamlNode*> items;
+    if (node.is_scalar()) {
+      items.push_back(&node);
+    } else if (expect_sequence(m_ctx, m_file, node, path, what)) {
+      for (const auto& item : node.items) {
+        items.push_back(&item);
+      }
+    }
+    return items;
+  }
+
   LoadContext& m_ctx;
   const SourceFile& m_file;
   std::string m_path;

@@ -46,7 +46,6 @@ using bluesky::nothing_posted;
 using bluesky::SessionFile;
 using bluesky::string_field;
 
-constexpr std::string_view k_default_url = "https://bsky.social";
 constexpr std::string_view k_collection = "app.bsky.feed.post";
 constexpr size_t k_max_images = 4;
 constexpr uintmax_t k_max_image_bytes = 1'000'000;
@@ -371,15 +370,10 @@ public:
     if (const auto why = handle_problem(account.settings)) {
       throw Error(fmt::format("account '{}': {}", account.name, *why));
     }
-    auto password = read_secret(account, "password", context);
-    if (!password) {
-      throw Error(password.error());
-    }
-    std::string url = base_url_setting(account, k_default_url);
-    const std::string handle = setting(account, "handle");
-    SessionFile file(bluesky::session_file(context.state_dir, handle, url), handle, url);
-    return std::make_unique<BlueskyAdapter>(std::move(url), handle, std::move(*password),
-                                            setting(account, "language"), std::move(file), context);
+    auto login = bluesky::login_of(account, context);
+    return std::make_unique<BlueskyAdapter>(std::move(login.url), std::move(login.handle),
+                                            std::move(login.password), setting(account, "language"),
+                                            std::move(login.file), context);
   }
 
 private:

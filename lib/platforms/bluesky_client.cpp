@@ -1,9 +1,12 @@
 // XRPC with an account's session (bluesky_client.hpp).
 #include "bluesky_client.hpp"
 
+#include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "http_errors.hpp"
+
+#include "util/error.hpp"
 
 #include <fmt/core.h>
 
@@ -42,6 +45,22 @@ error_detail(const http::Response& response)
     detail = detail.substr(0, k_max_detail) + "...";
   }
   return detail;
+}
+
+Login
+login_of(const AccountConfig& account, const AdapterContext& context)
+{
+  auto password = read_secret(account, "password", context);
+  if (!password) {
+    throw Error(password.error());
+  }
+  std::string url = base_url_setting(account, "https://bsky.social");
+  std::string handle = setting(account, "handle");
+  if (handle.empty()) {
+    throw Error(fmt::format("account '{}': a bluesky account needs 'handle:'", account.name));
+  }
+  SessionFile file(session_file(context.state_dir, handle, url), handle, url);
+  return { std::move(url), std::move(handle), std::move(*password), std::move(file) };
 }
 
 PublishError

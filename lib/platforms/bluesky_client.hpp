@@ -66,6 +66,18 @@ private:
   std::map<std::string, std::optional<std::string>> m_dids;
 };
 
+// What a Client of an account is made from: its PDS (`url:`, else bsky.social), its `handle:`,
+// the password from `password_env:` and its session file under the state directory. Throws
+// herald::Error when the password is not set or the handle is missing (check() reports both).
+struct Login
+{
+  std::string url;
+  std::string handle;
+  std::string password;
+  SessionFile file;
+};
+Login login_of(const AccountConfig& account, const AdapterContext& context);
+
 // {"error": "<Name>", "message": "..."} as one line, cut to a sane length.
 std::string error_detail(const http::Response& response);
 

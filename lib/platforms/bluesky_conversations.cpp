@@ -27,7 +27,6 @@ namespace {
 
 using bluesky::string_field;
 
-constexpr std::string_view k_default_url = "https://bsky.social";
 constexpr int k_max_pages = 25;
 constexpr int k_thread_depth = 50;
 constexpr int k_parent_height = 80;
@@ -301,17 +300,9 @@ private:
 std::unique_ptr<ConversationSource>
 make_bluesky_conversations(const AccountConfig& account, const AdapterContext& context)
 {
-  auto password = read_secret(account, "password", context);
-  if (!password) {
-    throw Error(password.error());
-  }
-  std::string url = base_url_setting(account, k_default_url);
-  const std::string handle = setting(account, "handle");
-  if (handle.empty()) {
-    throw Error(fmt::format("account '{}': a bluesky account needs 'handle:'", account.name));
-  }
-  bluesky::SessionFile file(bluesky::session_file(context.state_dir, handle, url), handle, url);
-  return std::make_unique<BlueskyConversations>(url, handle, std::move(*password), std::move(file),
+  auto login = bluesky::login_of(account, context);
+  return std::make_unique<BlueskyConversations>(std::move(login.url), std::move(login.handle),
+                                                std::move(login.password), std::move(login.file),
                                                 context);
 }
 

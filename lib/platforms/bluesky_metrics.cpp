@@ -23,8 +23,6 @@ namespace {
 using bluesky::SessionFile;
 using bluesky::string_field;
 
-constexpr std::string_view k_default_url = "https://bsky.social";
-
 // Bluesky's names, and herald's.
 constexpr std::pair<const char*, const char*> k_post_counts[] = {
   { "likeCount", "likes" },
@@ -127,15 +125,10 @@ private:
 std::unique_ptr<MetricsSource>
 make_bluesky_metrics(const AccountConfig& account, const AdapterContext& context)
 {
-  auto password = read_secret(account, "password", context);
-  if (!password) {
-    throw Error(password.error());
-  }
-  std::string url = base_url_setting(account, k_default_url);
-  const std::string handle = setting(account, "handle");
-  SessionFile file(bluesky::session_file(context.state_dir, handle, url), handle, url);
-  return std::make_unique<BlueskyMetrics>(std::move(url), handle, std::move(*password),
-                                          std::move(file), context);
+  auto login = bluesky::login_of(account, context);
+  return std::make_unique<BlueskyMetrics>(std::move(login.url), std::move(login.handle),
+                                          std::move(login.password), std::move(login.file),
+                                          context);
 }
 
 } // namespace herald::platforms
