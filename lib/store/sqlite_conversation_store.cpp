@@ -35,10 +35,7 @@ public:
   explicit SqliteConversationStore(const std::filesystem::path& path)
     : m_db(path.string())
   {
-    // The same settings as the job store's connection (sqlite_store.cpp).
-    m_db.exec("PRAGMA busy_timeout = 10000");
-    m_db.exec("PRAGMA journal_mode = WAL");
-    m_db.exec("PRAGMA synchronous = FULL");
+    m_db.use_state_settings();
   }
 
   std::optional<std::string> cursor(std::string_view account) override

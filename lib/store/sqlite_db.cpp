@@ -43,6 +43,14 @@ SqliteDb::exec(const char* sql)
   }
 }
 
+void
+SqliteDb::use_state_settings()
+{
+  exec("PRAGMA busy_timeout = 10000");
+  exec("PRAGMA journal_mode = WAL");
+  exec("PRAGMA synchronous = FULL");
+}
+
 int
 SqliteDb::changes() const
 {

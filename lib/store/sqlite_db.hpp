@@ -22,6 +22,11 @@ public:
   SqliteDb& operator=(const SqliteDb&) = delete;
 
   void exec(const char* sql);
+  // The settings every connection to herald's state uses: a busy timeout, so that concurrent
+  // runs wait for each other instead of failing; WAL, so that `status` reads while a run
+  // writes; synchronous=FULL, so that each commit is durable before the network request that
+  // follows it (reliability.md S2).
+  void use_state_settings();
   int changes() const;
   sqlite3* handle() const { return m_db; }
   [[noreturn]] void fail(std::string_view what) const;

@@ -26,9 +26,7 @@ public:
   explicit SqliteMetricsStore(const std::filesystem::path& path)
     : m_db(path.string())
   {
-    m_db.exec("PRAGMA busy_timeout = 10000");
-    m_db.exec("PRAGMA journal_mode = WAL");
-    m_db.exec("PRAGMA synchronous = FULL");
+    m_db.use_state_settings();
   }
 
   void begin_write() override { m_db.exec("BEGIN IMMEDIATE"); }

@@ -192,11 +192,7 @@ public:
   explicit SqliteStore(const fs::path& path)
     : m_db(path.string())
   {
-    // WAL lets `status` read while a run writes; FULL makes each commit durable before the
-    // network request that follows it (reliability.md S2).
-    m_db.exec("PRAGMA busy_timeout = 10000");
-    m_db.exec("PRAGMA journal_mode = WAL");
-    m_db.exec("PRAGMA synchronous = FULL");
+    m_db.use_state_settings();
     migrate();
   }
 
