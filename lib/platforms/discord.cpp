@@ -68,23 +68,6 @@ with_wait(std::string_view url)
   return base + "?" + kept + "wait=true";
 }
 
-// A snowflake is a string in Discord's JSON; accept a number too.
-std::string
-snowflake(const nlohmann::json& json, const char* key)
-{
-  const auto it = json.find(key);
-  if (it == json.end()) {
-    return "";
-  }
-  if (it->is_string()) {
-    return it->get<std::string>();
-  }
-  if (it->is_number_integer()) {
-    return it->dump();
-  }
-  return "";
-}
-
 class DiscordAdapter : public Adapter
 {
 public:
@@ -243,15 +226,15 @@ private:
                                  http::redact(detail, m_secrets), now, reset);
       return unexpected(std::move(error));
     }
-    const std::string id = body.is_object() ? snowflake(body, "id") : "";
+    const std::string id = json_id(body, "id");
     if (id.empty()) {
       return unexpected(
         PublishError{ PublishError::Kind::maybe_sent,
                       fmt::format("discord: 2xx without a message id (HTTP {})", response->status),
                       {} });
     }
-    const std::string channel = snowflake(body, "channel_id");
-    const std::string guild = snowflake(body, "guild_id");
+    const std::string channel = json_id(body, "channel_id");
+    const std::string guild = json_id(body, "guild_id");
     return Published{ id, fmt::format("https://discord.com/channels/{}/{}/{}",
                                       guild.empty() ? "@me" : guild, channel, id) };
   }

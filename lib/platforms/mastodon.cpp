@@ -82,16 +82,8 @@ error_detail(const http::Response& response)
 std::optional<std::string>
 string_field(const nlohmann::json& json, const char* key)
 {
-  if (json.is_object() && json.contains(key)) {
-    const auto& value = json[key];
-    if (value.is_string() && !value.get<std::string>().empty()) {
-      return value.get<std::string>();
-    }
-    if (value.is_number_integer()) {
-      return std::to_string(value.get<long long>());
-    }
-  }
-  return std::nullopt;
+  std::string value = json_id(json, key);
+  return value.empty() ? std::nullopt : std::optional<std::string>(std::move(value));
 }
 
 class MastodonAdapter : public Adapter

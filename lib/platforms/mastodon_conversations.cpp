@@ -27,25 +27,6 @@ constexpr std::string_view k_default_url = "https://mastodon.social";
 // A safety stop: a lookback window of this many pages of 40 is far more than a person answers.
 constexpr int k_max_pages = 25;
 
-std::string
-str(const nlohmann::json& json, const char* key)
-{
-  if (!json.is_object()) {
-    return "";
-  }
-  const auto it = json.find(key);
-  if (it == json.end()) {
-    return "";
-  }
-  if (it->is_string()) {
-    return it->get<std::string>();
-  }
-  if (it->is_number_integer()) {
-    return std::to_string(it->get<long long>());
-  }
-  return "";
-}
-
 // Mastodon ids are decimal numbers as strings (snowflakes): compare them as numbers.
 bool
 id_less(const std::string& a, const std::string& b)
@@ -133,7 +114,7 @@ public:
       }
       bool older_than_window = false;
       for (const auto& notification : body->first) {
-        const auto id = str(notification, "id");
+        const auto id = json_id(notification, "id");
         if (!cursor.empty() && !id_less(cursor, id)) {
           older_than_window = true; // a server that ignored since_id
           continue;
@@ -141,17 +122,17 @@ public:
         if (!id.empty() && id_less(inbox.cursor, id)) {
           inbox.cursor = id;
         }
-        const auto created = parse_rfc3339(str(notification, "created_at"));
+        const auto created = parse_rfc3339(json_id(notification, "created_at"));
         if (cursor.empty() && created && *created < since) {
           older_than_window = true;
           continue;
         }
-        if (str(notification, "type") != "mention" || !notification.contains("status") ||
+        if (json_id(notification, "type") != "mention" || !notification.contains("status") ||
             !notification["status"].is_object()) {
           continue;
         }
         const auto& status = notification["status"];
-        m_statuses[str(status, "id")] = status;
+        m_statuses[json_id(status, "id")] = status;
         auto message = message_of(status);
         // A mention notification says so even when the status's own mentions do not show us.
         message.addressed.mention = !message.ours;
@@ -242,13 +223,13 @@ public:
       return unexpected(from_response(*response, what, error_text(*response), now()));
     }
     const auto json = nlohmann::json::parse(response->body, nullptr, false);
-    if (str(json, "id").empty()) {
+    if (json_id(json, "id").empty()) {
       return unexpected(
         PublishError{ PublishError::Kind::maybe_sent,
                       fmt::format("{}: HTTP {} without a status id", what, response->status),
                       {} });
     }
-    return Published{ str(json, "id"), str(json, "url") };
+    return Published{ json_id(json, "id"), json_id(json, "url") };
   }
 
 private:
@@ -274,7 +255,7 @@ private:
 
   static std::string error_text(const http::Response& response)
   {
-    return str(nlohmann::json::parse(response.body, nullptr, false), "error");
+    return json_id(nlohmann::json::parse(response.body, nullptr, false), "error");
   }
 
   // The body (JSON) and the response of a GET of `url`.
@@ -315,8 +296,8 @@ private:
     if (!me) {
       return unexpected(std::move(me.error()));
     }
-    m_me_id = str(*me, "id");
-    m_me_acct = canonical(str(*me, "acct"));
+    m_me_id = json_id(*me, "id");
+    m_me_acct = canonical(json_id(*me, "acct"));
     if (m_me_id.empty()) {
       return unexpected(PublishError{ PublishError::Kind::permanent,
                                       "mastodon: GET /api/v1/accounts/verify_credentials: the "
@@ -336,33 +317,33 @@ private:
   {
     Message m;
     const auto& account = status.value("account", nlohmann::json::object());
-    m.id = str(status, "id");
-    m.url = str(status, "url");
+    m.id = json_id(status, "id");
+    m.url = json_id(status, "url");
     if (m.url.empty()) {
-      m.url = str(status, "uri");
+      m.url = json_id(status, "uri");
     }
-    m.author = canonical(str(account, "acct"));
-    m.author_name = str(account, "display_name");
-    m.ours = str(account, "id") == m_me_id;
+    m.author = canonical(json_id(account, "acct"));
+    m.author_name = json_id(account, "display_name");
+    m.ours = json_id(account, "id") == m_me_id;
     m.bot = account.is_object() && account.value("bot", false);
-    m.text = text_of_html(str(status, "content"));
-    m.created_at = parse_rfc3339(str(status, "created_at")).value_or(TimePoint{});
-    m.in_reply_to = str(status, "in_reply_to_id");
-    m.visibility = str(status, "visibility");
+    m.text = text_of_html(json_id(status, "content"));
+    m.created_at = parse_rfc3339(json_id(status, "created_at")).value_or(TimePoint{});
+    m.in_reply_to = json_id(status, "in_reply_to_id");
+    m.visibility = json_id(status, "visibility");
     if (!m.ours) {
-      m.addressed.reply = str(status, "in_reply_to_account_id") == m_me_id;
+      m.addressed.reply = json_id(status, "in_reply_to_account_id") == m_me_id;
       m.addressed.direct = m.visibility == "direct";
       for (const auto& mention : status.value("mentions", nlohmann::json::array())) {
-        if (str(mention, "id") == m_me_id) {
+        if (json_id(mention, "id") == m_me_id) {
           m.addressed.mention = true;
         }
       }
       // Mastodon 4.5 quotes: {"quote": {"state": "accepted", "quoted_status": {...}}}.
       if (const auto quote = status.find("quote"); quote != status.end() && quote->is_object()) {
         const auto& quoted = quote->value("quoted_status", nlohmann::json::object());
-        if (str(quoted.value("account", nlohmann::json::object()), "id") == m_me_id) {
+        if (json_id(quoted.value("account", nlohmann::json::object()), "id") == m_me_id) {
           m.addressed.quote = true;
-          m.quoted_text = text_of_html(str(quoted, "content"));
+          m.quoted_text = text_of_html(json_id(quoted, "content"));
         }
       }
     }

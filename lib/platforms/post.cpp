@@ -37,4 +37,20 @@ dump_json(const nlohmann::json& json)
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string
+json_id(const nlohmann::json& json, const char* key)
+{
+  if (!json.is_object()) {
+    return "";
+  }
+  const auto it = json.find(key);
+  if (it == json.end()) {
+    return "";
+  }
+  if (it->is_string()) {
+    return it->get<std::string>();
+  }
+  return it->is_number_integer() ? it->dump() : "";
+}
+
 } // namespace herald::platforms

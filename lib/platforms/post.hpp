@@ -41,6 +41,12 @@ nlohmann::json to_json(const std::vector<OutPart>& parts);
 // `json` as compact text for a request body; ill-formed UTF-8 in a string is replaced rather
 // than thrown on (validate reports such text anyway).
 std::string dump_json(const nlohmann::json& json);
+
+// A member of a platform's answer that names something (an id, a URL, a handle): its string,
+// or an integer as its decimal digits, since some platforms send ids as numbers. Empty when
+// absent, of another type, or when `json` is not an object: answers are not trusted to be
+// well-formed, and nothing here throws.
+std::string json_id(const nlohmann::json& json, const char* key);
 std::vector<OutPart> parts_from_json(const nlohmann::json& json);
 
 } // namespace herald::platforms

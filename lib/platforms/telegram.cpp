@@ -114,22 +114,6 @@ struct Message
   std::string username; // of the chat, when it is public
 };
 
-std::string
-id_of(const nlohmann::json& json, const char* key)
-{
-  if (json.is_object()) {
-    if (const auto it = json.find(key); it != json.end()) {
-      if (it->is_number_integer()) {
-        return std::to_string(it->get<long long>());
-      }
-      if (it->is_string()) {
-        return it->get<std::string>();
-      }
-    }
-  }
-  return "";
-}
-
 // An id as a JSON integer when it is one (up to 18 digits, so it fits), else as the string.
 nlohmann::json
 id_value(const std::string& id)
@@ -148,7 +132,7 @@ message_of(const nlohmann::json& result)
   if (!message.is_object() || !message.contains("chat") || !message["chat"].is_object()) {
     return std::nullopt;
   }
-  Message out{ id_of(message["chat"], "id"), id_of(message, "message_id"), "" };
+  Message out{ json_id(message["chat"], "id"), json_id(message, "message_id"), "" };
   if (out.chat_id.empty() || out.message_id.empty()) {
     return std::nullopt;
   }
@@ -346,7 +330,7 @@ private:
             reset = http::clamp_server_wait(now() + std::chrono::seconds(wait), now());
           }
         }
-        if (const auto migrated = id_of(parameters, "migrate_to_chat_id"); !migrated.empty()) {
+        if (const auto migrated = json_id(parameters, "migrate_to_chat_id"); !migrated.empty()) {
           detail += fmt::format(" (the group is now the supergroup {}: set 'chat: \"{}\"')",
                                 migrated, migrated);
         }
