@@ -1,5 +1,6 @@
 #include "job_actions.hpp"
 
+#include "calendar_key.hpp"
 #include "tick.hpp"
 
 #include "store/sqlite_store.hpp"
@@ -81,9 +82,10 @@ acted(const JobAction& action, Job job)
   case Kind::not_posted:
   case Kind::retry:
     // retry-wait jobs fire at the next run whatever their age, so a job long past its grace
-    // still goes out when a person asks for it.
+    // still goes out when a person asks for it. Ready since it came due, not since now: the
+    // next run may be on a host whose clock is behind this one's (or given --now).
     job.state = JobState::retry_wait;
-    job.next_attempt = action.now;
+    job.next_attempt = std::min(action.now, job.due);
     job.error = action.kind == Kind::retry ? "retry asked by hand" : "resolved by hand: not posted";
     if (action.kind == Kind::retry) {
       job.attempts = 0;
@@ -108,23 +110,19 @@ apply_job_action(const JobAction& action)
     return unexpected(fmt::format("no state at {}: nothing has run yet", action.state.string()));
   }
   auto store = store::open_sqlite_store(action.state);
-  const auto main_file = std::filesystem::absolute(action.calendar).lexically_normal();
-  const auto record = store->find_calendar_by_path(main_file.string());
-  if (!record) {
-    return unexpected(
-      fmt::format("{} has not been run with this state yet", action.calendar.string()));
-  }
+  const std::string key = stored_calendar_key(*store, action.calendar);
+  const std::vector<std::string> keys = { key, one_off_key(key) };
   std::optional<Job> job;
-  for (const auto& key : { record->key, one_off_key(record->key) }) {
-    if ((job = store->find_job(key, action.job_id))) {
+  for (const auto& k : keys) {
+    if ((job = store->find_job(k, action.job_id))) {
       break;
     }
   }
   if (!job) {
     std::vector<std::string> ids;
-    for (const auto& key : { record->key, one_off_key(record->key) }) {
+    for (const auto& k : keys) {
       store::JobFilter filter;
-      filter.calendar = key;
+      filter.calendar = k;
       for (const auto& j : store->list_jobs(filter)) {
         ids.push_back(j.id);
       }
