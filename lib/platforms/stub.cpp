@@ -109,12 +109,14 @@ public:
       return unexpected(PublishError{
         PublishError::Kind::not_sent, "stub: could not connect (fail: not-sent)", {} });
     }
-    const std::string document = document_for(post).dump(2) + "\n";
     if (m_dir == "-") {
-      std::fwrite(document.data(), 1, document.size(), stdout);
+      // One line per post: standard output may also carry `--json`'s JSON Lines.
+      const std::string line = document_for(post).dump() + "\n";
+      std::fwrite(line.data(), 1, line.size(), stdout);
       std::fflush(stdout);
       return Published{ post.job_id, "stdout:" + post.job_id };
     }
+    const std::string document = document_for(post).dump(2) + "\n";
     const fs::path dir = fs::path(m_dir).is_absolute() ? fs::path(m_dir) : m_base_dir / m_dir;
     std::error_code ec;
     fs::create_directories(dir, ec);
