@@ -92,11 +92,15 @@ public:
       return false;
     }
     const std::string prefix = m_account.platform.empty() ? m_account.name : m_account.platform;
+    const std::string variable = suggested_env_name(prefix, key.scalar);
+    // A plugin has no `*_env:` keys: it gets the variables its `env:` list names.
+    const std::string how = m_account.platform == "exec"
+                              ? fmt::format("pass it to the plugin with 'env: [{}]'", variable)
+                              : fmt::format("name it with '{}_env: {}'", key.scalar, variable);
     m_ctx.error(m_file, key,
                 fmt::format("account '{}': '{}' holds a secret in the calendar; put it in an "
-                            "environment variable and name it with '{}_env: {}'",
-                            m_account.name, key_path, key.scalar,
-                            suggested_env_name(prefix, key.scalar)));
+                            "environment variable and {}",
+                            m_account.name, key_path, how));
     return true;
   }
 
