@@ -3,6 +3,8 @@
 #include "load_context.hpp"
 #include "secrets.hpp"
 
+#include "util/edit_distance.hpp"
+
 #include <fmt/core.h>
 
 namespace herald::calendar {
@@ -119,6 +121,16 @@ read_platform(LoadContext& ctx, const SourceFile& file, const YamlNode& map, Acc
                         "a platform name, like mastodon")) {
         account.platform = entry.value.scalar;
       }
+      return;
+    }
+  }
+  // A misspelt `platform:` is named, as every other misspelt key is.
+  static constexpr std::string_view k_platform[] = { "platform" };
+  for (const auto& entry : map.entries) {
+    if (entry.key.is_scalar() && closest_match(entry.key.scalar, k_platform)) {
+      ctx.error(file, entry.key,
+                fmt::format("account '{}' has no 'platform:' ('{}', did you mean 'platform'?)",
+                            account.name, entry.key.scalar));
       return;
     }
   }

@@ -1,5 +1,6 @@
 // The `stub` platform publishes nowhere: each post becomes one JSON file in `dir:` (or a JSON
 // line on stdout with `dir: "-"`), so a calendar can be tried end to end without an account.
+#include "credentials.hpp"
 #include "platform.hpp"
 #include "registry_entries.hpp"
 
@@ -167,7 +168,12 @@ public:
              Diagnostics& diagnostics) const override
   {
     const auto& s = account.settings;
-    if (!s.contains("dir") || !s["dir"].is_string() || s["dir"].get<std::string>().empty()) {
+    if (s.contains("dir") && !s["dir"].is_string()) {
+      diagnostics.error(pos_of(setting_pos, "dir", account_pos),
+                        fmt::format("account '{}': 'dir' must be one directory (a string), or "
+                                    "\"-\" for standard output",
+                                    account.name));
+    } else if (!s.contains("dir") || s["dir"].get<std::string>().empty()) {
       diagnostics.error(account_pos, fmt::format("account '{}': the stub platform needs 'dir:' "
                                                  "(a directory for the published posts, or \"-\" "
                                                  "for standard output)",
