@@ -9,6 +9,8 @@ packages=(
   nlohmann-json3-dev libexpected-dev libsqlite3-dev libcurl4-openssl-dev libicu-dev
   doctest-dev libcpp-httplib-dev
   python3 mandoc clang-format
+  dpkg-dev file   # cpack -G DEB: dpkg-shlibdeps for Depends:, file to find the ELF binaries
+  zsh fish        # the tests run the zsh and fish completion scripts
 )
 
 missing=()
