@@ -116,6 +116,7 @@ _herald_kind() {
 }
 
 # The calendar's account names, for --to a,b: asks herald itself, which needs no secret.
+# shellcheck disable=SC2088 # a ~ typed on the command line reaches us unexpanded
 _herald_accounts() {
   local herald=${COMP_WORDS[0]} prefix='' names
   if [[ $cur == *,* ]]; then

@@ -117,6 +117,11 @@ class CompletionTest(HeraldTest):
         path = self.script("bash")
         self.run_shell(["bash", "-n", str(path)])
 
+    def test_bash_script_passes_shellcheck(self):
+        if shutil.which("shellcheck") is None:
+            self.skipTest("shellcheck is not installed")
+        self.run_shell(["shellcheck", "-s", "bash", str(self.script("bash"))])
+
     def test_bash_registers_the_function_in_an_interactive_shell(self):
         path = self.script("bash")
         out = self.run_shell(["bash", "--norc", "--noprofile", "-i", "-c",
