@@ -205,7 +205,7 @@ constexpr std::string_view k_zsh_walk = R"sh(
 # choice:a,b) and succeeds when the option takes a value.
 _herald_kind() {
   local entry
-  for entry in $valued; do
+  for entry in $herald_valued; do
     if [[ ${entry%%:*} == $1 ]]; then
       REPLY=${entry#*:}
       return 0
@@ -216,7 +216,7 @@ _herald_kind() {
 
 _herald() {
   local cmdpath='' calendar='' pending='' word REPLY herald=${words[1]/#\~/$HOME}
-  local -a commands arguments options valued names
+  local -a herald_commands herald_arguments herald_options herald_valued names
   integer i
   _herald_spec ''
   # The words before the cursor: subcommands lead down the tree, an option with a value skips it.
@@ -243,7 +243,7 @@ _herald() {
         fi
         ;;
       *)
-        if (( ${commands[(I)$word:*]} )); then
+        if (( ${herald_commands[(I)$word:*]} )); then
           cmdpath=${cmdpath:+$cmdpath }$word
           _herald_spec $cmdpath
         fi
@@ -277,11 +277,11 @@ _herald() {
     return
   fi
   if [[ ${words[CURRENT]} == -* ]]; then
-    _describe -t options 'option' options
+    _describe -t options 'option' herald_options
   else
-    _describe -t commands 'herald command' commands
-    if (( $#arguments )); then
-      compadd -a arguments
+    _describe -t commands 'herald command' herald_commands
+    if (( $#herald_arguments )); then
+      compadd -a herald_arguments
     fi
   fi
 }
@@ -430,10 +430,10 @@ zsh_completion(const std::vector<CompletionCommand>& tree)
       valued.push_back(sh_quote(entry));
     }
     script += fmt::format("    {})\n", sh_quote(command.path));
-    script += fmt::format("      commands=({})\n", fmt::join(commands, " "));
-    script += fmt::format("      arguments=({})\n", fmt::join(arguments, " "));
-    script += fmt::format("      options=({})\n", fmt::join(options, " "));
-    script += fmt::format("      valued=({})\n", fmt::join(valued, " "));
+    script += fmt::format("      herald_commands=({})\n", fmt::join(commands, " "));
+    script += fmt::format("      herald_arguments=({})\n", fmt::join(arguments, " "));
+    script += fmt::format("      herald_options=({})\n", fmt::join(options, " "));
+    script += fmt::format("      herald_valued=({})\n", fmt::join(valued, " "));
     script += "      ;;\n";
   }
   script += "  esac\n}\n";

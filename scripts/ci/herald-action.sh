@@ -78,7 +78,6 @@ done <<<"${INPUT_SECRETS:-}"
 
 args=(-c "$calendar")
 if [[ -n ${INPUT_STATE:-} ]]; then
-  mkdir -p "$(dirname "$INPUT_STATE")"
   args+=(--state "$INPUT_STATE")
 fi
 if [[ -s $credentials ]]; then

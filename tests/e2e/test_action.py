@@ -164,6 +164,20 @@ class ActionTest(HeraldTest):
         self.assertIn("| account | status | url or error |\n|---|---|---|\n| outbox | posted |",
                       summary)
 
+    def test_a_state_kept_in_a_cache_remembers_the_post(self):
+        # Where the platform cannot be asked (a webhook), the state restored from a cache is
+        # what stops a re-run from posting again.
+        inputs = {"to": "outbox", "text": TEXT, "state": str(self.dir / "cache" / "state.db")}
+        first = self.action(inputs, STUB)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertEqual(len(list((first.dir / "outbox").glob("*.json"))), 1)
+        self.assertEqual(oct((self.dir / "cache").stat().st_mode & 0o777), "0o700")
+        second = self.action(inputs, STUB)
+        self.assertEqual(second.returncode, 0, second.stderr)
+        self.assertFalse((second.dir / "outbox").exists())
+        [line] = second.outputs["json"].splitlines()
+        self.assertIn('"status":"already-posted"', line)
+
     def test_a_failure_sets_the_outputs_and_the_exit_status(self):
         run = self.action({"to": "nobody", "text": TEXT}, STUB)
         self.assertEqual(run.returncode, 2, run.stderr)

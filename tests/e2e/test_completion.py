@@ -43,6 +43,7 @@ fi
 # zsh's completion system needs a terminal; its builtins are replaced by functions that print
 # what they are given, which is what the script offers.
 ZSH_DRIVER = r"""
+zmodload zsh/parameter  # as in an interactive shell: $commands and $options are special there
 compdef() { : }
 compset() { : }
 compadd() { if [[ $1 == -a ]]; then print -l -- ${(P)2}; fi }
