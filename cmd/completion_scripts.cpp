@@ -129,21 +129,26 @@ _herald_accounts() {
     calendar=$HOME/${calendar#'~/'}
   fi
   names=$("$herald" ${calendar:+-c "$calendar"} completion --list-accounts 2>/dev/null)
-  mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "$names" -- "${cur##*,}")
+  mapfile -t COMPREPLY < <(compgen -P "$lead$prefix" -W "$names" -- "${cur##*,}")
 }
 
 _herald() {
-  local cur=${COMP_WORDS[COMP_CWORD]} path='' calendar='' pending='' word kind i
+  local cur=${COMP_WORDS[COMP_CWORD]} path='' calendar='' pending='' lead='' word kind i
   local _herald_commands _herald_arguments _herald_options _herald_valued
   COMPREPLY=()
   _herald_spec ''
   # The words before the cursor: subcommands lead down the tree, an option with a value skips
-  # it (bash splits --option=value into three words at the "=").
+  # it (bash splits --option=value into three words at the "=", unless COMP_WORDBREAKS lacks it).
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     case $word in
       --)
         return 0
+        ;;
+      --*=*)
+        if [[ ${word%%=*} == --calendar ]]; then
+          calendar=${word#*=}
+        fi
         ;;
       -*)
         if ! kind=$(_herald_kind "$word"); then
@@ -171,20 +176,24 @@ _herald() {
   done
   if [[ $cur == = ]]; then
     cur=''
+  elif [[ -z $pending && $cur == --*=* ]] && _herald_kind "${cur%%=*}" >/dev/null; then
+    pending=${cur%%=*}
+    lead=${cur%%=*}=
+    cur=${cur#*=}
   fi
   if [[ -n $pending ]]; then
     kind=$(_herald_kind "$pending")
     case $kind in
       file)
         compopt -o filenames 2>/dev/null
-        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -P "$lead" -f -- "$cur")
         ;;
       accounts)
         _herald_accounts
         ;;
       choice:*)
         kind=${kind#choice:}
-        mapfile -t COMPREPLY < <(compgen -W "${kind//,/ }" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -P "$lead" -W "${kind//,/ }" -- "$cur")
         ;;
     esac
     return 0

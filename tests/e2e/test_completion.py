@@ -152,6 +152,10 @@ class CompletionTest(HeraldTest):
         # bash splits --to=ma at the "=".
         self.assertEqual(self.bash("post", "--to", "=", "ma"), ["masto"])
         self.assertEqual(self.bash("post", "--to", "="), ["masto", "team"])
+        # ... or keeps it whole, when COMP_WORDBREAKS has no "=".
+        self.assertEqual(self.bash("post", "--to=masto,t"), ["--to=masto,team"])
+        self.assertEqual(self.bash("--calendar=other.yaml", "post", "--to", ""), ["elsewhere"])
+        self.assertEqual(self.bash("--color=al"), ["--color=always"])
         # The calendar of the command line, in any of its spellings.
         self.assertEqual(self.bash("-c", "other.yaml", "post", "--to", ""), ["elsewhere"])
         self.assertEqual(self.bash("--calendar", "=", "other.yaml", "post", "--to", ""),
