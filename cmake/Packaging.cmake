@@ -1,7 +1,7 @@
 # What `cmake --install` puts next to the binary, man pages and completions (cmd/, man/), and the
 # Debian package that carries all of it:
 #
-#   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2
+#   cmake -S . -B build -DHERALD_BUILD_TESTS=OFF && cmake --build build -j2
 #   (cd build && cpack -G DEB)          # herald_<version>-1_<arch>.deb
 #   sudo apt install ./build/herald_*.deb
 #

@@ -49,7 +49,8 @@ build() {
   "$source_dir/scripts/install-deps.sh" --build
   local build_dir
   build_dir=$(mktemp -d "${RUNNER_TEMP:-/tmp}/herald-build.XXXXXX")
-  cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
+  # The build type the test suite runs with (RelWithDebInfo; cpack strips the binary).
+  cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DHERALD_BUILD_TESTS=OFF -DHERALD_BUILD_BENCH=OFF >/dev/null
   cmake --build "$build_dir" -j"$(nproc)"
   (cd "$build_dir" && cpack -G DEB -B "$build_dir/package" >/dev/null)
