@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
@@ -114,10 +115,27 @@ parse_time_option(const std::string& value, std::string_view option)
 {
   auto t = parse_rfc3339(value);
   if (!t) {
-    throw Error(
-      fmt::format("{}: {} (expected RFC 3339, e.g. 2026-12-01T08:00:00Z)", option, t.error()));
+    throw Error(fmt::format("{}: {} (for example 2026-12-01T08:00:00Z)", option, t.error()));
   }
   return *t;
+}
+
+CLI::Validator
+at_least(long long min)
+{
+  return CLI::Validator(
+    [min](std::string& value) -> std::string {
+      long long number = 0;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (error != std::errc() || end != value.data() + value.size()) {
+        return fmt::format("'{}' is not a whole number", value);
+      }
+      if (number < min) {
+        return fmt::format("{} is less than {}", value, min);
+      }
+      return "";
+    },
+    fmt::format("INT>={}", min));
 }
 
 TimePoint

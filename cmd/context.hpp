@@ -56,6 +56,10 @@ std::string job_line(const store::Job& job, std::string_view status, std::string
 // only the failures with -q.
 void print_outcomes(const std::vector<queue::Outcome>& outcomes, const Context& context);
 
+// A check for an option that takes a whole number of at least `min`: "--limit: 0 is less than
+// 1" rather than CLI11's range up to the largest double.
+CLI::Validator at_least(long long min);
+
 // Parses an RFC 3339 option value, throwing a usage error naming the option.
 TimePoint parse_time_option(const std::string& value, std::string_view option);
 // --now when given, else the system clock.
