@@ -39,7 +39,8 @@ struct Context
   // accounts' `*_env:` variables that the environment does not set. Throws herald::Error
   // (usage) when the file is unsafe or unreadable. For commands that read the calendar.
   void load_credentials() const;
-  bool use_color() const;
+  // Whether to colour what goes to `fd` (standard output unless said otherwise).
+  bool use_color(int fd = 1) const;
   // Wraps `text` in an ANSI colour when colour is on ("red", "green", "yellow", "dim", "bold").
   std::string paint(std::string_view text, std::string_view colour) const;
   // Prints diagnostics to stderr, one `file:line:col: severity: message` per line.

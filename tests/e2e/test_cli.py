@@ -78,6 +78,12 @@ class CliTest(HeraldTest):
         never = self.herald("--color", "never", "validate")
         self.assertNotIn("\033[", never.out)
 
+    def test_diagnostics_are_coloured_when_asked(self):
+        self.write("herald.yaml", STUB_ACCOUNTS + "posts:\n  - id: a\n    txt: hi\n")
+        r = self.herald("--color", "always", "validate")
+        self.assertIn("herald.yaml:10:5: \033[31merror:\033[0m unknown key 'txt'", r.err)
+        self.assertNotIn("\033[", self.herald("validate").err)
+
     def test_global_options_may_follow_the_command(self):
         self.write("herald.yaml", STUB_ACCOUNTS + "posts: []\n")
         r = self.herald("validate", "--json")
