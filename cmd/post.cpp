@@ -53,10 +53,16 @@ read_text(const PostCommand& command)
 
 void
 print_job(const Context& context, std::string_view status, const store::Job& job,
-          std::string_view message)
+          std::string_view message, std::string_view ledger = {})
 {
   if (context.global.json) {
-    fmt::print("{}\n", job_line(job, status, message));
+    if (ledger.empty()) {
+      fmt::print("{}\n", job_line(job, status, message));
+    } else {
+      auto line = nlohmann::json::parse(job_line(job, status, message));
+      line["ledger"] = ledger;
+      fmt::print("{}\n", line.dump());
+    }
     return;
   }
   const bool fine = status == "posted" || status == "already-posted" || status == "queued";
@@ -119,7 +125,14 @@ run_post(const PostCommand& command, Context& context)
     return;
   }
   for (const auto& outcome : report.outcomes) {
-    print_job(context, queue::to_string(outcome.kind), outcome.job, outcome.message);
+    if (outcome.ledger == "none") {
+      fmt::print(stderr,
+                 "herald: account '{}' ({}) cannot be asked whether this post went out before; "
+                 "a re-run with a fresh state may post it again\n",
+                 outcome.job.account, outcome.job.platform);
+    }
+    print_job(context, queue::to_string(outcome.kind), outcome.job, outcome.message,
+              outcome.ledger);
   }
   for (const auto& job : report.earlier) {
     const bool posted = job.state == store::JobState::posted;

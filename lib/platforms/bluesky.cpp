@@ -130,6 +130,52 @@ public:
     return detail;
   }
 
+  std::string ledger() override { return "record key"; }
+
+  // Before the first send from a fresh state: the record at the key this job writes to (the
+  // first part's) holds the post when an earlier run published it. The key alone decides, so
+  // there is no time window (`since` is not needed).
+  Result<std::optional<Published>, PublishError> find_earlier(const OutPost& post,
+                                                              TimePoint /*since*/) override
+  {
+    constexpr std::string_view what = "bluesky: GET com.atproto.repo.getRecord";
+    if (post.parts.empty()) {
+      return std::optional<Published>();
+    }
+    if (auto ready = m_client.ensure_session(); !ready) {
+      return unexpected(nothing_posted(std::move(ready.error())));
+    }
+    const std::string rkey = bluesky::record_key(post, 0);
+    const auto response = m_client.authed(
+      m_client.request("GET", "com.atproto.repo.getRecord",
+                       fmt::format("repo={}&collection={}&rkey={}",
+                                   http::ascii::percent_encode(m_client.session()->did),
+                                   k_collection, rkey)),
+      what);
+    if (!response) {
+      return unexpected(nothing_posted(std::move(response.error())));
+    }
+    if (response->status == 400 && error_name(*response) == "RecordNotFound") {
+      return std::optional<Published>();
+    }
+    if (response->status != 200) {
+      return unexpected(nothing_posted(m_client.response_error(*response, what)));
+    }
+    const auto body = parse(*response);
+    const std::string uri = string_field(body, "uri");
+    if (uri.empty() || !body.contains("value")) {
+      return unexpected(PublishError{
+        PublishError::Kind::not_sent, fmt::format("{}: the answer has no record", what), {} });
+    }
+    if (string_field(body["value"], "text") != post.parts.front().text) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent,
+        fmt::format("bluesky: record key {} already holds a different post ({})", rkey, uri),
+        {} });
+    }
+    return std::optional<Published>(Published{ uri, web_url(uri) });
+  }
+
 private:
   // --- Publishing ------------------------------------------------------------------------------
 
