@@ -13,7 +13,9 @@
 // Idempotency: each part is written with createRecord at a record key derived from the job
 // (record_key()), so a resend targets the same key. The PDS answers a create on a taken key with
 // 500, and a lost answer says nothing: both are reconciled with getRecord on that key, and the
-// record found there is the post. So a resend cannot duplicate: capabilities().idempotent.
+// record found there is the post. So a resend cannot duplicate: capabilities().idempotent. The
+// same getRecord answers find_earlier() before the first send from a fresh state; a one-off
+// post's key does not depend on when the command ran, so a re-run asks for the same key.
 //
 // Text: facets for links, hashtags and resolvable @handles (UTF-8 byte offsets). Media: each
 // image is sent to uploadBlob as raw bytes and embedded (app.bsky.embed.images) with its alt text

@@ -5,7 +5,10 @@
 // - chat.postMessage with a bot token (`token_env:` + `channel:`): Slack answers HTTP 200 even
 //   when it refuses ({"ok": false, "error": "channel_not_found"}), so the body decides. Parts
 //   2.. of a thread go under the first part (`thread_ts`).
-// Neither deduplicates, so a request that may have landed leaves the job `unknown`. Media are
+// Neither deduplicates, so a request that may have landed leaves the job `unknown`. A bot message
+// carries metadata (event_type herald_post, the job id and idempotency key) by which
+// find_earlier() finds it in conversations.history when `herald post` runs again on a fresh
+// state; an incoming webhook cannot be asked (ledger() is empty). Media are
 // not supported (a webhook cannot upload; the files.* upload flow is not implemented): validate
 // reports a post with media to a slack account.
 #include "credentials.hpp"
