@@ -260,6 +260,43 @@ class PluginLedgerTest(LedgerTest):
         self.assertEqual(len(publishes), 2)
 
 
+class ManualPluginLedgerTest(LedgerTest):
+    """tests/e2e/plugins/from_manual.py answers find as herald-plugins(7) says."""
+
+    def setUp(self):
+        super().setUp()
+        shutil.copytree(SOURCE_DIR / "tests" / "e2e" / "plugins", self.dir / "plugins")
+        self.write("herald.yaml", """
+            accounts:
+              stamps:
+                platform: exec
+                command: [./plugins/from_manual.py]
+                options: {dir: out}
+            posts: []
+            """)
+
+    def stamps(self):
+        return sorted(p.name for p in (self.dir / "out").glob("stamp-*.json"))
+
+    def test_found_on_a_rerun(self):
+        first = self.one_line(self.post("stamps", NOW, "run1"))
+        again = self.one_line(self.post("stamps", "2026-12-02T08:00:00Z", "run2"))
+        self.assertEqual((first["status"], first["ledger"]), ("posted", "plugin find"))
+        self.assertEqual((again["status"], again["id"], again["url"]),
+                         ("already-posted", first["id"], first["url"]))
+        self.assertEqual(self.stamps(), ["stamp-1.json"])
+
+    def test_a_find_that_fails_publishes_nothing(self):
+        r = self.post("stamps", NOW, "run1", text="herald 2.1 #lookupfails")
+        self.assertExit(r, 1)
+        line = self.one_line(r)
+        self.assertEqual(line["status"], "retry-wait")
+        self.assertTrue(line["error"].startswith(
+            "not-sent: plugin ./plugins/from_manual.py: the archive is offline (while looking "
+            "on the platform for a copy published by an earlier run; nothing was sent)"), line)
+        self.assertFalse((self.dir / "out").exists() and self.stamps())
+
+
 class StubLedgerTest(LedgerTest):
     def test_the_stub_outbox_is_its_own_ledger(self):
         self.write("herald.yaml", """
