@@ -297,6 +297,42 @@ class ManualPluginLedgerTest(LedgerTest):
         self.assertFalse((self.dir / "out").exists() and self.stamps())
 
 
+class MisbehavingFindTest(LedgerTest):
+    def test_a_found_answer_without_true_or_false_is_not_taken_for_either(self):
+        self.write("plugin.py", """
+            import json, sys
+            for line in sys.stdin:
+                request = json.loads(line)
+                kind = request["type"]
+                if kind == "hello":
+                    answer = {"type": "hello", "protocol": 1, "name": "vague",
+                              "capabilities": {"find": True}}
+                elif kind == "find":
+                    answer = {"type": "found", "found": "maybe"}
+                else:
+                    open("published", "a").write(line)
+                    answer = {"type": "published", "remote_id": "1"}
+                answer["id"] = request["id"]
+                print(json.dumps(answer), flush=True)
+            """)
+        self.write("herald.yaml", """
+            accounts:
+              vague:
+                platform: exec
+                command: [python3, plugin.py]
+            posts: []
+            """)
+        r = self.post("vague", NOW, "run1")
+        self.assertExit(r, 1)
+        line = self.one_line(r)
+        self.assertEqual((line["status"], line["ledger"]), ("retry-wait", "plugin find"))
+        self.assertTrue(line["error"].startswith(
+            "not-sent: plugin python3: its 'found' answer has no 'found': true or false (while "
+            "looking on the platform for a copy published by an earlier run; nothing was sent)"),
+            line)
+        self.assertFalse((self.dir / "published").exists())
+
+
 class StubLedgerTest(LedgerTest):
     def test_the_stub_outbox_is_its_own_ledger(self):
         self.write("herald.yaml", """
