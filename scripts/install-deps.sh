@@ -6,9 +6,10 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libcli11-dev libyaml-cpp-dev libfmt-dev libhowardhinnant-date-dev tzdata
-  nlohmann-json3-dev libexpected-dev libsqlite3-dev libcurl4-openssl-dev libicu-dev
+  nlohmann-json3-dev libexpected-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libicu-dev
   doctest-dev libcpp-httplib-dev
   python3 mandoc clang-format
+  postgresql # the server the tests start (scripts/pg-test-server.sh), never a system one
 )
 
 missing=()

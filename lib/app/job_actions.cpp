@@ -2,7 +2,7 @@
 
 #include "tick.hpp"
 
-#include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
 #include "util/edit_distance.hpp"
 
 #include <fmt/core.h>
@@ -104,10 +104,10 @@ acted(const JobAction& action, Job job)
 Result<Job>
 apply_job_action(const JobAction& action)
 {
-  if (!std::filesystem::exists(action.state)) {
+  if (!store::StateLocation(action.state).exists()) {
     return unexpected(fmt::format("no state at {}: nothing has run yet", action.state.string()));
   }
-  auto store = store::open_sqlite_store(action.state);
+  auto store = store::open_store(action.state);
   const auto main_file = std::filesystem::absolute(action.calendar).lexically_normal();
   const auto record = store->find_calendar_by_path(main_file.string());
   if (!record) {

@@ -2,7 +2,7 @@
 
 #include "tick.hpp"
 
-#include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
 
 #include <algorithm>
 
@@ -14,11 +14,11 @@ JobList
 query_jobs(const JobQuery& query, store::JobFilter filter)
 {
   JobList list;
-  if (!std::filesystem::exists(query.state)) {
+  if (!store::StateLocation(query.state).exists()) {
     return list;
   }
   list.state_exists = true;
-  auto store = store::open_sqlite_store(query.state);
+  auto store = store::open_store(query.state);
   if (query.all_calendars) {
     list.calendar_known = true;
     list.jobs = store->list_jobs(filter);
@@ -76,11 +76,11 @@ jobs_needing_attention(const JobQuery& query)
 {
   using store::JobState;
   JobList list;
-  if (!std::filesystem::exists(query.state)) {
+  if (!store::StateLocation(query.state).exists()) {
     return list;
   }
   list.state_exists = true;
-  auto store = store::open_sqlite_store(query.state);
+  auto store = store::open_store(query.state);
   std::vector<store::CalendarRecord> calendars;
   if (query.all_calendars) {
     // Every calendar: the baseline rule needs each job's own calendar, so go one by one.

@@ -1,6 +1,6 @@
 """A runner killed at any point of a publish never loses the job and never posts it twice."""
 
-from harness import STUB_ACCOUNTS, HeraldTest, main
+from harness import OnPostgresql, STUB_ACCOUNTS, HeraldTest, main
 
 CALENDAR = STUB_ACCOUNTS + """
 posts:
@@ -43,6 +43,10 @@ class CrashTest(HeraldTest):
         [job] = self.crash_then_recover("after-send")
         self.assertEqual(job["attempts"], 2)
         self.assertEqual(job["id"], "launch~masto.json")
+
+
+class CrashTestPostgresql(OnPostgresql, CrashTest):
+    """The same on a PostgreSQL state."""
 
 
 if __name__ == "__main__":
