@@ -119,10 +119,11 @@ run_run(const RunOptions& options, Context& context)
     }
   }
   if (context.global.verbose) {
-    fmt::print(
-      stderr, "herald: state {}; calendar {}; {} new, {} updated, {} cancelled, {} revived jobs\n",
-      tick.state.string(), report.calendar_read ? "read" : "unchanged (not read)",
-      report.sync.inserted, report.sync.updated, report.sync.cancelled, report.sync.revived);
+    fmt::print(stderr,
+               "herald: state {}; calendar {}; {} new, {} updated, {} cancelled, {} revived jobs\n",
+               store::StateLocation(tick.state).display(),
+               report.calendar_read ? "read" : "unchanged (not read)", report.sync.inserted,
+               report.sync.updated, report.sync.cancelled, report.sync.revived);
   }
 
   print_outcomes(report.outcomes, context);

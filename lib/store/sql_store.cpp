@@ -24,7 +24,9 @@ constexpr const char* k_job_assignments =
   "post_id = ?3, account = ?4, platform = ?5, occurrence = ?6, due = ?7, state = ?8, "
   "revision = ?9, payload = ?10, grace = ?11, attempts = ?12, idempotency_key = ?13, "
   "remote_id = ?14, url = ?15, error = ?16, next_attempt = ?17, posted_at = ?18, "
-  "lease_token = ?19, lease_until = ?20, updated_at = ?21, lease_holder = ?22";
+  "lease_token = ?19, lease_until = ?20, updated_at = ?21, "
+  // The same lease keeps its holder; a new one is this process's (update_job_if).
+  "lease_holder = CASE WHEN lease_token = ?19 THEN lease_holder ELSE ?22 END";
 
 // The rule every job change follows: the row is still as the writer last saw it.
 constexpr const char* k_job_unchanged =
@@ -209,9 +211,7 @@ public:
                      std::string_view expected_token) override
   {
     // A new lease token means the job changes hands: to this process.
-    const std::string holder = job.lease_token.empty()             ? std::string()
-                               : job.lease_token != expected_token ? this_holder()
-                                                                   : job.lease_holder;
+    const std::string holder = job.lease_token.empty() ? std::string() : this_holder();
     auto params = job_params(job, holder);
     params.add(to_string(expected_state)).add(expected_token);
     return m_db->run(m_update, params) == 1;

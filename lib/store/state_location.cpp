@@ -17,14 +17,14 @@ is_postgresql_url(std::string_view location)
   return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
 }
 
+} // namespace
+
 std::unique_ptr<SqlConnection>
 connect(const StateLocation& location)
 {
   return location.is_postgresql() ? open_postgresql_connection(location.str())
                                   : open_sqlite_connection(location.str());
 }
-
-} // namespace
 
 StateLocation::StateLocation(std::string location)
   : m_location(std::move(location))

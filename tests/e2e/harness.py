@@ -77,6 +77,9 @@ class HeraldTest(unittest.TestCase):
         reached with the password from the variable that `password_env` names."""
         if self.backend == "sqlite":
             return self.dir / name / "herald.db"
+        return self.new_postgresql_state()
+
+    def new_postgresql_state(self):
         server = postgresql_server()
         database = f"herald_e2e_{uuid.uuid4().hex[:12]}"
         psql(f"CREATE DATABASE {database}")
