@@ -154,6 +154,17 @@ public:
                 .add(seconds(r.synced_at)));
   }
 
+  void rename_calendar(std::string_view from, std::string_view to) override
+  {
+    m_db->lock_writers();
+    for (const char* sql : { "UPDATE calendars SET key = ?2 WHERE key = ?1",
+                             "UPDATE jobs SET calendar = ?2 WHERE calendar = ?1",
+                             "UPDATE post_metrics SET calendar = ?2 WHERE calendar = ?1",
+                             "UPDATE account_metrics SET calendar = ?2 WHERE calendar = ?1" }) {
+      m_db->run(sql, SqlParams().add(from).add(to));
+    }
+  }
+
   std::vector<Job> list_jobs(const JobFilter& filter) override
   {
     m_db->lock_writers();

@@ -402,3 +402,23 @@ TEST_SUITE("store::StateLocation")
           "postgresql://u:***@h/db?password=***&sslmode=require");
   }
 }
+
+TEST_SUITE("store::Store on both backends")
+{
+  TEST_CASE_TEMPLATE("a renamed calendar keeps its record and its jobs", B, HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    store->begin_write();
+    store->put_calendar(
+      { "/a/herald.yaml", "/a/herald.yaml", "fp", "h", "[]", at(1), at(2), at(3) });
+    store->insert_job(make_job("j/a", at(100)));
+    store->rename_calendar("cal", "name:x");
+    store->rename_calendar("/a/herald.yaml", "name:x");
+    store->commit();
+    CHECK(store->find_calendar("name:x")->path == "/a/herald.yaml");
+    CHECK_FALSE(store->find_calendar("/a/herald.yaml"));
+    CHECK(store->find_job("name:x", "j/a").has_value());
+    CHECK_FALSE(store->find_job("cal", "j/a").has_value());
+  }
+}
