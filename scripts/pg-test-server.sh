@@ -4,6 +4,7 @@
 #                                              set to its URL, stops it and deletes it
 #   scripts/pg-test-server.sh start DIR        starts a cluster in the empty directory DIR and
 #                                              prints the lines to source (export HERALD_TEST_PG=...)
+#   scripts/pg-test-server.sh restart DIR      restarts it (a test of reconnecting clients)
 #   scripts/pg-test-server.sh stop DIR         stops it and deletes DIR
 # The cluster listens on 127.0.0.1 at a free port and on a Unix socket in DIR, as an
 # unprivileged user (`postgres` or `nobody` when run as root), with a random password (scram).
@@ -74,10 +75,24 @@ stop() {
   rm -rf "$dir"
 }
 
+restart() {
+  local dir=$1
+  [ -d "$dir/data" ] || fail "no cluster in $dir"
+  local bin
+  bin=$(bindir)
+  owner=$(stat -c %U "$dir/data")
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null ||
+    { cat "$dir/server.log" >&2; fail "the server did not restart (log above)"; }
+}
+
 case "${1:-}" in
   start)
     [ $# -eq 2 ] || fail "usage: $0 start DIR"
     start "$2"
+    ;;
+  restart)
+    [ $# -eq 2 ] || fail "usage: $0 restart DIR"
+    restart "$2"
     ;;
   stop)
     [ $# -eq 2 ] || fail "usage: $0 stop DIR"
@@ -92,6 +107,6 @@ case "${1:-}" in
     "$@"
     ;;
   *)
-    fail "usage: $0 run COMMAND... | start DIR | stop DIR"
+    fail "usage: $0 run COMMAND... | start DIR | restart DIR | stop DIR"
     ;;
 esac

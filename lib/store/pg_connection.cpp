@@ -161,7 +161,7 @@ public:
   {
     exec_script("BEGIN");
     m_in_transaction = true;
-    m_writers_locked = false;
+    m_writers_lock = Lock::none;
   }
 
   void commit() override
@@ -183,13 +183,18 @@ public:
     }
   }
 
-  void lock_writers() override
+  void lock_writers(bool shared) override
   {
-    if (m_in_transaction && !m_writers_locked) {
-      exec_script(fmt::format("SELECT pg_advisory_xact_lock({})", k_writer_lock));
-      m_writers_locked = true;
+    if (!m_in_transaction || m_writers_lock == Lock::exclusive ||
+        (shared && m_writers_lock == Lock::shared)) {
+      return;
     }
+    exec_script(
+      fmt::format("SELECT pg_advisory_xact_lock{}({})", shared ? "_shared" : "", k_writer_lock));
+    m_writers_lock = shared ? Lock::shared : Lock::exclusive;
   }
+
+  bool in_transaction() const override { return m_in_transaction; }
 
   void exec_script(const std::string& sql) override
   {
@@ -317,7 +322,13 @@ private:
   std::string m_display;
   PGconn* m_conn = nullptr;
   bool m_in_transaction = false;
-  bool m_writers_locked = false;
+  enum class Lock
+  {
+    none,
+    shared,
+    exclusive
+  };
+  Lock m_writers_lock = Lock::none;
   std::map<std::string, std::string, std::less<>> m_prepared;
 };
 

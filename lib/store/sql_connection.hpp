@@ -62,10 +62,15 @@ public:
   virtual void commit() = 0;
   // Does nothing outside a transaction.
   virtual void rollback() = 0;
-  // Inside a write transaction that reads before it writes (a calendar sync), makes the other
-  // writers wait, as SQLite's write lock does, so that what was read stays true until commit.
-  // Conditional updates alone (claims, settles) do not need it. No-op on SQLite.
-  virtual void lock_writers() = 0;
+  // herald's writer lock, held until the transaction ends (no-op on SQLite, whose write lock
+  // BEGIN IMMEDIATE took). A transaction that reads before it writes (a calendar sync) takes it
+  // exclusively, as SQLite's write lock is, so that what it read stays true until it commits.
+  // One that only changes jobs by conditional updates (claims, settles) takes it shared: such
+  // transactions run side by side, and never while a sync holds rows it may yet change, so
+  // that a row another transaction holds is always one that another runner is claiming.
+  virtual void lock_writers(bool shared = false) = 0;
+  // Whether a transaction is open (begin_write() without commit() or rollback() yet).
+  virtual bool in_transaction() const = 0;
 
   // Runs statements without parameters or results (a schema step).
   virtual void exec_script(const std::string& sql) = 0;

@@ -112,11 +112,12 @@ public:
     migrate(*m_db);
     const bool postgresql = m_db->dialect() == SqlDialect::postgresql;
     m_update = fmt::format("UPDATE jobs SET {} WHERE {}", k_job_assignments, k_job_unchanged);
+    m_claim = m_update;
     if (postgresql) {
-      // A row another runner is changing right now is skipped, not waited for: it is theirs.
-      m_update += fmt::format(" AND (calendar, id) IN (SELECT calendar, id FROM jobs WHERE {} "
-                              "FOR UPDATE SKIP LOCKED)",
-                              k_job_unchanged);
+      // A row another runner is claiming right now is skipped, not waited for: it is theirs.
+      m_claim += fmt::format(" AND (calendar, id) IN (SELECT calendar, id FROM jobs WHERE {} "
+                             "FOR UPDATE SKIP LOCKED)",
+                             k_job_unchanged);
     }
   }
 
@@ -225,6 +226,12 @@ public:
     const std::string holder = job.lease_token.empty() ? std::string() : this_holder();
     auto params = job_params(job, holder);
     params.add(to_string(expected_state)).add(expected_token);
+    // In a transaction (a claim or settle batch) other rows may be held by other runners: skip
+    // them. A single change outside one (e.g. `herald retry`) waits for the row instead.
+    if (m_db->in_transaction()) {
+      m_db->lock_writers(true);
+      return m_db->run(m_claim, params) == 1;
+    }
     return m_db->run(m_update, params) == 1;
   }
 
@@ -288,6 +295,7 @@ private:
 
   std::unique_ptr<SqlConnection> m_db;
   std::string m_update;
+  std::string m_claim;
 };
 
 } // namespace

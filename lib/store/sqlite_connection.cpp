@@ -54,7 +54,8 @@ public:
       m_db.exec("ROLLBACK");
     }
   }
-  void lock_writers() override {}
+  void lock_writers(bool) override {}
+  bool in_transaction() const override { return !sqlite3_get_autocommit(m_db.handle()); }
   void exec_script(const std::string& sql) override { m_db.exec(sql.c_str()); }
 
   void query(const std::string& sql, const SqlParams& params,

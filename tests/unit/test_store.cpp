@@ -306,13 +306,41 @@ TEST_SUITE("store::PostgresqlStore")
     mine.lease_token = "t1";
     first->begin_write();
     REQUIRE(first->update_job_if(mine, JobState::pending, ""));
-    // The first claim is not committed yet: the second runner does not wait for it.
+    // The first claim is not committed yet: the second runner's claim does not wait for it.
     Job theirs = mine;
     theirs.lease_token = "t2";
+    second->begin_write();
     CHECK_FALSE(second->update_job_if(theirs, JobState::pending, ""));
+    second->commit();
     first->commit();
     CHECK_FALSE(second->update_job_if(theirs, JobState::pending, ""));
     CHECK(second->find_job("cal", "j/a")->lease_token == "t1");
+  }
+
+  TEST_CASE("a claim waits for a calendar sync instead of skipping the rows it holds")
+  {
+    test::PostgresqlState state;
+    auto sync = open_store(state.location());
+    auto runner = open_store(state.location());
+    sync->insert_job(make_job("j/a", at(100)));
+
+    sync->begin_write();
+    REQUIRE(sync->find_job("cal", "j/a")); // a sync reads first: the writer lock
+    Job edited = make_job("j/a", at(100));
+    edited.revision = "r2";
+    REQUIRE(sync->update_job_if(edited, JobState::pending, ""));
+    std::thread committer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      sync->commit();
+    });
+    Job claim = make_job("j/a", at(100), JobState::claimed);
+    claim.lease_token = "t1";
+    runner->begin_write();
+    const bool claimed = runner->update_job_if(claim, JobState::pending, "");
+    runner->commit();
+    committer.join();
+    CHECK(claimed);
+    CHECK(runner->find_job("cal", "j/a")->lease_token == "t1");
   }
 
   TEST_CASE("a connection lost between transactions is opened again")
