@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <set>
 
 namespace herald::store {
 
@@ -267,7 +268,6 @@ private:
 
   ResultPtr execute_once(const std::string& sql, const SqlParams& params)
   {
-    const std::string& name = prepared(sql);
     std::vector<std::string> texts;
     texts.reserve(params.values().size());
     std::vector<const char*> values;
@@ -288,14 +288,19 @@ private:
         values[i] = texts[next_text++].c_str();
       }
     }
-    ResultPtr result(PQexecPrepared(m_conn, name.c_str(), static_cast<int>(values.size()),
-                                    values.data(), nullptr, nullptr, 0),
+    const int count = static_cast<int>(values.size());
+    // A statement is prepared (server-side, like SQLite's) when it runs a second time: a cron
+    // tick runs most of its statements once, and preparing them would cost a round trip each.
+    const bool again = !m_seen.insert(sql).second;
+    ResultPtr result(again ? PQexecPrepared(m_conn, prepared(sql).c_str(), count, values.data(),
+                                            nullptr, nullptr, 0)
+                           : PQexecParams(m_conn, postgresql_placeholders(sql).c_str(), count,
+                                          nullptr, values.data(), nullptr, nullptr, 0),
                      &PQclear);
     check(result.get(), "a query failed");
     return result;
   }
 
-  // Statements are prepared once per connection (server-side), like SQLite's.
   const std::string& prepared(const std::string& sql)
   {
     if (auto found = m_prepared.find(sql); found != m_prepared.end()) {
@@ -330,6 +335,7 @@ private:
   };
   Lock m_writers_lock = Lock::none;
   std::map<std::string, std::string, std::less<>> m_prepared;
+  std::set<std::string, std::less<>> m_seen;
 };
 
 } // namespace

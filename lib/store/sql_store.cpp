@@ -226,10 +226,15 @@ public:
     const std::string holder = job.lease_token.empty() ? std::string() : this_holder();
     auto params = job_params(job, holder);
     params.add(to_string(expected_state)).add(expected_token);
-    // In a transaction (a claim or settle batch) other rows may be held by other runners: skip
-    // them. A single change outside one (e.g. `herald retry`) waits for the row instead.
+    // A claim (a new lease) in a transaction skips a row another runner holds: they are
+    // claiming it. Every other change (the holder's own intent and settle, a single change
+    // like `herald retry`) waits for the row: whoever holds it can only be a claimer that is
+    // about to find it taken.
+    const bool claiming = !job.lease_token.empty() && job.lease_token != expected_token;
     if (m_db->in_transaction()) {
       m_db->lock_writers(true);
+    }
+    if (claiming && m_db->in_transaction()) {
       return m_db->run(m_claim, params) == 1;
     }
     return m_db->run(m_update, params) == 1;
