@@ -144,8 +144,11 @@ public:
       "herald_bench_" + std::to_string(::getpid()) + "_" + std::to_string(m_count);
     admin(m_pg, "CREATE DATABASE " + database);
     m_databases.push_back(database);
-    const auto slash = m_pg.rfind('/');
-    return m_pg.substr(0, slash) + "/" + database;
+    // postgresql://user@host/db?query: the database is the path's last part, before any query.
+    const auto query = m_pg.find('?');
+    const std::string base = m_pg.substr(0, query);
+    const std::string rest = query == std::string::npos ? "" : m_pg.substr(query);
+    return base.substr(0, base.rfind('/')) + "/" + database + rest;
   }
 
   ~Backend()
