@@ -160,7 +160,10 @@ public:
 
   void begin_write() override
   {
-    exec_script("BEGIN");
+    // Whatever the database's default: the conditional updates and the writer lock are what
+    // keep runners apart, and they are written for READ COMMITTED (a statement sees what was
+    // committed before it, and a waiting UPDATE re-checks its row).
+    exec_script("BEGIN ISOLATION LEVEL READ COMMITTED");
     m_in_transaction = true;
     m_writers_lock = Lock::none;
   }
