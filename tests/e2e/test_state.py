@@ -68,6 +68,16 @@ class StateMigrateTest(HeraldTest):
         self.assertEqual(r.err, f"herald: error: the state {shown} is not empty (calendars has 1 "
                                 "rows): herald state migrate copies into an empty state only\n")
 
+    def test_an_unreachable_database_is_exit_3_and_its_password_is_not_shown(self):
+        r = self.herald("--state", "postgresql://herald:hunter2@127.0.0.1:1/herald", "status",
+                        calendar=None)
+        self.assertExit(r, 3)
+        self.assertEqual(r.err, "herald: error: cannot connect to the state "
+                                "postgresql://herald:***@127.0.0.1:1/herald: connection to server at "
+                                "\"127.0.0.1\", port 1 failed: Connection refused\n\tIs the server "
+                                "running on that host and accepting TCP/IP connections?\n")
+        self.assertEqual(r.out, "")
+
     def test_a_missing_source_is_refused(self):
         r = self.herald("state", "migrate", "--from", self.dir / "none.db", "--to",
                         self.dir / "to.db", calendar=None)
