@@ -5,6 +5,10 @@
 
 #include "util/error.hpp"
 
+#include <fmt/core.h>
+
+#include <sys/stat.h>
+
 #include <cstdlib>
 
 namespace herald::store {
@@ -54,15 +58,27 @@ StateLocation::local_dir() const
   if (!m_postgresql) {
     return std::filesystem::path(m_location).parent_path();
   }
+  std::filesystem::path dir;
   if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg == '/') {
-    return std::filesystem::path(xdg) / "herald";
+    dir = std::filesystem::path(xdg) / "herald";
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    dir = std::filesystem::path(home) / ".local" / "state" / "herald";
+  } else {
+    throw Error("cannot tell where to keep this host's files (the Bluesky session) beside a "
+                "PostgreSQL state: set HOME or XDG_STATE_HOME",
+                ExitStatus::state);
   }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    return std::filesystem::path(home) / ".local" / "state" / "herald";
+  // Beside a SQLite state, opening the state makes the directory; here nothing else does.
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      throw Error(fmt::format("cannot create {}: {}", dir.string(), ec.message()),
+                  ExitStatus::state);
+    }
+    ::chmod(dir.c_str(), 0700);
   }
-  throw Error("cannot tell where to keep this host's files (the Bluesky session) beside a "
-              "PostgreSQL state: set HOME or XDG_STATE_HOME",
-              ExitStatus::state);
+  return dir;
 }
 
 std::string

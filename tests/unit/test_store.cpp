@@ -421,6 +421,9 @@ TEST_SUITE("store::StateLocation")
     const std::string saved = std::getenv("XDG_STATE_HOME") ? std::getenv("XDG_STATE_HOME") : "";
     ::setenv("XDG_STATE_HOME", dir.path().c_str(), 1);
     CHECK(StateLocation("postgres://h/db").local_dir() == dir.path() / "herald");
+    struct stat st;
+    REQUIRE(::stat((dir.path() / "herald").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0700);
     if (saved.empty()) {
       ::unsetenv("XDG_STATE_HOME");
     } else {
