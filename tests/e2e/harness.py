@@ -131,6 +131,21 @@ class HeraldTest(unittest.TestCase):
                                 cwd=self.dir, env=full_env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
 
+    def state_rows(self, sql):
+        """The rows of a query on the state, on either backend ([] before there is a state);
+        numbers come back as ints."""
+        if self.backend == "sqlite":
+            import sqlite3
+            if not Path(self.state).exists():
+                return []
+            with sqlite3.connect(self.state) as db:
+                return db.execute(sql).fetchall()
+        database = str(self.state).split("?")[0].rsplit("/", 1)[1]
+        rows = []
+        for line in psql(sql, database=database).splitlines():
+            rows.append(tuple(int(v) if v.lstrip("-").isdigit() else v for v in line.split("|")))
+        return rows
+
     def assertStateIntact(self):
         """The state passes SQLite's integrity check and herald can read it."""
         if self.backend == "sqlite":
