@@ -82,7 +82,7 @@ run_plan(const PlanOptions& options, Context& context)
                            { "until", format_utc(until) } };
     out["entries"] = nlohmann::json::array();
     for (const auto& e : plan.entries) {
-      out["entries"].push_back({ { "at", format_local_iso(e.due, zone) },
+      out["entries"].push_back({ { "at", format_local_rfc3339(e.due, zone) },
                                  { "utc", format_utc(e.due) },
                                  { "job", e.job_id },
                                  { "post", e.post_id },
@@ -98,6 +98,7 @@ run_plan(const PlanOptions& options, Context& context)
     for (const auto& d : diagnostics.all()) {
       out["warnings"].push_back(d.to_string());
     }
+    context.print_diagnostics(diagnostics); // standard error: a script may not read the JSON's
     fmt::print("{}\n", out.dump(2));
     return;
   }

@@ -93,6 +93,12 @@ say_if_empty(const app::JobList& list, const Context& context, std::string_view 
   if (context.global.quiet) {
     return true;
   }
+  std::error_code ec;
+  if (!list.calendar_known && !std::filesystem::exists(context.global.calendar, ec)) {
+    throw Error(fmt::format("cannot read calendar {}: no such file (-c names the calendar; "
+                            "--all lists every calendar in the state)",
+                            context.global.calendar));
+  }
   if (!list.state_exists) {
     fmt::print("no state yet at {}: nothing has run\n", context.state_path().string());
   } else if (!list.calendar_known) {

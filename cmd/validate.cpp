@@ -4,6 +4,7 @@
 
 #include "app/content_check.hpp"
 #include "app/tick.hpp"
+#include "app/timing_check.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -23,7 +24,7 @@ to_json(const Diagnostic& d)
 }
 
 void
-run_validate(Context& context)
+run_validate(Context& context, const std::string& now)
 {
   context.load_credentials();
   calendar::LoadOptions options;
@@ -36,6 +37,9 @@ run_validate(Context& context)
       log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
     }
     app::check_with_platforms(*loaded.calendar, loaded.diagnostics, log);
+    if (!loaded.diagnostics.has_errors()) { // about a calendar that can run at all
+      app::check_timing(*loaded.calendar, context.global.calendar, now_or(now), loaded.diagnostics);
+    }
     loaded.diagnostics.sort();
   }
   const auto& diagnostics = loaded.diagnostics;
@@ -61,9 +65,11 @@ run_validate(Context& context)
     return;
   }
   if (!context.global.quiet) {
-    fmt::print("{}: {} ({} posts, {} accounts)\n", context.global.calendar,
-               context.paint("OK", "green"), loaded.calendar->posts.size(),
-               loaded.calendar->accounts.size());
+    const size_t posts = loaded.calendar->posts.size();
+    const size_t accounts = loaded.calendar->accounts.size();
+    fmt::print("{}: {} ({} post{}, {} account{})\n", context.global.calendar,
+               context.paint("OK", "green"), posts, posts == 1 ? "" : "s", accounts,
+               accounts == 1 ? "" : "s");
   }
 }
 
@@ -73,7 +79,10 @@ void
 setup_validate(CLI::App& app, Context& context)
 {
   auto* sub = app.add_subcommand("validate", "Check the calendar and report every problem");
-  sub->callback([&context] { run_validate(context); });
+  auto now = std::make_shared<std::string>();
+  sub->add_option("--now", *now,
+                  "Pretend the time is this (RFC 3339), for the warnings about time");
+  sub->callback([&context, now] { run_validate(context, *now); });
 }
 
 } // namespace herald::cmd

@@ -67,10 +67,10 @@ Mon 2026-12-07 (Europe/Berlin)
         doc = r.json()
         self.assertEqual(doc["timezone"], "Europe/Berlin")
         self.assertEqual([(e["at"], e["job"]) for e in doc["entries"]], [
-            ("2026-11-30T10:00+01:00", "tip@2026-11-30T10:00+01:00/masto"),
-            ("2026-12-01T09:00+01:00", "launch/masto"),
-            ("2026-12-01T09:00+01:00", "launch/sky"),
-            ("2026-12-01T09:30+01:00", "thread/masto"),
+            ("2026-11-30T10:00:00+01:00", "tip@2026-11-30T10:00+01:00/masto"),
+            ("2026-12-01T09:00:00+01:00", "launch/masto"),
+            ("2026-12-01T09:00:00+01:00", "launch/sky"),
+            ("2026-12-01T09:30:00+01:00", "thread/masto"),
         ])
         self.assertEqual(doc["entries"][2]["parts"], [{"text": "the short one", "media": []}])
         self.assertTrue(doc["entries"][3]["thread"])
@@ -82,6 +82,20 @@ Mon 2026-12-07 (Europe/Berlin)
         self.assertIn("09:30  thread", r.out)
         self.assertIn("Mon 2026-12-07", r.out)
         self.assertNotIn("Mon 2026-12-14", r.out)
+
+    def test_a_plan_cut_at_the_cap_says_so(self):
+        self.write("herald.yaml", STUB_ACCOUNTS + "defaults:\n  to: [masto]\nposts:\n"
+                   "  - id: tick\n    cron: \"* * * * *\"\n    text: every minute\n")
+        r = self.herald("--json", "plan", "--from", "2026-12-01T00:00:00Z", "--days", "20")
+        self.assertExit(r, 0)
+        plan = r.json()
+        self.assertEqual(len(plan["entries"]), 20000)
+        warning = ("herald.yaml:11:5: warning: post 'tick' has more than 20000 occurrences in this "
+                   "plan's window; only the first 20000 are shown")
+        self.assertEqual(plan["warnings"], [warning])
+        self.assertEqual(r.err, warning + "\n")
+        r = self.herald("plan", "--from", "2026-12-01T00:00:00Z", "--days", "20")
+        self.assertIn(warning + "\n", r.err)
 
     def test_invalid_calendar(self):
         self.write("herald.yaml", CALENDAR.replace("text: a tip", "txt: a tip"))
