@@ -96,6 +96,11 @@ class StateCheckTest(HeraldTest):
         integrity = "integrity: ok\n" if self.backend == "sqlite" else ""
         self.assertEqual(r.out, f"state {shown} ({backend}): schema 4\n{integrity}"
                                 "jobs: 9 (9 pending)\nok\n")
+        r = self.herald("--json", "state", "check", calendar=None)
+        self.assertExit(r, 0)
+        self.assertEqual(r.json(), {"state": shown, "backend": backend.lower(), "schema": 4,
+                                    "integrity": ["ok"] if self.backend == "sqlite" else [],
+                                    "jobs": {"pending": 9}, "problems": [], "ok": True})
         self.break_a_job()
         r = self.herald("state", "check", calendar=None)
         self.assertExit(r, 3)
