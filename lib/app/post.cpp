@@ -175,6 +175,7 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
   }
   auto runner = options.runner;
   runner.only_post = report.post_id;
+  runner.calendar_dir = fs::absolute(cal.file).lexically_normal().parent_path();
   auto outcomes = queue::run_due_jobs(*store, key, TimePoint::min(), options.now, adapters, runner);
   for (const auto& account : cal.posts.front().to) {
     const auto id = report.post_id + "/" + account;

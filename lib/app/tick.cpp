@@ -172,6 +172,7 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
   auto runner = options.runner;
   runner.dry_run = options.dry_run;
   const fs::path main_file = fs::absolute(options.calendar).lexically_normal();
+  runner.calendar_dir = main_file.parent_path();
   const bool state_exists = store::StateLocation(options.state).exists();
 
   std::unique_ptr<store::Store> store;

@@ -32,23 +32,38 @@ new_lease_token()
   return fmt::format("{:08x}{:08x}{:08x}{:08x}", random(), random(), random(), random());
 }
 
+// A path stored in a job, on this host: relative ones (what sync writes) against the calendar's
+// directory here; absolute ones (jobs stored by an earlier herald) as they are.
+std::filesystem::path
+on_this_host(const std::filesystem::path& stored, const std::filesystem::path& calendar_dir)
+{
+  return stored.is_absolute() ? stored : (calendar_dir / stored).lexically_normal();
+}
+
 platforms::AccountConfig
-account_of(const Job& job, const nlohmann::json& payload)
+account_of(const Job& job, const nlohmann::json& payload, const std::filesystem::path& calendar_dir)
 {
   const auto& account = payload.at("account");
   return { account.value("name", job.account), account.value("platform", job.platform),
            account.value("settings", nlohmann::json::object()),
-           account.value("base_dir", std::string()) };
+           on_this_host(account.value("base_dir", std::string()), calendar_dir) };
 }
 
 platforms::OutPost
-out_post_of(const Job& job, const nlohmann::json& payload)
+out_post_of(const Job& job, const nlohmann::json& payload,
+            const std::filesystem::path& calendar_dir)
 {
+  auto parts = platforms::parts_from_json(payload.value("parts", nlohmann::json()));
+  for (auto& part : parts) {
+    for (auto& media : part.media) {
+      media.file = on_this_host(media.file, calendar_dir);
+    }
+  }
   return { job.id,
            job.post_id,
            job.account,
            job.idempotency_key,
-           platforms::parts_from_json(payload.value("parts", nlohmann::json())),
+           std::move(parts),
            job.due,
            is_one_off_key(job.calendar) };
 }
@@ -154,7 +169,7 @@ private:
     if (payload.is_discarded() || !payload.contains("account")) {
       return {}; // damaged: nothing is safe to resend
     }
-    return m_adapters.capabilities_of(account_of(job, payload));
+    return m_adapters.capabilities_of(account_of(job, payload, m_options.calendar_dir));
   }
 
   RetryPolicy policy_of(const Job& job)
@@ -273,12 +288,12 @@ private:
     if (payload.is_discarded() || !payload.contains("account")) {
       return unexpected(PublishError{ PublishError::Kind::permanent, "damaged payload", {} });
     }
-    auto adapter = m_adapters.adapter_for(account_of(job, payload), 0);
+    auto adapter = m_adapters.adapter_for(account_of(job, payload, m_options.calendar_dir), 0);
     if (!adapter) {
       return unexpected(PublishError{ PublishError::Kind::permanent, adapter.error(), {} });
     }
     // The intent was recorded just before the request left; allow for the platform's clock.
-    return (*adapter)->find_published(out_post_of(job, payload),
+    return (*adapter)->find_published(out_post_of(job, payload, m_options.calendar_dir),
                                       job.updated_at - std::chrono::minutes(1));
   }
 
@@ -407,7 +422,7 @@ private:
       return;
     }
     if (!pool.has_account(sending.account)) {
-      const auto account = account_of(sending, payload);
+      const auto account = account_of(sending, payload, m_options.calendar_dir);
       std::vector<platforms::Adapter*> slots;
       for (size_t slot = 0; slot < std::max<size_t>(m_options.per_account, 1); ++slot) {
         auto adapter = m_adapters.adapter_for(account, slot);
@@ -419,7 +434,9 @@ private:
       }
       pool.add_account(sending.account, std::move(slots));
     }
-    PublishPool::Task task{ m_next_task++, sending.account, out_post_of(sending, payload), {} };
+    PublishPool::Task task{
+      m_next_task++, sending.account, out_post_of(sending, payload, m_options.calendar_dir), {}
+    };
     if (asks_platform_first(job.found)) {
       task.look_since = sending.due - k_ledger_look_back;
     }

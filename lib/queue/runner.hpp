@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,10 @@ struct RunnerOptions
   // limits; the jobs of one account then also go out in due order).
   size_t max_parallel = 8;
   size_t per_account = 1;
+  // The directory of the calendar's main file on this host: what the relative paths in a job
+  // (media, an account's base_dir) are resolved against when it is sent. A job may have been
+  // synced by another host whose checkout sits elsewhere.
+  std::filesystem::path calendar_dir;
   // Only the jobs of this post (`herald post` publishes the post it was asked for and leaves the
   // rest of the queue to `herald run`); empty: every due job.
   std::string only_post;

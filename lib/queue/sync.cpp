@@ -15,15 +15,24 @@ namespace herald::queue {
 
 namespace {
 
+// `path` relative to the calendar's directory, so that a job reads the same on every host that
+// shares the calendar, wherever its checkout sits (the runner resolves it against its own).
+std::filesystem::path
+relative_to(const std::filesystem::path& path, const std::filesystem::path& calendar_dir)
+{
+  const auto relative = path.lexically_normal().lexically_relative(calendar_dir);
+  return relative.empty() ? path : relative;
+}
+
 std::vector<platforms::OutPart>
-out_parts(const std::vector<calendar::Content>& parts)
+out_parts(const std::vector<calendar::Content>& parts, const std::filesystem::path& calendar_dir)
 {
   std::vector<platforms::OutPart> out;
   for (const auto& part : parts) {
     platforms::OutPart p;
     p.text = part.text;
     for (const auto& media : part.media) {
-      p.media.push_back({ media.path, media.alt });
+      p.media.push_back({ relative_to(media.path, calendar_dir), media.alt });
     }
     out.push_back(std::move(p));
   }
@@ -59,10 +68,11 @@ struct Rendered
 };
 
 Rendered
-render(const calendar::Post& post, const std::string& account_name, const std::string& account_json)
+render(const calendar::Post& post, const std::string& account_name, const std::string& account_json,
+       const std::filesystem::path& calendar_dir)
 {
   const std::string parts =
-    platforms::to_json(out_parts(calendar::render_for(post, account_name))).dump();
+    platforms::to_json(out_parts(calendar::render_for(post, account_name), calendar_dir)).dump();
   // The revision covers what the audience would see, not where it is sent from, so that the
   // idempotency key derived from it changes exactly when the content does.
   return { R"({"account":)" + account_json + R"(,"parts":)" + parts + "}",
@@ -89,12 +99,12 @@ retry_json(const calendar::RetrySettings& retry)
 }
 
 std::string
-account_json(const calendar::Account& account)
+account_json(const calendar::Account& account, const std::filesystem::path& calendar_dir)
 {
   nlohmann::json json{ { "name", account.name },
                        { "platform", account.platform },
                        { "settings", account.settings },
-                       { "base_dir", account.base_dir.string() } };
+                       { "base_dir", relative_to(account.base_dir, calendar_dir).string() } };
   // The runner reads the account's retry policy from the job, as it does the settings.
   if (account.retry) {
     json["retry"] = retry_json(*account.retry);
@@ -117,9 +127,11 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
     existing.emplace(job.id, std::move(job));
   }
 
+  const std::filesystem::path calendar_dir =
+    std::filesystem::absolute(calendar.file).lexically_normal().parent_path();
   std::unordered_map<std::string, std::string> accounts_json;
   for (const auto& [name, account] : calendar.accounts) {
-    accounts_json.emplace(name, account_json(account));
+    accounts_json.emplace(name, account_json(account, calendar_dir));
   }
 
   // A queued post keeps the slot its job already has (see assign_slots), even when cancelled
@@ -150,7 +162,7 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
                                " occurrences in the next weeks; only the first are queued");
     }
     for (const auto& account : post.to) {
-      const Rendered rendered = render(post, account, accounts_json.at(account));
+      const Rendered rendered = render(post, account, accounts_json.at(account), calendar_dir);
       if (queued) {
         const auto slot = slots.find(job_id(post.id, "", account));
         expansion.occurrences.clear();

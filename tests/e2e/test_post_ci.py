@@ -242,6 +242,32 @@ class CalendarIdentityTest(HeraldTest):
         self.assertEqual({j["calendar"] for j in history}, {"git:git.example.org/acme/site:social/herald.yaml"})
         self.assertNotIn("s3cret", json.dumps(self.herald("--json", "status", "-a").json()))
 
+    def test_jobs_read_the_same_from_every_checkout_and_send_local_files(self):
+        import sqlite3
+        media_calendar = CALENDAR + "    media:\n      - file: shot.png\n        alt: The dashboard\n"
+        checkouts = []
+        for where in ("host-a/srv/site", "host-b/home/ci/work"):
+            self.write(f"{where}/.git/config", GIT_CONFIG)
+            self.write(f"{where}/social/herald.yaml", media_calendar)
+            self.write(f"{where}/social/shot.png", b"\x89PNG\r\n\x1a\n")
+            checkouts.append(self.dir / where / "social" / "herald.yaml")
+
+        def jobs():
+            with sqlite3.connect(self.state) as db:
+                return db.execute("SELECT id, payload, revision FROM jobs ORDER BY id").fetchall()
+
+        self.assertExit(self.herald("run", "--now", "2026-12-01T11:00:00Z", calendar=checkouts[0]), 0)
+        synced_by_a = jobs()
+        self.assertNotIn("host-a", json.dumps(synced_by_a))
+        self.assertExit(self.herald("run", "--now", "2026-12-01T11:30:00Z",
+                                    calendar=checkouts[1]), 0)
+        self.assertEqual(jobs(), synced_by_a)  # B's sync finds nothing to change
+        r = self.herald("--json", "run", "--now", "2026-12-01T12:00:10Z", calendar=checkouts[1])
+        self.assertEqual([l["status"] for l in r.json_lines()], ["posted", "posted"])
+        outbox = self.outbox("host-b/home/ci/work/social/outbox")
+        self.assertEqual({m["file"] for doc in outbox.values() for m in doc["parts"][0]["media"]},
+                         {str(checkouts[1].parent / "shot.png")})
+
     def test_a_state_keyed_by_path_moves_to_the_new_identity_with_its_jobs(self):
         calendar = self.dir / "site" / "social" / "herald.yaml"
         self.write("site/social/herald.yaml", CALENDAR)
