@@ -98,6 +98,7 @@ run_plan(const PlanOptions& options, Context& context)
     for (const auto& d : diagnostics.all()) {
       out["warnings"].push_back(d.to_string());
     }
+    context.print_diagnostics(diagnostics); // standard error: a script may not read the JSON's
     fmt::print("{}\n", out.dump(2));
     return;
   }

@@ -67,6 +67,42 @@ print_job(const Context& context, std::string_view status, const store::Job& job
              job.id, message.empty() ? job.url : message);
 }
 
+// A job that an earlier call settled or left: its state, and what a person can do about it.
+void
+print_earlier(const Context& context, const store::Job& job)
+{
+  using store::JobState;
+  std::string message = job.error;
+  const auto and_then = [&](const std::string& hint) {
+    message = message.empty() ? hint : fmt::format("{}; {}", message, hint);
+  };
+  switch (job.state) {
+  case JobState::posted:
+    print_job(context, "already-posted", job, "");
+    return;
+  case JobState::failed:
+  case JobState::missed:
+    and_then(fmt::format("herald retry {} publishes it again", job.id));
+    break;
+  case JobState::unknown:
+    and_then(fmt::format("herald resolve {} settles it", job.id));
+    break;
+  case JobState::retry_wait:
+    if (job.next_attempt) {
+      and_then(fmt::format("next attempt {} (herald run)", format_utc(*job.next_attempt)));
+    }
+    break;
+  case JobState::claimed:
+  case JobState::sending:
+    and_then("another herald is publishing it now");
+    break;
+  case JobState::pending:
+  case JobState::cancelled:
+    break;
+  }
+  print_job(context, store::to_string(job.state), job, message);
+}
+
 void
 run_post(const PostCommand& command, Context& context)
 {
@@ -118,13 +154,13 @@ run_post(const PostCommand& command, Context& context)
     }
     return;
   }
-  for (const auto& outcome : report.outcomes) {
-    print_job(context, queue::to_string(outcome.kind), outcome.job, outcome.message);
-  }
-  for (const auto& job : report.earlier) {
-    const bool posted = job.state == store::JobState::posted;
-    print_job(context, posted ? "already-posted" : store::to_string(job.state), job,
-              posted ? "" : job.error);
+  for (const auto& result : report.accounts) {
+    if (result.outcome) {
+      print_job(context, queue::to_string(result.outcome->kind), result.job,
+                result.outcome->message);
+    } else {
+      print_earlier(context, result.job);
+    }
   }
 }
 

@@ -6,17 +6,35 @@
 
 #include <fmt/core.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
 namespace herald::cmd {
 
 namespace {
 
 struct JobCommand
 {
+  bool yes = false;
   std::string job;
   std::string posted_url;
   bool not_posted = false;
   std::string remote_id;
 };
+
+// Asks on the terminal whether to go ahead; false when the answer is not yes.
+bool
+confirmed(const std::string& question)
+{
+  fmt::print(stderr, "{} [y/N] ", question);
+  std::fflush(stderr);
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
 
 void
 act(app::JobAction action, Context& context, std::string_view done)
@@ -24,14 +42,28 @@ act(app::JobAction action, Context& context, std::string_view done)
   action.state = context.state_path();
   action.calendar = context.global.calendar;
   action.now = now_or("");
-  const auto job = app::apply_job_action(action);
+  auto job = app::apply_job_action(action);
+  if (!job && job.error().needs_confirmation && ::isatty(STDIN_FILENO)) {
+    if (!confirmed(fmt::format("{} was cancelled by hand. Publish it after all?", action.job_id))) {
+      if (!context.global.quiet) {
+        fmt::print("{} stays cancelled\n", action.job_id);
+      }
+      return;
+    }
+    action.revive_cancelled = true;
+    job = app::apply_job_action(action);
+  }
   if (!job) {
-    throw Error(job.error(), ExitStatus::usage);
+    throw Error(job.error().message, ExitStatus::usage);
   }
   if (context.global.json) {
     fmt::print("{}\n", job_line(*job, store::to_string(job->state), ""));
   } else if (!context.global.quiet) {
-    fmt::print("{} {}{}\n", job->id, done, job->url.empty() ? "" : ": " + job->url);
+    const std::string when =
+      job->state == store::JobState::pending
+        ? fmt::format("will be published when it comes due at {}", format_utc(job->due))
+        : std::string(done);
+    fmt::print("{} {}{}\n", job->id, when, job->url.empty() ? "" : ": " + job->url);
   }
 }
 
@@ -71,10 +103,13 @@ setup_resolve(CLI::App& app, Context& context)
   auto* retry = app.add_subcommand(
     "retry", "Publish a failed or missed job at the next run, with a fresh set of attempts");
   retry->add_option("job", command->job, "The job id, as status shows it")->required();
+  retry->add_flag("-y,--yes", command->yes,
+                  "Revive a job cancelled by hand without asking (a terminal asks)");
   retry->callback([command, &context] {
     app::JobAction action;
     action.kind = app::JobAction::Kind::retry;
     action.job_id = command->job;
+    action.revive_cancelled = command->yes;
     act(action, context, "will be published at the next run");
   });
 

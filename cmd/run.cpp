@@ -49,7 +49,10 @@ colour_of(queue::Outcome::Kind kind)
 void
 report_unresolved(Context& context)
 {
-  const auto list = app::jobs_needing_attention({ context.state_path(), context.global.calendar });
+  app::JobQuery query;
+  query.state = context.state_path();
+  query.calendar = context.global.calendar;
+  const auto list = app::jobs_needing_attention(query);
   if (list.jobs.empty()) {
     return;
   }

@@ -16,13 +16,16 @@ namespace {
 struct ListOptions
 {
   bool all = false;
-  int limit = 50;
+  int limit = 0;
+  std::vector<std::string> accounts;
+  std::vector<std::string> states;
 };
 
 nlohmann::json
 job_json(const store::Job& job)
 {
   nlohmann::json j = { { "job", job.id },
+                       { "calendar", job.calendar },
                        { "post", job.post_id },
                        { "account", job.account },
                        { "platform", job.platform },
@@ -60,7 +63,22 @@ print_json(const app::JobList& list)
 app::JobQuery
 query_for(const ListOptions& options, const Context& context)
 {
-  return { context.state_path(), context.global.calendar, options.all };
+  app::JobQuery query;
+  query.state = context.state_path();
+  query.calendar = context.global.calendar;
+  query.all_calendars = options.all;
+  query.accounts = options.accounts;
+  query.limit = options.limit;
+  for (const auto& name : options.states) {
+    const auto state = store::parse_job_state(name);
+    if (!state) {
+      throw Error(fmt::format("--state: unknown job state '{}' (job states: pending, claimed, "
+                              "sending, posted, retry-wait, failed, unknown, missed, cancelled)",
+                              name));
+    }
+    query.states.push_back(*state);
+  }
+  return query;
 }
 
 bool
@@ -71,6 +89,12 @@ say_if_empty(const app::JobList& list, const Context& context, std::string_view 
   }
   if (context.global.quiet) {
     return true;
+  }
+  std::error_code ec;
+  if (!list.calendar_known && !std::filesystem::exists(context.global.calendar, ec)) {
+    throw Error(fmt::format("cannot read calendar {}: no such file (-c names the calendar; "
+                            "--all lists every calendar in the state)",
+                            context.global.calendar));
   }
   if (!list.state_exists) {
     fmt::print("no state yet at {}: nothing has run\n", context.state_path().string());
@@ -108,7 +132,10 @@ run_status(const ListOptions& options, Context& context)
                format_utc(job.due), job.id, detail.empty() ? "" : "  " + detail);
   }
   // What needs a person must not scroll by unnoticed among the pending jobs.
-  const auto attention = app::jobs_needing_attention(query_for(options, context));
+  auto attention_query = query_for(options, context);
+  attention_query.states.clear();
+  attention_query.limit = 0;
+  const auto attention = app::jobs_needing_attention(attention_query);
   if (!attention.jobs.empty()) {
     std::map<std::string_view, size_t> by_state;
     for (const auto& job : attention.jobs) {
@@ -130,7 +157,7 @@ run_status(const ListOptions& options, Context& context)
 void
 run_history(const ListOptions& options, Context& context)
 {
-  const auto list = app::published_jobs(query_for(options, context), options.limit);
+  const auto list = app::published_jobs(query_for(options, context));
   if (context.global.json) {
     print_json(list);
     return;
@@ -158,6 +185,14 @@ setup_status(CLI::App& app, Context& context)
   auto options = std::make_shared<ListOptions>();
   auto* sub = app.add_subcommand("status", "List pending, failed, missed and cancelled jobs");
   add_list_options(sub, *options);
+  sub->add_option("--account", options->accounts, "Only these accounts (comma-separated)")
+    ->delimiter(',');
+  sub
+    ->add_option("--state", options->states,
+                 "Only jobs in these states (comma-separated, e.g. failed,unknown)")
+    ->delimiter(',');
+  sub->add_option("--limit", options->limit, "Show at most this many, in due order")
+    ->check(CLI::PositiveNumber);
   sub->callback([options, &context] { run_status(*options, context); });
 }
 
@@ -165,6 +200,7 @@ void
 setup_history(CLI::App& app, Context& context)
 {
   auto options = std::make_shared<ListOptions>();
+  options->limit = 50;
   auto* sub = app.add_subcommand("history", "List what was published, newest first");
   add_list_options(sub, *options);
   sub->add_option("--limit", options->limit, "Show at most this many (default 50)")

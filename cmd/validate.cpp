@@ -5,6 +5,7 @@
 #include "app/accounts.hpp"
 #include "app/content_check.hpp"
 #include "app/tick.hpp"
+#include "app/timing_check.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -28,6 +29,7 @@ struct ValidateOptions
   // Empty: every account's secrets must be set. Else only these accounts' (the ones a CI job
   // that runs `herald post --to a,b` has); everything else is checked all the same.
   std::vector<std::string> accounts;
+  std::string now; // for the warnings about time
 };
 
 void
@@ -47,6 +49,10 @@ run_validate(const ValidateOptions& validate, Context& context)
       log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
     }
     app::check_with_platforms(*loaded.calendar, loaded.diagnostics, log);
+    if (!loaded.diagnostics.has_errors()) { // about a calendar that can run at all
+      app::check_timing(*loaded.calendar, context.global.calendar, now_or(validate.now),
+                        loaded.diagnostics);
+    }
     loaded.diagnostics.sort();
   }
   const auto& diagnostics = loaded.diagnostics;
@@ -72,9 +78,11 @@ run_validate(const ValidateOptions& validate, Context& context)
     return;
   }
   if (!context.global.quiet) {
-    fmt::print("{}: {} ({} posts, {} accounts)\n", context.global.calendar,
-               context.paint("OK", "green"), loaded.calendar->posts.size(),
-               loaded.calendar->accounts.size());
+    const size_t posts = loaded.calendar->posts.size();
+    const size_t accounts = loaded.calendar->accounts.size();
+    fmt::print("{}: {} ({} post{}, {} account{})\n", context.global.calendar,
+               context.paint("OK", "green"), posts, posts == 1 ? "" : "s", accounts,
+               accounts == 1 ? "" : "s");
   }
 }
 
@@ -89,6 +97,8 @@ setup_validate(CLI::App& app, Context& context)
     ->add_option("--accounts", options->accounts,
                  "Check the secrets of these accounts only, comma-separated (default: all)")
     ->delimiter(',');
+  sub->add_option("--now", options->now,
+                  "Pretend the time is this (RFC 3339), for the warnings about time");
   sub->callback([options, &context] { run_validate(*options, context); });
 }
 

@@ -21,7 +21,8 @@ step() {
   "$@"
 }
 
-step "$herald" validate
+# --now: the example's launch week, which the ticks below replay.
+step "$herald" validate --now 2026-11-30T00:00:00Z
 step "$herald" plan --from 2026-11-30T00:00:00Z --days 8
 # Cron would run `herald run` every minute; here five ticks at chosen times (--now) stand in.
 # The first one is where herald sees the calendar for the first time: nothing is due yet.

@@ -8,8 +8,6 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
-
 namespace herald::app {
 
 std::optional<std::string>
@@ -46,15 +44,10 @@ content_hash(const std::vector<std::filesystem::path>& files)
 {
   Hasher hasher;
   hasher.field(k_version);
-  std::string buffer(1 << 16, '\0');
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      return std::nullopt;
-    }
     hasher.field(file.string());
-    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-      hasher.update(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
+    if (!hasher.update_from_file(file.string())) {
+      return std::nullopt;
     }
   }
   return hasher.hex();

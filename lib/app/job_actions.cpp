@@ -1,5 +1,6 @@
 #include "job_actions.hpp"
 
+#include "calendar_key.hpp"
 #include "tick.hpp"
 
 #include "store/sqlite_store.hpp"
@@ -27,7 +28,7 @@ accepted_states(Kind kind)
   case Kind::not_posted:
     return { JobState::unknown };
   case Kind::retry:
-    return { JobState::failed, JobState::missed, JobState::retry_wait };
+    return { JobState::failed, JobState::missed, JobState::retry_wait, JobState::cancelled };
   case Kind::cancel:
     return { JobState::pending, JobState::retry_wait, JobState::failed, JobState::missed,
              JobState::unknown };
@@ -78,12 +79,21 @@ acted(const JobAction& action, Job job)
     job.next_attempt.reset();
     job.error = "resolved by hand: posted";
     break;
-  case Kind::not_posted:
   case Kind::retry:
+    if (job.state == JobState::cancelled && job.due > action.now) {
+      // Revived before it came due: it goes out at its time, as if never cancelled.
+      job.state = JobState::pending;
+      job.next_attempt.reset();
+      job.error = "revived by hand";
+      break;
+    }
+    [[fallthrough]];
+  case Kind::not_posted:
     // retry-wait jobs fire at the next run whatever their age, so a job long past its grace
-    // still goes out when a person asks for it.
+    // still goes out when a person asks for it. Ready since it came due, not since now: the
+    // next run may be on a host whose clock is behind this one's (or given --now).
     job.state = JobState::retry_wait;
-    job.next_attempt = action.now;
+    job.next_attempt = std::min(action.now, job.due);
     job.error = action.kind == Kind::retry ? "retry asked by hand" : "resolved by hand: not posted";
     if (action.kind == Kind::retry) {
       job.attempts = 0;
@@ -101,30 +111,27 @@ acted(const JobAction& action, Job job)
 
 } // namespace
 
-Result<Job>
+Result<Job, JobActionError>
 apply_job_action(const JobAction& action)
 {
   if (!std::filesystem::exists(action.state)) {
-    return unexpected(fmt::format("no state at {}: nothing has run yet", action.state.string()));
+    return unexpected(
+      JobActionError{ fmt::format("no state at {}: nothing has run yet", action.state.string()) });
   }
   auto store = store::open_sqlite_store(action.state);
-  const auto main_file = std::filesystem::absolute(action.calendar).lexically_normal();
-  const auto record = store->find_calendar_by_path(main_file.string());
-  if (!record) {
-    return unexpected(
-      fmt::format("{} has not been run with this state yet", action.calendar.string()));
-  }
+  const std::string key = stored_calendar_key(*store, action.calendar);
+  const std::vector<std::string> keys = { key, one_off_key(key) };
   std::optional<Job> job;
-  for (const auto& key : { record->key, one_off_key(record->key) }) {
-    if ((job = store->find_job(key, action.job_id))) {
+  for (const auto& k : keys) {
+    if ((job = store->find_job(k, action.job_id))) {
       break;
     }
   }
   if (!job) {
     std::vector<std::string> ids;
-    for (const auto& key : { record->key, one_off_key(record->key) }) {
+    for (const auto& k : keys) {
       store::JobFilter filter;
-      filter.calendar = key;
+      filter.calendar = k;
       for (const auto& j : store->list_jobs(filter)) {
         ids.push_back(j.id);
       }
@@ -136,13 +143,19 @@ apply_job_action(const JobAction& action)
     } else {
       message += " (herald status lists the jobs)";
     }
-    return unexpected(message);
+    return unexpected(JobActionError{ message });
   }
   const auto accepted = accepted_states(action.kind);
   if (std::find(accepted.begin(), accepted.end(), job->state) == accepted.end()) {
-    return unexpected(fmt::format("job {} is {}; {} applies only to {} jobs", job->id,
-                                  store::to_string(job->state), verb(action.kind),
-                                  join_states(accepted)));
+    return unexpected(JobActionError{ fmt::format("job {} is {}; {} applies only to {} jobs",
+                                                  job->id, store::to_string(job->state),
+                                                  verb(action.kind), join_states(accepted)) });
+  }
+  if (job->state == JobState::cancelled && !action.revive_cancelled) {
+    return unexpected(JobActionError{
+      fmt::format("job {} was cancelled by hand; herald retry --yes {} publishes it after all",
+                  job->id, job->id),
+      true });
   }
   const Job after = acted(action, *job);
   store->begin_write();
@@ -155,10 +168,10 @@ apply_job_action(const JobAction& action)
     throw;
   }
   if (!updated) {
-    return unexpected(
+    return unexpected(JobActionError{
       fmt::format("job {} changed while this command ran (a run fired it?); look again with "
                   "herald status",
-                  job->id));
+                  job->id) });
   }
   return after;
 }

@@ -26,11 +26,22 @@ struct JobAction
   std::string url;       // posted
   std::string remote_id; // posted, optional
   TimePoint now{};
+  // retry of a job cancelled by hand: revive it (the person confirmed, or said --yes).
+  bool revive_cancelled = false;
+};
+
+struct JobActionError
+{
+  std::string message;
+  // The action would revive a job cancelled by hand: asked again with revive_cancelled, it
+  // goes ahead.
+  bool needs_confirmation = false;
 };
 
 // Applies `action` with a conditional update, so that a run firing the job at the same moment
 // wins and the action fails instead of overwriting it. The error says which job, in which
-// state, and which states the action accepts; an unknown id gets a suggestion.
-Result<store::Job> apply_job_action(const JobAction& action);
+// state, and which states the action accepts; an unknown id gets a suggestion. A retry of a
+// cancelled job needs `revive_cancelled`.
+Result<store::Job, JobActionError> apply_job_action(const JobAction& action);
 
 } // namespace herald::app

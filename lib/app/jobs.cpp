@@ -1,14 +1,35 @@
 #include "jobs.hpp"
 
+#include "calendar_key.hpp"
 #include "tick.hpp"
 
 #include "store/sqlite_store.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace herald::app {
 
 namespace {
+
+bool
+wanted_account(const JobQuery& query, const store::Job& job)
+{
+  return query.accounts.empty() || std::find(query.accounts.begin(), query.accounts.end(),
+                                             job.account) != query.accounts.end();
+}
+
+// The calendar keys a query covers: the calendar's own and its one-off posts', or every one
+// (an empty key) with --all.
+std::vector<std::string>
+keys_of(const JobQuery& query, store::Store& store)
+{
+  if (query.all_calendars) {
+    return { "" };
+  }
+  const std::string key = stored_calendar_key(store, query.calendar);
+  return { key, one_off_key(key) };
+}
 
 JobList
 query_jobs(const JobQuery& query, store::JobFilter filter)
@@ -19,22 +40,16 @@ query_jobs(const JobQuery& query, store::JobFilter filter)
   }
   list.state_exists = true;
   auto store = store::open_sqlite_store(query.state);
-  if (query.all_calendars) {
-    list.calendar_known = true;
-    list.jobs = store->list_jobs(filter);
-    return list;
-  }
-  // The calendar's own jobs and the one-off posts made with its accounts (`herald post`), which
-  // exist even before the calendar's first run; a calendar without `name:` is keyed by its path.
-  const auto main_file = std::filesystem::absolute(query.calendar).lexically_normal();
-  const auto record = store->find_calendar_by_path(main_file.string());
-  const std::string key = record ? record->key : main_file.string();
-  for (const auto& calendar : { key, one_off_key(key) }) {
+  const auto keys = keys_of(query, *store);
+  list.calendar_known = query.all_calendars || store->find_calendar(keys.front()).has_value();
+  for (const auto& calendar : keys) {
     filter.calendar = calendar;
-    auto jobs = store->list_jobs(filter);
-    list.calendar_known = list.calendar_known || record || !jobs.empty();
-    list.jobs.insert(list.jobs.end(), std::make_move_iterator(jobs.begin()),
-                     std::make_move_iterator(jobs.end()));
+    for (auto& job : store->list_jobs(filter)) {
+      list.calendar_known = true;
+      if (wanted_account(query, job)) {
+        list.jobs.push_back(std::move(job));
+      }
+    }
   }
   const bool by_posted = filter.order_by == "posted";
   std::stable_sort(list.jobs.begin(), list.jobs.end(), [&](const auto& a, const auto& b) {
@@ -42,8 +57,8 @@ query_jobs(const JobQuery& query, store::JobFilter filter)
     const auto kb = by_posted ? b.posted_at.value_or(b.due) : b.due;
     return filter.descending ? kb < ka : ka < kb;
   });
-  if (filter.limit > 0 && list.jobs.size() > size_t(filter.limit)) {
-    list.jobs.resize(size_t(filter.limit));
+  if (query.limit > 0 && list.jobs.size() > size_t(query.limit)) {
+    list.jobs.resize(size_t(query.limit));
   }
   return list;
 }
@@ -55,19 +70,23 @@ unpublished_jobs(const JobQuery& query)
 {
   using store::JobState;
   store::JobFilter filter;
-  filter.states = { JobState::pending, JobState::claimed, JobState::sending, JobState::retry_wait,
-                    JobState::failed,  JobState::unknown, JobState::missed,  JobState::cancelled };
+  filter.states = query.states;
+  if (filter.states.empty()) {
+    filter.states = {
+      JobState::pending, JobState::claimed, JobState::sending, JobState::retry_wait,
+      JobState::failed,  JobState::unknown, JobState::missed,  JobState::cancelled
+    };
+  }
   return query_jobs(query, filter);
 }
 
 JobList
-published_jobs(const JobQuery& query, int limit)
+published_jobs(const JobQuery& query)
 {
   store::JobFilter filter;
   filter.states = { store::JobState::posted };
   filter.order_by = "posted";
   filter.descending = true;
-  filter.limit = limit;
   return query_jobs(query, filter);
 }
 
@@ -81,38 +100,26 @@ jobs_needing_attention(const JobQuery& query)
   }
   list.state_exists = true;
   auto store = store::open_sqlite_store(query.state);
-  std::vector<store::CalendarRecord> calendars;
-  if (query.all_calendars) {
-    // Every calendar: the baseline rule needs each job's own calendar, so go one by one.
-    store::JobFilter every;
-    std::vector<std::string> keys;
-    for (const auto& job : store->list_jobs(every)) {
-      if (std::find(keys.begin(), keys.end(), job.calendar) == keys.end()) {
-        keys.push_back(job.calendar);
-      }
+  // The baseline of each job's calendar; one-off posts have none: they were asked for.
+  std::map<std::string, std::optional<TimePoint>> baselines;
+  const auto baseline_of = [&](const std::string& key) {
+    auto it = baselines.find(key);
+    if (it == baselines.end()) {
+      const auto record = store->find_calendar(key);
+      it = baselines.emplace(key, record ? std::optional(record->baseline) : std::nullopt).first;
     }
-    for (const auto& key : keys) {
-      if (auto record = store->find_calendar(key)) {
-        calendars.push_back(*record);
-      }
-    }
-  } else {
-    const auto main_file = std::filesystem::absolute(query.calendar).lexically_normal();
-    if (auto record = store->find_calendar_by_path(main_file.string())) {
-      calendars.push_back(*record);
-    }
-  }
-  list.calendar_known = !calendars.empty();
-  for (const auto& record : calendars) {
-    for (const auto& key : { record.key, one_off_key(record.key) }) {
-      store::JobFilter filter;
-      filter.calendar = key;
-      filter.states = { JobState::unknown, JobState::failed, JobState::missed };
-      for (auto& job : store->list_jobs(filter)) {
-        const bool before_baseline = key == record.key && job.due < record.baseline;
-        if (job.state != JobState::missed || !before_baseline) {
-          list.jobs.push_back(std::move(job));
-        }
+    return it->second;
+  };
+  for (const auto& key : keys_of(query, *store)) {
+    store::JobFilter filter;
+    filter.calendar = key;
+    filter.states = { JobState::unknown, JobState::failed, JobState::missed };
+    for (auto& job : store->list_jobs(filter)) {
+      list.calendar_known = true;
+      const auto baseline = baseline_of(job.calendar);
+      const bool before_baseline = baseline && job.due < *baseline;
+      if ((job.state != JobState::missed || !before_baseline) && wanted_account(query, job)) {
+        list.jobs.push_back(std::move(job));
       }
     }
   }

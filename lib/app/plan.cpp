@@ -6,6 +6,8 @@
 #include "queue/slots.hpp"
 #include "store/sqlite_store.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <tuple>
 
@@ -65,6 +67,14 @@ make_plan(const std::filesystem::path& file, TimePoint from, TimePoint until,
     }
     const bool queued = post.schedule.kind == calendar::Schedule::Kind::queue;
     const auto expansion = queue::expand(post, cal.zone, from, until, from);
+    if (expansion.truncated) {
+      // The plan must not look complete when it is not.
+      plan.loaded.diagnostics.warning(
+        post.pos,
+        fmt::format("post '{}' has more than {} occurrences in this plan's window; only "
+                    "the first {} are shown",
+                    post.id, queue::k_max_occurrences_per_post, queue::k_max_occurrences_per_post));
+    }
     for (const auto& account : post.to) {
       const std::string slot_id = queued ? queue::job_id(post.id, "", account) : "";
       std::vector<queue::Occurrence> slot;

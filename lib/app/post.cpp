@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace herald::app {
 
@@ -18,13 +19,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// From what is published, never from where it sits: a CI re-run on another runner, with the
+// media checked out under another directory, is the same post.
 std::string
 derived_id(const PostOptions& options)
 {
   Hasher hasher;
   hasher.field(options.text);
   for (const auto& media : options.media) {
-    hasher.field(fs::absolute(media.file).string()).field(media.alt);
+    Hasher content;
+    hasher.field(content.update_from_file(media.file.string()) ? content.hex() : "")
+      .field(media.alt);
   }
   for (const auto& account : options.to) {
     hasher.field(account);
@@ -39,6 +44,11 @@ make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics
   const SourcePos here{ "herald post", 0, 0 };
   calendar::Post post;
   post.id = options.id.empty() ? derived_id(options) : options.id;
+  if (options.at && *options.at < options.now) {
+    diagnostics.error(here, fmt::format("--at {} is in the past (it is {} now); to publish now, "
+                                        "leave --at out",
+                                        format_utc(*options.at), format_utc(options.now)));
+  }
   if (post.id.find_first_of("/@ ") != std::string::npos) {
     diagnostics.error(here, fmt::format("--id '{}' may not contain '/', '@' or spaces", post.id));
   }
@@ -92,7 +102,20 @@ make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics
 ExitStatus
 PostReport::exit_status() const
 {
-  return exit_status_for(diagnostics, outcomes);
+  if (diagnostics.has_errors()) {
+    return ExitStatus::usage;
+  }
+  if (queued) {
+    return ExitStatus::ok;
+  }
+  // Green only when every account asked for holds this post as published, whatever this call
+  // or an earlier one did: a re-run that finds a failed job must not pass.
+  const auto published = [](const AccountResult& r) {
+    return r.job.state == store::JobState::posted;
+  };
+  return !accounts.empty() && std::all_of(accounts.begin(), accounts.end(), published)
+           ? ExitStatus::ok
+           : ExitStatus::job_failed;
 }
 
 PostReport
@@ -140,16 +163,17 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
     report.queued = true;
     return report;
   }
-  report.outcomes =
-    queue::run_due_jobs(*store, key, TimePoint::min(), options.now, adapters, options.runner);
+  auto runner = options.runner;
+  runner.only_post = report.post_id;
+  auto outcomes = queue::run_due_jobs(*store, key, TimePoint::min(), options.now, adapters, runner);
   for (const auto& account : cal.posts.front().to) {
     const auto id = report.post_id + "/" + account;
-    const bool handled = std::any_of(report.outcomes.begin(), report.outcomes.end(),
-                                     [&](const auto& o) { return o.job.id == id; });
-    if (!handled) {
-      if (auto job = store->find_job(key, id)) {
-        report.earlier.push_back(*job);
-      }
+    const auto done =
+      std::find_if(outcomes.begin(), outcomes.end(), [&](const auto& o) { return o.job.id == id; });
+    if (done != outcomes.end()) {
+      report.accounts.push_back({ done->job, std::move(*done) });
+    } else if (auto job = store->find_job(key, id)) {
+      report.accounts.push_back({ *job, std::nullopt });
     }
   }
   return report;

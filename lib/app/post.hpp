@@ -37,21 +37,31 @@ struct PostOptions
   queue::RunnerOptions runner;
 };
 
+// Where one requested account stands with the post after the command.
+struct AccountResult
+{
+  store::Job job;                        // as stored now
+  std::optional<queue::Outcome> outcome; // what this call did; none: an earlier call settled it
+};
+
 struct PostReport
 {
   Diagnostics diagnostics; // with errors, nothing was changed or published
   std::string post_id;
   TimePoint due{};
-  bool queued = false;                  // due later: `herald run` will publish it
-  std::vector<queue::Outcome> outcomes; // what this call did
-  std::vector<store::Job> earlier;      // jobs already published by an earlier identical call
+  bool queued = false;                 // due later: `herald run` will publish it
+  std::vector<AccountResult> accounts; // one per account of --to, in that order
 
+  // 2 for a usage error or an invalid calendar; 0 when queued or when every account holds the
+  // post as published (by this call or an earlier one); else 1 (failed, retry-wait, unknown,
+  // missed, cancelled...), on the first run and on every re-run alike.
   ExitStatus exit_status() const;
 };
 
 // `herald post`: one post, built from the command line, published now through the calendar's
-// accounts (or queued for --at), with the same guarantees as a calendar post: a durable job, an
-// idempotency key, retries, and never twice.
+// accounts (or queued for --at, which must not be in the past), with the same guarantees as a
+// calendar post: a durable job, an idempotency key, retries, and never twice. Publishes only
+// this post's jobs; other due one-off posts are left to `herald run`.
 PostReport post_one_off(const PostOptions& options, queue::AdapterSource& adapters);
 
 } // namespace herald::app

@@ -5,6 +5,7 @@
 #include "fingerprint.hpp"
 #include "http/curl_api.hpp"
 
+#include "calendar/identity.hpp"
 #include "store/sqlite_store.hpp"
 
 #include <fmt/core.h>
@@ -45,12 +46,44 @@ horizon_fresh(const store::CalendarRecord& record, TimePoint now)
   return now + queue::k_horizon_refresh < record.horizon_until;
 }
 
+// A calendar this state knew under another identity (synced before it had `name:`, or keyed by
+// its path as earlier versions did) keeps its jobs, baseline and history under the new one.
+void
+adopt_earlier_identity(store::Store& store, const calendar::Calendar& calendar,
+                       const std::string& key)
+{
+  if (store.find_calendar(key)) {
+    return;
+  }
+  const auto earlier = store.find_calendar_by_path(calendar.file.string());
+  if (!earlier || earlier->key == key) {
+    return;
+  }
+  store.rename_calendar(earlier->key, key);
+  store::JobFilter one_off;
+  one_off.calendar = one_off_key(key);
+  one_off.limit = 1;
+  if (store.list_jobs(one_off).empty()) {
+    store.rename_calendar(one_off_key(earlier->key), one_off_key(key));
+  }
+}
+
+// Whether the state's record still names the calendar as it is known now: a record from before
+// the calendar's identity stopped depending on its path must be read again and re-keyed.
+bool
+identity_current(const store::CalendarRecord& record, const fs::path& main_file)
+{
+  return record.key.starts_with("name:") ||
+         record.key == calendar::calendar_identity("", main_file);
+}
+
 // Syncs a freshly read calendar inside one write transaction and returns its record.
 store::CalendarRecord
 sync(store::Store& store, const calendar::Calendar& calendar, TimePoint now,
      fs::file_time_type read_started, TickReport& report)
 {
   const std::string key = calendar_key(calendar);
+  adopt_earlier_identity(store, calendar, key);
   const auto previous = store.find_calendar(key);
   const TimePoint baseline = previous ? previous->baseline : now;
   // Recurring posts: from where the last sync stopped expanding (so that a long pause still
@@ -90,7 +123,7 @@ sync(store::Store& store, const calendar::Calendar& calendar, TimePoint now,
 std::string
 calendar_key(const calendar::Calendar& calendar)
 {
-  return calendar.name.empty() ? calendar.file.string() : "name:" + calendar.name;
+  return calendar::calendar_identity(calendar);
 }
 
 std::string
@@ -150,7 +183,8 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
 
   // The fast path of a cron tick: an unchanged calendar is not read again.
   bool unchanged = false;
-  if (record && !options.force_read && horizon_fresh(*record, options.now)) {
+  if (record && !options.force_read && horizon_fresh(*record, options.now) &&
+      identity_current(*record, main_file)) {
     const auto files = files_of(*record);
     const auto fingerprint = stat_fingerprint(files);
     if (fingerprint && *fingerprint == record->fingerprint) {

@@ -48,7 +48,8 @@ TickReport run_tick(const TickOptions& options, queue::AdapterSource& adapters);
 ExitStatus exit_status_for(const Diagnostics& diagnostics,
                            const std::vector<queue::Outcome>& outcomes);
 
-// The identity of a calendar in the state: its `name:`, else its main file's absolute path.
+// The identity of a calendar in the state (calendar/identity.hpp): its `name:`, else its git
+// remote and path inside the repository, else its main file's absolute path.
 std::string calendar_key(const calendar::Calendar& calendar);
 // Where `herald post` keeps the one-off posts made with a calendar's accounts.
 std::string one_off_key(const std::string& calendar_key);

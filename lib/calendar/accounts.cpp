@@ -3,6 +3,8 @@
 #include "load_context.hpp"
 #include "secrets.hpp"
 
+#include "util/edit_distance.hpp"
+
 #include <fmt/core.h>
 
 namespace herald::calendar {
@@ -92,11 +94,15 @@ public:
       return false;
     }
     const std::string prefix = m_account.platform.empty() ? m_account.name : m_account.platform;
+    const std::string variable = suggested_env_name(prefix, key.scalar);
+    // A plugin has no `*_env:` keys: it gets the variables its `env:` list names.
+    const std::string how = m_account.platform == "exec"
+                              ? fmt::format("pass it to the plugin with 'env: [{}]'", variable)
+                              : fmt::format("name it with '{}_env: {}'", key.scalar, variable);
     m_ctx.error(m_file, key,
                 fmt::format("account '{}': '{}' holds a secret in the calendar; put it in an "
-                            "environment variable and name it with '{}_env: {}'",
-                            m_account.name, key_path, key.scalar,
-                            suggested_env_name(prefix, key.scalar)));
+                            "environment variable and {}",
+                            m_account.name, key_path, how));
     return true;
   }
 
@@ -115,6 +121,16 @@ read_platform(LoadContext& ctx, const SourceFile& file, const YamlNode& map, Acc
                         "a platform name, like mastodon")) {
         account.platform = entry.value.scalar;
       }
+      return;
+    }
+  }
+  // A misspelt `platform:` is named, as every other misspelt key is.
+  static constexpr std::string_view k_platform[] = { "platform" };
+  for (const auto& entry : map.entries) {
+    if (entry.key.is_scalar() && closest_match(entry.key.scalar, k_platform)) {
+      ctx.error(file, entry.key,
+                fmt::format("account '{}' has no 'platform:' ('{}', did you mean 'platform'?)",
+                            account.name, entry.key.scalar));
       return;
     }
   }

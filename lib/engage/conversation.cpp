@@ -157,31 +157,106 @@ excerpt(std::string_view text, size_t max)
   return flat;
 }
 
+std::vector<size_t>
+reply_order(const std::vector<Message>& messages,
+            const std::function<bool(const Message&)>& is_ours)
+{
+  // Kahn's topological sort of the reply tree, taking the earliest ready message each time.
+  std::map<std::string_view, size_t> index_of;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    index_of.emplace(messages[i].id, i);
+  }
+  std::vector<std::vector<size_t>> replies(messages.size());
+  std::vector<bool> waits_for_parent(messages.size(), false);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const auto parent = index_of.find(messages[i].in_reply_to);
+    if (parent != index_of.end() && parent->second != i) {
+      replies[parent->second].push_back(i);
+      waits_for_parent[i] = true;
+    }
+  }
+  const auto earlier = [&](size_t a, size_t b) {
+    const auto& ma = messages[a];
+    const auto& mb = messages[b];
+    if (ma.created_at != mb.created_at) {
+      return ma.created_at < mb.created_at;
+    }
+    const bool oa = is_ours(ma);
+    const bool ob = is_ours(mb);
+    return oa != ob ? oa : a < b;
+  };
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (!waits_for_parent[i]) {
+      ready.push_back(i);
+    }
+  }
+  std::vector<size_t> order;
+  std::vector<bool> placed(messages.size(), false);
+  while (order.size() < messages.size()) {
+    if (ready.empty()) {
+      // A cycle of replies (damaged data): the rest by time, so that nothing is lost.
+      for (size_t i = 0; i < messages.size(); ++i) {
+        if (!placed[i]) {
+          ready.push_back(i);
+        }
+      }
+    }
+    const auto next = std::min_element(ready.begin(), ready.end(), earlier);
+    const size_t i = *next;
+    ready.erase(next);
+    if (placed[i]) {
+      continue;
+    }
+    placed[i] = true;
+    order.push_back(i);
+    for (const size_t reply : replies[i]) {
+      if (!placed[reply]) {
+        ready.push_back(reply);
+      }
+    }
+  }
+  return order;
+}
+
+void
+sort_by_reply_tree(std::vector<Message>& messages)
+{
+  const auto order = reply_order(messages, [](const Message& m) { return m.ours; });
+  std::vector<Message> sorted;
+  sorted.reserve(messages.size());
+  for (const size_t i : order) {
+    sorted.push_back(std::move(messages[i]));
+  }
+  messages = std::move(sorted);
+}
+
 Assessment
 assess(const Conversation& conversation, const Audience& audience, TimePoint now)
 {
   Assessment result;
   const auto& messages = conversation.messages;
-  std::optional<TimePoint> last_ours;
-  for (const auto& m : messages) {
-    if (is_ours(m, audience) && (!last_ours || m.created_at > *last_ours)) {
-      last_ours = m.created_at;
+  const auto order = reply_order(messages, [&](const Message& m) { return is_ours(m, audience); });
+  // Only what comes after our last message in the conversation's order can wait for us.
+  size_t start = 0;
+  for (size_t position = 0; position < order.size(); ++position) {
+    if (is_ours(messages[order[position]], audience)) {
+      start = position + 1;
     }
   }
   bool dm = false;
   bool question = false;
   const Message* reply = nullptr;
-  for (const auto& m : messages) {
-    if (is_ours(m, audience) || is_ignored(m, audience) || !counts_as_addressed(m) ||
-        (last_ours && m.created_at <= *last_ours)) {
+  for (size_t position = start; position < order.size(); ++position) {
+    const Message& m = messages[order[position]];
+    if (is_ours(m, audience) || is_ignored(m, audience) || !counts_as_addressed(m)) {
       continue;
     }
-    if (!result.first || m.created_at < result.first->created_at) {
+    if (!result.first) {
       result.first = &m;
     }
-    if (!result.latest || m.created_at >= result.latest->created_at) {
-      result.latest = &m;
-    }
+    result.latest = &m;
+    result.waiting_messages.push_back(&m);
     dm = dm || m.addressed.direct;
     question = question || is_question(m.text);
     if (!reply && m.addressed.reply) {
@@ -367,9 +442,7 @@ split_thread(const platforms::Thread& thread, const Audience& audience)
   std::vector<Branch> out;
   for (const auto& key : order) {
     auto& branch = branches[key];
-    std::stable_sort(
-      branch.messages.begin(), branch.messages.end(),
-      [](const Message& a, const Message& b) { return a.created_at < b.created_at; });
+    sort_by_reply_tree(branch.messages);
     out.push_back(std::move(branch));
   }
   return out;
@@ -398,8 +471,7 @@ merge_thread(Conversation& conversation, std::vector<Message> fresh, bool whole)
       fresh.push_back(m);
     }
   }
-  std::stable_sort(fresh.begin(), fresh.end(),
-                   [](const Message& a, const Message& b) { return a.created_at < b.created_at; });
+  sort_by_reply_tree(fresh);
   conversation.messages = std::move(fresh);
 }
 

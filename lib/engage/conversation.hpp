@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -48,7 +49,7 @@ struct Conversation
   std::string key;
   std::string root_id; // the whole thread's first message (Bluesky replies name it)
   std::string root_cid;
-  std::vector<Message> messages; // oldest first
+  std::vector<Message> messages; // in reply_order()
   Triage triage;
 };
 
@@ -82,13 +83,26 @@ struct Assessment
   std::string reason_text;         // "DM", "question", "reply to your post \"...\"", "mention"
   const Message* first = nullptr;  // the oldest message waiting for an answer
   const Message* latest = nullptr; // the newest one: a reply answers it
+  std::vector<const Message*> waiting_messages; // every one that waits, first to latest
   std::chrono::seconds waiting{ 0 };
 };
 
+// The order a conversation went in: every message after the one it answers (the reply tree),
+// and only between messages of different branches by their time; on a tie of times our
+// message comes first, so that a stranger's message in the same second is never taken as
+// answered. Times alone cannot be trusted: Bluesky's `createdAt` is set by each client, so a
+// reply may carry an earlier time than the post it answers. Returns indices into `messages`.
+std::vector<size_t> reply_order(const std::vector<Message>& messages,
+                                const std::function<bool(const Message&)>& is_ours);
+
+// Sorts messages into reply_order(), with `Message::ours` saying whose they are.
+void sort_by_reply_tree(std::vector<Message>& messages);
+
 // The rules (herald(1) repeats them): a conversation needs a reply when, after the last message
-// from any of our accounts, someone else (not ignored, not a bot) wrote a message addressed to
-// us: a reply to our post, a mention, a direct message, or a quote of our post that asks a
-// question. The reason is DM, else question (a '?' outside links), else the reply, else mention.
+// from any of our accounts (in reply_order()), someone else (not ignored, not a bot) wrote a
+// message addressed to us: a reply to our post, a mention, a direct message, or a quote of our
+// post that asks a question. The reason is DM, else question (a '?' outside links), else the
+// reply, else mention.
 Assessment assess(const Conversation& conversation, const Audience& audience, TimePoint now);
 
 // Whether triage hides the conversation now: done, or snoozed until later, and nothing newer
@@ -123,7 +137,7 @@ std::vector<Message> messages_from_json(const nlohmann::json& json);
 struct Branch
 {
   std::string key;
-  std::vector<Message> messages; // oldest first; our post that it answers comes first
+  std::vector<Message> messages; // in reply_order(); our post that it answers comes first
 };
 
 // Cuts a thread into conversations: a thread that one of our posts starts is one conversation

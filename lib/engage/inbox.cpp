@@ -69,8 +69,21 @@ save_branch(store::ConversationStore& store, const calendar::Account& account,
       }
     }
   }
+  std::set<std::string> known;
+  for (const auto& m : conversation.messages) {
+    known.insert(m.id);
+  }
   merge_thread(conversation, std::move(branch.messages), thread.whole);
-  const bool open = assess(conversation, audience, now).needs_reply;
+  const auto assessment = assess(conversation, audience, now);
+  // A message that waits for us and was not there before is news: it ends a done or a snooze,
+  // whatever time its author's client wrote on it (the triage mark compares times).
+  const bool news =
+    std::any_of(assessment.waiting_messages.begin(), assessment.waiting_messages.end(),
+                [&](const Message* m) { return !known.contains(m->id); });
+  if (news && !known.empty()) {
+    conversation.triage = {};
+  }
+  const bool open = assessment.needs_reply;
   store.put(to_record(conversation, open, now));
 }
 
@@ -338,6 +351,7 @@ reply(const calendar::Calendar& calendar, const SourceFactory& sources,
   ours.in_reply_to = parent->id;
   ours.visibility = parent->visibility;
   answered.messages.push_back(std::move(ours));
+  sort_by_reply_tree(answered.messages);
   auto record = store.find(conversation.account, conversation.key);
   auto updated = to_record(answered, assess(answered, audience, now).needs_reply, now);
   if (record) {

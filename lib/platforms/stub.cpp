@@ -1,5 +1,6 @@
 // The `stub` platform publishes nowhere: each post becomes one JSON file in `dir:` (or a JSON
 // line on stdout with `dir: "-"`), so a calendar can be tried end to end without an account.
+#include "credentials.hpp"
 #include "platform.hpp"
 #include "registry_entries.hpp"
 
@@ -109,12 +110,14 @@ public:
       return unexpected(PublishError{
         PublishError::Kind::not_sent, "stub: could not connect (fail: not-sent)", {} });
     }
-    const std::string document = document_for(post).dump(2) + "\n";
     if (m_dir == "-") {
-      std::fwrite(document.data(), 1, document.size(), stdout);
+      // One line per post: standard output may also carry `--json`'s JSON Lines.
+      const std::string line = document_for(post).dump() + "\n";
+      std::fwrite(line.data(), 1, line.size(), stdout);
       std::fflush(stdout);
       return Published{ post.job_id, "stdout:" + post.job_id };
     }
+    const std::string document = document_for(post).dump(2) + "\n";
     const fs::path dir = fs::path(m_dir).is_absolute() ? fs::path(m_dir) : m_base_dir / m_dir;
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -165,7 +168,12 @@ public:
              Diagnostics& diagnostics) const override
   {
     const auto& s = account.settings;
-    if (!s.contains("dir") || !s["dir"].is_string() || s["dir"].get<std::string>().empty()) {
+    if (s.contains("dir") && !s["dir"].is_string()) {
+      diagnostics.error(pos_of(setting_pos, "dir", account_pos),
+                        fmt::format("account '{}': 'dir' must be one directory (a string), or "
+                                    "\"-\" for standard output",
+                                    account.name));
+    } else if (!s.contains("dir") || s["dir"].get<std::string>().empty()) {
       diagnostics.error(account_pos, fmt::format("account '{}': the stub platform needs 'dir:' "
                                                  "(a directory for the published posts, or \"-\" "
                                                  "for standard output)",

@@ -99,6 +99,9 @@ public:
   std::vector<Outcome> go()
   {
     auto jobs = m_store.actionable_jobs(m_calendar_key, m_now);
+    if (!m_options.only_post.empty()) {
+      std::erase_if(jobs, [&](const Job& job) { return job.post_id != m_options.only_post; });
+    }
     if (m_options.catch_up_since) {
       add_missed_since(*m_options.catch_up_since, jobs);
     }

@@ -45,6 +45,9 @@ struct RunnerOptions
   // limits; the jobs of one account then also go out in due order).
   size_t max_parallel = 8;
   size_t per_account = 1;
+  // Only the jobs of this post (`herald post` publishes the post it was asked for and leaves the
+  // rest of the queue to `herald run`); empty: every due job.
+  std::string only_post;
 };
 
 // What happened to one job in this run.

@@ -231,6 +231,18 @@ public:
     st.run();
   }
 
+  void rename_calendar(std::string_view from, std::string_view to) override
+  {
+    for (const char* sql : { "UPDATE calendars SET key = ?2 WHERE key = ?1",
+                             "UPDATE jobs SET calendar = ?2 WHERE calendar = ?1",
+                             "UPDATE post_metrics SET calendar = ?2 WHERE calendar = ?1",
+                             "UPDATE account_metrics SET calendar = ?2 WHERE calendar = ?1" }) {
+      Statement st(m_db, sql);
+      st.bind(1, from).bind(2, to);
+      st.run();
+    }
+  }
+
   std::vector<Job> list_jobs(const JobFilter& filter) override
   {
     std::string sql = fmt::format("SELECT {} FROM jobs WHERE 1", k_job_columns);

@@ -38,6 +38,10 @@ public:
   // The calendar last synced from this main file, if any.
   virtual std::optional<CalendarRecord> find_calendar_by_path(std::string_view path) = 0;
   virtual void put_calendar(const CalendarRecord& record) = 0;
+  // Moves everything kept under calendar key `from` (its record, its jobs, their metric
+  // snapshots) to `to`, which must be unused: for a calendar whose identity changed (earlier
+  // versions keyed a calendar without `name:` by its absolute path). Inside begin_write().
+  virtual void rename_calendar(std::string_view from, std::string_view to) = 0;
 
   virtual std::vector<Job> list_jobs(const JobFilter& filter) = 0;
   virtual std::optional<Job> find_job(std::string_view calendar, std::string_view id) = 0;

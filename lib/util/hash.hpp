@@ -14,6 +14,8 @@ public:
   Hasher& update(std::string_view data);
   // Adds a separator so that ("ab","c") and ("a","bc") hash differently.
   Hasher& field(std::string_view data);
+  // Adds the bytes of a file; false (and nothing added) when it cannot be read.
+  bool update_from_file(const std::string& path);
   uint64_t digest() const { return m_state; }
   std::string hex() const;
 

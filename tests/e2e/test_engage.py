@@ -317,6 +317,19 @@ class EngageBlueskyTest(HeraldTest):
         self.assertEqual(pages[1].query.get("cursor"), ["3"])
         self.assertEqual(pages[2].query.get("cursor"), ["6"])
 
+    def test_a_reply_whose_client_wrote_an_earlier_time_than_our_post_waits(self):
+        # Bluesky's createdAt is the client's: our post made with --now ahead of the replier's
+        # clock, and a question under it that says it was written two seconds before the post.
+        r = self.herald("post", "--to", "sky", "--text", "herald 3.0 is out",
+                        "--now", "2026-12-03T12:00:00Z", env=ENV)
+        self.assertExit(r, 0)
+        ours = self.fake.posts()[-1]["uri"]
+        ivy = self.fake.post("ivy.test", "Does 3.0 keep my calendar?", "2026-12-03T11:59:58.000Z",
+                             reply_to=ours)
+        self.fake.notify("reply", ivy)
+        rows = self.listed(now="2026-12-03T12:10:00Z")
+        self.assertIn(("ivy.test", "question"), [(r["author"], r["reason"]) for r in rows])
+
     def test_second_fetch_reads_only_the_new_page(self):
         self.listed()
         before = len(self.fake.calls("app.bsky.notification.listNotifications"))

@@ -12,9 +12,10 @@ class ExamplesTest(HeraldTest):
         shutil.copytree(SOURCE_DIR / "examples" / "media", self.dir / "media")
 
     def test_validates(self):
-        r = self.herald("validate")
+        r = self.herald("validate", "--now", "2026-11-30T00:00:00Z")
         self.assertExit(r, 0)
         self.assertEqual(r.out, "herald.yaml: OK (8 posts, 3 accounts)\n")
+        self.assertEqual(r.err, "")
 
     def test_plans_the_launch_week(self):
         r = self.herald("--json", "plan", "--from", "2026-11-30T00:00:00Z", "--days", "7",
@@ -60,7 +61,7 @@ class ExamplesTest(HeraldTest):
                    HOOK_URL="https://example.org/hook")
         r = self.herald("validate", calendar="readme.yaml", env=env)
         self.assertExit(r, 0)
-        self.assertEqual(r.out, f"readme.yaml: OK (1 posts, {len(names)} accounts)\n")
+        self.assertEqual(r.out, f"readme.yaml: OK (1 post, {len(names)} accounts)\n")
         self.assertEqual(len(names), 7)
 
 

@@ -83,6 +83,20 @@ Mon 2026-12-07 (Europe/Berlin)
         self.assertIn("Mon 2026-12-07", r.out)
         self.assertNotIn("Mon 2026-12-14", r.out)
 
+    def test_a_plan_cut_at_the_cap_says_so(self):
+        self.write("herald.yaml", STUB_ACCOUNTS + "defaults:\n  to: [masto]\nposts:\n"
+                   "  - id: tick\n    cron: \"* * * * *\"\n    text: every minute\n")
+        r = self.herald("--json", "plan", "--from", "2026-12-01T00:00:00Z", "--days", "20")
+        self.assertExit(r, 0)
+        plan = r.json()
+        self.assertEqual(len(plan["entries"]), 20000)
+        warning = ("herald.yaml:11:5: warning: post 'tick' has more than 20000 occurrences in this "
+                   "plan's window; only the first 20000 are shown")
+        self.assertEqual(plan["warnings"], [warning])
+        self.assertEqual(r.err, warning + "\n")
+        r = self.herald("plan", "--from", "2026-12-01T00:00:00Z", "--days", "20")
+        self.assertIn(warning + "\n", r.err)
+
     def test_invalid_calendar(self):
         self.write("herald.yaml", CALENDAR.replace("text: a tip", "txt: a tip"))
         r = self.herald("plan", "--now", "2026-12-01T08:15:00Z")

@@ -1,7 +1,7 @@
 """herald resolve, retry and cancel: a person settles what herald cannot."""
 
 from fake_platforms import WebhookFake
-from harness import HeraldTest, main
+from harness import HERALD, HeraldTest, main
 
 CALENDAR = """
 timezone: UTC
@@ -95,6 +95,47 @@ class ResolveTest(HeraldTest):
         self.assertEqual([l["job"] for l in r.json_lines()], ["launch/hook"])  # launch: missed
         self.assertEqual(self.state_of("later/hook")["state"], "cancelled")
         self.assertEqual(self.fake.requests, [])
+
+    def test_retry_revives_a_cancelled_job_when_told_so(self):
+        self.assertExit(self.herald("cancel", "later/hook"), 0)
+        r = self.herald("retry", "later/hook")  # no terminal to ask on
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, "herald: error: job later/hook was cancelled by hand; herald retry --yes "
+                                "later/hook publishes it after all\n")
+        self.assertEqual(self.state_of("later/hook")["state"], "cancelled")
+        r = self.herald("retry", "--yes", "later/hook")
+        self.assertExit(r, 0)
+        self.assertEqual(r.out, "later/hook will be published at the next run\n")
+        r = self.herald("--json", "run", "--now", "2026-12-02T09:00:10Z")
+        self.assertIn(("later/hook", "posted"), [(l["job"], l["status"]) for l in r.json_lines()])
+        self.assertEqual(len(self.fake.requests), 1)
+
+    def test_retry_asks_on_a_terminal_before_reviving(self):
+        import os
+        import pty
+        self.assertExit(self.herald("cancel", "later/hook"), 0)
+        for answer, state in ((b"n\n", "cancelled"), (b"y\n", "retry-wait")):
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.chdir(self.dir)
+                os.execve(HERALD, [HERALD, "-c", "herald.yaml", "retry", "later/hook"],
+                          dict(self.env))
+            output = b""
+            while b"[y/N]" not in output:
+                output += os.read(fd, 1024)
+            os.write(fd, answer)
+            try:
+                while True:
+                    chunk = os.read(fd, 1024)
+                    if not chunk:
+                        break
+                    output += chunk
+            except OSError:
+                pass
+            _, status = os.waitpid(pid, 0)
+            self.assertEqual(os.waitstatus_to_exitcode(status), 0, output)
+            self.assertIn(b"later/hook was cancelled by hand. Publish it after all? [y/N]", output)
+            self.assertEqual(self.state_of("later/hook")["state"], state)
 
     def test_strict_keeps_failing_until_a_person_settles_the_job(self):
         self.make_unknown()

@@ -57,6 +57,17 @@ class RunTest(HeraldTest):
         doc = json.loads(r.out)
         self.assertEqual((doc["job"], doc["parts"][0]["text"]), ("launch/masto", "herald 2.0 is out"))
         self.assertEqual(self.outbox(), {})
+        self.assertEqual(r.out.count("\n"), 1)
+
+    def test_stub_to_standard_output_with_json_is_json_lines(self):
+        self.write("herald.yaml", CALENDAR.replace("dir: outbox\n  sky", 'dir: "-"\n  sky'))
+        self.herald("run", "--now", "2026-11-30T12:00:00Z")
+        r = self.herald("--json", "run", "--now", "2026-12-01T08:00:00Z")
+        self.assertExit(r, 0)
+        post, outcome = r.json_lines()
+        self.assertEqual((post["job"], post["parts"][0]["text"]),
+                         ("launch/masto", "herald 2.0 is out"))
+        self.assertEqual((outcome["job"], outcome["status"]), ("launch/masto", "posted"))
 
     def test_json_lines(self):
         self.herald("run", "--now", "2026-11-30T12:00:00Z")

@@ -46,6 +46,14 @@ class StatusTest(HeraldTest):
         r = self.herald("--json", "status", "--all")
         self.assertEqual(sorted(j["job"] for j in r.json()), ["a/masto", "b/masto"])
 
+    def test_a_calendar_that_does_not_exist_is_named(self):
+        self.herald("run", "--now", "2026-11-30T00:00:00Z")
+        r = self.herald("status", calendar="nope.yaml")
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, "herald: error: cannot read calendar nope.yaml: no such file (-c "
+                                "names the calendar; --all lists every calendar in the state)\n")
+        self.assertExit(self.herald("status", "--all", calendar="nope.yaml"), 0)
+
 
 if __name__ == "__main__":
     main()

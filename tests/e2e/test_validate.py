@@ -49,8 +49,71 @@ class ValidateTest(HeraldTest):
         self.write("herald.yaml", GOOD)
         r = self.herald("validate")
         self.assertExit(r, 0)
-        self.assertEqual(r.out, "herald.yaml: OK (1 posts, 2 accounts)\n")
+        self.assertEqual(r.out, "herald.yaml: OK (1 post, 2 accounts)\n")
         self.assertEqual(self.herald("-q", "validate").out, "")
+
+    def test_messages_a_new_user_meets(self):
+        self.write("herald.yaml", """
+            accounts:
+              masto:
+                platfrom: stub
+              out:
+                platform: stub
+                dir: [a, b]
+              hook:
+                platform: webhook
+                url: https://discord.com/api/webhooks/123/abcdef
+            posts: []
+            """)
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertEqual(r.err,
+                         "herald.yaml:3:5: error: account 'masto' has no 'platform:' ('platfrom', did "
+                         "you mean 'platform'?)\n"
+                         "herald.yaml:6:10: error: account 'out': 'dir' must be one directory (a "
+                         "string), or \"-\" for standard output\n"
+                         "herald.yaml:9:10: error: 'accounts.hook.url' holds a webhook URL with its "
+                         "secret token; keep secrets in environment variables, not in the "
+                         "calendar\n"
+                         "herald.yaml: 3 errors\n")
+
+    def test_warnings_about_time(self):
+        self.write("empty.yaml", "posts: []\n")
+        r = self.herald("validate", calendar="empty.yaml")
+        self.assertExit(r, 0)
+        self.assertEqual(r.err, "empty.yaml:1:1: warning: the calendar has no accounts: nothing can "
+                                "be published (add 'accounts:')\n")
+        self.write("herald.yaml", STUB_ACCOUNTS + """
+defaults:
+  to: [masto]
+posts:
+  - id: old
+    at: 2026-12-01T09:00:00Z
+    text: hi
+  - id: never
+    cron: "0 9 31 2 *"
+    text: hi
+  - id: ended
+    cron: "0 9 * * MON"
+    until: 2026-12-01T00:00:00Z
+    text: hi
+  - id: ending
+    cron: "0 9 1 1 *"
+    until: 2026-12-20T00:00:00Z
+    text: hi
+""")
+        r = self.herald("validate", "--now", "2026-12-02T00:00:00Z")
+        self.assertExit(r, 0)
+        self.assertEqual(r.err,
+                         "herald.yaml:13:9: warning: post 'old' is due at 2026-12-01T09:00:00Z, in "
+                         "the past: herald run lists it as missed (herald post publishes a one-off "
+                         "post now)\n"
+                         "herald.yaml:16:11: warning: post 'never': its cron '0 9 31 2 *' never "
+                         "fires\n"
+                         "herald.yaml:23:11: warning: post 'ending': its cron '0 9 1 1 *' does not "
+                         "fire again before its 'until:' 2026-12-20T00:00:00Z\n")
+        self.assertEqual(self.herald("validate", "--now", "2026-11-30T00:00:00Z").err,
+                         r.err.split("\n", 2)[1] + "\n" + r.err.split("\n", 2)[2])
 
     def test_every_problem_at_once(self):
         self.write("herald.yaml", BAD)

@@ -227,6 +227,20 @@ TEST_SUITE("calendar::Validation")
     CHECK(result.calendar->accounts.count("str") == 1);
   }
 
+  TEST_CASE("a secret in an exec plugin's options says to pass it with env:")
+  {
+    TestDir dir;
+    const auto result = load_text(dir, "accounts:\n"
+                                       "  chat:\n"
+                                       "    platform: exec\n"
+                                       "    command: [./plugin]\n"
+                                       "    options: {token: abc123}\n");
+    CHECK(all_messages(result) ==
+          "c.yaml:5:15: error: account 'chat': 'options.token' holds a secret in the "
+          "calendar; put it in an environment variable and pass it to the plugin with 'env: "
+          "[EXEC_TOKEN]'\n");
+  }
+
   TEST_CASE("post ids")
   {
     TestDir dir;

@@ -91,6 +91,66 @@ TEST_SUITE("engage::rules")
     }
   }
 
+  TEST_CASE("a reply comes after what it answers, whatever time its client wrote on it")
+  {
+    // Bluesky's createdAt is the client's: our post made with a clock ahead (or --now), and a
+    // question under it that carries an earlier time than the post.
+    auto c = conv("a", { ours("1", "2026-12-02T10:00:05Z", "herald 2.0 is out"),
+                         reply_to_us("2", "ada@x", "2026-12-02T10:00:00Z", "BSD?", "1") });
+    auto a = assess(c, {}, k_now);
+    CHECK(a.needs_reply);
+    CHECK(a.reason == Reason::question);
+    REQUIRE(a.first);
+    CHECK(a.first->id == "2");
+
+    SUBCASE("in the same second")
+    {
+      c.messages[0].created_at = c.messages[1].created_at;
+      CHECK(assess(c, {}, k_now).needs_reply);
+    }
+    SUBCASE("our answer with a clock behind theirs still answers it")
+    {
+      c.messages.push_back(ours("3", "2026-12-02T09:59:00Z", "Yes", "2"));
+      CHECK_FALSE(assess(c, {}, k_now).needs_reply);
+    }
+  }
+
+  TEST_CASE("between branches, times decide, and a stranger's message on a tie waits")
+  {
+    // Our answer to one reply; another reply to our post, in another branch.
+    auto c = conv("a", { ours("1", "2026-12-02T09:00:00Z", "herald 2.0 is out"),
+                         reply_to_us("2", "ada@x", "2026-12-02T10:00:00Z", "Thanks", "1"),
+                         ours("3", "2026-12-02T10:05:00Z", "You're welcome", "2"),
+                         reply_to_us("4", "bob@x", "2026-12-02T10:04:00Z", "Nice", "1") });
+    CHECK_FALSE(assess(c, {}, k_now).needs_reply); // bob wrote before our last answer
+    c.messages[3].created_at = t("2026-12-02T10:05:00Z");
+    auto a = assess(c, {}, k_now);
+    CHECK(a.needs_reply);
+    REQUIRE(a.latest);
+    CHECK(a.latest->id == "4");
+    c.messages[3].created_at = t("2026-12-02T10:06:00Z");
+    CHECK(assess(c, {}, k_now).needs_reply);
+  }
+
+  TEST_CASE("reply order: parents first, siblings by time, a damaged cycle loses nothing")
+  {
+    std::vector<Message> messages = { reply_to_us("3", "bob@x", "2026-12-02T08:00:00Z", "b", "2"),
+                                      reply_to_us("2", "ada@x", "2026-12-02T07:00:00Z", "a", "1"),
+                                      ours("1", "2026-12-02T09:00:00Z", "post"),
+                                      reply_to_us("4", "cy@x", "2026-12-02T07:30:00Z", "c", "1") };
+    sort_by_reply_tree(messages);
+    std::vector<std::string> ids;
+    for (const auto& m : messages) {
+      ids.push_back(m.id);
+    }
+    CHECK(ids == std::vector<std::string>{ "1", "2", "4", "3" });
+
+    std::vector<Message> cycle = { msg("a", "x", "2026-12-02T08:00:00Z", "a", "b"),
+                                   msg("b", "y", "2026-12-02T07:00:00Z", "b", "a") };
+    const auto order = reply_order(cycle, [](const Message&) { return false; });
+    CHECK(order == std::vector<size_t>{ 1, 0 });
+  }
+
   TEST_CASE("our other accounts' answers count as ours")
   {
     auto c = conv("a", { reply_to_us("2", "ada@x", "2026-12-02T10:00:00Z", "Hi?", "1"),

@@ -211,4 +211,21 @@ TEST_SUITE("engage::fetch")
     fetch(f.calendar, f.sources, *f.store, f.clock);
     CHECK(f.authors(f.clock.now()) == std::vector<std::string>{ "ada@y", "bob@y" });
   }
+
+  TEST_CASE("done ends when someone writes again, even with an earlier time on the message")
+  {
+    Fixture f;
+    fetch(f.calendar, f.sources, *f.store, f.clock);
+    auto bob = find(*f.store, short_id("masto", "3"));
+    REQUIRE(bob);
+    set_triage(*f.store, *bob, Triage::State::done, std::nullopt, f.clock.now());
+    CHECK(f.authors(f.clock.now()) == std::vector<std::string>{ "ada@y" });
+    // Bob's client clock is a day behind: his new message carries a time before the mark.
+    f.platform.threads["3"].messages.push_back(
+      msg("5", "bob@y", "2026-12-02T11:30:00Z", "one more", "3"));
+    f.platform.inbox.messages = { f.platform.threads["3"].messages.back() };
+    f.platform.threads["5"] = f.platform.threads["3"];
+    fetch(f.calendar, f.sources, *f.store, f.clock);
+    CHECK(f.authors(f.clock.now()) == std::vector<std::string>{ "ada@y", "bob@y" });
+  }
 }
