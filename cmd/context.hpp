@@ -72,6 +72,7 @@ void setup_post(CLI::App& app, Context& context);
 void setup_resolve(CLI::App& app, Context& context);
 void setup_engage(CLI::App& app, Context& context);
 void setup_report(CLI::App& app, Context& context);
+void setup_completion(CLI::App& app, Context& context);
 
 // `herald report collect` once, with the global options (cmd/report.cpp); the daemon's
 // --collect-every calls it too. Failed and partly read accounts go to stderr.

@@ -1,9 +1,8 @@
 // The herald executable: builds the command line, runs one subcommand, maps the result to an
 // exit status. All logic lives in lib/.
+#include "about.hpp"
 #include "context.hpp"
-#include "version.hpp"
 
-#include "platforms/registry.hpp"
 #include "util/edit_distance.hpp"
 
 #include <fmt/core.h>
@@ -19,11 +18,8 @@ make_app(Context& context)
   auto app = std::make_unique<CLI::App>(
     "herald: publish a YAML content calendar to social networks, from a shell, cron or CI",
     "herald");
-  std::string platforms;
-  for (const auto* p : platforms::all_platforms()) {
-    platforms += (platforms.empty() ? "" : " ") + std::string(p->name());
-  }
-  app->set_version_flag("--version", fmt::format("herald {}\nplatforms: {}", k_version, platforms));
+  // main() prints it: with --json, which CLI11 may not have read yet when --version fires.
+  app->set_version_flag("--version", "");
   auto& g = context.global;
   app->add_option("-c,--calendar", g.calendar, "Calendar file (default ./herald.yaml)")
     ->envname("HERALD_CALENDAR");
@@ -60,6 +56,7 @@ make_app(Context& context)
   setup_resolve(*app, context);
   setup_engage(*app, context);
   setup_report(*app, context);
+  setup_completion(*app, context);
   app->require_subcommand(1);
   return app;
 }
@@ -87,6 +84,23 @@ subcommand_hint(const CLI::App& app, int argc, char** argv)
   return "";
 }
 
+// Whether --json is among the arguments, wherever it stands (--version --json works as well as
+// --json --version); "--" ends the options.
+bool
+asks_for_json(int argc, char** argv)
+{
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") {
+      return false;
+    }
+    if (arg == "--json") {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 } // namespace herald::cmd
@@ -105,8 +119,9 @@ main(int argc, char** argv)
     return app->exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app->exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app->exit(e);
+  } catch (const CLI::CallForVersion&) {
+    fmt::print("{}\n", cmd::asks_for_json(argc, argv) ? cmd::version_json() : cmd::version_text());
+    return static_cast<int>(ExitStatus::ok);
   } catch (const CLI::ParseError& e) {
     std::string hint;
     if (dynamic_cast<const CLI::ExtrasError*>(&e) || dynamic_cast<const CLI::RequiredError*>(&e)) {

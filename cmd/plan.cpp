@@ -82,7 +82,7 @@ run_plan(const PlanOptions& options, Context& context)
                            { "until", format_utc(until) } };
     out["entries"] = nlohmann::json::array();
     for (const auto& e : plan.entries) {
-      out["entries"].push_back({ { "at", format_local_iso(e.due, zone) },
+      out["entries"].push_back({ { "at", format_local_rfc3339(e.due, zone) },
                                  { "utc", format_utc(e.due) },
                                  { "job", e.job_id },
                                  { "post", e.post_id },

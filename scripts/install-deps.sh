@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what herald needs to build and test, from Debian 12 packages only.
 # Idempotent: asks apt only for packages that are missing.
+# With --build: only what building herald and its .deb needs (the CI action's build step).
 set -euo pipefail
 
 packages=(
@@ -8,8 +9,14 @@ packages=(
   libcli11-dev libyaml-cpp-dev libfmt-dev libhowardhinnant-date-dev tzdata
   nlohmann-json3-dev libexpected-dev libsqlite3-dev libcurl4-openssl-dev libicu-dev
   doctest-dev libcpp-httplib-dev
-  python3 mandoc clang-format
+  dpkg-dev file   # cpack -G DEB: dpkg-shlibdeps for Depends:, file to find the ELF binaries
 )
+if [ "${1:-}" != "--build" ]; then
+  packages+=(
+    python3 mandoc clang-format
+    zsh fish      # the tests run the zsh and fish completion scripts
+  )
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -2,6 +2,7 @@
 
 #include "content_check.hpp"
 #include "http/curl_api.hpp"
+#include "text/utf8.hpp"
 #include "tick.hpp"
 
 #include "queue/sync.hpp"
@@ -65,6 +66,16 @@ make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics
                                           known.empty() ? "none" : known));
     } else if (std::find(post.to.begin(), post.to.end(), account) == post.to.end()) {
       post.to.push_back(account);
+    }
+  }
+  if (const auto bad = text::locate_invalid_utf8(options.text)) {
+    diagnostics.error(here,
+                      fmt::format("the text has {}; herald posts UTF-8 text", bad->describe()));
+  }
+  for (const auto& media : options.media) {
+    if (const auto bad = text::locate_invalid_utf8(media.alt)) {
+      diagnostics.error(
+        here, fmt::format("the --alt of '{}' has {}", media.file.string(), bad->describe()));
     }
   }
   const auto first = options.text.find_first_not_of(" \t\r\n");

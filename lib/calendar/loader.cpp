@@ -3,6 +3,7 @@
 #include "load_context.hpp"
 #include "secrets.hpp"
 #include "source_text.hpp"
+#include "text/utf8.hpp"
 #include "yaml_tree.hpp"
 
 #include <fmt/core.h>
@@ -62,6 +63,13 @@ load_file(const fs::path& absolute, std::string display, const IncludeSite* site
       diagnostics.error(SourcePos{ display, 0, 0 },
                         fmt::format("cannot read file: {}", text.error().message));
     }
+    return std::nullopt;
+  }
+  // Checked here, once: every text value downstream goes to JSON, the state and terminals.
+  if (const auto bad = text::locate_invalid_utf8(*text)) {
+    diagnostics.error(
+      SourcePos{ display, bad->line, bad->column },
+      fmt::format("invalid UTF-8 (byte 0x{:02x}): a calendar is UTF-8 text", bad->byte));
     return std::nullopt;
   }
   auto root = parse_yaml(*text, display, diagnostics);

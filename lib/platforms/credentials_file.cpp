@@ -1,6 +1,7 @@
 #include "credentials_file.hpp"
 
 #include "http/ascii.hpp"
+#include "text/utf8.hpp"
 
 #include <fmt/core.h>
 
@@ -60,6 +61,11 @@ parse(std::string_view text, const std::string& file)
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
         value.back() == value.front()) {
       value = value.substr(1, value.size() - 2);
+    }
+    if (text::locate_invalid_utf8(value)) {
+      // A secret goes into HTTP headers and bodies as it is: a stray byte is a broken file.
+      return unexpected(
+        fmt::format("{}:{}: the value of {} is not valid UTF-8", file, line_number, name));
     }
     credentials[std::string(name)] = std::string(value);
   }

@@ -502,6 +502,15 @@ format_local_iso(TimePoint t, const Zone& zone)
 }
 
 std::string
+format_local_rfc3339(TimePoint t, const Zone& zone)
+{
+  const LocalAndOffset lo = local_and_offset(t, zone);
+  const Civil c = civil(lo.local);
+  return fmt::format("{}T{:02}:{:02}:{:02}{}", format_date(c), c.hour, c.minute, c.second,
+                     format_offset(lo.offset));
+}
+
+std::string
 format_local_date(TimePoint t, const Zone& zone)
 {
   return format_date(civil(zone.to_local(t)));

@@ -89,6 +89,8 @@ std::string format_utc(TimePoint t);
 // "2026-12-07T10:00+01:00" (seconds shown only when non-zero) - also the occurrence part of job
 // ids.
 std::string format_local_iso(TimePoint t, const Zone& zone);
+// "2026-12-07T10:00:00+01:00": strict RFC 3339 (seconds always), for machine-read output.
+std::string format_local_rfc3339(TimePoint t, const Zone& zone);
 // "2026-12-07" and "10:00" in the zone, for grouped output.
 std::string format_local_date(TimePoint t, const Zone& zone);
 std::string format_local_time(TimePoint t, const Zone& zone);

@@ -1,6 +1,12 @@
 #include "utf8.hpp"
 
+#include "graphemes.hpp"
+
+#include <fmt/core.h>
+
 #include <unicode/utf8.h>
+
+#include <algorithm>
 
 namespace herald::text {
 
@@ -40,6 +46,31 @@ code_point_before(std::string_view utf8, size_t pos)
     return cp;
   }
   return { k_ill_formed, pos - 1, pos };
+}
+
+std::string
+Utf8Problem::describe() const
+{
+  return fmt::format("invalid UTF-8 (byte 0x{:02x}) at line {}, column {}", byte, line, column);
+}
+
+std::optional<Utf8Problem>
+locate_invalid_utf8(std::string_view text)
+{
+  const auto offset = find_invalid_utf8(text);
+  if (!offset) {
+    return std::nullopt;
+  }
+  Utf8Problem at;
+  at.offset = *offset;
+  at.byte = static_cast<unsigned char>(text[*offset]);
+  const std::string_view before = text.substr(0, *offset);
+  const auto newline = before.rfind('\n');
+  at.line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  const std::string_view line =
+    newline == std::string_view::npos ? before : before.substr(newline + 1);
+  at.column = 1 + static_cast<int>(count_code_points(line));
+  return at;
 }
 
 } // namespace herald::text

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace herald::text {
@@ -24,5 +26,20 @@ CodePoint code_point_at(std::string_view utf8, size_t pos);
 
 // The code point ending just before byte `pos`. Requires 0 < pos <= utf8.size(); begin < pos.
 CodePoint code_point_before(std::string_view utf8, size_t pos);
+
+// Where the first byte sequence that is not UTF-8 starts, if any: text that reaches JSON output,
+// the state or a terminal is checked at the boundary where it comes in.
+struct Utf8Problem
+{
+  size_t offset = 0; // of the first bad byte
+  int line = 1;      // 1-based, counting '\n'
+  int column = 1;    // 1-based, in code points
+  unsigned char byte = 0;
+
+  // "invalid UTF-8 (byte 0xff) at line 3, column 7"
+  std::string describe() const;
+};
+// Where find_invalid_utf8() (graphemes.hpp) stops, as a line and column for a message.
+std::optional<Utf8Problem> locate_invalid_utf8(std::string_view text);
 
 } // namespace herald::text

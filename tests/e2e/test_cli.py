@@ -17,7 +17,7 @@ class CliTest(HeraldTest):
     def test_version_lists_platforms(self):
         r = self.herald("--version", calendar=None)
         self.assertExit(r, 0)
-        self.assertRegex(r.out, r"^herald \d+\.\d+\.\d+\nplatforms: .*\bstub\b")
+        self.assertRegex(r.out, r"^herald \d+\.\d+\.\d+\n(.*\n)*platforms: .*\bstub\b")
 
     def test_bad_now(self):
         self.write("herald.yaml", "posts: []\n")

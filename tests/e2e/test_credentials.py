@@ -77,6 +77,13 @@ class CredentialsFileTest(HeraldTest):
         self.assertExit(r, 2)
         self.assertEqual(r.err, f"herald: error: {path}:2: expected NAME=value\n")
 
+    def test_a_value_that_is_not_utf8_is_located_but_not_quoted(self):
+        path = self.credentials(b"# herald\nMASTODON_TOKEN=tok\xff3n\n")
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, f"herald: error: {path}:2: the value of MASTODON_TOKEN is not "
+                                "valid UTF-8\n")
+
     def test_a_named_file_that_does_not_exist_is_an_error(self):
         r = self.herald("--credentials", "nowhere", "validate")
         self.assertExit(r, 2)

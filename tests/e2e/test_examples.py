@@ -28,8 +28,8 @@ class ExamplesTest(HeraldTest):
         self.assertNotIn("roadmap-draft/masto", jobs)
         # The queued post takes the first slot after now (--now), on each of its accounts.
         queued = [(e["job"], e["at"]) for e in r.json()["entries"] if e["queued"]]
-        self.assertEqual(queued, [("evergreen-docs/masto", "2026-12-01T12:00+01:00"),
-                                  ("evergreen-docs/sky", "2026-12-01T12:00+01:00")])
+        self.assertEqual(queued, [("evergreen-docs/masto", "2026-12-01T12:00:00+01:00"),
+                                  ("evergreen-docs/sky", "2026-12-01T12:00:00+01:00")])
         thread = next(e for e in r.json()["entries"] if e["job"] == "v2-thread/masto")
         self.assertEqual(len(thread["parts"]), 3)
         self.assertEqual(thread["parts"][1]["media"][0]["alt"],

@@ -67,10 +67,10 @@ Mon 2026-12-07 (Europe/Berlin)
         doc = r.json()
         self.assertEqual(doc["timezone"], "Europe/Berlin")
         self.assertEqual([(e["at"], e["job"]) for e in doc["entries"]], [
-            ("2026-11-30T10:00+01:00", "tip@2026-11-30T10:00+01:00/masto"),
-            ("2026-12-01T09:00+01:00", "launch/masto"),
-            ("2026-12-01T09:00+01:00", "launch/sky"),
-            ("2026-12-01T09:30+01:00", "thread/masto"),
+            ("2026-11-30T10:00:00+01:00", "tip@2026-11-30T10:00+01:00/masto"),
+            ("2026-12-01T09:00:00+01:00", "launch/masto"),
+            ("2026-12-01T09:00:00+01:00", "launch/sky"),
+            ("2026-12-01T09:30:00+01:00", "thread/masto"),
         ])
         self.assertEqual(doc["entries"][2]["parts"], [{"text": "the short one", "media": []}])
         self.assertTrue(doc["entries"][3]["thread"])

@@ -136,6 +136,19 @@ class PostOnlyItsOwnTest(HeraldTest):
         self.assertFalse(self.state.exists())
 
 
+class PostTextIsUtf8Test(HeraldTest):
+    def test_a_text_file_that_is_not_utf8_publishes_nothing(self):
+        self.write("herald.yaml", STUB_ACCOUNTS + "posts: []\n")
+        self.write("notes.txt", b"Release 2.0\ncaf\xc3 au lait\n")
+        r = self.herald("--json", "post", "--to", "masto", "--text-file", "notes.txt", "--now", NOW)
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, "herald post: error: the text has invalid UTF-8 (byte 0xc3) at line "
+                                "2, column 4; herald posts UTF-8 text\n"
+                                "herald.yaml: 1 error; nothing was published\n")
+        self.assertEqual(r.out, "")
+        self.assertFalse(self.state.exists())
+
+
 class OneOffJobsAreSeenTest(HeraldTest):
     """status, history, retry, cancel and resolve see what `herald post` made, before any run."""
 

@@ -115,6 +115,18 @@ posts:
         self.assertEqual(self.herald("validate", "--now", "2026-11-30T00:00:00Z").err,
                          r.err.split("\n", 2)[1] + "\n" + r.err.split("\n", 2)[2])
 
+    def test_text_that_is_not_utf8_is_refused_where_it_is(self):
+        self.write("herald.yaml", GOOD.replace("text: hello", "text: caf\u00e9 ok").encode()
+                   .replace(b"ok", b"\xff\xfe ok"))
+        for args in (["validate"], ["plan"], ["--json", "plan"], ["run", "--dry-run"], ["run"]):
+            r = self.herald(*args)
+            self.assertExit(r, 2)
+            self.assertEqual(r.err, "herald.yaml:17:16: error: invalid UTF-8 (byte 0xff): a "
+                                    "calendar is UTF-8 text\n"
+                                    + ("herald.yaml: 1 error\n" if args == ["validate"] else
+                                       r.err.split("\n", 1)[1]))
+        self.assertFalse(self.state.exists())
+
     def test_every_problem_at_once(self):
         self.write("herald.yaml", BAD)
         r = self.herald("validate")

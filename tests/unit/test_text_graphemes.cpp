@@ -1,4 +1,5 @@
 #include "text/graphemes.hpp"
+#include "text/utf8.hpp"
 
 #include <doctest/doctest.h>
 
@@ -73,6 +74,13 @@ TEST_SUITE("text::graphemes")
     CHECK(find_invalid_utf8("\xF4\x90\x80\x80").value() == 0); // above U+10FFFF
     CHECK(find_invalid_utf8("ok \xE2\x82").value() == 3);      // truncated at the end
     CHECK_FALSE(is_valid_utf8("\xF0\x9F\x98"));
+
+    // Located for a message: line, and column in code points, never the raw byte.
+    const auto at = locate_invalid_utf8("caf\xC3\xA9\nna\xC3\xAFve \xFF!");
+    REQUIRE(at);
+    CHECK(at->offset == 13);
+    CHECK(at->describe() == "invalid UTF-8 (byte 0xff) at line 2, column 7");
+    CHECK_FALSE(locate_invalid_utf8("caf\xC3\xA9"));
 
     // A truncated emoji is one U+FFFD in every count.
     const std::string bad = "a\xF0\x9F\x98"
