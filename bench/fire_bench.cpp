@@ -1,13 +1,19 @@
 // Benchmark of publishing through a real adapter: the real herald binary against a loopback
-// fake of Mastodon's POST /api/v1/statuses (tests/unit/http_fake), so it measures herald's own
-// work (store transactions, libcurl, JSON) and not a network.
+// fake of Mastodon's POST /api/v1/statuses and of what herald reads before the first send of a
+// one-off post (verify_credentials, the account's statuses, a status's source; tests/unit/
+// http_fake), so it measures herald's own work (store transactions, libcurl, JSON) and not a
+// network.
 //
 // Prints medians of:
 //   - `herald run` firing N due posts (default 2,000) spread over 4 accounts: posts per second
 //     (target: at least 500/s), after checking that every post arrived exactly once;
 //   - `herald post` of one post to two accounts: wall time (target: under 30 ms), with a
 //     calendar that holds just the accounts (as a CI job's config does), and for information
-//     with the 2,000-post calendar, which `herald post` reads and validates whole.
+//     with the 2,000-post calendar, which `herald post` reads and validates whole;
+//   - `herald post` of one post to one account on a warm state (one that earlier posts used)
+//     beside the same on a fresh state (a CI runner's: the state is created, and the platform
+//     is asked first, as on the warm one), and a re-run on a fresh state of a post that is out
+//     already (found by the look-up, nothing sent). Target: fresh within 1.5x of warm.
 //
 // Usage: herald_fire_bench HERALD_BINARY [--posts N] [--runs N] [--post-runs N]
 #include "http_fake.hpp"
@@ -39,7 +45,8 @@ using herald::test::FakeServer;
 
 namespace {
 
-constexpr const char* k_token = "bench-token";
+// Each account has a token of its own ("bench-token-0", ...): the fake tells them apart by it.
+constexpr const char* k_token = "bench-token-";
 constexpr int k_accounts = 4;
 
 // Statuses as Mastodon stores them: one per Idempotency-Key (a repeated key gets the first
@@ -58,6 +65,7 @@ public:
   {
     std::lock_guard lock(m_mutex);
     m_by_key.clear();
+    m_statuses.clear();
     m_requests = 0;
   }
 
@@ -76,11 +84,15 @@ public:
 private:
   FakeResponse handle(const FakeRequest& request)
   {
+    const std::string token = request.header("Authorization").value_or("");
+    if (!token.starts_with(std::string("Bearer ") + k_token)) {
+      return { 401, {}, R"({"error":"The access token is invalid"})" };
+    }
+    if (request.method == "GET") {
+      return read(request.target, token);
+    }
     if (request.method != "POST" || request.target != "/api/v1/statuses") {
       return { 404, {}, R"({"error":"Record not found"})" };
-    }
-    if (request.header("Authorization") != std::string("Bearer ") + k_token) {
-      return { 401, {}, R"({"error":"The access token is invalid"})" };
     }
     const auto body = nlohmann::json::parse(request.body, nullptr, false);
     if (!body.is_object() || !body.contains("status")) {
@@ -91,13 +103,69 @@ private:
     ++m_requests;
     auto [it, fresh] = m_by_key.try_emplace(key, m_by_key.size() + 1);
     const auto id = std::to_string(it->second);
+    if (fresh) {
+      m_statuses.push_back({ id, body["status"].get<std::string>(), token });
+    }
     return { 200,
              { { "Content-Type", "application/json" } },
              nlohmann::json{ { "id", id }, { "url", url() + "/@bench/" + id } }.dump() };
   }
 
+  struct Status
+  {
+    std::string id;
+    std::string text;
+    std::string token; // whose
+  };
+
+  // The look-up before a first send: who the token is, its statuses (newest first, 40 a page,
+  // max_id paging), and one status's source text.
+  FakeResponse read(const std::string& target, const std::string& token)
+  {
+    const auto json = [](const nlohmann::json& body) {
+      return FakeResponse{ 200, { { "Content-Type", "application/json" } }, body.dump() };
+    };
+    if (target == "/api/v1/accounts/verify_credentials") {
+      return json({ { "id", "1" }, { "acct", "bench" } });
+    }
+    std::lock_guard lock(m_mutex);
+    if (target.starts_with("/api/v1/accounts/1/statuses")) {
+      size_t below = m_statuses.size() + 1;
+      if (const auto at = target.find("max_id="); at != std::string::npos) {
+        below = std::stoul(target.substr(at + 7));
+      }
+      auto page = nlohmann::json::array();
+      for (size_t i = std::min(below - 1, m_statuses.size()); i > 0 && page.size() < 40; --i) {
+        const auto& status = m_statuses[i - 1];
+        if (status.token != token) {
+          continue;
+        }
+        page.push_back({ { "id", status.id },
+                         { "url", url() + "/@bench/" + status.id },
+                         { "created_at", m_created_at },
+                         { "content", "<p>" + status.text + "</p>" } });
+      }
+      return json(page);
+    }
+    if (target.starts_with("/api/v1/statuses/") && target.ends_with("/source")) {
+      const size_t id = std::stoul(target.substr(17));
+      if (id >= 1 && id <= m_statuses.size()) {
+        return json({ { "id", m_statuses[id - 1].id }, { "text", m_statuses[id - 1].text } });
+      }
+    }
+    return { 404, {}, R"({"error":"Record not found"})" };
+  }
+
   mutable std::mutex m_mutex;
   std::map<std::string, size_t> m_by_key;
+  std::vector<Status> m_statuses; // in the order they were made; ids count from 1
+  // Every status is as new as the run that reads it: within the look-back of any post.
+  std::string m_created_at = [] {
+    const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S.000Z", std::gmtime(&now));
+    return std::string(text);
+  }();
   size_t m_requests = 0;
   FakeServer m_server;
 };
@@ -109,7 +177,7 @@ write_calendar(const fs::path& path, const std::string& url, int posts)
   out << "timezone: UTC\naccounts:\n";
   for (int a = 0; a < k_accounts; ++a) {
     out << "  m" << a << ":\n    platform: mastodon\n    url: " << url
-        << "\n    token_env: BENCH_MASTODON_TOKEN\n";
+        << "\n    token_env: BENCH_MASTODON_TOKEN_" << a << "\n";
   }
   out << (posts ? "posts:\n" : "posts: []\n");
   for (int i = 0; i < posts; ++i) {
@@ -191,7 +259,10 @@ main(int argc, char** argv)
       post_runs = value;
     }
   }
-  setenv("BENCH_MASTODON_TOKEN", k_token, 1);
+  for (int a = 0; a < k_accounts; ++a) {
+    setenv(("BENCH_MASTODON_TOKEN_" + std::to_string(a)).c_str(),
+           (k_token + std::to_string(a)).c_str(), 1);
+  }
 
   FakeMastodon fake;
   char dir_template[] = "/tmp/herald-fire-bench-XXXXXX";
@@ -252,6 +323,44 @@ main(int argc, char** argv)
   const auto post_ms = time_posts(accounts_only);
   const auto post_big_ms = time_posts(calendar);
 
+  // One account, one post per run: on a warm state (kept between the runs, so each run's post
+  // is new to it and the platform is asked first all the same), on a fresh state each time, and
+  // a fresh-state re-run of a post that is out already.
+  const auto one_post = [&](const fs::path& state_file, const std::string& text) {
+    return std::vector<std::string>{ herald,
+                                     "-c",
+                                     accounts_only.string(),
+                                     "--state",
+                                     state_file.string(),
+                                     "-q",
+                                     "post",
+                                     "--to",
+                                     "m0",
+                                     "--text",
+                                     text };
+  };
+  fake.reset();
+  remove_state(state);
+  run(one_post(state, "warming up the state"));
+  std::vector<double> warm_ms;
+  std::vector<double> fresh_ms;
+  std::vector<double> rerun_ms;
+  for (int r = 0; r < post_runs; ++r) {
+    // Interleaved, so that a noisy neighbour slows both alike.
+    warm_ms.push_back(run(one_post(state, "warm " + std::to_string(r) + " is out")));
+    const fs::path fresh = work / ("fresh-" + std::to_string(r) + ".db");
+    fresh_ms.push_back(run(one_post(fresh, "fresh " + std::to_string(r) + " is out")));
+    const fs::path again = work / ("again-" + std::to_string(r) + ".db");
+    rerun_ms.push_back(run(one_post(again, "fresh " + std::to_string(r) + " is out")));
+    remove_state(fresh);
+    remove_state(again);
+  }
+  if (fake.statuses() != size_t(1 + 2 * post_runs)) {
+    std::fprintf(stderr, "herald_fire_bench: warm and fresh posts made %zu statuses, expected %d\n",
+                 fake.statuses(), 1 + 2 * post_runs);
+    return 1;
+  }
+
   std::printf("fire %d due posts over %d accounts   median %7.1f posts/s (%.0f ms; min %.1f, "
               "max %.1f posts/s, n=%d)  target >= 500 posts/s\n",
               posts, k_accounts, median(rates), median(fire_ms),
@@ -264,6 +373,18 @@ main(int argc, char** argv)
   std::printf("  the same, %d-post calendar      median %7.2f ms (min %.2f, max %.2f, n=%d)\n",
               posts, median(post_big_ms), *std::min_element(post_big_ms.begin(), post_big_ms.end()),
               *std::max_element(post_big_ms.begin(), post_big_ms.end()), post_runs);
+  const double warm = median(warm_ms);
+  const double fresh = median(fresh_ms);
+  std::printf("herald post to 1 account, warm    median %7.2f ms (min %.2f, max %.2f, n=%d)\n",
+              warm, *std::min_element(warm_ms.begin(), warm_ms.end()),
+              *std::max_element(warm_ms.begin(), warm_ms.end()), post_runs);
+  std::printf("  fresh state, with the look-up    median %7.2f ms (min %.2f, max %.2f, n=%d)  "
+              "%.2fx warm, target <= 1.5x\n",
+              fresh, *std::min_element(fresh_ms.begin(), fresh_ms.end()),
+              *std::max_element(fresh_ms.begin(), fresh_ms.end()), post_runs, fresh / warm);
+  std::printf("  fresh re-run, found, not sent    median %7.2f ms (min %.2f, max %.2f, n=%d)\n",
+              median(rerun_ms), *std::min_element(rerun_ms.begin(), rerun_ms.end()),
+              *std::max_element(rerun_ms.begin(), rerun_ms.end()), post_runs);
   fs::remove_all(work);
   return 0;
 }

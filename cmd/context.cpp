@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
@@ -38,7 +39,7 @@ Context::load_credentials() const
 }
 
 bool
-Context::use_color() const
+Context::use_color(int fd) const
 {
   if (global.color == "always") {
     return true;
@@ -48,8 +49,7 @@ Context::use_color() const
   }
   const char* no_color = std::getenv("NO_COLOR");
   const char* term = std::getenv("TERM");
-  return (!no_color || !*no_color) && ::isatty(STDOUT_FILENO) &&
-         !(term && std::string_view(term) == "dumb");
+  return (!no_color || !*no_color) && ::isatty(fd) && !(term && std::string_view(term) == "dumb");
 }
 
 std::string
@@ -80,7 +80,15 @@ Context::print_diagnostics(const Diagnostics& diagnostics) const
     if (d.severity == Severity::warning && global.quiet) {
       continue;
     }
-    fmt::print(stderr, "{}\n", d.to_string());
+    std::string line = d.to_string();
+    if (use_color(STDERR_FILENO)) {
+      // "file:line:col: error: message": the severity word stands just before the message.
+      const bool error = d.severity == Severity::error;
+      const size_t word = line.size() - d.message.size() - (error ? 7 : 9);
+      line.insert(word + (error ? 6 : 8), "\033[0m");
+      line.insert(word, error ? "\033[31m" : "\033[33m");
+    }
+    fmt::print(stderr, "{}\n", line);
   }
 }
 
@@ -114,10 +122,27 @@ parse_time_option(const std::string& value, std::string_view option)
 {
   auto t = parse_rfc3339(value);
   if (!t) {
-    throw Error(
-      fmt::format("{}: {} (expected RFC 3339, e.g. 2026-12-01T08:00:00Z)", option, t.error()));
+    throw Error(fmt::format("{}: {} (for example 2026-12-01T08:00:00Z)", option, t.error()));
   }
   return *t;
+}
+
+CLI::Validator
+at_least(long long min)
+{
+  return CLI::Validator(
+    [min](std::string& value) -> std::string {
+      long long number = 0;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (error != std::errc() || end != value.data() + value.size()) {
+        return fmt::format("'{}' is not a whole number", value);
+      }
+      if (number < min) {
+        return fmt::format("{} is less than {}", value, min);
+      }
+      return "";
+    },
+    fmt::format("INT>={}", min));
 }
 
 TimePoint

@@ -39,7 +39,8 @@ struct Context
   // accounts' `*_env:` variables that the environment does not set. Throws herald::Error
   // (usage) when the file is unsafe or unreadable. For commands that read the calendar.
   void load_credentials() const;
-  bool use_color() const;
+  // Whether to colour what goes to `fd` (standard output unless said otherwise).
+  bool use_color(int fd = 1) const;
   // Wraps `text` in an ANSI colour when colour is on ("red", "green", "yellow", "dim", "bold").
   std::string paint(std::string_view text, std::string_view colour) const;
   // Prints diagnostics to stderr, one `file:line:col: severity: message` per line.
@@ -55,6 +56,10 @@ std::string job_line(const store::Job& job, std::string_view status, std::string
 // A tick's outcomes as `herald run` prints them: one line per job (JSON Lines with --json),
 // only the failures with -q.
 void print_outcomes(const std::vector<queue::Outcome>& outcomes, const Context& context);
+
+// A check for an option that takes a whole number of at least `min`: "--limit: 0 is less than
+// 1" rather than CLI11's range up to the largest double.
+CLI::Validator at_least(long long min);
 
 // Parses an RFC 3339 option value, throwing a usage error naming the option.
 TimePoint parse_time_option(const std::string& value, std::string_view option);

@@ -329,7 +329,7 @@ setup_engage(CLI::App& app, Context& context)
   sub
     ->add_option("--fail-if-more", command->fail_if_more,
                  "Exit with status 1 when more than N conversations are listed")
-    ->check(CLI::NonNegativeNumber);
+    ->check(at_least(0));
   sub->add_option("--now", command->now, "Pretend it is this time (RFC 3339), for tests");
 
   const auto with_id = [&](CLI::App* s) {

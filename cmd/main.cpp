@@ -7,8 +7,12 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace herald::cmd {
 
@@ -35,7 +39,7 @@ make_app(Context& context)
     ->add_option("--max-calendar-bytes", g.max_calendar_bytes,
                  "Refuse calendar files larger than this (default 64 MiB)")
     ->envname("HERALD_MAX_CALENDAR_BYTES")
-    ->check(CLI::PositiveNumber);
+    ->check(at_least(1));
   app
     ->add_option("--credentials", g.credentials,
                  "Credentials file of NAME=value lines for the accounts' *_env variables "
@@ -63,25 +67,132 @@ make_app(Context& context)
 
 namespace {
 
-// CLI11 2.1 does not suggest anything for a misspelt subcommand; ninja's ChooseTool does.
+// The word that names the command: the first argument that is neither an option nor the value
+// of a global option that takes one ("herald -c x.yaml run"); empty when there is none.
 std::string
-subcommand_hint(const CLI::App& app, int argc, char** argv)
+command_word(const CLI::App& app, int argc, char** argv)
+{
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") {
+      return i + 1 < argc ? argv[i + 1] : "";
+    }
+    if (arg.empty() || arg.front() != '-') {
+      return std::string(arg);
+    }
+    if (arg.find('=') != std::string_view::npos) {
+      continue;
+    }
+    const CLI::Option* option = nullptr;
+    try {
+      option = app.get_option(std::string(arg));
+    } catch (const CLI::OptionNotFound&) {
+      option = nullptr;
+    }
+    if (option && option->get_type_size() != 0) {
+      ++i; // its value
+    }
+  }
+  return "";
+}
+
+std::vector<std::string>
+subcommand_names(const CLI::App& app)
 {
   std::vector<std::string> names;
   for (const auto* sub : app.get_subcommands({})) {
     names.push_back(sub->get_name());
   }
-  std::vector<std::string_view> views(names.begin(), names.end());
+  return names;
+}
+
+// " (did you mean 'x'?)" for the candidate closest to `word`, else nothing.
+std::string
+suggestion(std::string_view word, const std::vector<std::string>& candidates)
+{
+  const std::vector<std::string_view> views(candidates.begin(), candidates.end());
+  if (const auto match = closest_match(word, views)) {
+    return fmt::format(" (did you mean '{}'?)", *match);
+  }
+  return "";
+}
+
+// For an option the command does not take: the closest one it (or herald itself) does take.
+std::string
+option_hint(const CLI::App& app, const CLI::App& sub, int argc, char** argv)
+{
+  std::vector<std::string> names;
+  for (const CLI::App* owner : { &sub, &app }) {
+    for (const auto* option : owner->get_options()) {
+      for (const auto& name : option->get_lnames()) {
+        names.push_back("--" + name);
+      }
+    }
+  }
   for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg.empty() || arg.front() == '-') {
+    std::string_view arg = argv[i];
+    if (arg.size() < 3 || arg.substr(0, 2) != "--") {
       continue;
     }
-    if (const auto match = closest_match(arg, views)) {
-      return fmt::format(" (did you mean '{}'?)", *match);
+    arg = arg.substr(0, arg.find('='));
+    if (std::find(names.begin(), names.end(), arg) == names.end()) {
+      return suggestion(arg, names);
     }
   }
   return "";
+}
+
+// A parse error as herald says it: an unknown command is named as such, and the help to read
+// is the command's own.
+int
+report_parse_error(const CLI::App& app, const CLI::ParseError& error, int argc, char** argv)
+{
+  const std::string word = command_word(app, argc, argv);
+  const auto names = subcommand_names(app);
+  if (!word.empty() && std::find(names.begin(), names.end(), word) == names.end()) {
+    fmt::print(stderr,
+               "herald: error: unknown command '{}'{}\nRun 'herald --help' for the "
+               "commands.\n",
+               word, suggestion(word, names));
+    return static_cast<int>(ExitStatus::usage);
+  }
+  if (word.empty()) {
+    fmt::print(stderr, "herald: error: {}\nRun 'herald --help' for usage.\n", error.what());
+    return static_cast<int>(ExitStatus::usage);
+  }
+  const CLI::App& sub = *app.get_subcommand(word);
+  const std::string hint =
+    dynamic_cast<const CLI::ExtrasError*>(&error) ? option_hint(app, sub, argc, argv) : "";
+  fmt::print(stderr, "herald: error: {}: {}{}\nRun 'herald {} --help' for usage.\n", word,
+             error.what(), hint, word);
+  return static_cast<int>(ExitStatus::usage);
+}
+
+// `herald` alone and `herald help [COMMAND]` print the usage; nullopt for anything else.
+std::optional<int>
+print_usage_if_asked(CLI::App& app, int argc, char** argv)
+{
+  if (argc == 1) {
+    fmt::print("{}", app.help());
+    return static_cast<int>(ExitStatus::usage);
+  }
+  if (std::string_view(argv[1]) != "help") {
+    return std::nullopt;
+  }
+  if (argc == 2) {
+    fmt::print("{}", app.help());
+    return static_cast<int>(ExitStatus::ok);
+  }
+  const auto names = subcommand_names(app);
+  if (std::find(names.begin(), names.end(), argv[2]) == names.end()) {
+    fmt::print(stderr,
+               "herald: error: unknown command '{}'{}\nRun 'herald --help' for the "
+               "commands.\n",
+               argv[2], suggestion(argv[2], names));
+    return static_cast<int>(ExitStatus::usage);
+  }
+  fmt::print("{}", app.get_subcommand(argv[2])->help());
+  return static_cast<int>(ExitStatus::ok);
 }
 
 // Whether --json is among the arguments, wherever it stands (--version --json works as well as
@@ -113,6 +224,9 @@ main(int argc, char** argv)
   std::signal(SIGPIPE, SIG_IGN);
   cmd::Context context;
   auto app = cmd::make_app(context);
+  if (const auto status = cmd::print_usage_if_asked(*app, argc, argv)) {
+    return *status;
+  }
   try {
     app->parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -123,12 +237,7 @@ main(int argc, char** argv)
     fmt::print("{}\n", cmd::asks_for_json(argc, argv) ? cmd::version_json() : cmd::version_text());
     return static_cast<int>(ExitStatus::ok);
   } catch (const CLI::ParseError& e) {
-    std::string hint;
-    if (dynamic_cast<const CLI::ExtrasError*>(&e) || dynamic_cast<const CLI::RequiredError*>(&e)) {
-      hint = cmd::subcommand_hint(*app, argc, argv);
-    }
-    fmt::print(stderr, "herald: error: {}{}\nRun 'herald --help' for usage.\n", e.what(), hint);
-    return static_cast<int>(ExitStatus::usage);
+    return cmd::report_parse_error(*app, e, argc, argv);
   } catch (const Error& e) {
     fmt::print(stderr, "herald: error: {}\n", e.what());
     return static_cast<int>(e.status());

@@ -53,10 +53,16 @@ read_text(const PostCommand& command)
 
 void
 print_job(const Context& context, std::string_view status, const store::Job& job,
-          std::string_view message)
+          std::string_view message, std::string_view ledger = {})
 {
   if (context.global.json) {
-    fmt::print("{}\n", job_line(job, status, message));
+    if (ledger.empty()) {
+      fmt::print("{}\n", job_line(job, status, message));
+    } else {
+      auto line = nlohmann::json::parse(job_line(job, status, message));
+      line["ledger"] = ledger;
+      fmt::print("{}\n", line.dump());
+    }
     return;
   }
   const bool fine = status == "posted" || status == "already-posted" || status == "queued";
@@ -156,8 +162,14 @@ run_post(const PostCommand& command, Context& context)
   }
   for (const auto& result : report.accounts) {
     if (result.outcome) {
+      if (result.outcome->ledger == "none") {
+        fmt::print(stderr,
+                   "herald: account '{}' ({}) cannot be asked whether this post went out before; "
+                   "a re-run with a fresh state may post it again\n",
+                   result.job.account, result.job.platform);
+      }
       print_job(context, queue::to_string(result.outcome->kind), result.job,
-                result.outcome->message);
+                result.outcome->message, result.outcome->ledger);
     } else {
       print_earlier(context, result.job);
     }

@@ -30,6 +30,7 @@ colour_of(queue::Outcome::Kind kind)
   using K = queue::Outcome::Kind;
   switch (kind) {
   case K::posted:
+  case K::already_posted:
     return "green";
   case K::due:
     return "bold";
@@ -149,7 +150,9 @@ print_outcomes(const std::vector<queue::Outcome>& outcomes, const Context& conte
       continue;
     }
     const std::string status = fmt::format("{:<10}", queue::to_string(outcome.kind));
-    const std::string detail = outcome.kind == queue::Outcome::Kind::posted ? job.url
+    const std::string detail = outcome.kind == queue::Outcome::Kind::posted ||
+                                   outcome.kind == queue::Outcome::Kind::already_posted
+                                 ? job.url
                                : outcome.kind == queue::Outcome::Kind::due
                                  ? fmt::format("due {}", format_utc(job.due))
                                  : outcome.message;

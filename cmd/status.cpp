@@ -192,7 +192,7 @@ setup_status(CLI::App& app, Context& context)
                  "Only jobs in these states (comma-separated, e.g. failed,unknown)")
     ->delimiter(',');
   sub->add_option("--limit", options->limit, "Show at most this many, in due order")
-    ->check(CLI::PositiveNumber);
+    ->check(at_least(1));
   sub->callback([options, &context] { run_status(*options, context); });
 }
 
@@ -204,7 +204,7 @@ setup_history(CLI::App& app, Context& context)
   auto* sub = app.add_subcommand("history", "List what was published, newest first");
   add_list_options(sub, *options);
   sub->add_option("--limit", options->limit, "Show at most this many (default 50)")
-    ->check(CLI::PositiveNumber);
+    ->check(at_least(1));
   sub->callback([options, &context] { run_history(*options, context); });
 }
 

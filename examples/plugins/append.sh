@@ -14,7 +14,8 @@
 #   <a blank line>
 #
 # A resend with the same idempotency key finds its block and answers with the first result
-# instead of appending again, so the plugin declares "idempotent": true.
+# instead of appending again, so the plugin declares "idempotent": true. The same block answers
+# a "find" (a re-run of `herald post` with a fresh state asks before it publishes): "find": true.
 #
 # JSON in POSIX shell: this plugin does not parse JSON. It relies on what herald promises about
 # its requests (herald-plugins(7), "Plugins in shell"): one request per line; "type" first and
@@ -52,7 +53,7 @@ while IFS= read -r line; do
   fi
   case $type in
   hello)
-    answer "{\"type\":\"hello\",\"id\":$id,\"protocol\":1,\"name\":\"append\",\"capabilities\":{\"threads\":true,\"media\":false,\"idempotent\":true,\"verify\":true}}"
+    answer "{\"type\":\"hello\",\"id\":$id,\"protocol\":1,\"name\":\"append\",\"capabilities\":{\"threads\":true,\"media\":false,\"idempotent\":true,\"verify\":true,\"find\":true}}"
     ;;
   verify)
     if touch "$file" 2>/dev/null; then
@@ -78,6 +79,16 @@ while IFS= read -r line; do
       answer "{\"type\":\"published\",\"id\":$id,\"remote_id\":\"$key\",\"url\":\"$url\"}"
     else
       answer "{\"type\":\"error\",\"id\":$id,\"kind\":\"retryable\",\"message\":\"cannot append to $(json_escaped "$file")\"}"
+    fi
+    ;;
+  find)
+    job=$(plain_field job "$line")
+    key=$(plain_field idempotency_key "$line")
+    if [ -f "$file" ] && grep -qF "## $job $key" "$file"; then
+      url=$(json_escaped "file://$path#$key")
+      answer "{\"type\":\"found\",\"id\":$id,\"found\":true,\"remote_id\":\"$key\",\"url\":\"$url\"}"
+    else
+      answer "{\"type\":\"found\",\"id\":$id,\"found\":false}"
     fi
     ;;
   *)

@@ -368,11 +368,18 @@ redacted_url(std::string_view url, const std::vector<std::string>& secrets)
   if (query == npos) {
     return out;
   }
+  // Parameters of the documented APIs that never carry a secret: shown, so a log line says
+  // what was asked (Discord's ?wait=true). Every other value is masked.
+  static constexpr std::string_view k_plain[] = { "wait",   "limit",   "since_id", "max_id",
+                                                  "min_id", "types[]", "reasons",  "oldest",
+                                                  "latest", "channel", "thread_id" };
   size_t pos = query + 1;
   while (pos < out.size()) {
     const size_t end = find_end(out, "&", pos);
     const size_t equals = out.find('=', pos);
-    if (equals < end && equals + 1 < end &&
+    const std::string_view name = std::string_view(out).substr(pos, std::min(equals, end) - pos);
+    const bool plain = std::find(std::begin(k_plain), std::end(k_plain), name) != std::end(k_plain);
+    if (!plain && equals < end && equals + 1 < end &&
         std::string_view(out).substr(equals + 1, end - equals - 1) != k_redacted) {
       pos = mask(out, equals + 1, end);
     } else {

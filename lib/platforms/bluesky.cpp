@@ -13,7 +13,9 @@
 // Idempotency: each part is written with createRecord at a record key derived from the job
 // (record_key()), so a resend targets the same key. The PDS answers a create on a taken key with
 // 500, and a lost answer says nothing: both are reconciled with getRecord on that key, and the
-// record found there is the post. So a resend cannot duplicate: capabilities().idempotent.
+// record found there is the post. So a resend cannot duplicate: capabilities().idempotent. The
+// same getRecord answers find_earlier() before the first send from a fresh state; a one-off
+// post's key does not depend on when the command ran, so a re-run asks for the same key.
 //
 // Text: facets for links, hashtags and resolvable @handles (UTF-8 byte offsets). Media: each
 // image is sent to uploadBlob as raw bytes and embedded (app.bsky.embed.images) with its alt text
@@ -128,6 +130,52 @@ public:
       detail += fmt::format("; the session could not be kept: {}", m_client.save_problem());
     }
     return detail;
+  }
+
+  std::string ledger() override { return "record key"; }
+
+  // Before the first send from a fresh state: the record at the key this job writes to (the
+  // first part's) holds the post when an earlier run published it. The key alone decides, so
+  // there is no time window (`since` is not needed).
+  Result<std::optional<Published>, PublishError> find_earlier(const OutPost& post,
+                                                              TimePoint /*since*/) override
+  {
+    constexpr std::string_view what = "bluesky: GET com.atproto.repo.getRecord";
+    if (post.parts.empty()) {
+      return std::optional<Published>();
+    }
+    if (auto ready = m_client.ensure_session(); !ready) {
+      return unexpected(nothing_posted(std::move(ready.error())));
+    }
+    const std::string rkey = bluesky::record_key(post, 0);
+    const auto response = m_client.authed(
+      m_client.request("GET", "com.atproto.repo.getRecord",
+                       fmt::format("repo={}&collection={}&rkey={}",
+                                   http::ascii::percent_encode(m_client.session()->did),
+                                   k_collection, rkey)),
+      what);
+    if (!response) {
+      return unexpected(nothing_posted(std::move(response.error())));
+    }
+    if (response->status == 400 && error_name(*response) == "RecordNotFound") {
+      return std::optional<Published>();
+    }
+    if (response->status != 200) {
+      return unexpected(nothing_posted(m_client.response_error(*response, what)));
+    }
+    const auto body = parse(*response);
+    const std::string uri = string_field(body, "uri");
+    if (uri.empty() || !body.contains("value")) {
+      return unexpected(PublishError{
+        PublishError::Kind::not_sent, fmt::format("{}: the answer has no record", what), {} });
+    }
+    if (string_field(body["value"], "text") != post.parts.front().text) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent,
+        fmt::format("bluesky: record key {} already holds a different post ({})", rkey, uri),
+        {} });
+    }
+    return std::optional<Published>(Published{ uri, web_url(uri) });
   }
 
 private:

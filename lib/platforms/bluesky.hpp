@@ -33,7 +33,9 @@ bool is_valid_tid(std::string_view text);
 // The record key of thread part `part` of `post`: a TID derived only from the job (its due
 // time, plus microseconds and a clock id hashed from its idempotency key, plus `part`), so that
 // a resend of the same job and content revision writes to the same key and cannot make a
-// second post. Keys of one thread increase with the part.
+// second post. Keys of one thread increase with the part. A one-off post's due time is when the
+// command ran, so its key leaves the due time out (a time within 2024 taken from the hash): a
+// re-run of `herald post` on another runner targets the same key.
 std::string record_key(const OutPost& post, size_t part);
 
 // --- Record fields -----------------------------------------------------------------------------

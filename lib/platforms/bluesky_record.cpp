@@ -16,6 +16,9 @@ namespace {
 constexpr std::string_view k_base32_sortable = "234567abcdefghijklmnopqrstuvwxyz";
 constexpr size_t k_tid_length = 13;
 constexpr uint64_t k_micros_mask = (uint64_t(1) << 53) - 1;
+// The record keys of one-off posts take their time from this year: 2024-01-01T00:00:00Z on.
+constexpr uint64_t k_one_off_epoch_seconds = 1'704'067'200;
+constexpr uint64_t k_one_off_span_seconds = 365 * 24 * 3600;
 // app.bsky.richtext.facet#tag: maxLength 640 (bytes), maxGraphemes 64.
 constexpr size_t k_max_tag_bytes = 640;
 constexpr size_t k_max_tag_graphemes = 64;
@@ -128,6 +131,16 @@ record_key(const OutPost& post, size_t part)
   // keeps two jobs due in the same second apart.
   const uint64_t h =
     Hasher().field("bluesky-rkey").field(post.job_id).field(post.idempotency_key).digest();
+  if (post.one_off) {
+    // Due when the command ran, so a re-run would get another key: the time part comes from
+    // the job alone, a second within the year after k_one_off_epoch. The PDS checks only the
+    // TID syntax of a key (atproto "Record Key" spec: keys are chosen by the writer and not
+    // trusted as times), and a past time keeps it clear of the keys the PDS mints itself.
+    const uint64_t second = (h >> 20) % k_one_off_span_seconds;
+    const uint64_t micros =
+      (k_one_off_epoch_seconds + second) * 1'000'000 + h % 1'000'000 / 64 * 64 + part;
+    return encode_tid(micros, uint32_t(h >> 54));
+  }
   const auto seconds = std::max<int64_t>(0, post.due.time_since_epoch().count());
   const uint64_t micros = uint64_t(seconds) * 1'000'000 + h % 1'000'000 + part;
   return encode_tid(micros, uint32_t(h >> 54));

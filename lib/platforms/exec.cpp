@@ -272,6 +272,7 @@ struct PluginCaps
   bool verify = false;
   bool conversations = false;
   bool metrics = false;
+  bool find = false;
 };
 
 std::optional<text::LengthRule::Unit>
@@ -337,6 +338,7 @@ caps_from(const nlohmann::json& hello)
   flag("verify", caps.verify);
   flag("conversations", caps.conversations);
   flag("metrics", caps.metrics);
+  flag("find", caps.find);
   count("max_media", caps.max_media);
   size_t max_length = 0;
   size_t url_length = 0;
@@ -835,6 +837,62 @@ public:
     published.remote_id = m_session.mask(published.remote_id);
     published.url = m_session.mask(published.url);
     return published;
+  }
+
+  // A plugin that says `find` in its hello is asked; one that does not (older plugins) cannot
+  // be. When it does not start, herald cannot tell: find_earlier() then fails the same way and
+  // nothing is sent.
+  std::string ledger() override
+  {
+    auto caps = m_session.ready();
+    if (caps && !(*caps)->find) {
+      return {};
+    }
+    return "plugin find";
+  }
+
+  // Before the first send from a fresh state: {"type": "find", ...} with the job, its
+  // idempotency key, its content and `since`; the plugin answers whether the network has it.
+  Result<std::optional<Published>, PublishError> find_earlier(const OutPost& post,
+                                                              TimePoint since) override
+  {
+    auto caps = m_session.ready();
+    if (!caps) {
+      return unexpected(caps.error());
+    }
+    OrderedJson request = { { "type", "find" },
+                            { "id", 0 },
+                            { "job", post.job_id },
+                            { "post", post.post_id },
+                            { "account", post.account },
+                            { "idempotency_key", post.idempotency_key },
+                            { "text", joined_text(post.parts) },
+                            { "parts", parts_json(post.parts) },
+                            { "since", format_utc(since) } };
+    auto answer = m_session.call(std::move(request), "found", m_session.settings().timeout, false);
+    if (!answer) {
+      return unexpected(answer.error());
+    }
+    const auto found = answer->find("found");
+    if (found == answer->end() || !found->is_boolean()) {
+      return unexpected(m_session.error(Kind::not_sent, "its 'found' answer has no 'found': true "
+                                                        "or false"));
+    }
+    if (!found->get<bool>()) {
+      return std::optional<Published>();
+    }
+    Published published;
+    published.remote_id = json_id(*answer, "remote_id");
+    if (published.remote_id.empty()) {
+      return unexpected(m_session.error(Kind::not_sent, "its 'found' answer says true without a "
+                                                        "'remote_id'"));
+    }
+    if (const auto url = answer->find("url"); url != answer->end() && url->is_string()) {
+      published.url = url->get<std::string>();
+    }
+    published.remote_id = m_session.mask(published.remote_id);
+    published.url = m_session.mask(published.url);
+    return std::optional<Published>(std::move(published));
   }
 
   Result<std::string, PublishError> verify() override

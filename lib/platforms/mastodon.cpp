@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <functional>
 #include <thread>
@@ -36,6 +37,10 @@ constexpr std::array<std::string_view, 4> k_visibilities{ "public", "unlisted", 
 // because a run must finish well within its job lease.
 constexpr int k_media_polls = 10;
 constexpr std::chrono::milliseconds k_media_poll_interval{ 500 };
+// Looking for an earlier copy of a post reads the account's statuses this many at a time (the
+// API's maximum), at most this many pages.
+constexpr size_t k_search_page_size = 40;
+constexpr size_t k_search_pages = 5;
 // The platform's error text is quoted in messages; keep a runaway body out of them.
 constexpr size_t k_max_detail = 300;
 
@@ -84,6 +89,45 @@ string_field(const nlohmann::json& json, const char* key)
 {
   std::string value = json_id(json, key);
   return value.empty() ? std::nullopt : std::optional<std::string>(std::move(value));
+}
+
+// Whether a status whose HTML `content` is `status.content` could have been written as `text`:
+// the letters and digits of the content (tags and entities left out) must appear in the text in
+// the same order. A remote mention (@user@host) shows as @user and a link's text may differ, so
+// the content may have fewer of them than the text, never others. A cheap test that spares a
+// request for the source of every status; the source decides.
+bool
+could_show(const nlohmann::json& status, std::string_view text)
+{
+  const auto content = status.find("content");
+  if (content == status.end() || !content->is_string()) {
+    return true; // nothing to judge by: ask for the source
+  }
+  const auto counts = [](unsigned char c) { return std::isalnum(c) || c >= 0x80; };
+  const std::string& html = content->get_ref<const std::string&>();
+  size_t at = 0; // position in `text`
+  for (size_t i = 0; i < html.size(); ++i) {
+    const char c = html[i];
+    if (c == '<' || c == '&') {
+      const size_t end = html.find(c == '<' ? '>' : ';', i);
+      if (end == std::string::npos) {
+        break;
+      }
+      i = end;
+      continue;
+    }
+    if (!counts(static_cast<unsigned char>(c))) {
+      continue;
+    }
+    while (at < text.size() && text[at] != c) {
+      ++at;
+    }
+    if (at == text.size()) {
+      return false;
+    }
+    ++at;
+  }
+  return true;
 }
 
 class MastodonAdapter : public Adapter
@@ -152,66 +196,103 @@ public:
   }
 
   // Mastodon forgets an Idempotency-Key after about an hour, so an older `sending` job is
-  // looked for among the account's own statuses since the intent: the candidates' source text
-  // (the plain text as written, unlike `content`, which is HTML) must match exactly.
+  // looked for among the account's own statuses since the intent. When more statuses than are
+  // searched came since, it cannot tell.
   Result<std::optional<Published>, PublishError> find_published(const OutPost& post,
                                                                 TimePoint since) override
+  {
+    return search(post, since, /*must_reach_since=*/true);
+  }
+
+  std::string ledger() override { return "recent statuses"; }
+
+  // Before the first send from a fresh state: the same search over the account's statuses
+  // since `since` (the job's due time less a week), at most k_search_pages pages. A copy further
+  // back is not found, and the post goes out again (herald-calendar(5)).
+  Result<std::optional<Published>, PublishError> find_earlier(const OutPost& post,
+                                                              TimePoint since) override
+  {
+    return search(post, since, /*must_reach_since=*/false);
+  }
+
+private:
+  // Looks through the account's own statuses (newest first, paging down with max_id) back to
+  // `since` for one whose source text (the plain text as written, unlike `content`, which is
+  // HTML) is exactly the post's. Only statuses whose `content` could show that text are asked
+  // for their source (one request each).
+  Result<std::optional<Published>, PublishError> search(const OutPost& post, TimePoint since,
+                                                        bool must_reach_since)
   {
     if (post.parts.size() != 1) {
       return unexpected(
         PublishError{ PublishError::Kind::permanent, "mastodon: a thread is not looked for", {} });
     }
+    const std::string& text = post.parts.front().text;
     auto account_id = own_account_id();
     if (!account_id) {
       return unexpected(std::move(account_id.error()));
     }
-    const std::string path =
-      fmt::format("/api/v1/accounts/{}/statuses?limit=40&exclude_reblogs=true",
-                  http::ascii::percent_encode(*account_id));
-    auto statuses = get_json(path, "mastodon: GET /api/v1/accounts/:id/statuses");
-    if (!statuses) {
-      return unexpected(std::move(statuses.error()));
+    std::string max_id;
+    for (size_t page = 0; page < k_search_pages; ++page) {
+      std::string path = fmt::format("/api/v1/accounts/{}/statuses?limit={}&exclude_reblogs=true",
+                                     http::ascii::percent_encode(*account_id), k_search_page_size);
+      if (!max_id.empty()) {
+        path += "&max_id=" + http::ascii::percent_encode(max_id);
+      }
+      auto statuses = get_json(path, "mastodon: GET /api/v1/accounts/:id/statuses");
+      if (!statuses) {
+        return unexpected(std::move(statuses.error()));
+      }
+      if (!statuses->is_array()) {
+        return unexpected(PublishError{
+          PublishError::Kind::permanent, "mastodon: the statuses answer is not a list", {} });
+      }
+      for (const auto& status : *statuses) {
+        const auto id = string_field(status, "id");
+        const auto url = string_field(status, "url");
+        const auto created = string_field(status, "created_at");
+        if (!id) {
+          continue;
+        }
+        max_id = *id;
+        if (!url || !created) {
+          continue;
+        }
+        const auto created_at = parse_rfc3339(*created);
+        if (!created_at) {
+          continue;
+        }
+        if (*created_at < since) {
+          return std::optional<Published>(); // the page goes back past `since`
+        }
+        if (!could_show(status, text)) {
+          continue;
+        }
+        auto source =
+          get_json(fmt::format("/api/v1/statuses/{}/source", http::ascii::percent_encode(*id)),
+                   "mastodon: GET /api/v1/statuses/:id/source");
+        if (!source) {
+          return unexpected(std::move(source.error()));
+        }
+        if (string_field(*source, "text") == text) {
+          return std::optional<Published>(Published{ *id, *url });
+        }
+      }
+      if (statuses->size() < k_search_page_size) {
+        return std::optional<Published>(); // the account has no older statuses
+      }
     }
-    if (!statuses->is_array()) {
-      return unexpected(PublishError{
-        PublishError::Kind::permanent, "mastodon: the statuses answer is not a list", {} });
-    }
-    bool reached_before = false; // the page goes back past `since`: nothing older can match
-    for (const auto& status : *statuses) {
-      const auto id = string_field(status, "id");
-      const auto url = string_field(status, "url");
-      const auto created = string_field(status, "created_at");
-      if (!id || !url || !created) {
-        continue;
-      }
-      const auto created_at = parse_rfc3339(*created);
-      if (!created_at) {
-        continue;
-      }
-      if (*created_at < since) {
-        reached_before = true;
-        break;
-      }
-      auto source =
-        get_json(fmt::format("/api/v1/statuses/{}/source", http::ascii::percent_encode(*id)),
-                 "mastodon: GET /api/v1/statuses/:id/source");
-      if (!source) {
-        return unexpected(std::move(source.error()));
-      }
-      if (string_field(*source, "text") == post.parts.front().text) {
-        return std::optional<Published>(Published{ *id, *url });
-      }
-    }
-    if (!reached_before && statuses->size() >= 40) {
-      return unexpected(PublishError{
-        PublishError::Kind::permanent,
-        "mastodon: the account posted more than 40 statuses since; not all were searched",
-        {} });
+    if (must_reach_since) {
+      return unexpected(
+        PublishError{ PublishError::Kind::permanent,
+                      fmt::format("mastodon: the account posted more than {} statuses since; not "
+                                  "all were searched",
+                                  k_search_pages * k_search_page_size),
+                      {} });
     }
     return std::optional<Published>();
   }
 
-private:
   Result<nlohmann::json, PublishError> get_json(const std::string& path, std::string_view what)
   {
     const auto response = m_transport->send(request("GET", path));

@@ -100,6 +100,20 @@ public:
     return unexpected(
       PublishError{ PublishError::Kind::permanent, "this platform cannot be searched", {} });
   }
+  // How this account can be asked whether a post is already there (herald(1), SAFE RE-RUNS): a
+  // few words for `herald post` to show ("recent statuses", "record key"), or empty when it
+  // cannot be asked. Called on the thread that publishes, just before find_earlier().
+  virtual std::string ledger() { return {}; }
+  // A one-off job that this state has never tried (a CI re-run on a fresh runner) is about to be
+  // sent: looks on the platform for the same post published earlier, by any runner, at or after
+  // `since`. A value: it is there; nothing: it is not (within what the platform lets herald
+  // search, which ledger() and herald-calendar(5) document); an error: cannot tell, so nothing
+  // is sent. The default searches like find_published().
+  virtual Result<std::optional<Published>, PublishError> find_earlier(const OutPost& post,
+                                                                      TimePoint since)
+  {
+    return find_published(post, since);
+  }
 };
 
 // A kind of platform: stateless; states its capabilities and settings, checks an account's

@@ -34,6 +34,9 @@ struct OutPost
   // When the job was due: stable across resends, so an adapter may derive record keys from it
   // (Bluesky's time-ordered rkeys).
   TimePoint due{};
+  // A one-off post (`herald post`): `due` is when the command ran, so it differs on a re-run and
+  // must not go into anything that has to be the same on every runner (record keys).
+  bool one_off = false;
 };
 
 nlohmann::json to_json(const std::vector<OutPart>& parts);

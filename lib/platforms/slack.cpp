@@ -5,7 +5,10 @@
 // - chat.postMessage with a bot token (`token_env:` + `channel:`): Slack answers HTTP 200 even
 //   when it refuses ({"ok": false, "error": "channel_not_found"}), so the body decides. Parts
 //   2.. of a thread go under the first part (`thread_ts`).
-// Neither deduplicates, so a request that may have landed leaves the job `unknown`. Media are
+// Neither deduplicates, so a request that may have landed leaves the job `unknown`. A bot message
+// carries metadata (event_type herald_post, the job id and idempotency key) by which
+// find_earlier() finds it in conversations.history when `herald post` runs again on a fresh
+// state; an incoming webhook cannot be asked (ledger() is empty). Media are
 // not supported (a webhook cannot upload; the files.* upload flow is not implemented): validate
 // reports a post with media to a slack account.
 #include "credentials.hpp"
@@ -33,6 +36,11 @@ namespace {
 constexpr std::string_view k_default_api = "https://slack.com/api";
 // Slack's error text is quoted in messages; keep a runaway body out of them.
 constexpr size_t k_max_detail = 300;
+// The event_type of the metadata each bot message carries (chat.postMessage `metadata`), and how
+// much of a channel's history a look for an earlier copy reads.
+constexpr std::string_view k_metadata_event = "herald_post";
+constexpr size_t k_history_page_size = 200;
+constexpr size_t k_history_pages = 5;
 // chat.getPermalink only decorates a post that is already out: it gets a short budget.
 constexpr std::chrono::milliseconds k_permalink_timeout{ 10'000 };
 
@@ -209,7 +217,7 @@ public:
     std::optional<Published> first;
     std::string thread_ts;
     for (size_t i = 0; i < post.parts.size(); ++i) {
-      auto sent = send_part(post.parts[i], thread_ts);
+      auto sent = send_part(post, i, thread_ts);
       if (!sent) {
         if (i == 0) {
           return unexpected(std::move(sent.error()));
@@ -245,7 +253,8 @@ protected:
              : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   }
 
-  virtual Result<Sent, PublishError> send_part(const OutPart& part,
+  // Part `index` of `post`.
+  virtual Result<Sent, PublishError> send_part(const OutPost& post, size_t index,
                                                const std::string& thread_ts) = 0;
   // After every part is out: fill in what only a further call can tell (the permalink).
   virtual void finish(Published& /*published*/) {}
@@ -275,10 +284,11 @@ public:
   }
 
 private:
-  Result<Sent, PublishError> send_part(const OutPart& part,
+  Result<Sent, PublishError> send_part(const OutPost& post, size_t index,
                                        const std::string& /*thread_ts*/) override
   {
     constexpr std::string_view what = "slack: POST webhook";
+    const OutPart& part = post.parts[index];
     http::Request request;
     request.method = "POST";
     request.url = m_webhook;
@@ -389,12 +399,21 @@ private:
     return body;
   }
 
-  Result<Sent, PublishError> send_part(const OutPart& part, const std::string& thread_ts) override
+  Result<Sent, PublishError> send_part(const OutPost& post, size_t index,
+                                       const std::string& thread_ts) override
   {
     constexpr std::string_view what = "slack: chat.postMessage";
+    const OutPart& part = post.parts[index];
     nlohmann::json payload = { { "channel", m_channel }, { "text", slack_escaped(part.text) } };
     if (!thread_ts.empty()) {
       payload["thread_ts"] = thread_ts;
+    }
+    if (index == 0) {
+      // The marker find_earlier() looks for: Slack keeps a message's metadata and hands it back
+      // in conversations.history. Not shown to readers.
+      payload["metadata"] = { { "event_type", k_metadata_event },
+                              { "event_payload",
+                                { { "job", post.job_id }, { "key", post.idempotency_key } } } };
     }
     auto r = request("POST", "/chat.postMessage");
     r.headers.push_back({ "Content-Type", "application/json; charset=utf-8" });
@@ -415,6 +434,74 @@ private:
                                       {} });
     }
     return Sent{ { channel + "/" + ts, "" }, ts };
+  }
+
+  std::string ledger() override { return "message metadata"; }
+
+  // Before the first send from a fresh state: the channel's messages since `since` (newest
+  // first, k_history_pages pages of k_history_page_size at most), looking for the metadata the
+  // first part of this job was sent with. A copy further back is not found, and the post goes
+  // out again (herald-calendar(5)).
+  Result<std::optional<Published>, PublishError> find_earlier(const OutPost& post,
+                                                              TimePoint since) override
+  {
+    constexpr std::string_view what = "slack: conversations.history";
+    std::string cursor;
+    for (size_t page = 0; page < k_history_pages; ++page) {
+      std::string query = fmt::format(
+        "/conversations.history?channel={}&oldest={}&limit={}&include_all_metadata=true",
+        http::ascii::percent_encode(m_channel), since.time_since_epoch().count(),
+        k_history_page_size);
+      if (!cursor.empty()) {
+        query += "&cursor=" + http::ascii::percent_encode(cursor);
+      }
+      const auto response = m_transport->send(request("GET", query));
+      if (!response) {
+        return unexpected(from_transport(response.error(), what));
+      }
+      const auto body = parsed(*response, what);
+      if (!body) {
+        return unexpected(body.error());
+      }
+      const auto messages = body->find("messages");
+      if (messages == body->end() || !messages->is_array()) {
+        return unexpected(PublishError{
+          PublishError::Kind::permanent, fmt::format("{}: the answer has no messages", what), {} });
+      }
+      for (const auto& message : *messages) {
+        if (is_marked(message, post)) {
+          Published found{ m_channel + "/" + string_of(message, "ts"), "" };
+          finish(found);
+          return std::optional<Published>(std::move(found));
+        }
+      }
+      cursor.clear();
+      if (const auto meta = body->find("response_metadata");
+          meta != body->end() && meta->is_object()) {
+        cursor = string_of(*meta, "next_cursor");
+      }
+      if (cursor.empty()) {
+        return std::optional<Published>();
+      }
+    }
+    return std::optional<Published>();
+  }
+
+  // Whether `message` carries the metadata of `post`'s first part.
+  static bool is_marked(const nlohmann::json& message, const OutPost& post)
+  {
+    if (!message.is_object() || string_of(message, "ts").empty()) {
+      return false;
+    }
+    const auto metadata = message.find("metadata");
+    if (metadata == message.end() || !metadata->is_object() ||
+        string_of(*metadata, "event_type") != k_metadata_event) {
+      return false;
+    }
+    const auto payload = metadata->find("event_payload");
+    return payload != metadata->end() && payload->is_object() &&
+           string_of(*payload, "job") == post.job_id &&
+           string_of(*payload, "key") == post.idempotency_key;
   }
 
   // chat.getPermalink gives the message's link. The message is already out, so a failure here

@@ -145,6 +145,26 @@ public:
     return Published{ file.filename().string(), file.string() };
   }
 
+  // The outbox keeps one file per job, so it can say whether a job went out before (a re-run
+  // with a fresh state); standard output keeps nothing.
+  std::string ledger() override { return m_dir == "-" ? std::string() : "outbox file"; }
+
+  Result<std::optional<Published>, PublishError> find_earlier(const OutPost& post,
+                                                              TimePoint /*since*/) override
+  {
+    const fs::path dir = fs::path(m_dir).is_absolute() ? fs::path(m_dir) : m_base_dir / m_dir;
+    const fs::path file = (dir / file_name_for(post.job_id)).lexically_normal();
+    std::ifstream in(file);
+    if (!in) {
+      return std::optional<Published>();
+    }
+    const auto existing = nlohmann::json::parse(in, nullptr, false);
+    if (existing.is_discarded() || existing.value("idempotency_key", "") != post.idempotency_key) {
+      return std::optional<Published>();
+    }
+    return std::optional<Published>(Published{ file.filename().string(), file.string() });
+  }
+
 private:
   std::string m_dir;
   fs::path m_base_dir;

@@ -1,5 +1,7 @@
 #include "publish_pool.hpp"
 
+#include "ledger.hpp"
+
 #include <algorithm>
 #include <exception>
 
@@ -141,9 +143,13 @@ PublishPool::work()
     platforms::Adapter* adapter = account->slots[slot];
     lock.unlock();
 
-    Done done{ task.id, platforms::Published{} };
+    Done done{ task.id, platforms::Published{}, false, false, {} };
     try {
-      done.result = adapter->publish(task.post);
+      auto sent = look_then_publish(*adapter, task.post, task.look_since);
+      done.result = std::move(sent.result);
+      done.found_earlier = sent.found_earlier;
+      done.look_failed = sent.look_failed;
+      done.ledger = std::move(sent.ledger);
     } catch (const std::exception& e) {
       // E.g. libcurl that cannot be loaded: nothing was sent.
       done.result = unexpected(

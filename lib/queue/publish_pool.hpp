@@ -8,6 +8,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,8 +18,8 @@ namespace herald::queue {
 // Publishes on worker threads so that several due jobs go out at once and a slow platform does
 // not hold up the others: at most `per_account` publishes run at once for one account (each on
 // its own adapter, since an adapter and its transport serve one thread at a time) and at most
-// `max_parallel` in all. Only publish() runs on the workers; the owner thread submits tasks and
-// collects results, so the store is only ever used from the owner thread.
+// `max_parallel` in all. Only publish() (and the look-up before it) runs on the workers; the owner
+// thread submits tasks and collects results, so the store is only ever used from the owner thread.
 class PublishPool
 {
 public:
@@ -27,12 +28,17 @@ public:
     size_t id = 0; // the owner's handle; comes back with the result
     std::string account;
     platforms::OutPost post;
+    // Ask the platform for a copy published since then before sending (ledger.hpp).
+    std::optional<TimePoint> look_since;
   };
 
   struct Done
   {
     size_t id = 0;
     Result<platforms::Published, platforms::PublishError> result;
+    bool found_earlier = false; // see Sent
+    bool look_failed = false;
+    std::string ledger;
   };
 
   PublishPool(size_t max_parallel, size_t per_account);

@@ -1,6 +1,7 @@
 #include "runner.hpp"
 
 #include "fault.hpp"
+#include "ledger.hpp"
 #include "publish_pool.hpp"
 
 #include "platforms/post.hpp"
@@ -48,7 +49,8 @@ out_post_of(const Job& job, const nlohmann::json& payload)
            job.account,
            job.idempotency_key,
            platforms::parts_from_json(payload.value("parts", nlohmann::json())),
-           job.due };
+           job.due,
+           is_one_off_key(job.calendar) };
 }
 
 std::chrono::seconds
@@ -322,7 +324,7 @@ private:
       crash_point("after-send");
       in_transaction(m_store, [&] {
         for (auto& result : done) {
-          settle(pool, m_in_flight.at(result.id), result.result);
+          settle_done(pool, m_in_flight.at(result.id), result);
           m_in_flight.erase(result.id);
         }
       });
@@ -384,6 +386,13 @@ private:
     }
   }
 
+  // A one-off job that this state has never tried (no attempt recorded: a fresh state, or one
+  // whose every look-up failed) may have gone out from another runner: ask the platform first.
+  bool asks_platform_first(const Job& found) const
+  {
+    return is_one_off_key(m_calendar_key) && found.attempts == 0;
+  }
+
   // Hands a claimed job to the workers, or settles it at once when it cannot be published.
   void submit(PublishPool& pool, InFlight job)
   {
@@ -410,7 +419,10 @@ private:
       }
       pool.add_account(sending.account, std::move(slots));
     }
-    PublishPool::Task task{ m_next_task++, sending.account, out_post_of(sending, payload) };
+    PublishPool::Task task{ m_next_task++, sending.account, out_post_of(sending, payload), {} };
+    if (asks_platform_first(job.found)) {
+      task.look_since = sending.due - k_ledger_look_back;
+    }
     m_in_flight.emplace(task.id, std::move(job));
     pool.submit(std::move(task));
   }
@@ -423,8 +435,68 @@ private:
     });
   }
 
+  // A publish (with the look-up first, when asked for) that came back from the workers.
+  void settle_done(PublishPool& pool, const InFlight& job, const PublishPool::Done& done)
+  {
+    std::string ledger;
+    if (asks_platform_first(job.found)) {
+      ledger = done.ledger.empty() ? "none" : done.ledger;
+    }
+    const size_t first = m_outcomes.size();
+    if (done.look_failed) {
+      settle_look_failure(pool, job, done.result.error());
+    } else if (done.found_earlier) {
+      settle(pool, job, done.result, Kind::already_posted);
+    } else {
+      settle(pool, job, done.result);
+    }
+    for (size_t i = first; i < m_outcomes.size(); ++i) {
+      if (m_outcomes[i].second.job.id == job.found.id) {
+        m_outcomes[i].second.ledger = ledger;
+      }
+    }
+  }
+
+  // The platform could not be asked whether the job went out from another runner: it is not
+  // sent blind. Nothing was sent, so the attempt is not counted, and the next try asks again.
+  void settle_look_failure(PublishPool& pool, const InFlight& job,
+                           const platforms::PublishError& error)
+  {
+    using PK = platforms::PublishError::Kind;
+    const Job& sending = job.sending;
+    Job after = sending;
+    after.attempts = job.found.attempts;
+    after.error = fmt::format("{}: {} (while looking on the platform for a copy published by an "
+                              "earlier run; nothing was sent)",
+                              platforms::to_string(error.kind), error.message);
+    after.lease_token.clear();
+    after.lease_until.reset();
+    after.updated_at = m_now;
+    const bool retryable = error.kind == PK::not_sent || error.kind == PK::rate_limited;
+    Kind kind = Kind::failed;
+    after.state = JobState::failed;
+    if (retryable) {
+      kind = Kind::retry_wait;
+      after.state = JobState::retry_wait;
+      after.next_attempt = error.retry_after && *error.retry_after > m_now
+                             ? *error.retry_after
+                             : m_now + backoff(policy_of(sending), sending);
+    }
+    if (m_store.update_job_if(after, JobState::sending, sending.lease_token)) {
+      std::string message = after.error;
+      if (kind == Kind::retry_wait) {
+        message += fmt::format(" (next at {})", format_utc(*after.next_attempt));
+      }
+      add(job.index, kind, after, message, true);
+    }
+    if (error.kind == PK::not_sent || error.kind == PK::auth) {
+      give_up_on_account(pool, sending.account);
+    }
+  }
+
   void settle(PublishPool& pool, const InFlight& job,
-              const Result<platforms::Published, platforms::PublishError>& result)
+              const Result<platforms::Published, platforms::PublishError>& result,
+              Kind kind = Kind::posted)
   {
     if (!result) {
       settle_failure(pool, job, result.error());
@@ -441,7 +513,7 @@ private:
     posted.next_attempt.reset();
     posted.updated_at = m_now;
     if (m_store.update_job_if(posted, JobState::sending, job.sending.lease_token)) {
-      add(job.index, Kind::posted, posted, "", false);
+      add(job.index, kind, posted, "", false);
     }
   }
 
@@ -512,7 +584,7 @@ private:
 
   void add(size_t index, Kind kind, const Job& job, std::string message, bool is_failure)
   {
-    m_outcomes.push_back({ index, { kind, job, std::move(message), is_failure } });
+    m_outcomes.push_back({ index, { kind, job, std::move(message), is_failure, {} } });
   }
 
   store::Store& m_store;
@@ -547,6 +619,8 @@ to_string(Outcome::Kind kind)
     return "skipped";
   case Kind::due:
     return "due";
+  case Kind::already_posted:
+    return "already-posted";
   }
   return "?";
 }

@@ -62,6 +62,9 @@ struct Outcome
     missed,     // came due too long ago (or before herald knew the calendar)
     skipped,    // left for a later run (its account failed earlier in this run)
     due,        // --dry-run: would be published now
+    // A one-off job this state had never tried was found on the platform (an earlier runner
+    // published it; ledger.hpp): recorded as posted with that copy, nothing was sent.
+    already_posted,
   };
   Kind kind = Kind::posted;
   store::Job job; // as stored after the outcome
@@ -69,6 +72,10 @@ struct Outcome
   // Whether this outcome makes `run` exit 1. A job missed because it came due before herald
   // first saw the calendar is reported but is not a failure of this run.
   bool is_failure = false;
+  // A one-off job this state had never tried: how the platform was asked whether it was there
+  // already (Adapter::ledger()), or "none" when the account cannot be asked, so that a re-run
+  // on a fresh state may post it again. Empty for every other job.
+  std::string ledger{};
 };
 
 std::string_view to_string(Outcome::Kind kind);

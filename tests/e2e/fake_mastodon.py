@@ -10,6 +10,7 @@ It runs in a background thread of the test process, logs every request, and inje
 
 import email.parser
 import email.policy
+import html
 import itertools
 import json
 import re
@@ -154,7 +155,7 @@ class FakeMastodon:
                 "url": f"https://fake.example/@herald/{status_id}",
                 "created_at": self.created_at(),
                 "uri": f"https://fake.example/users/herald/statuses/{status_id}",
-                "content": f"<p>{text}</p>",
+                "content": f"<p>{html.escape(text)}</p>",
                 "visibility": body.get("visibility", "public"),
                 "language": body.get("language"),
                 "in_reply_to_id": reply_to,
@@ -174,9 +175,30 @@ class FakeMastodon:
         if account_id != "1":
             return 404, {}, {"error": "Record not found"}
         limit = min(int(query.get("limit", ["20"])[0]), 40)
+        max_id = query.get("max_id", [None])[0]
         with self._lock:
             newest = sorted(self.statuses.values(), key=lambda st: int(st["id"]), reverse=True)
+        if max_id is not None:  # "All results returned will be lesser than this ID"
+            newest = [st for st in newest if int(st["id"]) < int(max_id)]
         return 200, {}, newest[:limit]
+
+    def forget_keys(self):
+        """As if the Idempotency-Key window (an hour) had passed for every key."""
+        with self._lock:
+            self.idempotency.clear()
+
+    def add_status(self, text, created_at):
+        """A status the account posted by other means (the web interface, another tool)."""
+        with self._lock:
+            status_id = str(next(self._ids))
+            self.statuses[status_id] = {
+                "id": status_id, "url": f"https://fake.example/@herald/{status_id}",
+                "created_at": created_at,
+                "uri": f"https://fake.example/users/herald/statuses/{status_id}",
+                "content": f"<p>{html.escape(text)}</p>", "visibility": "public",
+                "language": None, "in_reply_to_id": None, "media_attachments": []}
+            self.sources[status_id] = text
+        return status_id
 
     def status_source(self, headers, status_id):
         if not self._authorized(headers):

@@ -5,11 +5,16 @@
 - POST /api/chat.postMessage (Bearer token, JSON or form): answers HTTP 200 with
   {"ok": true, "channel", "ts", "message"} or {"ok": false, "error": ...}.
 - GET /api/chat.getPermalink?channel=&message_ts=, POST /api/auth.test.
+- GET /api/conversations.history?channel=&oldest=&limit=&cursor=&include_all_metadata=: the
+  channel's messages newest first, those after `oldest` (a Unix time), `limit` a page (at most
+  999) with response_metadata.next_cursor while more are left; a message's `metadata`
+  ({event_type, event_payload}, as chat.postMessage stored it) only with include_all_metadata.
 """
 
 import itertools
 import json
 import re
+import time
 import urllib.parse
 
 from fake_platforms import HookFakeServer
@@ -43,6 +48,7 @@ class SlackFake(HookFakeServer):
         self.max_len = max_len
         self.messages = []  # {"channel", "ts", "text", "thread_ts"?, "via"}
         self._ts = itertools.count(1)
+        self.clock = time.time  # message timestamps; tests that run herald at --now set it
         super().__init__()
 
     def webhook_url(self, secret=None):
@@ -59,7 +65,7 @@ class SlackFake(HookFakeServer):
         return {k: v[-1] for k, v in form.items()}
 
     def _new_ts(self):
-        return f"1764579600.{next(self._ts):06d}"
+        return f"{int(self.clock())}.{next(self._ts):06d}"
 
     def _authorised(self, request):
         header = request.headers.get("authorization", "")
@@ -85,6 +91,8 @@ class SlackFake(HookFakeServer):
                         "bot_id": "B0HERALD"})
         if method == "chat.postMessage":
             return self._post_message(request)
+        if method == "conversations.history":
+            return self._history(request)
         if method == "chat.getPermalink":
             channel = request.query.get("channel", [""])[-1]
             ts = request.query.get("message_ts", [""])[-1]
@@ -123,6 +131,14 @@ class SlackFake(HookFakeServer):
         if len(text) > self.max_len:
             return _ok_false("msg_too_long")
         message = {"channel": channel, "ts": self._new_ts(), "text": text, "via": "api"}
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):  # a form post sends it as JSON text
+            metadata = json.loads(metadata)
+        if metadata is not None:
+            if (not isinstance(metadata, dict) or not isinstance(metadata.get("event_type"), str)
+                    or not isinstance(metadata.get("event_payload"), dict)):
+                return _ok_false("invalid_metadata_format")
+            message["metadata"] = metadata
         thread_ts = args.get("thread_ts")
         if thread_ts:
             if not any(m["ts"] == thread_ts and m["channel"] == channel for m in self.messages):
@@ -132,3 +148,25 @@ class SlackFake(HookFakeServer):
         return _ok({"channel": channel, "ts": message["ts"],
                     "message": {"type": "message", "text": text, "ts": message["ts"],
                                 "bot_id": "B0HERALD"}})
+
+    def _history(self, request):
+        q = {k: v[-1] for k, v in request.query.items()}
+        channel = q.get("channel")
+        if channel not in self.channels:
+            return _ok_false("channel_not_found")
+        oldest = float(q.get("oldest", "0") or "0")
+        limit = min(int(q.get("limit", "100")), 999)
+        start = int(q.get("cursor") or "0")
+        with_metadata = q.get("include_all_metadata") in ("true", "1")
+        found = [m for m in reversed(self.messages)
+                 if m["channel"] == channel and "thread_ts" not in m and float(m["ts"]) > oldest]
+        page = found[start:start + limit]
+        messages = []
+        for m in page:
+            item = {"type": "message", "text": m["text"], "ts": m["ts"], "bot_id": "B0HERALD"}
+            if with_metadata and "metadata" in m:
+                item["metadata"] = m["metadata"]
+            messages.append(item)
+        more = start + limit < len(found)
+        return _ok({"messages": messages, "has_more": more,
+                    "response_metadata": {"next_cursor": str(start + limit) if more else ""}})

@@ -97,6 +97,14 @@ class HeraldTest(unittest.TestCase):
         self.assertIn(r.code, (0, 1), repr(r))
         return r.json()
 
+    def idempotency_key(self, job_id, state=None):
+        """The idempotency key the state recorded for a job (with its intent)."""
+        import sqlite3
+        with sqlite3.connect(state or self.state) as db:
+            [(key,)] = db.execute("SELECT idempotency_key FROM jobs WHERE id = ?",
+                                  (job_id,)).fetchall()
+        return key
+
     def outbox(self, sub="outbox"):
         """The stub outbox as {file name: parsed JSON}."""
         folder = self.dir / sub

@@ -4,15 +4,54 @@ from harness import STUB_ACCOUNTS, HeraldTest, main
 
 
 class CliTest(HeraldTest):
-    def test_no_subcommand_is_a_usage_error(self):
+    def test_no_subcommand_prints_the_usage(self):
         r = self.herald(calendar=None)
         self.assertExit(r, 2)
-        self.assertIn("herald: error:", r.err)
+        self.assertIn("Usage: herald [OPTIONS] SUBCOMMAND", r.out)
+        r = self.herald("--json", calendar=None)
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, "herald: error: A subcommand is required\n"
+                                "Run 'herald --help' for usage.\n")
 
-    def test_misspelt_subcommand_gets_a_suggestion(self):
+    def test_help_and_help_for_a_command(self):
+        r = self.herald("help", calendar=None)
+        self.assertExit(r, 0)
+        self.assertIn("Usage: herald [OPTIONS] SUBCOMMAND", r.out)
+        r = self.herald("help", "run", calendar=None)
+        self.assertExit(r, 0)
+        self.assertIn("--dry-run", r.out)
+        r = self.herald("help", "rnu", calendar=None)
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, "herald: error: unknown command 'rnu' (did you mean 'run'?)\n"
+                                "Run 'herald --help' for the commands.\n")
+
+    def test_unknown_commands_are_named_with_a_suggestion(self):
         r = self.herald("plna", calendar=None)
         self.assertExit(r, 2)
-        self.assertIn("did you mean 'plan'?", r.err)
+        self.assertEqual(r.err, "herald: error: unknown command 'plna' (did you mean 'plan'?)\n"
+                                "Run 'herald --help' for the commands.\n")
+        r = self.herald("--state", "x.db", "init", calendar=None)
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, "herald: error: unknown command 'init'\n"
+                                "Run 'herald --help' for the commands.\n")
+
+    def test_an_unknown_option_points_at_the_command_and_its_help(self):
+        r = self.herald("run", "--dryrun", calendar=None)
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, "herald: error: run: The following argument was not expected: "
+                                "--dryrun (did you mean '--dry-run'?)\n"
+                                "Run 'herald run --help' for usage.\n")
+        r = self.herald("run", "--bogus", calendar=None)
+        self.assertNotIn("did you mean 'run'", r.err)
+
+    def test_whole_number_options_say_what_is_wrong(self):
+        r = self.herald("history", "--limit", "0", calendar=None)
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, "herald: error: history: --limit: 0 is less than 1\n"
+                                "Run 'herald history --help' for usage.\n")
+        r = self.herald("validate", env={"HERALD_MAX_CALENDAR_BYTES": "abc"}, calendar=None)
+        self.assertExit(r, 2)
+        self.assertIn("--max-calendar-bytes: 'abc' is not a whole number\n", r.err)
 
     def test_version_lists_platforms(self):
         r = self.herald("--version", calendar=None)
@@ -24,6 +63,7 @@ class CliTest(HeraldTest):
         r = self.herald("run", "--now", "2026-12-01 08:00")
         self.assertExit(r, 2)
         self.assertIn("--now", r.err)
+        self.assertEqual(r.err.count("RFC 3339"), 1, r.err)
 
     def test_bad_color_value(self):
         r = self.herald("--color", "sometimes", "validate", calendar=None)
@@ -37,6 +77,12 @@ class CliTest(HeraldTest):
         self.assertIn("\033[32mOK\033[0m", coloured.out)
         never = self.herald("--color", "never", "validate")
         self.assertNotIn("\033[", never.out)
+
+    def test_diagnostics_are_coloured_when_asked(self):
+        self.write("herald.yaml", STUB_ACCOUNTS + "posts:\n  - id: a\n    txt: hi\n")
+        r = self.herald("--color", "always", "validate")
+        self.assertIn("herald.yaml:10:5: \033[31merror:\033[0m unknown key 'txt'", r.err)
+        self.assertNotIn("\033[", self.herald("validate").err)
 
     def test_global_options_may_follow_the_command(self):
         self.write("herald.yaml", STUB_ACCOUNTS + "posts: []\n")

@@ -148,7 +148,9 @@ class MastodonTest(HeraldTest):
         self.assertEqual((line["status"], line["id"], line["url"]),
                          ("posted", status["id"], status["url"]))
         self.assertEqual(len(self.fake.status_posts()), 1)
-        self.assertEqual(len(self.fake.requests("GET", "/api/v1/statuses/")), 2)  # two sources
+        # Only the status whose content could show the text is asked for its source.
+        sources = self.fake.requests("GET", "/api/v1/statuses/")
+        self.assertEqual([q["path"] for q in sources], [f"/api/v1/statuses/{status['id']}/source"])
 
     def test_an_old_sending_job_not_on_the_platform_becomes_unknown(self):
         self.calendar()

@@ -91,8 +91,12 @@ class SlackTest(HeraldTest):
         self.assertEqual(request.headers["authorization"], f"Bearer {TOKEN}")
         self.assertTrue(request.headers["content-type"].startswith("application/json"))
         # The text is literal: Slack's markup characters are escaped, so no @channel ping.
+        # The metadata is the marker a re-run on a fresh state looks for (conversations.history).
         self.assertEqual(request.json, {
-            "channel": CHANNEL, "text": "herald 2.0 is out &lt;!channel&gt; &amp; friends"})
+            "channel": CHANNEL, "text": "herald 2.0 is out &lt;!channel&gt; &amp; friends",
+            "metadata": {"event_type": "herald_post",
+                         "event_payload": {"job": "launch/team",
+                                           "key": self.idempotency_key("launch/team")}}})
         [message] = self.fake.messages
         permalink = (f"https://herald-test.slack.com/archives/{CHANNEL}/"
                      f"p{message['ts'].replace('.', '')}")

@@ -1,6 +1,6 @@
-#include "calendar/identity.hpp"
-
 #include "testutil.hpp"
+
+#include "calendar/identity.hpp"
 
 #include <doctest/doctest.h>
 

@@ -147,9 +147,11 @@ TEST_SUITE("http::redact")
   TEST_CASE("redacted_url")
   {
     CHECK(redacted_url("https://u:p@example.org/api/v1/statuses?limit=20&max_id=5#frag") ==
-          "https://***@example.org/api/v1/statuses?limit=***&max_id=***");
+          "https://***@example.org/api/v1/statuses?limit=20&max_id=5");
     CHECK(redacted_url("https://example.org/api/webhooks/1/abc?wait=true") ==
-          "https://example.org/api/webhooks/1/***?wait=***");
+          "https://example.org/api/webhooks/1/***?wait=true");
+    CHECK(redacted_url("https://example.org/x?wait=true&key=s3cret&limit=40") ==
+          "https://example.org/x?wait=true&key=***&limit=40");
     CHECK(redacted_url("http://127.0.0.1:1/hook/s3cr3t", { "s3cr3t" }) ==
           "http://127.0.0.1:1/hook/***");
     CHECK(redacted_url("https://example.org/path") == "https://example.org/path");

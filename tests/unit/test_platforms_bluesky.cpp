@@ -261,6 +261,27 @@ TEST_SUITE("platforms::bluesky")
     CHECK(micros < due_micros + 1'000'000);
   }
 
+  TEST_CASE("record keys of one-off posts leave out when the command ran")
+  {
+    auto first = post_of({ "hello" });
+    first.one_off = true;
+    auto rerun = first;
+    rerun.due = parse_rfc3339("2026-12-03T17:45:12Z").value(); // a re-run two days later
+    const auto key = bluesky::record_key(first, 0);
+    CHECK(bluesky::is_valid_tid(key));
+    CHECK(bluesky::record_key(rerun, 0) == key);
+    CHECK(bluesky::record_key(first, 1) > key);
+    auto revised = first;
+    revised.idempotency_key = "herald-0123456789abcdef-r2";
+    CHECK(bluesky::record_key(revised, 0) != key);
+    // The time part lies within 2024, clear of keys the PDS mints from its clock.
+    const uint64_t micros = tid_value(key) >> 10;
+    CHECK(micros >= uint64_t(1'704'067'200) * 1'000'000);
+    CHECK(micros < uint64_t(1'735'689'600) * 1'000'000);
+    // A calendar post keeps its due-time key.
+    CHECK(bluesky::record_key(post_of({ "hello" }), 0) != key);
+  }
+
   TEST_CASE("createdAt has milliseconds and Z")
   {
     CHECK(bluesky::created_at(parse_rfc3339("2026-12-01T08:00:05Z").value()) ==
@@ -476,6 +497,59 @@ TEST_SUITE("platforms::bluesky")
     REQUIRE(rig.adapter()->publish(post_of({ "hello" })));
     CHECK(rig.pds.records.size() == 1);
     CHECK(rig.requests_to("createRecord").size() == 2);
+  }
+
+  TEST_CASE("find_earlier: getRecord at the job's key; missing is not found")
+  {
+    Rig rig;
+    auto post = post_of({ "hello" });
+    post.one_off = true;
+    const auto since = parse_rfc3339("2026-11-24T08:00:00Z").value();
+    auto adapter = rig.adapter();
+    CHECK(adapter->ledger() == "record key");
+    const auto missing = adapter->find_earlier(post, since);
+    REQUIRE(missing);
+    CHECK_FALSE(*missing);
+    CHECK(rig.requests_to("createRecord").empty());
+
+    REQUIRE(adapter->publish(post));
+    // A re-run: another runner, another day, the same key.
+    auto rerun = post;
+    rerun.due = parse_rfc3339("2026-12-02T10:00:00Z").value();
+    const auto found = rig.adapter()->find_earlier(rerun, since);
+    REQUIRE(found);
+    REQUIRE(*found);
+    const auto rkey = bluesky::record_key(post, 0);
+    CHECK((*found)->remote_id == MiniPds::uri_of(rkey));
+    const auto gets = rig.requests_to("getRecord");
+    REQUIRE(gets.size() == 2);
+    CHECK(gets[1].target == "/xrpc/com.atproto.repo.getRecord?repo=did%3Aplc%3Aalice123&collection="
+                            "app.bsky.feed.post&rkey=" +
+                              rkey);
+  }
+
+  TEST_CASE("find_earlier: a server error cannot tell; another text at the key is refused")
+  {
+    Rig rig;
+    auto post = post_of({ "hello" });
+    post.one_off = true;
+    const auto since = parse_rfc3339("2026-11-24T08:00:00Z").value();
+    rig.pds.script["/xrpc/com.atproto.repo.getRecord"].push_back(
+      json(502, { { "error", "UpstreamFailure" }, { "message", "Upstream Failure" } }));
+    const auto failed = rig.adapter()->find_earlier(post, since);
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().kind != PublishError::Kind::maybe_sent);
+    CHECK(failed.error().message ==
+          "bluesky: GET com.atproto.repo.getRecord: HTTP 502: UpstreamFailure: Upstream Failure");
+
+    REQUIRE(rig.adapter()->publish(post));
+    auto other = post;
+    other.parts[0].text = "something else";
+    const auto clash = rig.adapter()->find_earlier(other, since);
+    REQUIRE_FALSE(clash);
+    CHECK(clash.error().kind == PublishError::Kind::permanent);
+    CHECK(clash.error().message.starts_with("bluesky: record key " + bluesky::record_key(post, 0) +
+                                            " already holds a different post"));
   }
 
   TEST_CASE("a 500 with no record behind it stays maybe_sent")

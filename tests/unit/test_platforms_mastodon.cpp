@@ -161,3 +161,116 @@ TEST_SUITE("platforms::mastodon")
     CHECK(h.sent.empty());
   }
 }
+
+namespace {
+
+// One status of GET /api/v1/accounts/:id/statuses, as Mastodon renders it.
+nlohmann::json
+status_of(const std::string& id, const char* created_at, const std::string& content)
+{
+  return { { "id", id },
+           { "url", "https://social.example/@herald/" + id },
+           { "created_at", created_at },
+           { "content", content } };
+}
+
+// A full page of 40 statuses, ids from `first` down, all at `created_at`.
+std::string
+full_page(int first, const char* created_at)
+{
+  auto page = nlohmann::json::array();
+  for (int i = 0; i < 40; ++i) {
+    page.push_back(status_of(std::to_string(first - i), created_at, "<p>someone else</p>"));
+  }
+  return page.dump();
+}
+
+} // namespace
+
+TEST_SUITE("platforms::mastodon: finding an earlier copy")
+{
+  const char* k_account = R"({"id":"7","acct":"herald"})";
+
+  TEST_CASE("the source decides; content that cannot show the text spares the request")
+  {
+    Harness h;
+    h.script.push_back(json_response(200, k_account));
+    auto page = nlohmann::json::array(
+      { status_of("30", "2026-12-01T08:05:00.000Z", "<p>by hand</p>"),
+        // A remote mention shows as @bob, a link's text across spans: still a candidate.
+        status_of("29", "2026-12-01T08:00:01.000Z",
+                  "<p>v2 &amp; out <span class=\"h-card\"><a href=\"https://b.example/@bob\">"
+                  "@<span>bob</span></a></span> <a href=\"https://ex.org/n\"><span "
+                  "class=\"invisible\">https://</span><span>ex.org/n</span></a></p>") });
+    h.script.push_back(json_response(200, page.dump()));
+    h.script.push_back(
+      json_response(200, R"({"id":"29","text":"v2 & out @bob@b.example https://ex.org/n"})"));
+    auto adapter = h.adapter();
+    CHECK(adapter->ledger() == "recent statuses");
+    const auto found =
+      adapter->find_earlier(post_of({ "v2 & out @bob@b.example https://ex.org/n" }),
+                            parse_rfc3339("2026-11-24T08:00:00Z").value());
+    REQUIRE(found);
+    REQUIRE(*found);
+    CHECK((*found)->remote_id == "29");
+    CHECK((*found)->url == "https://social.example/@herald/29");
+    REQUIRE(h.sent.size() == 3);
+    CHECK(h.sent[1].url ==
+          "http://127.0.0.1:9/api/v1/accounts/7/statuses?limit=40&exclude_reblogs=true");
+    CHECK(h.sent[2].url == "http://127.0.0.1:9/api/v1/statuses/29/source");
+  }
+
+  TEST_CASE("pages down with max_id and stops at the look-back")
+  {
+    Harness h;
+    h.script.push_back(json_response(200, k_account));
+    h.script.push_back(json_response(200, full_page(100, "2026-11-30T00:00:00.000Z")));
+    auto older =
+      nlohmann::json::array({ status_of("60", "2026-11-25T00:00:00.000Z", "<p>someone else</p>"),
+                              status_of("59", "2026-11-20T00:00:00.000Z", "<p>hello</p>") });
+    h.script.push_back(json_response(200, older.dump()));
+    const auto found = h.adapter()->find_earlier(post_of({ "hello" }),
+                                                 parse_rfc3339("2026-11-24T08:00:00Z").value());
+    REQUIRE(found);
+    CHECK_FALSE(*found); // status 59 is older than the look-back: not asked for
+    REQUIRE(h.sent.size() == 3);
+    CHECK(h.sent[2].url ==
+          "http://127.0.0.1:9/api/v1/accounts/7/statuses?limit=40&exclude_reblogs=true&max_id=61");
+  }
+
+  TEST_CASE("at most five pages: beyond them a look-up finds nothing, a recovery cannot tell")
+  {
+    const auto since = parse_rfc3339("2026-11-24T08:00:00Z").value();
+    const auto script = [](Harness& h) {
+      h.script.push_back(json_response(200, k_account));
+      for (int page = 0; page < 5; ++page) {
+        h.script.push_back(json_response(200, full_page(1000 - 40 * page, "2026-11-30T00:00:00Z")));
+      }
+    };
+    Harness ledger;
+    script(ledger);
+    const auto found = ledger.adapter()->find_earlier(post_of({ "hello" }), since);
+    REQUIRE(found);
+    CHECK_FALSE(*found);
+    CHECK(ledger.sent.size() == 6);
+
+    Harness recovery;
+    script(recovery);
+    const auto unsure = recovery.adapter()->find_published(post_of({ "hello" }), since);
+    REQUIRE_FALSE(unsure);
+    CHECK(unsure.error().message ==
+          "mastodon: the account posted more than 200 statuses since; not all were searched");
+  }
+
+  TEST_CASE("a failing look-up is an error, never a guess")
+  {
+    Harness h;
+    h.script.push_back(json_response(200, k_account));
+    h.script.push_back(json_response(503, R"({"error":"Service Unavailable"})"));
+    const auto found = h.adapter()->find_earlier(post_of({ "hello" }),
+                                                 parse_rfc3339("2026-11-24T08:00:00Z").value());
+    REQUIRE_FALSE(found);
+    CHECK(
+      found.error().message.starts_with("mastodon: GET /api/v1/accounts/:id/statuses: HTTP 503"));
+  }
+}

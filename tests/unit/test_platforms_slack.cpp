@@ -204,8 +204,12 @@ TEST_SUITE("platforms::slack")
     CHECK(seen[0].header("Authorization") == "Bearer " + k_token);
     CHECK(seen[0].header("Content-Type") == "application/json; charset=utf-8");
     const auto body = nlohmann::json::parse(seen[0].body);
-    CHECK(body == nlohmann::json{ { "channel", "C0123" },
-                                  { "text", "1 &lt; 2 &amp; 3 &gt; 2 &lt;!channel&gt;" } });
+    CHECK(body == nlohmann::json{
+                    { "channel", "C0123" },
+                    { "text", "1 &lt; 2 &amp; 3 &gt; 2 &lt;!channel&gt;" },
+                    { "metadata",
+                      { { "event_type", "herald_post" },
+                        { "event_payload", { { "job", "p/team" }, { "key", "herald-1" } } } } } });
     const std::string ts = published->remote_id.substr(6);
     CHECK(seen[1].method == "GET");
     CHECK(seen[1].target == "/api/chat.getPermalink?channel=C0123&message_ts=" + ts);
@@ -222,10 +226,86 @@ TEST_SUITE("platforms::slack")
     REQUIRE(seen.size() == 4); // three messages, then one permalink
     const std::string first_ts = published->remote_id.substr(6);
     CHECK_FALSE(nlohmann::json::parse(seen[0].body).contains("thread_ts"));
+    // Only the first part carries the marker that a re-run looks for.
+    CHECK(nlohmann::json::parse(seen[0].body).contains("metadata"));
+    CHECK_FALSE(nlohmann::json::parse(seen[1].body).contains("metadata"));
     CHECK(nlohmann::json::parse(seen[1].body)["thread_ts"] == first_ts);
     CHECK(nlohmann::json::parse(seen[2].body)["thread_ts"] == first_ts);
     CHECK(nlohmann::json::parse(seen[2].body)["text"] == "three");
     CHECK(seen[3].target.starts_with("/api/chat.getPermalink"));
+  }
+
+  TEST_CASE("find_earlier: conversations.history since then, pages by cursor, matches metadata")
+  {
+    // Page 1: another job's message and one without metadata; page 2: this job's.
+    Rig rig([](const FakeRequest& request) {
+      if (request.target.starts_with("/api/conversations.history")) {
+        if (request.target.find("cursor=") == std::string::npos) {
+          return json(200, R"({"ok":true,"messages":[)"
+                           R"({"type":"message","ts":"1764579000.000002","text":"x",)"
+                           R"("metadata":{"event_type":"herald_post","event_payload":)"
+                           R"({"job":"other/team","key":"herald-1"}}},)"
+                           R"({"type":"message","ts":"1764579000.000001","text":"y"}],)"
+                           R"("has_more":true,"response_metadata":{"next_cursor":"bmV4dA=="}})");
+        }
+        return json(200, R"({"ok":true,"messages":[)"
+                         R"({"type":"message","ts":"1764500000.000009","text":"z",)"
+                         R"("metadata":{"event_type":"herald_post","event_payload":)"
+                         R"({"job":"p/team","key":"herald-1"}}}],)"
+                         R"("has_more":false,"response_metadata":{"next_cursor":""}})");
+      }
+      if (request.target.starts_with("/api/chat.getPermalink")) {
+        return json(200, R"({"ok":true,"permalink":"https://acme.slack.com/archives/C0123/p1"})");
+      }
+      return json(404, R"({"ok":false,"error":"unknown_method"})");
+    });
+    auto adapter = rig.api();
+    CHECK(adapter->ledger() == "message metadata");
+    const auto since = parse_rfc3339("2026-11-24T09:00:00Z").value();
+    const auto found = adapter->find_earlier(post_of({ "hello" }), since);
+    REQUIRE(found);
+    REQUIRE(*found);
+    CHECK((*found)->remote_id == "C0123/1764500000.000009");
+    CHECK((*found)->url == "https://acme.slack.com/archives/C0123/p1");
+    const auto seen = rig.server.requests();
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0].method == "GET");
+    CHECK(seen[0].target == "/api/conversations.history?channel=C0123&oldest=" +
+                              std::to_string(since.time_since_epoch().count()) +
+                              "&limit=200&include_all_metadata=true");
+    CHECK(seen[0].header("Authorization") == "Bearer " + k_token);
+    CHECK(seen[1].target.ends_with("&cursor=bmV4dA%3D%3D"));
+    CHECK(seen[2].target.starts_with("/api/chat.getPermalink?channel=C0123&message_ts="
+                                     "1764500000.000009"));
+  }
+
+  TEST_CASE("find_earlier: nothing marked is not found; a refusal cannot tell; a webhook has none")
+  {
+    Rig rig([](const FakeRequest& request) {
+      if (request.target.find("channel=C0123") != std::string::npos) {
+        return json(200, R"({"ok":true,"messages":[{"type":"message","ts":"1.000001",)"
+                         R"("text":"hello"}],"response_metadata":{"next_cursor":""}})");
+      }
+      return json(200, R"({"ok":false,"error":"missing_scope","needed":"channels:history"})");
+    });
+    const auto since = parse_rfc3339("2026-11-24T09:00:00Z").value();
+    // The same text without the marker is someone else's message: not this job.
+    const auto none = rig.api()->find_earlier(post_of({ "hello" }), since);
+    REQUIRE(none);
+    CHECK_FALSE(*none);
+
+    auto account = rig.api_account();
+    account.settings["channel"] = "C0999";
+    const auto refused = find_platform("slack")
+                           ->make_adapter(account, rig.context)
+                           ->find_earlier(post_of({ "hello" }), since);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == PublishError::Kind::auth);
+    CHECK(contains(refused.error().message, "slack: conversations.history"));
+    CHECK(contains(refused.error().message, "missing_scope"));
+    CHECK_FALSE(contains(refused.error().message, k_token));
+
+    CHECK(rig.webhook()->ledger().empty());
   }
 
   TEST_CASE("ok:false inside HTTP 200 is read, and mapped per error class")

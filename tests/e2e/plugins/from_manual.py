@@ -5,7 +5,8 @@ It keeps each post as a JSON file in the folder that the account's options name 
 remembers idempotency keys in that folder (so it is idempotent across runs), takes up to two
 media files per message and threads, limits text to 50 graphemes, and has rules of its own for
 `herald validate`: no "TODO" in a post. A post whose text has "#ratelimit" is refused with a
-rate limit the first time, to show retry_after.
+rate limit the first time, to show retry_after. It answers `find` from the keys it remembers;
+a post whose text has "#lookupfails" cannot be looked up (a retryable error).
 """
 
 import json
@@ -27,7 +28,7 @@ def hello(request):
     return {"type": "hello", "protocol": 1, "name": "stamps",
             "capabilities": {"max_length": 50, "length_unit": "graphemes", "media": True,
                              "max_media": 2, "threads": True, "idempotent": True,
-                             "validate": True, "verify": True}}
+                             "validate": True, "verify": True, "find": True}}
 
 
 def validate(request):
@@ -64,6 +65,18 @@ def publish(request):
             "url": "file://" + os.path.abspath(os.path.join(folder(), remote_id + ".json"))}
 
 
+def find(request):
+    if "#lookupfails" in request["text"]:
+        return {"type": "error", "kind": "retryable", "message": "the archive is offline"}
+    seen = os.path.join(folder(), "keys.json")
+    keys = json.load(open(seen)) if os.path.exists(seen) else {}
+    if request["idempotency_key"] not in keys:
+        return {"type": "found", "found": False}
+    remote_id = keys[request["idempotency_key"]]
+    return {"type": "found", "found": True, "remote_id": remote_id,
+            "url": "file://" + os.path.abspath(os.path.join(folder(), remote_id + ".json"))}
+
+
 def handle(request):
     kind = request["type"]
     if kind == "hello":
@@ -74,6 +87,8 @@ def handle(request):
         return {"type": "verified", "detail": "stamps go to " + os.path.abspath(folder())}
     if kind == "publish":
         return publish(request)
+    if kind == "find":
+        return find(request)
     return {"type": "error", "kind": "permanent", "message": f"no {kind} here"}
 
 
