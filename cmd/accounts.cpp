@@ -6,6 +6,7 @@
 #include "app/tick.hpp"
 #include "platforms/context.hpp"
 #include "platforms/credentials_file.hpp"
+#include "store/state_location.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -104,8 +105,8 @@ run_check(Context& context)
   if (context.global.verbose) {
     log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
   }
-  queue::RegistryAdapters adapters(
-    platforms::default_context(clock, context.state_path().parent_path(), std::move(log)));
+  queue::RegistryAdapters adapters(platforms::default_context(
+    clock, store::StateLocation(context.state_path()).local_dir(), std::move(log)));
   const auto checks = app::verify_accounts(*calendar, adapters, unset_secrets);
   for (const auto& check : checks) {
     if (!check.ok) {

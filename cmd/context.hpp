@@ -77,6 +77,7 @@ void setup_post(CLI::App& app, Context& context);
 void setup_resolve(CLI::App& app, Context& context);
 void setup_engage(CLI::App& app, Context& context);
 void setup_report(CLI::App& app, Context& context);
+void setup_state(CLI::App& app, Context& context);
 void setup_completion(CLI::App& app, Context& context);
 
 // `herald report collect` once, with the global options (cmd/report.cpp); the daemon's

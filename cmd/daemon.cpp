@@ -7,6 +7,7 @@
 
 #include "platforms/context.hpp"
 #include "schedule/zone.hpp"
+#include "store/state_location.hpp"
 #include "util/duration.hpp"
 
 #include <fmt/core.h>
@@ -64,8 +65,8 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
   if (context.global.verbose) {
     log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
   }
-  queue::RegistryAdapters adapters(
-    platforms::default_context(clock, options.tick.state.parent_path(), std::move(log)));
+  queue::RegistryAdapters adapters(platforms::default_context(
+    clock, store::StateLocation(options.tick.state).local_dir(), std::move(log)));
 
   const app::Waker waker;
   app::install_daemon_signals(waker, std::chrono::seconds(cli.grace));

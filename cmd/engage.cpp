@@ -7,6 +7,7 @@
 #include "app/tick.hpp"
 #include "platforms/context.hpp"
 #include "schedule/zone.hpp"
+#include "store/state_location.hpp"
 #include "util/duration.hpp"
 
 #include <fmt/core.h>
@@ -61,8 +62,8 @@ sources(const Context& context, const Clock& clock)
   if (context.global.verbose) {
     log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
   }
-  return engage::registry_sources(
-    platforms::default_context(clock, context.state_path().parent_path(), std::move(log)));
+  return engage::registry_sources(platforms::default_context(
+    clock, store::StateLocation(context.state_path()).local_dir(), std::move(log)));
 }
 
 // "3h", "45m", "2d4h": minutes under a day, hours above, so the column stays short.
@@ -134,7 +135,7 @@ run_list(const EngageCommand& command, Context& context)
   const auto calendar = load(context);
   const TimePoint now = now_or(command.now);
   const FixedClock clock(now);
-  auto store = store::open_sqlite_conversation_store(context.state_path());
+  auto store = store::open_conversation_store(context.state_path());
   if (!command.no_fetch) {
     for (const auto& problem : engage::fetch(calendar, sources(context, clock), *store, clock)) {
       fmt::print(stderr, "herald: engage: account '{}': {}\n", problem.account, problem.message);
@@ -182,7 +183,7 @@ find(store::ConversationStore& store, const std::string& id)
 void
 run_done(const EngageCommand& command, Context& context)
 {
-  auto store = store::open_sqlite_conversation_store(context.state_path());
+  auto store = store::open_conversation_store(context.state_path());
   const auto conversation = find(*store, command.id);
   engage::set_triage(*store, conversation, engage::Triage::State::done, std::nullopt,
                      now_or(command.now));
@@ -205,7 +206,7 @@ run_snooze(const EngageCommand& command, Context& context)
   } else {
     until = parse_time_option(command.snooze_until, "--until");
   }
-  auto store = store::open_sqlite_conversation_store(context.state_path());
+  auto store = store::open_conversation_store(context.state_path());
   const auto conversation = find(*store, command.id);
   engage::set_triage(*store, conversation, engage::Triage::State::snoozed, until, now);
   if (!context.global.quiet && !context.global.json) {
@@ -229,7 +230,7 @@ url_of(const engage::Conversation& conversation)
 void
 run_open(const EngageCommand& command, Context& context)
 {
-  auto store = store::open_sqlite_conversation_store(context.state_path());
+  auto store = store::open_conversation_store(context.state_path());
   const auto conversation = find(*store, command.id);
   const auto url = url_of(conversation);
   if (url.empty()) {
@@ -271,7 +272,8 @@ reply_text(const EngageCommand& command, const engage::Conversation& conversatio
     for (const auto& m : conversation.messages) {
       initial += fmt::format("# @{}: {}\n", m.author, engage::excerpt(m.text, 200));
     }
-    auto edited = engage::edit_text(program, initial, context.state_path().parent_path());
+    auto edited =
+      engage::edit_text(program, initial, store::StateLocation(context.state_path()).local_dir());
     if (!edited) {
       throw Error(edited.error());
     }
@@ -293,7 +295,7 @@ run_reply(const EngageCommand& command, Context& context)
   const auto calendar = load(context);
   const TimePoint now = now_or(command.now);
   const FixedClock clock(now);
-  auto store = store::open_sqlite_conversation_store(context.state_path());
+  auto store = store::open_conversation_store(context.state_path());
   const auto conversation = find(*store, command.id);
   const auto text = reply_text(command, conversation, context);
   auto published =

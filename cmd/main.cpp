@@ -60,6 +60,7 @@ make_app(Context& context)
   setup_resolve(*app, context);
   setup_engage(*app, context);
   setup_report(*app, context);
+  setup_state(*app, context);
   setup_completion(*app, context);
   app->require_subcommand(1);
   return app;

@@ -6,6 +6,7 @@
 
 #include "platforms/context.hpp"
 #include "schedule/zone.hpp"
+#include "store/state_location.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -137,8 +138,8 @@ run_post(const PostCommand& command, Context& context)
   if (context.global.verbose) {
     log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
   }
-  queue::RegistryAdapters adapters(
-    platforms::default_context(clock, options.state.parent_path(), std::move(log)));
+  queue::RegistryAdapters adapters(platforms::default_context(
+    clock, store::StateLocation(options.state).local_dir(), std::move(log)));
   const auto report = app::post_one_off(options, adapters);
   context.print_diagnostics(report.diagnostics);
   context.status = report.exit_status();

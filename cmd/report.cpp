@@ -4,6 +4,7 @@
 #include "context.hpp"
 #include "report/format.hpp"
 
+#include "store/state_location.hpp"
 #include "util/duration.hpp"
 
 #include <fmt/core.h>
@@ -75,7 +76,7 @@ collect_metrics(const Context& context, const Clock& clock)
   load.max_bytes = context.global.max_calendar_bytes;
   return app::collect_metrics(
     context.global.calendar, state, load,
-    platforms::default_context(clock, state.parent_path(), std::move(log)));
+    platforms::default_context(clock, store::StateLocation(state).local_dir(), std::move(log)));
 }
 
 void

@@ -6,6 +6,7 @@
 #include "app/tick.hpp"
 #include "platforms/context.hpp"
 #include "schedule/zone.hpp"
+#include "store/state_location.hpp"
 #include "util/duration.hpp"
 
 #include <fmt/core.h>
@@ -106,8 +107,8 @@ run_run(const RunOptions& options, Context& context)
   if (context.global.verbose) {
     log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
   }
-  queue::RegistryAdapters adapters(
-    platforms::default_context(clock, tick.state.parent_path(), std::move(log)));
+  queue::RegistryAdapters adapters(platforms::default_context(
+    clock, store::StateLocation(tick.state).local_dir(), std::move(log)));
   const auto report = app::run_tick(tick, adapters);
   context.print_diagnostics(report.diagnostics);
   context.status = report.exit_status();
@@ -122,10 +123,11 @@ run_run(const RunOptions& options, Context& context)
     }
   }
   if (context.global.verbose) {
-    fmt::print(
-      stderr, "herald: state {}; calendar {}; {} new, {} updated, {} cancelled, {} revived jobs\n",
-      tick.state.string(), report.calendar_read ? "read" : "unchanged (not read)",
-      report.sync.inserted, report.sync.updated, report.sync.cancelled, report.sync.revived);
+    fmt::print(stderr,
+               "herald: state {}; calendar {}; {} new, {} updated, {} cancelled, {} revived jobs\n",
+               store::StateLocation(tick.state).display(),
+               report.calendar_read ? "read" : "unchanged (not read)", report.sync.inserted,
+               report.sync.updated, report.sync.cancelled, report.sync.revived);
   }
 
   print_outcomes(report.outcomes, context);

@@ -41,6 +41,9 @@ job_json(const store::Job& job)
   if (!job.remote_id.empty()) {
     j["id"] = job.remote_id;
   }
+  if (!job.lease_holder.empty()) {
+    j["held_by"] = job.lease_holder;
+  }
   if (job.posted_at) {
     j["posted_at"] = format_utc(*job.posted_at);
   }
@@ -127,6 +130,11 @@ run_status(const ListOptions& options, Context& context)
     std::string detail = job.error;
     if (job.state == JobState::retry_wait && job.next_attempt) {
       detail = fmt::format("next attempt {}; {}", format_utc(*job.next_attempt), job.error);
+    }
+    // Several hosts may share the state: say which one holds a claim.
+    if ((job.state == JobState::claimed || job.state == JobState::sending) && job.lease_until) {
+      detail = fmt::format("held by {} until {}", job.lease_holder.empty() ? "?" : job.lease_holder,
+                           format_utc(*job.lease_until));
     }
     fmt::print("{} {}  {}{}\n", context.paint(fmt::format("{:<10}", state), colour),
                format_utc(job.due), job.id, detail.empty() ? "" : "  " + detail);

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libcli11-dev libyaml-cpp-dev libfmt-dev libhowardhinnant-date-dev tzdata
-  nlohmann-json3-dev libexpected-dev libsqlite3-dev libcurl4-openssl-dev libicu-dev
+  nlohmann-json3-dev libexpected-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libicu-dev
   doctest-dev libcpp-httplib-dev
   dpkg-dev file   # cpack -G DEB: dpkg-shlibdeps for Depends:, file to find the ELF binaries
 )
@@ -15,6 +15,7 @@ if [ "${1:-}" != "--build" ]; then
   packages+=(
     python3 mandoc clang-format
     zsh fish      # the tests run the zsh and fish completion scripts
+    postgresql    # the server the tests start (scripts/pg-test-server.sh), never a system one
   )
 fi
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian 12 machine, builds herald with its tests (warnings are
 # errors here) and runs the whole suite: unit tests, end-to-end tests of the real binary, the
-# examples and the man page lint.
+# examples and the man page lint. The PostgreSQL tests run against a throwaway server that
+# scripts/pg-test-server.sh starts as an unprivileged user on loopback and stops afterwards;
+# when it cannot start, the run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 HERALD_CMAKE_ARGS="-DHERALD_WERROR=ON ${HERALD_CMAKE_ARGS:-}" scripts/build.sh
-ctest --test-dir "${HERALD_BUILD_DIR:-build}" --output-on-failure -j2
+scripts/pg-test-server.sh run ctest --test-dir "${HERALD_BUILD_DIR:-build}" --output-on-failure -j2

@@ -2,7 +2,7 @@
 
 #include "fingerprint.hpp"
 
-#include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
 
 #include <fmt/core.h>
 
@@ -112,10 +112,10 @@ earliest(std::optional<TimePoint> a, std::optional<TimePoint> b)
 std::optional<TimePoint>
 next_wake(const DaemonOptions& options, const std::string& key)
 {
-  if (key.empty() || !fs::exists(options.tick.state)) {
+  if (key.empty() || !store::StateLocation(options.tick.state).exists()) {
     return std::nullopt;
   }
-  const auto store = store::open_sqlite_store(options.tick.state);
+  const auto store = store::open_store(options.tick.state);
   return earliest(store->next_due(key), store->next_due(one_off_key(key)));
 }
 

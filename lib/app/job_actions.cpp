@@ -3,7 +3,7 @@
 #include "calendar_key.hpp"
 #include "tick.hpp"
 
-#include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
 #include "util/edit_distance.hpp"
 
 #include <fmt/core.h>
@@ -114,11 +114,11 @@ acted(const JobAction& action, Job job)
 Result<Job, JobActionError>
 apply_job_action(const JobAction& action)
 {
-  if (!std::filesystem::exists(action.state)) {
+  if (!store::StateLocation(action.state).exists()) {
     return unexpected(
       JobActionError{ fmt::format("no state at {}: nothing has run yet", action.state.string()) });
   }
-  auto store = store::open_sqlite_store(action.state);
+  auto store = store::open_store(action.state);
   const std::string key = stored_calendar_key(*store, action.calendar);
   const std::vector<std::string> keys = { key, one_off_key(key) };
   std::optional<Job> job;

@@ -3,7 +3,7 @@
 #include "calendar_key.hpp"
 #include "tick.hpp"
 
-#include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
 
 #include <algorithm>
 #include <map>
@@ -35,11 +35,11 @@ JobList
 query_jobs(const JobQuery& query, store::JobFilter filter)
 {
   JobList list;
-  if (!std::filesystem::exists(query.state)) {
+  if (!store::StateLocation(query.state).exists()) {
     return list;
   }
   list.state_exists = true;
-  auto store = store::open_sqlite_store(query.state);
+  auto store = store::open_store(query.state);
   const auto keys = keys_of(query, *store);
   list.calendar_known = query.all_calendars || store->find_calendar(keys.front()).has_value();
   for (const auto& calendar : keys) {
@@ -95,11 +95,11 @@ jobs_needing_attention(const JobQuery& query)
 {
   using store::JobState;
   JobList list;
-  if (!std::filesystem::exists(query.state)) {
+  if (!store::StateLocation(query.state).exists()) {
     return list;
   }
   list.state_exists = true;
-  auto store = store::open_sqlite_store(query.state);
+  auto store = store::open_store(query.state);
   // The baseline of each job's calendar; one-off posts have none: they were asked for.
   std::map<std::string, std::optional<TimePoint>> baselines;
   const auto baseline_of = [&](const std::string& key) {

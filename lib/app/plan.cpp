@@ -4,7 +4,7 @@
 
 #include "queue/expand.hpp"
 #include "queue/slots.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
 
 #include <fmt/core.h>
 
@@ -20,10 +20,10 @@ queue::SlotTimes
 slots_in_state(const std::filesystem::path& state, const std::filesystem::path& file)
 {
   queue::SlotTimes slots;
-  if (state.empty() || !std::filesystem::exists(state)) {
+  if (state.empty() || !store::StateLocation(state).exists()) {
     return slots;
   }
-  auto store = store::open_sqlite_store(state);
+  auto store = store::open_store(state);
   const auto main_file = std::filesystem::absolute(file).lexically_normal();
   const auto record = store->find_calendar_by_path(main_file.string());
   if (!record) {

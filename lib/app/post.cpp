@@ -6,7 +6,7 @@
 #include "tick.hpp"
 
 #include "queue/sync.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
 #include "util/hash.hpp"
 
 #include <fmt/core.h>
@@ -159,7 +159,7 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
     return report;
   }
 
-  auto store = store::open_sqlite_store(options.state);
+  auto store = store::open_store(options.state);
   const std::string key = one_off_key(calendar_key(cal));
   store->begin_write();
   try {

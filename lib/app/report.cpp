@@ -5,7 +5,7 @@
 
 #include "platforms/metrics.hpp"
 #include "store/metrics_store.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
 
 #include <algorithm>
 
@@ -74,7 +74,7 @@ collect_metrics(const std::filesystem::path& calendar, const std::filesystem::pa
   }
   const auto& cal = *run.loaded.calendar;
   const std::string key = calendar_key(cal);
-  auto jobs = posted_jobs(*store::open_sqlite_store(state), key);
+  auto jobs = posted_jobs(*store::open_store(state), key);
   const TimePoint now = context.clock->now();
   run.result = report::collect(
     cal, key, jobs,
@@ -82,7 +82,7 @@ collect_metrics(const std::filesystem::path& calendar, const std::filesystem::pa
       return platforms::make_metrics_source(account, context);
     },
     now);
-  auto metrics = store::open_sqlite_metrics_store(state);
+  auto metrics = store::open_metrics_store(state);
   metrics->begin_write();
   try {
     for (const auto& s : run.result.follower_snapshots) {
@@ -125,12 +125,12 @@ make_report(const ReportQuery& query)
     }
     input.clicks = std::move(*clicks);
   }
-  if (std::filesystem::exists(query.state)) {
+  if (store::StateLocation(query.state).exists()) {
     const std::string key = calendar_key(cal);
-    for (const auto& job : posted_jobs(*store::open_sqlite_store(query.state), key)) {
+    for (const auto& job : posted_jobs(*store::open_store(query.state), key)) {
       input.posts.push_back(published(job, cal));
     }
-    auto metrics = store::open_sqlite_metrics_store(query.state);
+    auto metrics = store::open_metrics_store(query.state);
     for (const auto& calendar : { key, one_off_key(key) }) {
       auto some = metrics->post_snapshots(calendar);
       input.post_snapshots.insert(input.post_snapshots.end(), some.begin(), some.end());

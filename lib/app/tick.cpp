@@ -6,7 +6,7 @@
 #include "http/curl_api.hpp"
 
 #include "calendar/identity.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -172,12 +172,12 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
   auto runner = options.runner;
   runner.dry_run = options.dry_run;
   const fs::path main_file = fs::absolute(options.calendar).lexically_normal();
-  const bool state_exists = fs::exists(options.state);
+  const bool state_exists = store::StateLocation(options.state).exists();
 
   std::unique_ptr<store::Store> store;
   std::optional<store::CalendarRecord> record;
   if (state_exists) {
-    store = store::open_sqlite_store(options.state);
+    store = store::open_store(options.state);
     record = store->find_calendar_by_path(main_file.string());
   }
 
@@ -219,7 +219,7 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
     } else {
       if (!store) {
         // A dry run must not create a state: it works on a throw-away one.
-        store = store::open_sqlite_store(options.dry_run ? fs::path(":memory:") : options.state);
+        store = store::open_store(options.dry_run ? fs::path(":memory:") : options.state);
       }
       store->begin_write();
       try {

@@ -52,6 +52,9 @@ struct Job
   std::string lease_token;
   std::optional<TimePoint> lease_until;
   TimePoint updated_at{};
+  // Who holds the lease, "hostname:pid": the store writes it when a job changes hands (a new
+  // lease token) and clears it with the token. Shown by `herald status`.
+  std::string lease_holder;
 };
 
 // What herald knows of a calendar between runs, so an unchanged calendar is not re-parsed.

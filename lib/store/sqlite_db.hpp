@@ -1,6 +1,6 @@
 #pragma once
 
-#include "schedule/clock.hpp"
+#include "sql_connection.hpp"
 
 #include <sqlite3.h>
 
@@ -63,30 +63,5 @@ private:
   SqliteDb& m_db;
   sqlite3_stmt* m_stmt = nullptr;
 };
-
-// Instants are stored as whole seconds since the Unix epoch.
-inline int64_t
-seconds(TimePoint t)
-{
-  return t.time_since_epoch().count();
-}
-
-inline TimePoint
-time_point(int64_t s)
-{
-  return TimePoint(std::chrono::seconds(s));
-}
-
-inline std::optional<int64_t>
-optional_seconds(const std::optional<TimePoint>& t)
-{
-  return t ? std::optional<int64_t>(seconds(*t)) : std::nullopt;
-}
-
-inline std::optional<TimePoint>
-optional_time(std::optional<int64_t> s)
-{
-  return s ? std::optional<TimePoint>(time_point(*s)) : std::nullopt;
-}
 
 } // namespace herald::store

@@ -7,6 +7,7 @@ import subprocess
 import tempfile
 import textwrap
 import unittest
+import uuid
 from pathlib import Path
 
 HERALD = os.environ.get("HERALD_BIN", "")
@@ -29,21 +30,63 @@ class Result:
         return f"exit {self.code}\n--- stdout\n{self.out}--- stderr\n{self.err}"
 
 
+def postgresql_server():
+    """The URL of the PostgreSQL test server (scripts/pg-test-server.sh), or an AssertionError
+    that says how to start it: the PostgreSQL tests fail rather than skip without it."""
+    url = os.environ.get("HERALD_TEST_PG", "")
+    if not url:
+        raise AssertionError("HERALD_TEST_PG is not set: the PostgreSQL tests need a server. Run "
+                             "them through scripts/test.sh, or start a throwaway one with "
+                             "`scripts/pg-test-server.sh run ctest --test-dir build`")
+    return url
+
+
+def psql(sql, database=None):
+    """Runs administrative SQL on the test server (psql, with PGPASSWORD from the script)."""
+    url = postgresql_server()
+    if database:
+        url = url.split("?")[0].rsplit("/", 1)[0] + "/" + database
+    done = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise AssertionError(f"psql {sql!r}: {done.stderr}")
+    return done.stdout
+
+
 class HeraldTest(unittest.TestCase):
-    """Each test gets a scratch directory (kept when the test fails) and its own state."""
+    """Each test gets a scratch directory (kept when the test fails) and its own state: a SQLite
+    file, or with the PostgreSQL mixin below a database of its own on the test server."""
+
+    backend = "sqlite"
 
     def setUp(self):
         if not HERALD or not os.access(HERALD, os.X_OK):
             self.skipTest("HERALD_BIN does not name the herald binary")
         self.dir = Path(tempfile.mkdtemp(prefix="herald-e2e-"))
-        self.state = self.dir / "state" / "herald.db"
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(self.dir / "home"),
-            "HERALD_STATE": str(self.state),
             "TZ": "UTC",
             "LC_ALL": "C.UTF-8",
         }
+        self.state = self.new_state("state")
+        self.env["HERALD_STATE"] = str(self.state)
+
+    def new_state(self, name):
+        """A fresh state: the file `name`/herald.db, or a new database on the PostgreSQL server
+        reached with the password from the variable that `password_env` names."""
+        if self.backend == "sqlite":
+            return self.dir / name / "herald.db"
+        return self.new_postgresql_state()
+
+    def new_postgresql_state(self):
+        server = postgresql_server()
+        database = f"herald_e2e_{uuid.uuid4().hex[:12]}"
+        psql(f"CREATE DATABASE {database}")
+        self.addCleanup(psql, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        self.env["HERALD_TEST_PG_PASSWORD"] = os.environ.get("HERALD_TEST_PG_PASSWORD", "")
+        base = server.split("?")[0].rsplit("/", 1)[0]
+        return f"{base}/{database}?password_env=HERALD_TEST_PG_PASSWORD"
 
     def tearDown(self):
         if not hasattr(self, "dir"):
@@ -88,11 +131,27 @@ class HeraldTest(unittest.TestCase):
                                 cwd=self.dir, env=full_env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
 
+    def state_rows(self, sql):
+        """The rows of a query on the state, on either backend ([] before there is a state);
+        numbers come back as ints."""
+        if self.backend == "sqlite":
+            import sqlite3
+            if not Path(self.state).exists():
+                return []
+            with sqlite3.connect(self.state) as db:
+                return db.execute(sql).fetchall()
+        database = str(self.state).split("?")[0].rsplit("/", 1)[1]
+        rows = []
+        for line in psql(sql, database=database).splitlines():
+            rows.append(tuple(int(v) if v.lstrip("-").isdigit() else v for v in line.split("|")))
+        return rows
+
     def assertStateIntact(self):
         """The state passes SQLite's integrity check and herald can read it."""
-        import sqlite3
-        with sqlite3.connect(self.state) as db:
-            self.assertEqual(db.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
+        if self.backend == "sqlite":
+            import sqlite3
+            with sqlite3.connect(self.state) as db:
+                self.assertEqual(db.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
         r = self.herald("--json", "status", "--all")
         self.assertIn(r.code, (0, 1), repr(r))
         return r.json()
@@ -115,6 +174,12 @@ class HeraldTest(unittest.TestCase):
 
     def assertExit(self, result, code):
         self.assertEqual(result.code, code, repr(result))
+
+
+class OnPostgresql:
+    """Mixin: the same tests on a PostgreSQL state (class XPostgresql(OnPostgresql, X))."""
+
+    backend = "postgresql"
 
 
 STUB_ACCOUNTS = """

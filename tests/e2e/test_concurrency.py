@@ -2,7 +2,7 @@
 
 import subprocess
 
-from harness import HERALD, STUB_ACCOUNTS, HeraldTest, main
+from harness import OnPostgresql, HERALD, STUB_ACCOUNTS, HeraldTest, main
 
 
 class ConcurrencyTest(HeraldTest):
@@ -22,6 +22,10 @@ class ConcurrencyTest(HeraldTest):
         self.assertEqual(len(posted), 80)
         self.assertEqual(len(set(posted)), 80)
         self.assertEqual(len(self.outbox()), 80)
+
+
+class ConcurrencyTestPostgresql(OnPostgresql, ConcurrencyTest):
+    """The same on a PostgreSQL state."""
 
 
 if __name__ == "__main__":

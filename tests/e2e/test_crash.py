@@ -1,6 +1,9 @@
 """A runner killed at any point of a publish never loses the job and never posts it twice."""
 
-from harness import STUB_ACCOUNTS, HeraldTest, main
+import re
+import socket
+
+from harness import OnPostgresql, STUB_ACCOUNTS, HeraldTest, main
 
 CALENDAR = STUB_ACCOUNTS + """
 posts:
@@ -30,6 +33,18 @@ class CrashTest(HeraldTest):
         self.assertEqual(self.herald("run", "--now", "2026-12-01T08:20:00Z").out, "")
         return self.herald("--json", "history").json()
 
+    def test_status_says_which_host_holds_a_claim(self):
+        self.write("herald.yaml", CALENDAR)
+        self.herald("run", "--now", "2026-11-30T00:00:00Z")
+        r = self.herald("run", "--now", "2026-12-01T08:00:00Z", env={"HERALD_TEST_CRASH_AT": "after-intent"})
+        self.assertExit(r, 137)
+        host = socket.gethostname()
+        r = self.herald("status")
+        self.assertRegex(r.out, rf"^sending    2026-12-01T08:00:00Z  launch/masto  held by {re.escape(host)}:\d+ "
+                                r"until 2026-12-01T08:10:00Z\n$")
+        [job] = self.herald("--json", "status").json()
+        self.assertRegex(job["held_by"], rf"^{re.escape(host)}:\d+$")
+
     def test_killed_after_claim(self):
         [job] = self.crash_then_recover("after-claim")
         self.assertEqual(job["attempts"], 1)
@@ -43,6 +58,10 @@ class CrashTest(HeraldTest):
         [job] = self.crash_then_recover("after-send")
         self.assertEqual(job["attempts"], 2)
         self.assertEqual(job["id"], "launch~masto.json")
+
+
+class CrashTestPostgresql(OnPostgresql, CrashTest):
+    """The same on a PostgreSQL state."""
 
 
 if __name__ == "__main__":

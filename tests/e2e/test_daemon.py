@@ -3,11 +3,10 @@ and stops cleanly on SIGTERM with a consistent state."""
 
 import datetime
 import signal
-import sqlite3
 import subprocess
 import time
 
-from harness import HERALD, STUB_ACCOUNTS, HeraldTest, main
+from harness import OnPostgresql, HERALD, STUB_ACCOUNTS, HeraldTest, main
 
 
 def at(seconds):
@@ -63,10 +62,10 @@ class DaemonTest(HeraldTest):
         self.assertLess(time.monotonic() - started, limit)
 
     def assertStateIntact(self):
-        with sqlite3.connect(self.state) as db:
-            self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
-            stuck = db.execute("SELECT COUNT(*) FROM jobs WHERE state IN ('claimed', 'sending')")
-            self.assertEqual(stuck.fetchone()[0], 0)
+        if self.backend == "sqlite":
+            self.assertEqual(self.state_rows("PRAGMA integrity_check"), [("ok",)])
+        self.assertEqual(self.state_rows("SELECT COUNT(*) FROM jobs WHERE state IN ('claimed', 'sending')"),
+                         [(0,)])
 
     def test_fires_when_due_picks_up_an_edit_and_stops_cleanly(self):
         # Due a few seconds ahead: the first sync must see it before it comes due, even on a
@@ -125,6 +124,10 @@ class DaemonTest(HeraldTest):
         self.assertExit(status, 0)
         self.assertIn("later/masto", status.out)
         self.assertEqual(self.outbox(), {})
+
+
+class DaemonTestPostgresql(OnPostgresql, DaemonTest):
+    """The same on a PostgreSQL state."""
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from fake_engage import FakeBlueskyEngage, FakeMastodonEngage
-from harness import HeraldTest, main
+from harness import OnPostgresql, HeraldTest, main
 
 TOKEN = "s3cr3t-token"
 PASSWORD = "app-pass-s3cr3t"
@@ -432,6 +432,14 @@ class EngagePluginTest(HeraldTest):
         self.assertEqual((reply["type"], reply["conversation"], reply["in_reply_to"], reply["text"]),
                          ("reply", "c2", "c3", "You're welcome"))
         self.assertEqual(self.listed(now="2026-12-03T12:20:00Z"), [])
+
+
+class EngageMastodonTestPostgresql(OnPostgresql, EngageMastodonTest):
+    """The same on a PostgreSQL state."""
+
+
+class EngageBlueskyTestPostgresql(OnPostgresql, EngageBlueskyTest):
+    """The same on a PostgreSQL state."""
 
 
 if __name__ == "__main__":

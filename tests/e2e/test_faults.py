@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from fake_bluesky import FakeBluesky
 from fake_mastodon import FakeMastodon
 from fake_platforms import DiscordFake
-from harness import STUB_ACCOUNTS, HeraldTest, main
+from harness import OnPostgresql, STUB_ACCOUNTS, HeraldTest, main
 
 TOKEN = "s3cr3t-token"
 PASSWORD = "app-pass-s3cr3t"
@@ -168,7 +168,7 @@ class FaultTest(HeraldTest):
     def test_the_state_survives_a_crash_at_every_point(self):
         for point in ("after-claim", "after-intent", "after-send"):
             with self.subTest(point=point):
-                self.state = self.dir / point / "herald.db"
+                self.state = self.new_state(point)
                 self.env["HERALD_STATE"] = str(self.state)
                 self.write("herald.yaml", STUB_ACCOUNTS + POST.replace("text:", "to: [masto]\n    text:"))
                 self.assertExit(self.herald("run", "--now", BEFORE), 0)
@@ -179,6 +179,10 @@ class FaultTest(HeraldTest):
                 self.assertExit(self.herald("run", "--now", "2026-12-01T08:10:00Z"), 0)
                 [job] = self.herald("--json", "history").json()
                 self.assertEqual(job["state"], "posted")
+
+
+class FaultTestPostgresql(OnPostgresql, FaultTest):
+    """The same on a PostgreSQL state."""
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 import subprocess
 
-from harness import HERALD, STUB_ACCOUNTS, HeraldTest, main
+from harness import OnPostgresql, HERALD, STUB_ACCOUNTS, HeraldTest, main
 
 CALENDAR = STUB_ACCOUNTS + "posts: []\n"
 NOW = "2026-12-01T12:00:00Z"
@@ -92,6 +92,10 @@ class PostTest(HeraldTest):
         self.assertExit(r, 1)
         self.assertRegex(r.out, r"retry-wait +post-[0-9a-f]{12}/masto")
         self.assertRegex(r.out, r"posted +post-[0-9a-f]{12}/sky")
+
+
+class PostTestPostgresql(OnPostgresql, PostTest):
+    """The same on a PostgreSQL state."""
 
 
 if __name__ == "__main__":

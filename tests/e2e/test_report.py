@@ -7,14 +7,13 @@ import io
 import json
 import shutil
 import signal
-import sqlite3
 import subprocess
 import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 from fake_metrics import MetricsBluesky, MetricsMastodon
-from harness import HERALD, SOURCE_DIR, HeraldTest, main
+from harness import OnPostgresql, HERALD, SOURCE_DIR, HeraldTest, main
 
 TOKEN = "s3cr3t-token"
 PASSWORD = "app-pass-s3cr3t"
@@ -403,11 +402,11 @@ class ReportTest(HeraldTest):
         self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
 
         def snapshots():
-            if not self.state.exists():
-                return []
-            with sqlite3.connect(self.state) as db:
-                return [row[0] for row in db.execute(
+            try:
+                return [row[0] for row in self.state_rows(
                     "SELECT followers FROM account_metrics WHERE account = 'masto' ORDER BY at")]
+            except AssertionError:  # no tables yet
+                return []
 
         deadline = time.monotonic() + 20
         while not snapshots() and time.monotonic() < deadline:
@@ -431,6 +430,10 @@ class ReportTest(HeraldTest):
         r = self.herald("report", "--now", "2026-12-04T00:00:00Z", env=ENV)
         self.assertExit(r, 0)
         self.assertIn("no posts published in this window", r.out)
+
+
+class ReportTestPostgresql(OnPostgresql, ReportTest):
+    """The same on a PostgreSQL state."""
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """herald resolve, retry and cancel: a person settles what herald cannot."""
 
 from fake_platforms import WebhookFake
-from harness import HERALD, HeraldTest, main
+from harness import OnPostgresql, HERALD, HeraldTest, main
 
 CALENDAR = """
 timezone: UTC
@@ -172,6 +172,10 @@ class ResolveTest(HeraldTest):
         r = self.herald("resolve", "launch/hook")
         self.assertExit(r, 2)
         self.assertIn("resolve needs --posted URL or --not-posted", r.err)
+
+
+class ResolveTestPostgresql(OnPostgresql, ResolveTest):
+    """The same on a PostgreSQL state."""
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
+#include "state_backends.hpp"
 #include "testutil.hpp"
 
-#include "store/conversation_store.hpp"
+#include "store/state_location.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,12 +10,12 @@ using namespace herald::store;
 
 TEST_SUITE("store::ConversationStore")
 {
-  TEST_CASE("conversations, triage and cursors survive a reopen")
+  TEST_CASE_TEMPLATE("conversations, triage and cursors survive a reopen", B, HERALD_STATE_BACKENDS)
   {
-    test::TestDir dir;
-    const auto path = dir.path() / "state" / "herald.db";
+    B state;
+    const auto path = state.location();
     {
-      auto store = open_sqlite_conversation_store(path);
+      auto store = open_conversation_store(path);
       CHECK_FALSE(store->cursor("masto").has_value());
       store->set_cursor("masto", "510", "herald@example.social",
                         TimePoint(std::chrono::seconds(5)));
@@ -36,7 +37,7 @@ TEST_SUITE("store::ConversationStore")
       r.triage_until.reset();
       store->put(r);
     }
-    auto store = open_sqlite_conversation_store(path);
+    auto store = open_conversation_store(path);
     CHECK(store->cursor("masto") == std::optional<std::string>("510"));
     CHECK(store->handles() == std::vector<std::string>{ "herald@example.social" });
     const auto found = store->find("masto", "109");

@@ -1,7 +1,9 @@
+#include "state_backends.hpp"
 #include "testutil.hpp"
 
 #include "store/metrics_store.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -30,11 +32,11 @@ exec(const std::string& file, const char* sql)
 
 TEST_SUITE("store::MetricsStore")
 {
-  TEST_CASE("snapshots are kept per calendar, oldest first; the same second replaces")
+  TEST_CASE_TEMPLATE("snapshots are kept per calendar, oldest first; the same second replaces", B,
+                     HERALD_STATE_BACKENDS)
   {
-    test::TestDir dir;
-    const auto file = dir.path() / "state.db";
-    auto metrics = open_sqlite_metrics_store(file);
+    B state;
+    auto metrics = open_metrics_store(state.location());
     metrics->begin_write();
     metrics->add_post_snapshot({ "cal", "a/masto", "masto", "1", at(200), { { "likes", 2 } } });
     metrics->add_post_snapshot({ "cal", "a/masto", "masto", "1", at(100), { { "likes", 1 } } });
@@ -63,7 +65,8 @@ TEST_SUITE("store::MetricsStore")
     test::TestDir dir;
     const auto file = (dir.path() / "state.db").string();
     open_sqlite_store(file);
-    exec(file, "DROP TABLE post_metrics; DROP TABLE account_metrics; PRAGMA user_version = 2;");
+    exec(file, "DROP TABLE post_metrics; DROP TABLE account_metrics; "
+               "ALTER TABLE jobs DROP COLUMN lease_holder; PRAGMA user_version = 2;");
     auto metrics = open_sqlite_metrics_store(file);
     metrics->add_follower_snapshot({ "cal", "masto", "mastodon", at(1), 5 });
     CHECK(metrics->follower_snapshots("cal").size() == 1);

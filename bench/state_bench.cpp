@@ -1,0 +1,258 @@
+// Benchmark of the state's backends side by side: a SQLite file, and a database on the
+// PostgreSQL server that --pg names (e.g. scripts/pg-test-server.sh's, started with
+// HERALD_PG_FSYNC=on so that commits are as durable as SQLite's synchronous=FULL).
+//
+// Prints medians, for each backend, of:
+//   - firing N due posts (default 2,000) over 4 accounts from P processes at once (default 4),
+//     the real herald binary against a loopback fake of Mastodon: posts per second together
+//     (target on PostgreSQL: at least 1,000/s), after checking that every post arrived exactly
+//     once;
+//   - a cron tick on the unchanged calendar with nothing due (target: under 15 ms).
+//
+// Usage: herald_state_bench HERALD_BINARY --pg URL [--posts N] [--processes N] [--runs N]
+//                           [--ticks N]
+#include "fake_mastodon.hpp"
+
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using herald::bench::FakeMastodon;
+using herald::bench::k_token;
+
+namespace {
+
+constexpr int k_accounts = 4;
+
+void
+write_calendar(const fs::path& path, const std::string& url, int posts)
+{
+  std::ofstream out(path);
+  out << "name: bench\ntimezone: UTC\naccounts:\n";
+  for (int a = 0; a < k_accounts; ++a) {
+    out << "  m" << a << ":\n    platform: mastodon\n    url: " << url
+        << "\n    token_env: BENCH_MASTODON_TOKEN\n";
+  }
+  out << "posts:\n";
+  for (int i = 0; i < posts; ++i) {
+    out << "  - id: p" << i << "\n    at: 2026-12-01T08:" << 50 + i % 10 << ":00Z\n    to: [m"
+        << i % k_accounts << "]\n    text: Post " << i << " of the benchmark, https://example.org/"
+        << i << "\n";
+  }
+}
+
+pid_t
+spawn(const std::vector<std::string>& args)
+{
+  std::vector<char*> argv;
+  for (const auto& a : args) {
+    argv.push_back(const_cast<char*>(a.c_str()));
+  }
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+    std::fprintf(stderr, "herald_state_bench: cannot start %s\n", argv[0]);
+    std::exit(1);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+void
+wait_ok(pid_t pid)
+{
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "herald_state_bench: a herald run failed (status %d)\n", status);
+    std::exit(1);
+  }
+}
+
+// Wall time of `processes` copies of `args` started together, until the last one ends.
+double
+run_together(const std::vector<std::string>& args, int processes)
+{
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<pid_t> pids;
+  for (int p = 0; p < processes; ++p) {
+    pids.push_back(spawn(args));
+  }
+  for (const pid_t pid : pids) {
+    wait_ok(pid);
+  }
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+    .count();
+}
+
+double
+median(std::vector<double> v)
+{
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void
+admin(const std::string& url, const std::string& sql)
+{
+  PGconn* conn = PQconnectdb(url.c_str());
+  PGresult* result = PQexec(conn, sql.c_str());
+  if (PQstatus(conn) != CONNECTION_OK || PQresultStatus(result) != PGRES_COMMAND_OK) {
+    std::fprintf(stderr, "herald_state_bench: %s: %s\n", sql.c_str(), PQerrorMessage(conn));
+    std::exit(1);
+  }
+  PQclear(result);
+  PQfinish(conn);
+}
+
+// A fresh state per run: a new file, or a new database on the server.
+class Backend
+{
+public:
+  Backend(std::string name, fs::path dir, std::string pg)
+    : m_name(std::move(name))
+    , m_dir(std::move(dir))
+    , m_pg(std::move(pg))
+  {
+  }
+  const std::string& name() const { return m_name; }
+
+  std::string fresh()
+  {
+    ++m_count;
+    if (m_pg.empty()) {
+      return (m_dir / ("state" + std::to_string(m_count) + ".db")).string();
+    }
+    const std::string database =
+      "herald_bench_" + std::to_string(::getpid()) + "_" + std::to_string(m_count);
+    admin(m_pg, "CREATE DATABASE " + database);
+    m_databases.push_back(database);
+    // postgresql://user@host/db?query: the database is the path's last part, before any query.
+    const auto query = m_pg.find('?');
+    const std::string base = m_pg.substr(0, query);
+    const std::string rest = query == std::string::npos ? "" : m_pg.substr(query);
+    return base.substr(0, base.rfind('/')) + "/" + database + rest;
+  }
+
+  ~Backend()
+  {
+    for (const auto& database : m_databases) {
+      admin(m_pg, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+  }
+
+private:
+  std::string m_name;
+  fs::path m_dir;
+  std::string m_pg;
+  int m_count = 0;
+  std::vector<std::string> m_databases;
+};
+
+} // namespace
+
+int
+main(int argc, char** argv)
+{
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: herald_state_bench HERALD_BINARY --pg URL [--posts N] "
+                         "[--processes N] [--runs N] [--ticks N]\n");
+    return 2;
+  }
+  const std::string herald = fs::absolute(argv[1]).string();
+  std::string pg = std::getenv("HERALD_TEST_PG") ? std::getenv("HERALD_TEST_PG") : "";
+  int posts = 2000;
+  int processes = 4;
+  int runs = 5;
+  int ticks = 30;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const int value = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--pg")) {
+      pg = argv[i + 1];
+    } else if (!std::strcmp(argv[i], "--posts")) {
+      posts = value;
+    } else if (!std::strcmp(argv[i], "--processes")) {
+      processes = value;
+    } else if (!std::strcmp(argv[i], "--runs")) {
+      runs = value;
+    } else if (!std::strcmp(argv[i], "--ticks")) {
+      ticks = value;
+    }
+  }
+  if (pg.empty()) {
+    std::fprintf(stderr, "herald_state_bench: --pg URL (or HERALD_TEST_PG) names the "
+                         "PostgreSQL server; scripts/pg-test-server.sh starts one\n");
+    return 2;
+  }
+  setenv("BENCH_MASTODON_TOKEN", k_token, 1);
+
+  FakeMastodon fake;
+  char dir_template[] = "/tmp/herald-state-bench-XXXXXX";
+  const fs::path work = mkdtemp(dir_template);
+  const fs::path calendar = work / "herald.yaml";
+  write_calendar(calendar, fake.url(), posts);
+
+  for (auto* backend : { new Backend("SQLite", work, ""), new Backend("PostgreSQL", work, pg) }) {
+    std::vector<double> rates;
+    for (int r = 0; r < runs; ++r) {
+      const std::string state = backend->fresh();
+      const std::vector<std::string> base{ herald, "-c", calendar.string(), "--state", state };
+      fake.reset();
+      auto learn = base;
+      learn.insert(learn.end(), { "run", "--now", "2026-12-01T08:00:00Z" });
+      run_together(learn, 1);
+      auto fire = base;
+      fire.insert(fire.end(), { "-q", "run", "--now", "2026-12-01T09:00:00Z" });
+      const double ms = run_together(fire, processes);
+      if (fake.statuses() != size_t(posts) || fake.requests() != size_t(posts)) {
+        std::fprintf(stderr,
+                     "herald_state_bench: %s: %zu statuses from %zu requests, expected %d\n",
+                     backend->name().c_str(), fake.statuses(), fake.requests(), posts);
+        return 1;
+      }
+      rates.push_back(posts / (ms / 1000));
+    }
+
+    // Nothing due, nothing changed: the cost of a cron tick. The calendar's posts are all
+    // published by now, so the state is as large as after a real campaign.
+    const std::string state = backend->fresh();
+    const std::vector<std::string> tick{ herald, "-c",  calendar.string(), "--state",
+                                         state,  "run", "--now",           "2026-12-01T07:00:00Z" };
+    run_together(tick, 1);
+    std::vector<double> tick_ms;
+    for (int t = 0; t < ticks; ++t) {
+      tick_ms.push_back(run_together(tick, 1));
+    }
+
+    std::printf("%-10s fire %d due posts over %d accounts from %d processes  median %7.1f "
+                "posts/s (min %.1f, max %.1f, n=%d)  target >= 1000 posts/s\n",
+                backend->name().c_str(), posts, k_accounts, processes, median(rates),
+                *std::min_element(rates.begin(), rates.end()),
+                *std::max_element(rates.begin(), rates.end()), runs);
+    std::printf("%-10s unchanged tick, %d-post calendar                median %7.2f ms (min "
+                "%.2f, max %.2f, n=%d)  target < 15 ms\n",
+                backend->name().c_str(), posts, median(tick_ms),
+                *std::min_element(tick_ms.begin(), tick_ms.end()),
+                *std::max_element(tick_ms.begin(), tick_ms.end()), ticks);
+    delete backend;
+  }
+  fs::remove_all(work);
+  return 0;
+}

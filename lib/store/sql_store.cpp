@@ -1,0 +1,314 @@
+// The Store on either backend: every job statement lives here once, in the SQL both dialects
+// agree on (sql_connection.hpp); the few places where PostgreSQL needs more say so.
+#include "sql_store.hpp"
+
+#include "schema.hpp"
+
+#include <fmt/core.h>
+
+#include <unistd.h>
+
+#include <array>
+
+namespace herald::store {
+
+namespace {
+
+constexpr const char* k_job_columns =
+  "calendar, id, post_id, account, platform, occurrence, due, state, revision, payload, grace, "
+  "attempts, idempotency_key, remote_id, url, error, next_attempt, posted_at, lease_token, "
+  "lease_until, updated_at, lease_holder";
+
+// Every mutable column, in k_job_columns order (?1 and ?2 are the key).
+constexpr const char* k_job_assignments =
+  "post_id = ?3, account = ?4, platform = ?5, occurrence = ?6, due = ?7, state = ?8, "
+  "revision = ?9, payload = ?10, grace = ?11, attempts = ?12, idempotency_key = ?13, "
+  "remote_id = ?14, url = ?15, error = ?16, next_attempt = ?17, posted_at = ?18, "
+  "lease_token = ?19, lease_until = ?20, updated_at = ?21, "
+  // The same lease keeps its holder; a new one is this process's (update_job_if).
+  "lease_holder = CASE WHEN lease_token = ?19 THEN lease_holder ELSE ?22 END";
+
+// The rule every job change follows: the row is still as the writer last saw it.
+constexpr const char* k_job_unchanged =
+  "calendar = ?1 AND id = ?2 AND state = ?23 AND lease_token = ?24";
+
+std::string
+this_holder()
+{
+  static const std::string host = [] {
+    std::array<char, 256> name{};
+    if (::gethostname(name.data(), name.size() - 1) != 0) {
+      return std::string("?");
+    }
+    return std::string(name.data());
+  }();
+  return fmt::format("{}:{}", host, ::getpid());
+}
+
+Job
+read_job(const SqlRow& row)
+{
+  Job job;
+  job.calendar = row.text(0);
+  job.id = row.text(1);
+  job.post_id = row.text(2);
+  job.account = row.text(3);
+  job.platform = row.text(4);
+  job.occurrence = row.text(5);
+  job.due = time_point(row.integer(6));
+  job.state = parse_job_state(row.text(7)).value_or(JobState::unknown);
+  job.revision = row.text(8);
+  job.payload = row.text(9);
+  job.grace = std::chrono::seconds(row.integer(10));
+  job.attempts = static_cast<int>(row.integer(11));
+  job.idempotency_key = row.text(12);
+  job.remote_id = row.text(13);
+  job.url = row.text(14);
+  job.error = row.text(15);
+  job.next_attempt = optional_time(row.optional_integer(16));
+  job.posted_at = optional_time(row.optional_integer(17));
+  job.lease_token = row.text(18);
+  job.lease_until = optional_time(row.optional_integer(19));
+  job.updated_at = time_point(row.integer(20));
+  job.lease_holder = row.text(21);
+  return job;
+}
+
+SqlParams
+job_params(const Job& job, std::string_view holder)
+{
+  SqlParams params;
+  params.add(job.calendar)
+    .add(job.id)
+    .add(job.post_id)
+    .add(job.account)
+    .add(job.platform)
+    .add(job.occurrence)
+    .add(seconds(job.due))
+    .add(to_string(job.state))
+    .add(job.revision)
+    .add(job.payload)
+    .add(static_cast<int64_t>(job.grace.count()))
+    .add(static_cast<int64_t>(job.attempts))
+    .add(job.idempotency_key)
+    .add(job.remote_id)
+    .add(job.url)
+    .add(job.error)
+    .add(optional_seconds(job.next_attempt))
+    .add(optional_seconds(job.posted_at))
+    .add(job.lease_token)
+    .add(optional_seconds(job.lease_until))
+    .add(seconds(job.updated_at))
+    .add(holder);
+  return params;
+}
+
+class SqlStore : public Store
+{
+public:
+  explicit SqlStore(std::unique_ptr<SqlConnection> db)
+    : m_db(std::move(db))
+  {
+    migrate(*m_db);
+    const bool postgresql = m_db->dialect() == SqlDialect::postgresql;
+    m_update = fmt::format("UPDATE jobs SET {} WHERE {}", k_job_assignments, k_job_unchanged);
+    m_claim = m_update;
+    if (postgresql) {
+      // A row another runner is claiming right now is skipped, not waited for: it is theirs.
+      m_claim += fmt::format(" AND (calendar, id) IN (SELECT calendar, id FROM jobs WHERE {} "
+                             "FOR UPDATE SKIP LOCKED)",
+                             k_job_unchanged);
+    }
+  }
+
+  void begin_write() override { m_db->begin_write(); }
+  void commit() override { m_db->commit(); }
+  void rollback() override { m_db->rollback(); }
+
+  std::optional<CalendarRecord> find_calendar(std::string_view key) override
+  {
+    return find_calendar_where("key", key);
+  }
+
+  std::optional<CalendarRecord> find_calendar_by_path(std::string_view path) override
+  {
+    return find_calendar_where("path", path);
+  }
+
+  void put_calendar(const CalendarRecord& r) override
+  {
+    m_db->lock_writers();
+    m_db->run("INSERT INTO calendars(key, path, fingerprint, content_hash, files, baseline, "
+              "horizon_until, synced_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+              "ON CONFLICT(key) DO UPDATE SET path = excluded.path, "
+              "fingerprint = excluded.fingerprint, content_hash = excluded.content_hash, "
+              "files = excluded.files, baseline = excluded.baseline, "
+              "horizon_until = excluded.horizon_until, synced_at = excluded.synced_at",
+              SqlParams()
+                .add(r.key)
+                .add(r.path)
+                .add(r.fingerprint)
+                .add(r.content_hash)
+                .add(r.files)
+                .add(seconds(r.baseline))
+                .add(seconds(r.horizon_until))
+                .add(seconds(r.synced_at)));
+  }
+
+  void rename_calendar(std::string_view from, std::string_view to) override
+  {
+    m_db->lock_writers();
+    for (const char* sql : { "UPDATE calendars SET key = ?2 WHERE key = ?1",
+                             "UPDATE jobs SET calendar = ?2 WHERE calendar = ?1",
+                             "UPDATE post_metrics SET calendar = ?2 WHERE calendar = ?1",
+                             "UPDATE account_metrics SET calendar = ?2 WHERE calendar = ?1" }) {
+      m_db->run(sql, SqlParams().add(from).add(to));
+    }
+  }
+
+  std::vector<Job> list_jobs(const JobFilter& filter) override
+  {
+    m_db->lock_writers();
+    std::string sql = fmt::format("SELECT {} FROM jobs WHERE TRUE", k_job_columns);
+    SqlParams params;
+    if (!filter.calendar.empty()) {
+      params.add(filter.calendar);
+      sql += fmt::format(" AND calendar = ?{}", params.values().size());
+    }
+    if (!filter.states.empty()) {
+      sql += " AND state IN (";
+      for (size_t i = 0; i < filter.states.size(); ++i) {
+        sql += fmt::format("{}'{}'", i ? ", " : "", to_string(filter.states[i]));
+      }
+      sql += ")";
+    }
+    if (filter.due_before) {
+      params.add(seconds(*filter.due_before));
+      sql += fmt::format(" AND due <= ?{}", params.values().size());
+    }
+    const char* direction = filter.descending ? "DESC" : "ASC";
+    // NULLs sort first in SQLite and last in PostgreSQL unless told.
+    sql += filter.order_by == "posted"
+             ? fmt::format(" ORDER BY posted_at {0} NULLS {1}, id {0}", direction,
+                           filter.descending ? "LAST" : "FIRST")
+             : fmt::format(" ORDER BY due {0}, id {0}", direction);
+    if (filter.limit > 0) {
+      sql += fmt::format(" LIMIT {}", filter.limit);
+    }
+    return jobs_of(sql, params);
+  }
+
+  std::optional<Job> find_job(std::string_view calendar, std::string_view id) override
+  {
+    m_db->lock_writers();
+    auto jobs =
+      jobs_of(fmt::format("SELECT {} FROM jobs WHERE calendar = ?1 AND id = ?2", k_job_columns),
+              SqlParams().add(calendar).add(id));
+    if (jobs.empty()) {
+      return std::nullopt;
+    }
+    return std::move(jobs.front());
+  }
+
+  void insert_job(const Job& job) override
+  {
+    m_db->lock_writers();
+    m_db->run(fmt::format("INSERT INTO jobs({}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                          "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                          k_job_columns),
+              job_params(job, job.lease_token.empty() ? "" : job.lease_holder));
+  }
+
+  bool update_job_if(const Job& job, JobState expected_state,
+                     std::string_view expected_token) override
+  {
+    // A new lease token means the job changes hands: to this process.
+    const std::string holder = job.lease_token.empty() ? std::string() : this_holder();
+    auto params = job_params(job, holder);
+    params.add(to_string(expected_state)).add(expected_token);
+    // A claim (a new lease) in a transaction skips a row another runner holds: they are
+    // claiming it. Every other change (the holder's own intent and settle, a single change
+    // like `herald retry`) waits for the row: whoever holds it can only be a claimer that is
+    // about to find it taken.
+    const bool claiming = !job.lease_token.empty() && job.lease_token != expected_token;
+    if (m_db->in_transaction()) {
+      m_db->lock_writers(true);
+    }
+    if (claiming && m_db->in_transaction()) {
+      return m_db->run(m_claim, params) == 1;
+    }
+    return m_db->run(m_update, params) == 1;
+  }
+
+  std::vector<Job> actionable_jobs(std::string_view calendar, TimePoint now) override
+  {
+    // Three index range scans rather than one OR over every row of the calendar: a cron tick
+    // with nothing due must not read the whole table.
+    return jobs_of(fmt::format("SELECT {0} FROM jobs WHERE calendar = ?1 AND state = 'pending'"
+                               " AND due <= ?2"
+                               " UNION ALL SELECT {0} FROM jobs WHERE calendar = ?1"
+                               " AND state = 'retry-wait' AND next_attempt <= ?2"
+                               " UNION ALL SELECT {0} FROM jobs WHERE calendar = ?1"
+                               " AND state IN ('claimed', 'sending') AND lease_until <= ?2"
+                               " ORDER BY 7, 2",
+                               k_job_columns),
+                   SqlParams().add(calendar).add(seconds(now)));
+  }
+
+  std::optional<TimePoint> next_due(std::string_view calendar) override
+  {
+    std::optional<int64_t> due;
+    m_db->query("SELECT MIN(t) FROM ("
+                " SELECT MIN(due) AS t FROM jobs WHERE calendar = ?1 AND state = 'pending'"
+                " UNION ALL SELECT MIN(next_attempt) FROM jobs"
+                "  WHERE calendar = ?1 AND state = 'retry-wait') AS due_times",
+                SqlParams().add(calendar),
+                [&](const SqlRow& row) { due = row.optional_integer(0); });
+    return optional_time(due);
+  }
+
+private:
+  std::vector<Job> jobs_of(const std::string& sql, const SqlParams& params)
+  {
+    std::vector<Job> jobs;
+    m_db->query(sql, params, [&](const SqlRow& row) { jobs.push_back(read_job(row)); });
+    return jobs;
+  }
+
+  std::optional<CalendarRecord> find_calendar_where(std::string_view column, std::string_view value)
+  {
+    m_db->lock_writers();
+    std::optional<CalendarRecord> found;
+    m_db->query(fmt::format("SELECT key, path, fingerprint, content_hash, files, baseline, "
+                            "horizon_until, synced_at FROM calendars WHERE {} = ?1 "
+                            "ORDER BY synced_at DESC LIMIT 1",
+                            column),
+                SqlParams().add(value), [&](const SqlRow& row) {
+                  CalendarRecord r;
+                  r.key = row.text(0);
+                  r.path = row.text(1);
+                  r.fingerprint = row.text(2);
+                  r.content_hash = row.text(3);
+                  r.files = row.text(4);
+                  r.baseline = time_point(row.integer(5));
+                  r.horizon_until = time_point(row.integer(6));
+                  r.synced_at = time_point(row.integer(7));
+                  found = std::move(r);
+                });
+    return found;
+  }
+
+  std::unique_ptr<SqlConnection> m_db;
+  std::string m_update;
+  std::string m_claim;
+};
+
+} // namespace
+
+std::unique_ptr<Store>
+open_sql_store(std::unique_ptr<SqlConnection> connection)
+{
+  return std::make_unique<SqlStore>(std::move(connection));
+}
+
+} // namespace herald::store

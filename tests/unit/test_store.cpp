@@ -1,0 +1,455 @@
+#include "state_backends.hpp"
+#include "testutil.hpp"
+
+#include "store/sqlite_store.hpp"
+#include "store/state_location.hpp"
+#include "util/error.hpp"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <libpq-fe.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <thread>
+
+using namespace herald;
+using namespace herald::store;
+using namespace std::chrono_literals;
+
+namespace {
+
+TimePoint
+at(int64_t seconds)
+{
+  return TimePoint(std::chrono::seconds(seconds));
+}
+
+Job
+make_job(std::string id, TimePoint due, JobState state = JobState::pending)
+{
+  Job job;
+  job.calendar = "cal";
+  job.id = std::move(id);
+  job.post_id = "p";
+  job.account = "a";
+  job.platform = "stub";
+  job.due = due;
+  job.state = state;
+  job.revision = "r1";
+  job.payload = "{}";
+  job.updated_at = due;
+  return job;
+}
+
+std::string
+query_text(const std::string& file, const char* sql)
+{
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+  std::string result;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    result = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return result;
+}
+
+} // namespace
+
+TEST_SUITE("store::SqliteStore")
+{
+  TEST_CASE("a new store has the schema, WAL, and owner-only permissions")
+  {
+    test::TestDir dir;
+    const auto file = dir.path() / "state" / "herald.db";
+    {
+      auto store = open_sqlite_store(file);
+      store->begin_write();
+      store->insert_job(make_job("j/a", at(100)));
+      store->commit();
+    }
+    CHECK(query_text(file.string(), "PRAGMA journal_mode") == "wal");
+    CHECK(query_text(file.string(), "PRAGMA user_version") == std::to_string(k_schema_version));
+    struct stat st;
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    REQUIRE(::stat(file.parent_path().c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0700);
+  }
+
+  TEST_CASE("a store from a newer herald is refused")
+  {
+    test::TestDir dir;
+    const auto file = (dir.path() / "new.db").string();
+    sqlite3* db = nullptr;
+    sqlite3_open(file.c_str(), &db);
+    sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    try {
+      open_sqlite_store(file);
+      FAIL("expected an error");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()) ==
+            "this state was written by a newer herald (schema 99; this herald understands up "
+            "to " +
+              std::to_string(k_schema_version) + "); upgrade herald or use another --state");
+      CHECK(e.status() == ExitStatus::state);
+    }
+  }
+}
+
+TEST_SUITE("store::Store on both backends")
+{
+  TEST_CASE_TEMPLATE("conditional updates: only the holder of the expected state and token wins", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    store->insert_job(make_job("j/a", at(100)));
+
+    Job claimed = make_job("j/a", at(100), JobState::claimed);
+    claimed.lease_token = "t1";
+    CHECK(store->update_job_if(claimed, JobState::pending, ""));
+    // A second runner that read the job as pending loses.
+    Job other = claimed;
+    other.lease_token = "t2";
+    CHECK_FALSE(store->update_job_if(other, JobState::pending, ""));
+    // The wrong token loses too.
+    Job sending = claimed;
+    sending.state = JobState::sending;
+    CHECK_FALSE(store->update_job_if(sending, JobState::claimed, "t2"));
+    CHECK(store->update_job_if(sending, JobState::claimed, "t1"));
+    CHECK(store->find_job("cal", "j/a")->state == JobState::sending);
+  }
+
+  TEST_CASE_TEMPLATE("actionable jobs: due pending, due retries and expired leases only", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    store->insert_job(make_job("due/a", at(100)));
+    store->insert_job(make_job("later/a", at(500)));
+    store->insert_job(make_job("posted/a", at(50), JobState::posted));
+    Job retry = make_job("retry/a", at(50), JobState::retry_wait);
+    retry.next_attempt = at(150);
+    store->insert_job(retry);
+    Job lease_held = make_job("held/a", at(50), JobState::claimed);
+    lease_held.lease_until = at(1000);
+    store->insert_job(lease_held);
+    Job lease_gone = make_job("dead/a", at(50), JobState::sending);
+    lease_gone.lease_until = at(150);
+    store->insert_job(lease_gone);
+
+    std::vector<std::string> ids;
+    for (const auto& job : store->actionable_jobs("cal", at(200))) {
+      ids.push_back(job.id);
+    }
+    CHECK(ids == std::vector<std::string>{ "dead/a", "retry/a", "due/a" });
+    CHECK(store->actionable_jobs("other", at(200)).empty());
+    CHECK(store->next_due("cal").value() == at(100));
+  }
+
+  TEST_CASE_TEMPLATE("calendar records round-trip and are found by path", B, HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    CalendarRecord r{ "name:x", "/a/herald.yaml", "fp", "hash", "[]", at(1), at(2), at(3) };
+    store->put_calendar(r);
+    const auto by_key = store->find_calendar("name:x");
+    REQUIRE(by_key);
+    CHECK(by_key->baseline == at(1));
+    CHECK(by_key->horizon_until == at(2));
+    CHECK(store->find_calendar_by_path("/a/herald.yaml")->key == "name:x");
+    CHECK_FALSE(store->find_calendar_by_path("/b/herald.yaml"));
+  }
+
+  TEST_CASE_TEMPLATE("a rolled-back transaction leaves nothing behind", B, HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    store->begin_write();
+    store->insert_job(make_job("j/a", at(100)));
+    store->rollback();
+    CHECK_FALSE(store->find_job("cal", "j/a"));
+  }
+}
+
+TEST_SUITE("store::Store on both backends")
+{
+  TEST_CASE_TEMPLATE("a lease names its holder, hostname:pid, until it is given up", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    store->insert_job(make_job("j/a", at(100)));
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    const std::string holder = std::string(host) + ":" + std::to_string(::getpid());
+
+    Job claimed = make_job("j/a", at(100), JobState::claimed);
+    claimed.lease_token = "t1";
+    claimed.lease_until = at(200);
+    REQUIRE(store->update_job_if(claimed, JobState::pending, ""));
+    CHECK(store->find_job("cal", "j/a")->lease_holder == holder);
+
+    // The same lease keeps its holder, whatever the job (read before the claim) says.
+    Job sending = claimed;
+    sending.state = JobState::sending;
+    sending.lease_holder = "elsewhere:1";
+    REQUIRE(store->update_job_if(sending, JobState::claimed, "t1"));
+    CHECK(store->find_job("cal", "j/a")->lease_holder == holder);
+
+    Job posted = sending;
+    posted.state = JobState::posted;
+    posted.lease_token.clear();
+    posted.lease_until.reset();
+    REQUIRE(store->update_job_if(posted, JobState::sending, "t1"));
+    CHECK(store->find_job("cal", "j/a")->lease_holder.empty());
+  }
+
+  TEST_CASE_TEMPLATE("jobs list in byte order, and by posting time with the unposted first", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    for (const char* id : { "a/x", "B/x", "_/x", "b/x" }) {
+      store->insert_job(make_job(id, at(100)));
+    }
+    Job posted = make_job("p/x", at(50), JobState::posted);
+    posted.posted_at = at(60);
+    store->insert_job(posted);
+
+    JobFilter filter;
+    filter.calendar = "cal";
+    std::vector<std::string> ids;
+    for (const auto& job : store->list_jobs(filter)) {
+      ids.push_back(job.id);
+    }
+    CHECK(ids == std::vector<std::string>{ "p/x", "B/x", "_/x", "a/x", "b/x" });
+
+    filter.order_by = "posted";
+    filter.descending = true;
+    filter.limit = 2;
+    ids.clear();
+    for (const auto& job : store->list_jobs(filter)) {
+      ids.push_back(job.id);
+    }
+    CHECK(ids == std::vector<std::string>{ "p/x", "b/x" });
+
+    JobFilter due_only;
+    due_only.due_before = at(70);
+    due_only.states = { JobState::posted, JobState::pending };
+    CHECK(store->list_jobs(due_only).size() == 1);
+  }
+
+  TEST_CASE_TEMPLATE("two processes creating the state at once both find it ready", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    B state;
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < errors.size(); ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          auto store = open_store(state.location());
+          store->insert_job(make_job("j/" + std::to_string(i), at(100)));
+        } catch (const std::exception& e) {
+          errors[i] = e.what();
+        }
+      });
+    }
+    for (auto& thread : threads) {
+      thread.join();
+    }
+    CHECK(errors == std::vector<std::string>(4));
+    CHECK(open_store(state.location())->list_jobs({}).size() == 4);
+  }
+}
+
+TEST_SUITE("store::PostgresqlStore")
+{
+  TEST_CASE("a state from a newer herald is refused")
+  {
+    test::PostgresqlState state;
+    open_store(state.location());
+    {
+      PGconn* conn = PQconnectdb(state.location().c_str());
+      PQclear(PQexec(conn, "UPDATE herald_schema SET version = 99"));
+      PQfinish(conn);
+    }
+    try {
+      open_store(state.location());
+      FAIL("expected an error");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()) ==
+            "this state was written by a newer herald (schema 99; this herald understands up "
+            "to " +
+              std::to_string(k_schema_version) + "); upgrade herald or use another --state");
+      CHECK(e.status() == ExitStatus::state);
+    }
+  }
+
+  TEST_CASE("a row another runner is changing is skipped, not waited for")
+  {
+    test::PostgresqlState state;
+    auto first = open_store(state.location());
+    auto second = open_store(state.location());
+    first->insert_job(make_job("j/a", at(100)));
+
+    Job mine = make_job("j/a", at(100), JobState::claimed);
+    mine.lease_token = "t1";
+    first->begin_write();
+    REQUIRE(first->update_job_if(mine, JobState::pending, ""));
+    // The first claim is not committed yet: the second runner's claim does not wait for it.
+    Job theirs = mine;
+    theirs.lease_token = "t2";
+    second->begin_write();
+    CHECK_FALSE(second->update_job_if(theirs, JobState::pending, ""));
+    second->commit();
+    first->commit();
+    CHECK_FALSE(second->update_job_if(theirs, JobState::pending, ""));
+    CHECK(second->find_job("cal", "j/a")->lease_token == "t1");
+  }
+
+  TEST_CASE("a claim waits for a calendar sync instead of skipping the rows it holds")
+  {
+    test::PostgresqlState state;
+    auto sync = open_store(state.location());
+    auto runner = open_store(state.location());
+    sync->insert_job(make_job("j/a", at(100)));
+
+    sync->begin_write();
+    REQUIRE(sync->find_job("cal", "j/a")); // a sync reads first: the writer lock
+    Job edited = make_job("j/a", at(100));
+    edited.revision = "r2";
+    REQUIRE(sync->update_job_if(edited, JobState::pending, ""));
+    std::thread committer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      sync->commit();
+    });
+    Job claim = make_job("j/a", at(100), JobState::claimed);
+    claim.lease_token = "t1";
+    runner->begin_write();
+    const bool claimed = runner->update_job_if(claim, JobState::pending, "");
+    runner->commit();
+    committer.join();
+    CHECK(claimed);
+    CHECK(runner->find_job("cal", "j/a")->lease_token == "t1");
+  }
+
+  TEST_CASE("a connection lost between transactions is opened again")
+  {
+    test::PostgresqlState state;
+    auto store = open_store(state.location());
+    store->insert_job(make_job("j/a", at(100)));
+    test::PostgresqlState::admin(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+      state.database() + "'");
+    CHECK(store->find_job("cal", "j/a").has_value());
+    store->begin_write();
+    store->insert_job(make_job("j/b", at(100)));
+    store->commit();
+    CHECK(store->list_jobs({}).size() == 2);
+  }
+
+  TEST_CASE("the password comes from the variable password_env names and is never shown")
+  {
+    test::PostgresqlState state;
+    const char* password = std::getenv("HERALD_TEST_PG_PASSWORD");
+    REQUIRE_MESSAGE(password, "HERALD_TEST_PG_PASSWORD: the test server's password");
+    const std::string saved = std::getenv("PGPASSWORD") ? std::getenv("PGPASSWORD") : "";
+    ::unsetenv("PGPASSWORD");
+    const std::string separator = state.location().find('?') == std::string::npos ? "?" : "&";
+    ::setenv("HERALD_UNIT_PG_PASSWORD", password, 1);
+    CHECK_NOTHROW(
+      open_store(state.location() + separator + "password_env=HERALD_UNIT_PG_PASSWORD"));
+
+    ::setenv("HERALD_UNIT_PG_PASSWORD", "not-the-secret-42", 1);
+    try {
+      open_store(state.location() + separator + "password_env=HERALD_UNIT_PG_PASSWORD");
+      FAIL("expected an error");
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      CHECK(message.find("not-the-secret-42") == std::string::npos);
+      CHECK(message.find("password authentication failed for user \"herald\"") !=
+            std::string::npos);
+      CHECK(message.rfind("cannot connect to the state " + state.location(), 0) == 0);
+    }
+
+    ::unsetenv("HERALD_UNIT_PG_PASSWORD");
+    try {
+      open_store("postgresql://herald@127.0.0.1:1/x?password_env=HERALD_UNIT_PG_PASSWORD");
+      FAIL("expected an error");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()) ==
+            "state postgresql://herald@127.0.0.1:1/x?password_env=HERALD_UNIT_PG_PASSWORD: "
+            "password_env names HERALD_UNIT_PG_PASSWORD, which is not set");
+    }
+
+    try {
+      open_store("postgresql://herald:hunter2@127.0.0.1:1/x");
+      FAIL("expected an error");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()) ==
+            "cannot connect to the state postgresql://herald:***@127.0.0.1:1/x: connection to "
+            "server at \"127.0.0.1\", port 1 failed: Connection refused\n\tIs the server running "
+            "on that host and accepting TCP/IP connections?");
+    }
+    if (!saved.empty()) {
+      ::setenv("PGPASSWORD", saved.c_str(), 1);
+    }
+  }
+}
+
+TEST_SUITE("store::StateLocation")
+{
+  TEST_CASE("state locations: which backend, whether it exists, where local files go")
+  {
+    test::TestDir dir;
+    CHECK(StateLocation("postgresql://h/db").is_postgresql());
+    CHECK(StateLocation("postgres://h/db").is_postgresql());
+    CHECK_FALSE(StateLocation("state.db").is_postgresql());
+    CHECK_FALSE(StateLocation(dir.path() / "none.db").exists());
+    CHECK(StateLocation("postgres://h/db").exists());
+    CHECK(StateLocation(dir.path() / "s" / "state.db").local_dir() == dir.path() / "s");
+    const std::string saved = std::getenv("XDG_STATE_HOME") ? std::getenv("XDG_STATE_HOME") : "";
+    ::setenv("XDG_STATE_HOME", dir.path().c_str(), 1);
+    CHECK(StateLocation("postgres://h/db").local_dir() == dir.path() / "herald");
+    struct stat st;
+    REQUIRE(::stat((dir.path() / "herald").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0700);
+    if (saved.empty()) {
+      ::unsetenv("XDG_STATE_HOME");
+    } else {
+      ::setenv("XDG_STATE_HOME", saved.c_str(), 1);
+    }
+    CHECK(StateLocation("postgresql://u:pw@h/db?password=pw&sslmode=require").display() ==
+          "postgresql://u:***@h/db?password=***&sslmode=require");
+  }
+}
+
+TEST_SUITE("store::Store on both backends")
+{
+  TEST_CASE_TEMPLATE("a renamed calendar keeps its record and its jobs", B, HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    store->begin_write();
+    store->put_calendar(
+      { "/a/herald.yaml", "/a/herald.yaml", "fp", "h", "[]", at(1), at(2), at(3) });
+    store->insert_job(make_job("j/a", at(100)));
+    store->rename_calendar("cal", "name:x");
+    store->rename_calendar("/a/herald.yaml", "name:x");
+    store->commit();
+    CHECK(store->find_calendar("name:x")->path == "/a/herald.yaml");
+    CHECK_FALSE(store->find_calendar("/a/herald.yaml"));
+    CHECK(store->find_job("name:x", "j/a").has_value());
+    CHECK_FALSE(store->find_job("cal", "j/a").has_value());
+  }
+}
