@@ -15,15 +15,17 @@ namespace herald::cmd {
 
 namespace {
 
-// The calendar, or nothing after its diagnostics were printed and the status set.
+// The calendar, or nothing after its diagnostics were printed and the status set. The errors
+// that only say an account's secret is not set go to `unset_secrets`: the list shows them as
+// "(not set)" and `check` fails those accounts, without stopping the others.
 std::optional<calendar::Calendar>
-load(Context& context)
+load(Context& context, std::vector<Diagnostic>& unset_secrets)
 {
   context.load_credentials();
   calendar::LoadOptions options;
   options.max_bytes = context.global.max_calendar_bytes;
   auto loaded = app::load_checked(context.global.calendar, options);
-  // Credentials are what `check` is about: report them there, not as load errors.
+  unset_secrets = loaded.diagnostics.drop_unset_secrets();
   context.print_diagnostics(loaded.diagnostics);
   if (loaded.diagnostics.has_errors() || !loaded.calendar) {
     context.print_error_summary(loaded.diagnostics);
@@ -59,7 +61,8 @@ credential_sources(const calendar::Account& account)
 void
 run_list(Context& context)
 {
-  const auto calendar = load(context);
+  std::vector<Diagnostic> unset_secrets;
+  const auto calendar = load(context, unset_secrets);
   if (!calendar) {
     return;
   }
@@ -92,7 +95,8 @@ run_list(Context& context)
 void
 run_check(Context& context)
 {
-  const auto calendar = load(context);
+  std::vector<Diagnostic> unset_secrets;
+  const auto calendar = load(context, unset_secrets);
   if (!calendar) {
     return;
   }
@@ -103,7 +107,7 @@ run_check(Context& context)
   }
   queue::RegistryAdapters adapters(platforms::default_context(
     clock, store::StateLocation(context.state_path()).local_dir(), std::move(log)));
-  const auto checks = app::verify_accounts(*calendar, adapters);
+  const auto checks = app::verify_accounts(*calendar, adapters, unset_secrets);
   for (const auto& check : checks) {
     if (!check.ok) {
       context.status = ExitStatus::job_failed;

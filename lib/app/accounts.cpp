@@ -74,11 +74,25 @@ check_account(const calendar::Account& account, Diagnostics& diagnostics)
 }
 
 std::vector<AccountCheck>
-verify_accounts(const calendar::Calendar& calendar, queue::AdapterSource& adapters)
+verify_accounts(const calendar::Calendar& calendar, queue::AdapterSource& adapters,
+                const std::vector<Diagnostic>& unset_secrets)
 {
   std::vector<AccountCheck> checks;
   for (const auto& [name, account] : calendar.accounts) {
     AccountCheck check{ name, account.platform, false, "" };
+    // The line names the account already: the detail says only which variable is missing.
+    const std::string prefix = fmt::format("account '{}': ", name);
+    for (const auto& unset : unset_secrets) {
+      if (unset.unset_secret_of == name) {
+        check.detail += check.detail.empty() ? "not checked: " : "; ";
+        check.detail +=
+          unset.message.starts_with(prefix) ? unset.message.substr(prefix.size()) : unset.message;
+      }
+    }
+    if (!check.detail.empty()) {
+      checks.push_back(std::move(check));
+      continue;
+    }
     const auto adapter = adapters.adapter_for(
       { account.name, account.platform, account.settings, account.base_dir }, 0);
     if (!adapter) {
@@ -93,6 +107,23 @@ verify_accounts(const calendar::Calendar& calendar, queue::AdapterSource& adapte
     checks.push_back(std::move(check));
   }
   return checks;
+}
+
+void
+keep_secrets_of(const calendar::Calendar& calendar, const std::vector<std::string>& accounts,
+                Diagnostics& diagnostics)
+{
+  diagnostics.drop_unset_secrets({ accounts.begin(), accounts.end() });
+  std::string known;
+  for (const auto& [name, _] : calendar.accounts) {
+    known += (known.empty() ? "" : ", ") + name;
+  }
+  for (const auto& name : accounts) {
+    if (!calendar.accounts.contains(name)) {
+      diagnostics.error(
+        {}, fmt::format("--accounts: unknown account '{}' (the calendar has: {})", name, known));
+    }
+  }
 }
 
 } // namespace herald::app

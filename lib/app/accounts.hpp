@@ -20,8 +20,16 @@ struct AccountCheck
 };
 
 // `herald accounts check`: asks each account's platform whether its credentials work,
-// without publishing anything. Accounts are checked in name order.
+// without publishing anything. Accounts are checked in name order. An account with an error in
+// `unset_secrets` (what Diagnostics::drop_unset_secrets took from the load) is not checked: it
+// fails, saying which variable is not set.
 std::vector<AccountCheck> verify_accounts(const calendar::Calendar& calendar,
-                                          queue::AdapterSource& adapters);
+                                          queue::AdapterSource& adapters,
+                                          const std::vector<Diagnostic>& unset_secrets = {});
+
+// `herald validate --accounts a,b`: keeps the unset-secret errors of these accounts only, and
+// reports a name that is not one of the calendar's accounts.
+void keep_secrets_of(const calendar::Calendar& calendar, const std::vector<std::string>& accounts,
+                     Diagnostics& diagnostics);
 
 } // namespace herald::app

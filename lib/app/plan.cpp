@@ -47,6 +47,7 @@ make_plan(const std::filesystem::path& file, TimePoint from, TimePoint until,
 {
   Plan plan;
   plan.loaded = load_checked(file, options);
+  plan.loaded.diagnostics.drop_unset_secrets(); // a plan publishes nothing
   if (!plan.loaded.calendar || plan.loaded.diagnostics.has_errors()) {
     return plan;
   }

@@ -138,6 +138,7 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
   }
   auto loaded = load_checked(options.calendar, options.load);
   report.diagnostics = std::move(loaded.diagnostics);
+  report.diagnostics.drop_unset_secrets({ options.to.begin(), options.to.end() });
   if (report.diagnostics.has_errors() || !loaded.calendar) {
     return report;
   }

@@ -67,6 +67,8 @@ collect_metrics(const std::filesystem::path& calendar, const std::filesystem::pa
 {
   CollectRun run;
   run.loaded = load_checked(calendar, options);
+  // An account without its secret fails alone, when its metrics source is made.
+  run.loaded.diagnostics.drop_unset_secrets();
   if (!run.loaded.calendar || run.loaded.diagnostics.has_errors()) {
     return run;
   }
@@ -102,6 +104,7 @@ make_report(const ReportQuery& query)
 {
   ReportRun run;
   run.loaded = load_checked(query.calendar, query.options);
+  run.loaded.diagnostics.drop_unset_secrets(); // the report reads the state only
   if (!run.loaded.calendar || run.loaded.diagnostics.has_errors()) {
     return run;
   }

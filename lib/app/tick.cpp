@@ -209,6 +209,9 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
     auto loaded = load_checked(options.calendar, options.load);
     report.calendar_read = true;
     report.diagnostics = std::move(loaded.diagnostics);
+    // Only the accounts with due jobs need their secrets: a job whose account has none fails
+    // when the runner asks for its adapter, and the others go out.
+    report.diagnostics.drop_unset_secrets();
     if (report.diagnostics.has_errors() || !loaded.calendar) {
       if (!options.keep_last_good || !record || options.dry_run) {
         return report; // nothing changed, nothing fired

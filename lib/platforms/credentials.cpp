@@ -49,8 +49,17 @@ check_secret(const AccountConfig& account, std::string_view key,
              const std::map<std::string, SourcePos>& setting_pos, const SourcePos& account_pos,
              const AdapterContext& context, Diagnostics& diagnostics)
 {
-  if (auto secret = read_secret(account, key, context); !secret) {
-    diagnostics.error(pos_of(setting_pos, std::string(key) + "_env", account_pos), secret.error());
+  auto secret = read_secret(account, key, context);
+  if (secret) {
+    return;
+  }
+  const SourcePos pos = pos_of(setting_pos, std::string(key) + "_env", account_pos);
+  // A missing `<key>_env:` is a calendar error; an unset variable only matters to a command
+  // that uses this account.
+  if (setting(account, std::string(key) + "_env").empty()) {
+    diagnostics.error(pos, secret.error());
+  } else {
+    diagnostics.unset_secret(pos, account.name, secret.error());
   }
 }
 

@@ -17,7 +17,7 @@ Result<std::string> read_secret(const AccountConfig& account, std::string_view k
                                 const AdapterContext& context);
 
 // For Platform::check: reports a required `<key>_env:` that is missing, or names a variable
-// that is not set in this environment.
+// that is not set in this environment (an unset-secret diagnostic, Diagnostics::unset_secret).
 void check_secret(const AccountConfig& account, std::string_view key,
                   const std::map<std::string, SourcePos>& setting_pos, const SourcePos& account_pos,
                   const AdapterContext& context, Diagnostics& diagnostics);

@@ -960,9 +960,10 @@ public:
     }
     for (const auto& name : settings.env_names) {
       if (!context.getenv || !context.getenv(name)) {
-        diagnostics.error(pos_of("env"),
-                          fmt::format("account '{}': environment variable {} (env) is not set",
-                                      account.name, name));
+        diagnostics.unset_secret(pos_of("env"), account.name,
+                                 fmt::format("account '{}': environment variable {} (env) is not "
+                                             "set",
+                                             account.name, name));
       }
     }
   }

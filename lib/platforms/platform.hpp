@@ -134,7 +134,8 @@ public:
   virtual std::vector<std::string_view> setting_keys() const = 0;
   // Reports missing or invalid settings, and credentials that are not set, so that `validate`
   // catches them before anything fires; `setting_pos` gives the position of a setting's value
-  // (else `account_pos`) for the message.
+  // (else `account_pos`) for the message. A variable that is not set is reported with
+  // Diagnostics::unset_secret, so that commands not using the account can drop it.
   virtual void check(const AccountConfig& account,
                      const std::map<std::string, SourcePos>& setting_pos,
                      const SourcePos& account_pos, const AdapterContext& context,

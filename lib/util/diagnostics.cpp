@@ -27,19 +27,41 @@ Diagnostic::to_string() const
 void
 Diagnostics::error(SourcePos pos, std::string message)
 {
-  m_items.push_back({ std::move(pos), Severity::error, std::move(message) });
+  m_items.push_back({ std::move(pos), Severity::error, std::move(message), {} });
 }
 
 void
 Diagnostics::warning(SourcePos pos, std::string message)
 {
-  m_items.push_back({ std::move(pos), Severity::warning, std::move(message) });
+  m_items.push_back({ std::move(pos), Severity::warning, std::move(message), {} });
 }
 
 void
 Diagnostics::add(Diagnostic diagnostic)
 {
   m_items.push_back(std::move(diagnostic));
+}
+
+void
+Diagnostics::unset_secret(SourcePos pos, std::string account, std::string message)
+{
+  m_items.push_back({ std::move(pos), Severity::error, std::move(message), std::move(account) });
+}
+
+std::vector<Diagnostic>
+Diagnostics::drop_unset_secrets(const std::set<std::string>& used)
+{
+  std::vector<Diagnostic> dropped;
+  std::vector<Diagnostic> kept;
+  for (auto& d : m_items) {
+    if (!d.unset_secret_of.empty() && !used.contains(d.unset_secret_of)) {
+      dropped.push_back(std::move(d));
+    } else {
+      kept.push_back(std::move(d));
+    }
+  }
+  m_items = std::move(kept);
+  return dropped;
 }
 
 bool

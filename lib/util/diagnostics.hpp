@@ -1,5 +1,6 @@
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct Diagnostic
   SourcePos pos;
   Severity severity = Severity::error;
   std::string message;
+  // The account, when all this error says is that a secret of that account (a variable its
+  // settings name) is not set in this environment. Only a command that uses the account needs
+  // it set; see Diagnostics::drop_unset_secrets.
+  std::string unset_secret_of;
 
   // "file:line:col: error: message" (the parts that are known).
   std::string to_string() const;
@@ -37,6 +42,13 @@ public:
   void error(SourcePos pos, std::string message);
   void warning(SourcePos pos, std::string message);
   void add(Diagnostic diagnostic);
+  // An error that only says that a secret of `account` is not set in this environment.
+  void unset_secret(SourcePos pos, std::string account, std::string message);
+
+  // Removes the unset-secret errors of every account that is not in `used`, and returns them
+  // in their order: a command needs the secrets of the accounts it touches only (validate keeps
+  // them all; plan uses none). Every other diagnostic stays.
+  std::vector<Diagnostic> drop_unset_secrets(const std::set<std::string>& used = {});
 
   bool has_errors() const;
   size_t error_count() const;

@@ -134,6 +134,25 @@ check_messages(const Fixture& f, const nlohmann::json& settings)
 
 TEST_SUITE("platforms::exec")
 {
+  TEST_CASE("an unset env variable is the account's unset secret, a bad name is not")
+  {
+    Fixture f;
+    plugin(f.dir, "{}", ":");
+    Diagnostics diagnostics;
+    const std::map<std::string, SourcePos> positions{ { "env", { "c.yaml", 5, 10 } } };
+    exec_platform().check(
+      f.account({ { "command", "./plugin.sh" }, { "env", { "UNSET_ONE", "not a name" } } }),
+      positions, { "c.yaml", 3, 3 }, f.context, diagnostics);
+    const auto dropped = diagnostics.drop_unset_secrets({ "other" });
+    REQUIRE(dropped.size() == 1);
+    CHECK(dropped[0].to_string() ==
+          "c.yaml:5:10: error: account 'mine': environment variable UNSET_ONE (env) is not set");
+    CHECK(dropped[0].unset_secret_of == "mine");
+    CHECK(test::all_messages(diagnostics) ==
+          "c.yaml:5:10: error: account 'mine': 'env': 'not a name' is not an environment "
+          "variable name\n");
+  }
+
   TEST_CASE("validate reports every problem of the settings")
   {
     Fixture f;

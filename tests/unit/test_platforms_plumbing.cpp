@@ -63,6 +63,22 @@ TEST_SUITE("platforms::credentials")
     CHECK(diagnostics.all()[0].to_string() ==
           "c.yaml:5:16: error: account 'masto': environment variable UNSET (token_env) is not "
           "set");
+    // Only this account's commands need it: the error says whose secret it is.
+    CHECK(diagnostics.all()[0].unset_secret_of == "masto");
+  }
+
+  TEST_CASE("a missing *_env setting is a calendar error, not an unset secret")
+  {
+    Diagnostics diagnostics;
+    check_secret(account(nlohmann::json::object()), "token", {}, { "c.yaml", 3, 3 },
+                 context_with({}), diagnostics);
+    REQUIRE(diagnostics.all().size() == 1);
+    CHECK(diagnostics.all()[0].to_string() ==
+          "c.yaml:3:3: error: account 'masto' needs 'token_env:' naming the environment variable "
+          "that holds its token");
+    CHECK(diagnostics.all()[0].unset_secret_of.empty());
+    CHECK(diagnostics.drop_unset_secrets().empty());
+    CHECK(diagnostics.has_errors());
   }
 }
 

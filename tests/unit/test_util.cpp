@@ -69,4 +69,51 @@ TEST_SUITE("util")
     CHECK(d.error_count() == 2);
     CHECK(d.has_errors());
   }
+
+  TEST_CASE("unset secrets are dropped for the accounts a command does not use")
+  {
+    const auto messages = [](const std::vector<Diagnostic>& items) {
+      std::string text;
+      for (const auto& item : items) {
+        text += item.to_string() + "\n";
+      }
+      return text;
+    };
+    Diagnostics d;
+    d.unset_secret({ "c.yaml", 5, 16 }, "masto", "MASTO_TOKEN is not set");
+    d.error({ "c.yaml", 6, 1 }, "unknown key");
+    d.unset_secret({ "c.yaml", 9, 16 }, "team", "TEAM_URL is not set");
+    d.warning({ "c.yaml", 10, 1 }, "a warning");
+    d.unset_secret({ "c.yaml", 12, 16 }, "masto", "MASTO_OTHER is not set");
+
+    SUBCASE("the used accounts keep theirs, in order")
+    {
+      const auto dropped = d.drop_unset_secrets({ "masto", "absent" });
+      CHECK(messages(dropped) == "c.yaml:9:16: error: TEAM_URL is not set\n");
+      CHECK(messages(d.all()) == "c.yaml:5:16: error: MASTO_TOKEN is not set\n"
+                                 "c.yaml:6:1: error: unknown key\n"
+                                 "c.yaml:10:1: warning: a warning\n"
+                                 "c.yaml:12:16: error: MASTO_OTHER is not set\n");
+      CHECK(d.error_count() == 3);
+    }
+    SUBCASE("no account used: every unset secret goes, nothing else does")
+    {
+      const auto dropped = d.drop_unset_secrets();
+      CHECK(messages(dropped) == "c.yaml:5:16: error: MASTO_TOKEN is not set\n"
+                                 "c.yaml:9:16: error: TEAM_URL is not set\n"
+                                 "c.yaml:12:16: error: MASTO_OTHER is not set\n");
+      CHECK(messages(d.all()) == "c.yaml:6:1: error: unknown key\n"
+                                 "c.yaml:10:1: warning: a warning\n");
+      CHECK(d.drop_unset_secrets().empty());
+    }
+    SUBCASE("without other errors, dropping them makes the calendar usable")
+    {
+      Diagnostics only;
+      only.unset_secret({ "c.yaml", 5, 16 }, "masto", "MASTO_TOKEN is not set");
+      CHECK(only.has_errors());
+      only.drop_unset_secrets({ "team" });
+      CHECK_FALSE(only.has_errors());
+      CHECK(only.all().empty());
+    }
+  }
 }
