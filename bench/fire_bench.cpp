@@ -16,6 +16,7 @@
 //     already (found by the look-up, nothing sent). Target: fresh within 1.5x of warm.
 //
 // Usage: herald_fire_bench HERALD_BINARY [--posts N] [--runs N] [--post-runs N]
+#include "bench_util.hpp"
 #include "fake_mastodon.hpp"
 
 #include <nlohmann/json.hpp>
@@ -41,49 +42,19 @@
 namespace fs = std::filesystem;
 using herald::bench::FakeMastodon;
 using herald::bench::k_token;
+using herald::bench::median;
+using herald::bench::spawn_quiet;
+using herald::bench::write_mastodon_calendar;
 
 namespace {
 
 constexpr int k_accounts = 4;
 
-void
-write_calendar(const fs::path& path, const std::string& url, int posts)
-{
-  std::ofstream out(path);
-  out << "timezone: UTC\naccounts:\n";
-  for (int a = 0; a < k_accounts; ++a) {
-    out << "  m" << a << ":\n    platform: mastodon\n    url: " << url
-        << "\n    token_env: BENCH_MASTODON_TOKEN_" << a << "\n";
-  }
-  out << (posts ? "posts:\n" : "posts: []\n");
-  for (int i = 0; i < posts; ++i) {
-    // Due over the ten minutes before the run, within the default grace.
-    out << "  - id: p" << i << "\n    at: 2026-12-01T08:" << 50 + i % 10 << ":00Z\n    to: [m"
-        << i % k_accounts << "]\n    text: Post " << i << " of the benchmark, https://example.org/"
-        << i << "\n";
-  }
-}
-
 double
 run(const std::vector<std::string>& args)
 {
-  std::vector<char*> argv;
-  for (const auto& a : args) {
-    argv.push_back(const_cast<char*>(a.c_str()));
-  }
-  argv.push_back(nullptr);
-  // posix_spawn (a vfork underneath), not fork: this process holds the fake server's threads
-  // and request log, and copying its page tables would be timed as herald's start-up.
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   const auto start = std::chrono::steady_clock::now();
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-    std::fprintf(stderr, "herald_fire_bench: cannot start %s\n", argv[0]);
-    std::exit(1);
-  }
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = spawn_quiet(args, "herald_fire_bench");
   int status = 0;
   waitpid(pid, &status, 0);
   const auto elapsed = std::chrono::steady_clock::now() - start;
@@ -93,14 +64,6 @@ run(const std::vector<std::string>& args)
     std::exit(1);
   }
   return std::chrono::duration<double, std::milli>(elapsed).count();
-}
-
-double
-median(std::vector<double> v)
-{
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 void
@@ -145,7 +108,8 @@ main(int argc, char** argv)
   const fs::path work = mkdtemp(dir_template);
   const fs::path calendar = work / "herald.yaml";
   const fs::path state = work / "state.db";
-  write_calendar(calendar, fake.url(), posts);
+  write_mastodon_calendar(calendar, fake.url(), posts, k_accounts, "", "BENCH_MASTODON_TOKEN",
+                          true);
   const std::vector<std::string> base{ herald, "-c", calendar.string(), "--state", state.string() };
 
   std::vector<double> rates;
@@ -171,7 +135,8 @@ main(int argc, char** argv)
   }
 
   const fs::path accounts_only = work / "accounts.yaml";
-  write_calendar(accounts_only, fake.url(), 0);
+  write_mastodon_calendar(accounts_only, fake.url(), 0, k_accounts, "", "BENCH_MASTODON_TOKEN",
+                          true);
   const auto time_posts = [&](const fs::path& file) {
     std::vector<double> ms;
     fake.reset();

@@ -11,6 +11,7 @@
 //
 // Usage: herald_state_bench HERALD_BINARY --pg URL [--posts N] [--processes N] [--runs N]
 //                           [--ticks N]
+#include "bench_util.hpp"
 #include "fake_mastodon.hpp"
 
 #include <fcntl.h>
@@ -32,47 +33,13 @@
 namespace fs = std::filesystem;
 using herald::bench::FakeMastodon;
 using herald::bench::k_token;
+using herald::bench::median;
+using herald::bench::spawn_quiet;
+using herald::bench::write_mastodon_calendar;
 
 namespace {
 
 constexpr int k_accounts = 4;
-
-void
-write_calendar(const fs::path& path, const std::string& url, int posts)
-{
-  std::ofstream out(path);
-  out << "name: bench\ntimezone: UTC\naccounts:\n";
-  for (int a = 0; a < k_accounts; ++a) {
-    out << "  m" << a << ":\n    platform: mastodon\n    url: " << url
-        << "\n    token_env: BENCH_MASTODON_TOKEN\n";
-  }
-  out << "posts:\n";
-  for (int i = 0; i < posts; ++i) {
-    out << "  - id: p" << i << "\n    at: 2026-12-01T08:" << 50 + i % 10 << ":00Z\n    to: [m"
-        << i % k_accounts << "]\n    text: Post " << i << " of the benchmark, https://example.org/"
-        << i << "\n";
-  }
-}
-
-pid_t
-spawn(const std::vector<std::string>& args)
-{
-  std::vector<char*> argv;
-  for (const auto& a : args) {
-    argv.push_back(const_cast<char*>(a.c_str()));
-  }
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-    std::fprintf(stderr, "herald_state_bench: cannot start %s\n", argv[0]);
-    std::exit(1);
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
 
 void
 wait_ok(pid_t pid)
@@ -92,21 +59,13 @@ run_together(const std::vector<std::string>& args, int processes)
   const auto start = std::chrono::steady_clock::now();
   std::vector<pid_t> pids;
   for (int p = 0; p < processes; ++p) {
-    pids.push_back(spawn(args));
+    pids.push_back(spawn_quiet(args, "herald_state_bench"));
   }
   for (const pid_t pid : pids) {
     wait_ok(pid);
   }
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
     .count();
-}
-
-double
-median(std::vector<double> v)
-{
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 void
@@ -207,7 +166,8 @@ main(int argc, char** argv)
   char dir_template[] = "/tmp/herald-state-bench-XXXXXX";
   const fs::path work = mkdtemp(dir_template);
   const fs::path calendar = work / "herald.yaml";
-  write_calendar(calendar, fake.url(), posts);
+  write_mastodon_calendar(calendar, fake.url(), posts, k_accounts, "name: bench\n",
+                          "BENCH_MASTODON_TOKEN", false);
 
   for (auto* backend : { new Backend("SQLite", work, ""), new Backend("PostgreSQL", work, pg) }) {
     std::vector<double> rates;

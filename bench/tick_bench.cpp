@@ -6,6 +6,8 @@
 //   - a cron tick on the unchanged calendar with nothing due (target: under 10 ms, 20 MB).
 //
 // Usage: herald_bench HERALD_BINARY [--posts N] [--runs N] [--sync-runs N]
+#include "bench_util.hpp"
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -22,6 +24,8 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+
+using herald::bench::median;
 
 namespace {
 
@@ -93,14 +97,6 @@ run(const std::vector<std::string>& args)
     std::exit(1);
   }
   return { std::chrono::duration<double, std::milli>(elapsed).count(), usage.ru_maxrss / 1024.0 };
-}
-
-double
-median(std::vector<double> v)
-{
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 void

@@ -148,12 +148,7 @@ public:
       return unexpected(nothing_posted(std::move(ready.error())));
     }
     const std::string rkey = bluesky::record_key(post, 0);
-    const auto response = m_client.authed(
-      m_client.request("GET", "com.atproto.repo.getRecord",
-                       fmt::format("repo={}&collection={}&rkey={}",
-                                   http::ascii::percent_encode(m_client.session()->did),
-                                   k_collection, rkey)),
-      what);
+    const auto response = get_record(rkey);
     if (!response) {
       return unexpected(nothing_posted(std::move(response.error())));
     }
@@ -307,18 +302,24 @@ private:
     return unexpected(std::move(error));
   }
 
-  // Looks for the record at `rkey`: found, it is the post; otherwise `error` stands (a resend
-  // then writes to the same key again).
-  Result<Ref, PublishError> reconcile(const std::string& rkey, const std::string& text,
-                                      PublishError error)
+  // Our post record at `rkey`, as com.atproto.repo.getRecord answers (with a session).
+  Result<http::Response, PublishError> get_record(const std::string& rkey)
   {
     constexpr std::string_view what = "bluesky: GET com.atproto.repo.getRecord";
-    const auto response = m_client.authed(
+    return m_client.authed(
       m_client.request("GET", "com.atproto.repo.getRecord",
                        fmt::format("repo={}&collection={}&rkey={}",
                                    http::ascii::percent_encode(m_client.session()->did),
                                    k_collection, rkey)),
       what);
+  }
+
+  // Looks for the record at `rkey`: found, it is the post; otherwise `error` stands (a resend
+  // then writes to the same key again).
+  Result<Ref, PublishError> reconcile(const std::string& rkey, const std::string& text,
+                                      PublishError error)
+  {
+    const auto response = get_record(rkey);
     if (!response || response->status != 200) {
       return unexpected(std::move(error));
     }

@@ -781,6 +781,20 @@ private:
 
 // --- the adapter ---------------------------------------------------------------------------
 
+// A publish or find request: the post as the protocol of herald-plugins(7) gives it.
+OrderedJson
+post_request(std::string_view type, const OutPost& post)
+{
+  return { { "type", type },
+           { "id", 0 },
+           { "job", post.job_id },
+           { "post", post.post_id },
+           { "account", post.account },
+           { "idempotency_key", post.idempotency_key },
+           { "text", joined_text(post.parts) },
+           { "parts", parts_json(post.parts) } };
+}
+
 class ExecAdapter : public Adapter
 {
 public:
@@ -800,14 +814,7 @@ public:
       return unexpected(
         PublishError{ Kind::permanent, fmt::format("not sent: {}", problems.front().second), {} });
     }
-    OrderedJson request = { { "type", "publish" },
-                            { "id", 0 },
-                            { "job", post.job_id },
-                            { "post", post.post_id },
-                            { "account", post.account },
-                            { "idempotency_key", post.idempotency_key },
-                            { "text", joined_text(post.parts) },
-                            { "parts", parts_json(post.parts) } };
+    OrderedJson request = post_request("publish", post);
     auto answer =
       m_session.call(std::move(request), "published", m_session.settings().timeout, true);
     if (!answer) {
@@ -860,15 +867,8 @@ public:
     if (!caps) {
       return unexpected(caps.error());
     }
-    OrderedJson request = { { "type", "find" },
-                            { "id", 0 },
-                            { "job", post.job_id },
-                            { "post", post.post_id },
-                            { "account", post.account },
-                            { "idempotency_key", post.idempotency_key },
-                            { "text", joined_text(post.parts) },
-                            { "parts", parts_json(post.parts) },
-                            { "since", format_utc(since) } };
+    OrderedJson request = post_request("find", post);
+    request["since"] = format_utc(since);
     auto answer = m_session.call(std::move(request), "found", m_session.settings().timeout, false);
     if (!answer) {
       return unexpected(answer.error());
