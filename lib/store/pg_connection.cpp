@@ -1,11 +1,10 @@
 // SqlConnection on PostgreSQL through libpq: one queue shared by several hosts.
+#include "pq_api.hpp"
 #include "sql_connection.hpp"
 
 #include "util/error.hpp"
 
 #include <fmt/core.h>
-
-#include <libpq-fe.h>
 
 #include <charconv>
 #include <cstdlib>
@@ -89,17 +88,17 @@ public:
   }
   std::string text(int column) const override
   {
-    return std::string(PQgetvalue(m_result, m_row, column),
-                       static_cast<size_t>(PQgetlength(m_result, m_row, column)));
+    return std::string(pq_api().getvalue(m_result, m_row, column),
+                       static_cast<size_t>(pq_api().getlength(m_result, m_row, column)));
   }
   int64_t integer(int column) const override { return optional_integer(column).value_or(0); }
   std::optional<int64_t> optional_integer(int column) const override
   {
-    if (PQgetisnull(m_result, m_row, column)) {
+    if (pq_api().getisnull(m_result, m_row, column)) {
       return std::nullopt;
     }
-    const char* value = PQgetvalue(m_result, m_row, column);
-    const char* end = value + PQgetlength(m_result, m_row, column);
+    const char* value = pq_api().getvalue(m_result, m_row, column);
+    const char* end = value + pq_api().getlength(m_result, m_row, column);
     int64_t number = 0;
     std::from_chars(value, end, number);
     return number;
@@ -110,7 +109,11 @@ private:
   int m_row;
 };
 
-using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+struct ClearResult
+{
+  void operator()(PGresult* result) const { pq_api().clear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ClearResult>;
 
 class PgConnection : public SqlConnection
 {
@@ -139,20 +142,20 @@ public:
     }
     keys.push_back(nullptr);
     values.push_back(nullptr);
-    m_conn = PQconnectdbParams(keys.data(), values.data(), 1);
-    if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
-      const std::string reason = trimmed(m_conn ? PQerrorMessage(m_conn) : "out of memory");
-      PQfinish(m_conn);
+    m_conn = pq_api().connectdb_params(keys.data(), values.data(), 1);
+    if (!m_conn || pq_api().status(m_conn) != CONNECTION_OK) {
+      const std::string reason = trimmed(m_conn ? pq_api().error_message(m_conn) : "out of memory");
+      pq_api().finish(m_conn);
       m_conn = nullptr;
       throw Error(fmt::format("cannot connect to the state {}: {}", m_display, reason),
                   ExitStatus::state);
     }
     // Notices (e.g. "relation already exists, skipping") are not herald's output.
-    PQsetNoticeProcessor(
+    pq_api().set_notice_processor(
       m_conn, [](void*, const char*) {}, nullptr);
   }
 
-  ~PgConnection() override { PQfinish(m_conn); }
+  ~PgConnection() override { pq_api().finish(m_conn); }
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
@@ -171,7 +174,7 @@ public:
   void commit() override
   {
     // Never on a new connection: COMMIT there would succeed with nothing to commit.
-    ResultPtr result(PQexec(m_conn, "COMMIT"), &PQclear);
+    ResultPtr result(pq_api().exec(m_conn, "COMMIT"));
     m_in_transaction = false;
     check(result.get(), "cannot commit");
   }
@@ -182,8 +185,8 @@ public:
       return;
     }
     m_in_transaction = false;
-    if (PQstatus(m_conn) == CONNECTION_OK) {
-      ResultPtr ignored(PQexec(m_conn, "ROLLBACK"), &PQclear);
+    if (pq_api().status(m_conn) == CONNECTION_OK) {
+      ResultPtr ignored(pq_api().exec(m_conn, "ROLLBACK"));
     }
   }
 
@@ -203,7 +206,7 @@ public:
   void exec_script(const std::string& sql) override
   {
     retrying_once([&] {
-      ResultPtr result(PQexec(m_conn, sql.c_str()), &PQclear);
+      ResultPtr result(pq_api().exec(m_conn, sql.c_str()));
       check(result.get(), "a statement failed");
     });
   }
@@ -212,7 +215,7 @@ public:
              const std::function<void(const SqlRow&)>& each) override
   {
     auto result = execute(sql, params);
-    const int rows = PQntuples(result.get());
+    const int rows = pq_api().ntuples(result.get());
     for (int row = 0; row < rows; ++row) {
       each(ResultRow(result.get(), row));
     }
@@ -221,7 +224,7 @@ public:
   int64_t run(const std::string& sql, const SqlParams& params) override
   {
     auto result = execute(sql, params);
-    const char* count = PQcmdTuples(result.get());
+    const char* count = pq_api().cmd_tuples(result.get());
     int64_t changed = 0;
     std::from_chars(count, count + std::char_traits<char>::length(count), changed);
     return changed;
@@ -233,14 +236,14 @@ private:
   // stands: the transaction is gone and the caller rolls back.
   void reconnect_if_lost()
   {
-    if (PQstatus(m_conn) == CONNECTION_OK || m_in_transaction) {
+    if (pq_api().status(m_conn) == CONNECTION_OK || m_in_transaction) {
       return;
     }
-    PQreset(m_conn);
+    pq_api().reset(m_conn);
     m_prepared.clear();
-    if (PQstatus(m_conn) != CONNECTION_OK) {
+    if (pq_api().status(m_conn) != CONNECTION_OK) {
       throw Error(fmt::format("cannot connect to the state {}: {}", m_display,
-                              trimmed(PQerrorMessage(m_conn))),
+                              trimmed(pq_api().error_message(m_conn))),
                   ExitStatus::state);
     }
   }
@@ -254,7 +257,7 @@ private:
     try {
       body();
     } catch (const Error&) {
-      if (PQstatus(m_conn) == CONNECTION_OK || m_in_transaction) {
+      if (pq_api().status(m_conn) == CONNECTION_OK || m_in_transaction) {
         throw;
       }
       reconnect_if_lost();
@@ -264,7 +267,7 @@ private:
 
   ResultPtr execute(const std::string& sql, const SqlParams& params)
   {
-    ResultPtr result(nullptr, &PQclear);
+    ResultPtr result;
     retrying_once([&] { result = execute_once(sql, params); });
     return result;
   }
@@ -295,11 +298,11 @@ private:
     // A statement is prepared (server-side, like SQLite's) when it runs a second time: a cron
     // tick runs most of its statements once, and preparing them would cost a round trip each.
     const bool again = !m_seen.insert(sql).second;
-    ResultPtr result(again ? PQexecPrepared(m_conn, prepared(sql).c_str(), count, values.data(),
-                                            nullptr, nullptr, 0)
-                           : PQexecParams(m_conn, postgresql_placeholders(sql).c_str(), count,
-                                          nullptr, values.data(), nullptr, nullptr, 0),
-                     &PQclear);
+    ResultPtr result(again
+                       ? pq_api().exec_prepared(m_conn, prepared(sql).c_str(), count, values.data(),
+                                                nullptr, nullptr, 0)
+                       : pq_api().exec_params(m_conn, postgresql_placeholders(sql).c_str(), count,
+                                              nullptr, values.data(), nullptr, nullptr, 0));
     check(result.get(), "a query failed");
     return result;
   }
@@ -311,19 +314,19 @@ private:
     }
     std::string name = fmt::format("herald_{}", m_prepared.size() + 1);
     ResultPtr result(
-      PQprepare(m_conn, name.c_str(), postgresql_placeholders(sql).c_str(), 0, nullptr), &PQclear);
+      pq_api().prepare(m_conn, name.c_str(), postgresql_placeholders(sql).c_str(), 0, nullptr));
     check(result.get(), "cannot prepare a query");
     return m_prepared.emplace(sql, std::move(name)).first->second;
   }
 
   void check(const PGresult* result, std::string_view what)
   {
-    const auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    const auto status = result ? pq_api().result_status(result) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
       return;
     }
     const std::string reason =
-      trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(m_conn));
+      trimmed(result ? pq_api().result_error_message(result) : pq_api().error_message(m_conn));
     throw Error(fmt::format("state {}: {}: {}", m_display, what, reason), ExitStatus::state);
   }
 

@@ -58,6 +58,17 @@ class CliTest(HeraldTest):
         self.assertExit(r, 0)
         self.assertRegex(r.out, r"^herald \d+\.\d+\.\d+\n(.*\n)*platforms: .*\bstub\b")
 
+    def test_commands_on_a_sqlite_state_do_not_load_libpq_or_libcurl(self):
+        # Both are loaded with dlopen on first use; the dynamic loader says what it maps.
+        self.write("herald.yaml", STUB_ACCOUNTS + "posts: []\n")
+        for args in (["--version"], ["status"], ["run"], ["run"]):
+            r = self.herald(*args, env={"LD_DEBUG": "libs"})
+            self.assertExit(r, 0)
+            loaded = [line for line in r.err.splitlines() if "calling init:" in line]
+            self.assertTrue(loaded, r.err[-500:])
+            self.assertFalse([line for line in loaded if "libpq" in line or "libcurl" in line],
+                             args)
+
     def test_bad_now(self):
         self.write("herald.yaml", "posts: []\n")
         r = self.herald("run", "--now", "2026-12-01 08:00")
