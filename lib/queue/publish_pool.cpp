@@ -7,6 +7,13 @@
 
 namespace herald::queue {
 
+bool
+halts_account(platforms::PublishError::Kind kind)
+{
+  using Kind = platforms::PublishError::Kind;
+  return kind == Kind::not_sent || kind == Kind::auth || kind == Kind::rate_limited;
+}
+
 PublishPool::PublishPool(size_t max_parallel, size_t per_account)
   : m_max_parallel(std::max<size_t>(max_parallel, 1))
   , m_per_account(std::max<size_t>(per_account, 1))
@@ -158,10 +165,8 @@ PublishPool::work()
 
     lock.lock();
     account->busy[slot] = false;
-    using Kind = platforms::PublishError::Kind;
-    if (!done.result &&
-        (done.result.error().kind == Kind::not_sent || done.result.error().kind == Kind::auth)) {
-      account->halted = true;
+    if (!done.result && halts_account(done.result.error().kind)) {
+      account->halted = true; // here, before this worker can take the account's next task
     }
     m_done.push_back(std::move(done));
     m_done_cv.notify_all();

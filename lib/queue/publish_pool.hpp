@@ -15,6 +15,11 @@
 
 namespace herald::queue {
 
+// Whether an error stops the account's other publishes for the rest of the run: a platform that
+// is down (not sent) or refuses the credentials would fail them the same way, and one that says
+// "slow down" (a 429, a plugin's rate_limited) speaks for the account, not for one post.
+bool halts_account(platforms::PublishError::Kind kind);
+
 // Publishes on worker threads so that several due jobs go out at once and a slow platform does
 // not hold up the others: at most `per_account` publishes run at once for one account (each on
 // its own adapter, since an adapter and its transport serve one thread at a time) and at most

@@ -506,8 +506,8 @@ private:
       }
       add(job.index, kind, after, message, true);
     }
-    if (error.kind == PK::not_sent || error.kind == PK::auth) {
-      give_up_on_account(pool, sending.account);
+    if (halts_account(error.kind)) {
+      give_up_on_account(pool, sending.account, error);
     }
   }
 
@@ -572,17 +572,21 @@ private:
       }
       add(job.index, kind, after, message, true);
     }
-    if (error.kind == PK::not_sent || error.kind == PK::auth) {
-      give_up_on_account(pool, sending.account);
+    if (halts_account(error.kind)) {
+      give_up_on_account(pool, sending.account, error);
     }
   }
 
-  // A platform that is down or refuses the credentials would fail the account's other jobs
-  // the same way: leave them for the next run (ccache's mark_backend_as_failed).
-  void give_up_on_account(PublishPool& pool, const std::string& account)
+  // See halts_account(): the account's other jobs are left for the next run (ccache's
+  // mark_backend_as_failed).
+  void give_up_on_account(PublishPool& pool, const std::string& account,
+                          const platforms::PublishError& error)
   {
     const std::string reason =
-      fmt::format("account '{}' failed earlier in this run; left for the next run", account);
+      error.kind == platforms::PublishError::Kind::rate_limited
+        ? fmt::format("account '{}' is rate-limited{}; left for the next run", account,
+                      error.retry_after ? " until " + format_utc(*error.retry_after) : "")
+        : fmt::format("account '{}' failed earlier in this run; left for the next run", account);
     for (auto& task : pool.withdraw(account)) {
       // Claimed and marked sending, but never sent: put it back as it was found.
       const InFlight job = std::move(m_in_flight.at(task.id));

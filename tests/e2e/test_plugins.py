@@ -272,7 +272,7 @@ class FromManualTest(PluginTest):
                   - text: one
                     media: [{file: media/a.png, alt: a picture}]
                   - text: two
-              - id: busy
+              - id: z-busy  # after pic: a rate limit halts the account for the run
                 at: 2026-12-01 09:00
                 text: "busy #ratelimit"
             """)
@@ -287,13 +287,33 @@ class FromManualTest(PluginTest):
         self.assertEqual(stamp["parts"][0]["media"],
                          [{"file": str(self.dir / "media" / "a.png"), "alt": "a picture"}])
         self.assertEqual(stamp["media_exist"], [True])
-        self.assertEqual(lines["busy/stamps"]["status"], "retry-wait")
-        self.assertEqual(lines["busy/stamps"]["error"],
+        self.assertEqual(lines["z-busy/stamps"]["status"], "retry-wait")
+        self.assertEqual(lines["z-busy/stamps"]["error"],
                          "rate-limited: plugin ./plugins/from_manual.py: slow down (attempt 1 "
                          "of 5; next at 2026-12-01T09:01:10Z)")
         r = self.herald("--json", "run", "--now", "2026-12-01T09:01:10Z")
         self.assertExit(r, 0)
         self.assertEqual(r.json_lines()[0]["id"], "stamp-2")
+
+    def test_a_rate_limit_pauses_the_account_for_the_rest_of_the_run(self):
+        self.calendar("""
+              - id: a-busy
+                at: 2026-12-01 09:00
+                text: "busy #ratelimit"
+              - id: b-later
+                at: 2026-12-01 09:00
+                text: after the busy one
+            """)
+        r, _, lines = self.fire()
+        self.assertExit(r, 1)
+        self.assertEqual(lines["a-busy/stamps"]["status"], "retry-wait")
+        self.assertEqual((lines["b-later/stamps"]["status"], lines["b-later/stamps"].get("error")),
+                         ("skipped", "account 'stamps' is rate-limited until "
+                                     "2026-12-01T09:01:10Z; left for the next run"))
+        self.assertEqual(sorted(p.name for p in (self.dir / "stamps").glob("stamp-*")), [])
+        r = self.herald("--json", "run", "--now", "2026-12-01T09:01:10Z")
+        self.assertExit(r, 0)
+        self.assertEqual(sorted(l["status"] for l in r.json_lines()), ["posted", "posted"])
 
 
 BROKEN_CALENDAR = """
