@@ -1,10 +1,6 @@
 #include "curl_api.hpp"
 
-#include "util/error.hpp"
-
-#include <fmt/core.h>
-
-#include <dlfcn.h>
+#include "util/shared_library.hpp"
 
 #include <future>
 
@@ -14,49 +10,35 @@ namespace {
 
 constexpr const char* k_library = "libcurl.so.4";
 
-template<typename Function>
-void
-resolve(void* library, const char* name, Function& slot)
-{
-  void* symbol = ::dlsym(library, name);
-  if (symbol == nullptr) {
-    throw Error(fmt::format("{} has no {}: {}", k_library, name, ::dlerror()));
-  }
-  slot = reinterpret_cast<Function>(symbol);
-}
-
 CurlApi
 load()
 {
-  void* library = ::dlopen(k_library, RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr) {
-    throw Error(fmt::format("cannot load {} (install libcurl4): {}", k_library, ::dlerror()));
-  }
+  const SharedLibrary library(k_library, "libcurl4", ExitStatus::usage);
   CurlApi api{};
-  resolve(library, "curl_global_init", api.global_init);
-  resolve(library, "curl_easy_init", api.easy_init);
-  resolve(library, "curl_easy_cleanup", api.easy_cleanup);
-  resolve(library, "curl_easy_reset", api.easy_reset);
-  resolve(library, "curl_easy_setopt", api.easy_setopt);
-  resolve(library, "curl_easy_perform", api.easy_perform);
-  resolve(library, "curl_easy_getinfo", api.easy_getinfo);
-  resolve(library, "curl_easy_strerror", api.easy_strerror);
-  resolve(library, "curl_free", api.free);
-  resolve(library, "curl_getdate", api.getdate);
-  resolve(library, "curl_slist_append", api.slist_append);
-  resolve(library, "curl_slist_free_all", api.slist_free_all);
-  resolve(library, "curl_url", api.url);
-  resolve(library, "curl_url_cleanup", api.url_cleanup);
-  resolve(library, "curl_url_get", api.url_get);
-  resolve(library, "curl_url_set", api.url_set);
-  resolve(library, "curl_mime_init", api.mime_init);
-  resolve(library, "curl_mime_free", api.mime_free);
-  resolve(library, "curl_mime_addpart", api.mime_addpart);
-  resolve(library, "curl_mime_name", api.mime_name);
-  resolve(library, "curl_mime_data", api.mime_data);
-  resolve(library, "curl_mime_filedata", api.mime_filedata);
-  resolve(library, "curl_mime_filename", api.mime_filename);
-  resolve(library, "curl_mime_type", api.mime_type);
+  library.resolve("curl_global_init", api.global_init);
+  library.resolve("curl_easy_init", api.easy_init);
+  library.resolve("curl_easy_cleanup", api.easy_cleanup);
+  library.resolve("curl_easy_reset", api.easy_reset);
+  library.resolve("curl_easy_setopt", api.easy_setopt);
+  library.resolve("curl_easy_perform", api.easy_perform);
+  library.resolve("curl_easy_getinfo", api.easy_getinfo);
+  library.resolve("curl_easy_strerror", api.easy_strerror);
+  library.resolve("curl_free", api.free);
+  library.resolve("curl_getdate", api.getdate);
+  library.resolve("curl_slist_append", api.slist_append);
+  library.resolve("curl_slist_free_all", api.slist_free_all);
+  library.resolve("curl_url", api.url);
+  library.resolve("curl_url_cleanup", api.url_cleanup);
+  library.resolve("curl_url_get", api.url_get);
+  library.resolve("curl_url_set", api.url_set);
+  library.resolve("curl_mime_init", api.mime_init);
+  library.resolve("curl_mime_free", api.mime_free);
+  library.resolve("curl_mime_addpart", api.mime_addpart);
+  library.resolve("curl_mime_name", api.mime_name);
+  library.resolve("curl_mime_data", api.mime_data);
+  library.resolve("curl_mime_filedata", api.mime_filedata);
+  library.resolve("curl_mime_filename", api.mime_filename);
+  library.resolve("curl_mime_type", api.mime_type);
   // The library stays loaded for the life of the process.
   return api;
 }
