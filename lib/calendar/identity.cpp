@@ -1,10 +1,10 @@
 #include "identity.hpp"
 
+#include "http/ascii.hpp"
 #include "model.hpp"
+#include "source_text.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 
 namespace herald::calendar {
 
@@ -12,40 +12,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string_view
-trim(std::string_view text)
-{
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
+using http::ascii::iequals;
+using http::ascii::trim;
 
+// Host names compare case-insensitively: one spelling in an identity.
 std::string
 lower(std::string_view text)
 {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(), http::ascii::to_lower);
   return out;
 }
 
+// A .git file, commondir or config: small; anything else is not what we look for.
 std::optional<std::string>
 read_small_file(const fs::path& path)
 {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::string text;
-  // A git config or a .git file is small; a larger one is not what we look for.
-  constexpr size_t k_max = 1 << 20;
-  text.resize(k_max);
-  in.read(text.data(), static_cast<std::streamsize>(k_max));
-  text.resize(static_cast<size_t>(in.gcount()));
-  return text;
+  auto text = read_source_text(path, 1 << 20);
+  return text ? std::optional(std::move(*text)) : std::nullopt;
 }
 
 // The path part of a remote: no leading or trailing '/', no ".git".
@@ -140,7 +124,7 @@ normalized_remote(std::string_view url)
 {
   url = trim(url);
   if (const auto scheme_end = url.find("://"); scheme_end != std::string_view::npos) {
-    if (lower(url.substr(0, scheme_end)) == "file") {
+    if (iequals(url.substr(0, scheme_end), "file")) {
       return std::nullopt;
     }
     const std::string_view rest = url.substr(scheme_end + 3);
@@ -176,7 +160,7 @@ origin_url(std::string_view config_text)
       const auto close = line.find(']');
       const std::string_view header =
         trim(line.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
-      in_origin = header == "remote.origin" || (lower(header.substr(0, 6)) == "remote" &&
+      in_origin = header == "remote.origin" || (iequals(header.substr(0, 6), "remote") &&
                                                 trim(header.substr(6)) == "\"origin\"");
       continue;
     }
@@ -184,7 +168,7 @@ origin_url(std::string_view config_text)
       continue;
     }
     const auto equals = line.find('=');
-    if (equals == std::string_view::npos || lower(trim(line.substr(0, equals))) != "url") {
+    if (equals == std::string_view::npos || !iequals(trim(line.substr(0, equals)), "url")) {
       continue;
     }
     std::string_view value = trim(line.substr(equals + 1));
