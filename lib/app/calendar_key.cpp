@@ -1,5 +1,7 @@
 #include "calendar_key.hpp"
 
+#include "tick.hpp"
+
 #include "calendar/identity.hpp"
 #include "calendar/loader.hpp"
 
@@ -22,6 +24,14 @@ stored_calendar_key(store::Store& store, const fs::path& calendar)
   options.check_media = false;
   const auto loaded = calendar::load_calendar(main_file, options);
   return calendar::calendar_identity(loaded.calendar ? loaded.calendar->name : "", main_file);
+}
+
+std::vector<std::string>
+stored_calendar_keys(store::Store& store, const fs::path& calendar)
+{
+  std::string key = stored_calendar_key(store, calendar);
+  std::string one_off = one_off_key(key);
+  return { std::move(key), std::move(one_off) };
 }
 
 } // namespace herald::app

@@ -1,7 +1,6 @@
 #include "job_actions.hpp"
 
 #include "calendar_key.hpp"
-#include "tick.hpp"
 
 #include "store/state_location.hpp"
 #include "util/edit_distance.hpp"
@@ -119,8 +118,7 @@ apply_job_action(const JobAction& action)
       JobActionError{ fmt::format("no state at {}: nothing has run yet", action.state.string()) });
   }
   auto store = store::open_store(action.state);
-  const std::string key = stored_calendar_key(*store, action.calendar);
-  const std::vector<std::string> keys = { key, one_off_key(key) };
+  const auto keys = stored_calendar_keys(*store, action.calendar);
   std::optional<Job> job;
   for (const auto& k : keys) {
     if ((job = store->find_job(k, action.job_id))) {

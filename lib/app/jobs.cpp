@@ -1,7 +1,6 @@
 #include "jobs.hpp"
 
 #include "calendar_key.hpp"
-#include "tick.hpp"
 
 #include "store/state_location.hpp"
 
@@ -27,8 +26,7 @@ keys_of(const JobQuery& query, store::Store& store)
   if (query.all_calendars) {
     return { "" };
   }
-  const std::string key = stored_calendar_key(store, query.calendar);
-  return { key, one_off_key(key) };
+  return stored_calendar_keys(store, query.calendar);
 }
 
 JobList
