@@ -53,9 +53,9 @@ Context::use_color(int fd) const
 }
 
 std::string
-Context::paint(std::string_view text, std::string_view colour) const
+Context::paint(std::string_view text, std::string_view colour, int fd) const
 {
-  if (!use_color()) {
+  if (!use_color(fd)) {
     return std::string(text);
   }
   std::string_view code = "0";
@@ -80,15 +80,10 @@ Context::print_diagnostics(const Diagnostics& diagnostics) const
     if (d.severity == Severity::warning && global.quiet) {
       continue;
     }
-    std::string line = d.to_string();
-    if (use_color(STDERR_FILENO)) {
-      // "file:line:col: error: message": the severity word stands just before the message.
-      const bool error = d.severity == Severity::error;
-      const size_t word = line.size() - d.message.size() - (error ? 7 : 9);
-      line.insert(word + (error ? 6 : 8), "\033[0m");
-      line.insert(word, error ? "\033[31m" : "\033[33m");
-    }
-    fmt::print(stderr, "{}\n", line);
+    const std::string word = fmt::format("{}:", d.severity_word());
+    fmt::print(stderr, "{}{} {}\n", d.location(),
+               paint(word, d.severity == Severity::error ? "red" : "yellow", STDERR_FILENO),
+               d.message);
   }
 }
 

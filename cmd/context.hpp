@@ -41,8 +41,9 @@ struct Context
   void load_credentials() const;
   // Whether to colour what goes to `fd` (standard output unless said otherwise).
   bool use_color(int fd = 1) const;
-  // Wraps `text` in an ANSI colour when colour is on ("red", "green", "yellow", "dim", "bold").
-  std::string paint(std::string_view text, std::string_view colour) const;
+  // Wraps `text` in an ANSI colour when colour is on for `fd` ("red", "green", "yellow", "dim",
+  // "bold").
+  std::string paint(std::string_view text, std::string_view colour, int fd = 1) const;
   // Prints diagnostics to stderr, one `file:line:col: severity: message` per line.
   void print_diagnostics(const Diagnostics& diagnostics) const;
   // "herald.yaml: 3 errors<suffix>" on stderr, after the diagnostics themselves.

@@ -8,7 +8,7 @@
 namespace herald {
 
 std::string
-Diagnostic::to_string() const
+Diagnostic::location() const
 {
   std::string where;
   if (!pos.file.empty()) {
@@ -21,7 +21,19 @@ Diagnostic::to_string() const
     }
     where += " ";
   }
-  return fmt::format("{}{}: {}", where, severity == Severity::error ? "error" : "warning", message);
+  return where;
+}
+
+std::string_view
+Diagnostic::severity_word() const
+{
+  return severity == Severity::error ? "error" : "warning";
+}
+
+std::string
+Diagnostic::to_string() const
+{
+  return fmt::format("{}{}: {}", location(), severity_word(), message);
 }
 
 void

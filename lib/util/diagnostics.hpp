@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace herald {
@@ -32,6 +33,10 @@ struct Diagnostic
 
   // "file:line:col: error: message" (the parts that are known).
   std::string to_string() const;
+  // "file:line:col: " (the parts that are known; empty without a file), what to_string() starts
+  // with; and "error" or "warning", the word after it.
+  std::string location() const;
+  std::string_view severity_word() const;
 };
 
 // Collects every problem of a phase so that the user sees them all at once (mold's Error(ctx)
