@@ -9,12 +9,29 @@ option(HERALD_ENABLE_TSAN "Build with ThreadSanitizer (the runner publishes on w
 if(HERALD_ENABLE_ASAN)
   target_compile_options(herald_settings INTERFACE -fsanitize=address -fno-omit-frame-pointer)
   target_link_options(herald_settings INTERFACE -fsanitize=address)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # GCC 12's instrumentation makes -Wmaybe-uninitialized report std::regex's own std::function
+    # members (libstdc++ headers); the sanitizer itself checks what that warning guesses at.
+    target_compile_options(herald_settings INTERFACE -Wno-maybe-uninitialized)
+  endif()
 endif()
 if(HERALD_ENABLE_UBSAN)
-  target_compile_options(herald_settings INTERFACE -fsanitize=undefined)
+  # A report stops the program, so a test sees it as a failure rather than a line on stderr.
+  target_compile_options(herald_settings INTERFACE -fsanitize=undefined -fno-sanitize-recover=undefined)
   target_link_options(herald_settings INTERFACE -fsanitize=undefined)
 endif()
 if(HERALD_ENABLE_TSAN)
+  if(HERALD_ENABLE_ASAN)
+    message(FATAL_ERROR "HERALD_ENABLE_TSAN cannot be combined with HERALD_ENABLE_ASAN: use two build directories")
+  endif()
   target_compile_options(herald_settings INTERFACE -fsanitize=thread)
   target_link_options(herald_settings INTERFACE -fsanitize=thread)
 endif()
+
+# The sanitizers' default options (tests/sanitizer_options.cpp), compiled into an executable when
+# a sanitizer is on.
+function(herald_add_sanitizer_options target)
+  if(HERALD_ENABLE_ASAN OR HERALD_ENABLE_UBSAN OR HERALD_ENABLE_TSAN)
+    target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/sanitizer_options.cpp)
+  endif()
+endfunction()

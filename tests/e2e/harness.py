@@ -12,6 +12,9 @@ from pathlib import Path
 
 HERALD = os.environ.get("HERALD_BIN", "")
 SOURCE_DIR = Path(os.environ.get("HERALD_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+# How the sanitizers' reports begin (a herald built with HERALD_ENABLE_ASAN and friends).
+SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error: ",
+                     "WARNING: ThreadSanitizer")
 
 
 class Result:
@@ -121,6 +124,9 @@ class HeraldTest(unittest.TestCase):
             full_env.update(env)
         completed = subprocess.run(command, cwd=self.dir, env=full_env, capture_output=True,
                                    text=True, timeout=timeout)
+        # A sanitizer's report fails the test even where herald was expected to fail.
+        if any(report in completed.stderr for report in SANITIZER_REPORTS):
+            raise AssertionError(f"a sanitizer reported a bug in {command}:\n{completed.stderr}")
         return Result(completed)
 
     def spawn(self, *args, calendar="herald.yaml", env=None):
