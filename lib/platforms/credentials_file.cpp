@@ -118,7 +118,7 @@ read_credentials_file(const std::filesystem::path& path)
       break;
     }
     text.append(buffer, size_t(n));
-    if (text.size() > 1024 * 1024) {
+    if (text.size() > size_t(1024) * 1024) {
       ::close(fd);
       return unexpected(fmt::format("credentials file {} is larger than 1 MiB", file));
     }

@@ -45,7 +45,7 @@ constexpr seconds k_default_hello_timeout{ 5 };
 // Well inside a job's lease (10 minutes), so that a slow plugin cannot outlive its claim.
 constexpr seconds k_max_timeout{ 300 };
 constexpr std::chrono::milliseconds k_stop_grace{ 1000 };
-constexpr size_t k_max_answer_line = 1024 * 1024;
+constexpr size_t k_max_answer_line = size_t(1024) * 1024;
 constexpr size_t k_max_depth = 64;
 constexpr size_t k_shown_bytes = 300;
 

@@ -31,7 +31,7 @@ struct ProcessSpec
   // Called with each line the child writes to stderr (without the newline, cut to
   // k_max_stderr_line bytes), on the thread that is waiting for an answer. Empty: dropped.
   std::function<void(std::string_view line)> on_stderr_line;
-  size_t max_line = 1024 * 1024; // the longest answer line accepted, without its newline
+  size_t max_line = size_t(1024) * 1024; // the longest answer line accepted, without its newline
 };
 
 // The longest stderr line passed on (the rest of the line is dropped), and how many lines per

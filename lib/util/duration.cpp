@@ -44,7 +44,7 @@ parse_duration(std::string_view text)
       unit = 86400;
       break;
     case 'w':
-      unit = 7 * 86400;
+      unit = 7LL * 86400;
       break;
     default:
       return unexpected(
