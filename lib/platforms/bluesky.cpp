@@ -150,7 +150,7 @@ public:
     const std::string rkey = bluesky::record_key(post, 0);
     const auto response = get_record(rkey);
     if (!response) {
-      return unexpected(nothing_posted(std::move(response.error())));
+      return unexpected(nothing_posted(response.error()));
     }
     if (response->status == 400 && error_name(*response) == "RecordNotFound") {
       return std::optional<Published>();

@@ -252,8 +252,9 @@ child_environment(const AccountConfig& account, const PluginSettings& settings,
     env[name] = std::move(*value);
   }
   std::vector<std::string> out;
+  out.reserve(env.size());
   for (const auto& [name, value] : env) {
-    out.push_back(name + "=" + value);
+    out.push_back(fmt::format("{}={}", name, value));
   }
   return out;
 }
@@ -528,8 +529,9 @@ public:
   // Sends `request` (its "id" is filled in) to the ready plugin and returns the answer of type
   // `answer_type`. `publishes`: the request may have an effect outside (a post), so an answer
   // that never comes after the plugin read it means "maybe sent".
-  Result<nlohmann::json, PublishError> call(OrderedJson request, std::string_view answer_type,
-                                            seconds timeout, bool publishes)
+  Result<nlohmann::json, PublishError> call(const OrderedJson& request,
+                                            std::string_view answer_type, seconds timeout,
+                                            bool publishes)
   {
     for (int attempt = 0;; ++attempt) {
       if (auto caps = ready(); !caps) {

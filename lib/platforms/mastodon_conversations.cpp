@@ -51,7 +51,7 @@ next_link(const http::Response& response)
     }
     const auto url = rest.substr(open + 1, close - open - 1);
     auto params = rest.substr(close + 1);
-    const auto comma = params.find(",");
+    const auto comma = params.find(',');
     params = params.substr(0, comma);
     if (http::ascii::ifind(params, "rel=\"next\"") != std::string_view::npos ||
         http::ascii::ifind(params, "rel=next") != std::string_view::npos) {

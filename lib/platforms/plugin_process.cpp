@@ -158,12 +158,14 @@ PluginProcess::start(ProcessSpec spec)
   arg_strings.push_back(s.program.string());
   arg_strings.insert(arg_strings.end(), s.args.begin(), s.args.end());
   std::vector<char*> argv;
+  argv.reserve(arg_strings.size() + 1);
   for (auto& arg : arg_strings) {
     argv.push_back(arg.data());
   }
   argv.push_back(nullptr);
   std::vector<std::string> env_strings = s.environment;
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (auto& entry : env_strings) {
     envp.push_back(entry.data());
   }
