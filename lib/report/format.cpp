@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <functional>
 
 namespace herald::report {
@@ -295,7 +296,7 @@ sparkline(const std::vector<int64_t>& all, bool utf8, size_t width)
   std::string out;
   for (const auto v : values) {
     const size_t level =
-      *hi == *lo ? 0 : static_cast<size_t>(double(v - *lo) / double(*hi - *lo) * 7.0 + 0.5);
+      *hi == *lo ? 0 : static_cast<size_t>(std::lround(double(v - *lo) / double(*hi - *lo) * 7.0));
     out += utf8 ? std::string(k_blocks[level]) : std::string(1, k_ascii[level]);
   }
   return out;
