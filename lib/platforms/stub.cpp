@@ -113,8 +113,13 @@ public:
     if (m_dir == "-") {
       // One line per post: standard output may also carry `--json`'s JSON Lines.
       const std::string line = document_for(post).dump() + "\n";
-      std::fwrite(line.data(), 1, line.size(), stdout);
-      std::fflush(stdout);
+      if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size() ||
+          std::fflush(stdout) != 0) {
+        return unexpected(PublishError{
+          PublishError::Kind::permanent,
+          fmt::format("stub: cannot write to standard output: {}", std::strerror(errno)),
+          {} });
+      }
       return Published{ post.job_id, "stdout:" + post.job_id };
     }
     const std::string document = document_for(post).dump(2) + "\n";

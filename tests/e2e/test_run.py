@@ -3,9 +3,10 @@
 import json
 import os
 import sqlite3
+import subprocess
 import time
 
-from harness import STUB_ACCOUNTS, HeraldTest, main
+from harness import HERALD, STUB_ACCOUNTS, HeraldTest, main
 
 CALENDAR = """
 timezone: Europe/Berlin
@@ -58,6 +59,18 @@ class RunTest(HeraldTest):
         self.assertEqual((doc["job"], doc["parts"][0]["text"]), ("launch/masto", "herald 2.0 is out"))
         self.assertEqual(self.outbox(), {})
         self.assertEqual(r.out.count("\n"), 1)
+
+    def test_stub_to_a_full_standard_output_fails_the_job(self):
+        self.write("herald.yaml", CALENDAR.replace("dir: outbox\n  sky", 'dir: "-"\n  sky'))
+        self.herald("run", "--now", "2026-11-30T12:00:00Z")
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([HERALD, "-c", "herald.yaml", "-q", "run", "--now",
+                                   "2026-12-01T08:00:00Z"], cwd=self.dir, env=self.env,
+                                  stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn("stub: cannot write to standard output: No space left on device", done.stderr)
+        self.assertEqual(self.state_rows("SELECT state FROM jobs WHERE id = 'launch/masto'"),
+                         [("failed",)])
 
     def test_stub_to_standard_output_with_json_is_json_lines(self):
         self.write("herald.yaml", CALENDAR.replace("dir: outbox\n  sky", 'dir: "-"\n  sky'))
