@@ -118,17 +118,18 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
         fmt::print(stderr, "herald: error: collecting metrics: {}; trying again later\n", e.what());
       }
     }
-    std::fflush(stdout);
-    std::fflush(stderr);
+    // The daemon's log goes on when it cannot be flushed (a full disk): there is nowhere to say so.
+    (void)std::fflush(stdout);
+    (void)std::fflush(stderr);
   };
   hooks.on_error = [&](const std::exception& e) {
     fmt::print(stderr, "herald: error: {}; trying again later\n", e.what());
-    std::fflush(stderr);
+    (void)std::fflush(stderr);
   };
   hooks.on_sleep = [&](TimePoint until) {
     if (context.global.verbose) {
       fmt::print(stderr, "herald: sleeping until {}\n", format_utc(until));
-      std::fflush(stderr);
+      (void)std::fflush(stderr);
     }
   };
   context.status = app::run_daemon(options, adapters, waker, hooks);

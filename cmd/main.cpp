@@ -222,7 +222,7 @@ main(int argc, char** argv)
 {
   using namespace herald;
   // A closed pipe (herald status | head) must not kill us half-way through a state write.
-  std::signal(SIGPIPE, SIG_IGN);
+  (void)std::signal(SIGPIPE, SIG_IGN); // cannot fail for a valid signal
   cmd::Context context;
   auto app = cmd::make_app(context);
   if (const auto status = cmd::print_usage_if_asked(*app, argc, argv)) {

@@ -37,7 +37,7 @@ ignore_sigpipe()
     struct sigaction current
     {};
     if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
-      ::signal(SIGPIPE, SIG_IGN);
+      (void)::signal(SIGPIPE, SIG_IGN); // cannot fail for a valid signal
     }
   });
 }
