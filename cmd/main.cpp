@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -219,7 +220,7 @@ asks_for_json(int argc, char** argv)
 
 int
 main(int argc, char** argv)
-{
+try {
   using namespace herald;
   // A closed pipe (herald status | head) must not kill us half-way through a state write.
   (void)std::signal(SIGPIPE, SIG_IGN); // cannot fail for a valid signal
@@ -247,4 +248,9 @@ main(int argc, char** argv)
     return static_cast<int>(ExitStatus::state);
   }
   return static_cast<int>(context.status);
+} catch (...) {
+  // Thrown outside the handlers above, or by one of them (a closed stderr makes fmt::print
+  // throw): fputs does not throw, and even when it fails the exit status still tells.
+  (void)std::fputs("herald: error: an unexpected internal error\n", stderr);
+  return static_cast<int>(herald::ExitStatus::state);
 }
