@@ -14,8 +14,8 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
-#include <cstring>
 #include <limits>
+#include <system_error>
 
 namespace herald::app {
 
@@ -25,7 +25,8 @@ using namespace std::chrono_literals;
 Waker::Waker()
 {
   if (::pipe(m_fds) != 0) {
-    throw Error(fmt::format("cannot create a pipe: {}", std::strerror(errno)), ExitStatus::state);
+    throw Error(fmt::format("cannot create a pipe: {}", std::generic_category().message(errno)),
+                ExitStatus::state);
   }
   for (const int fd : m_fds) {
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);

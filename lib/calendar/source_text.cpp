@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 namespace herald::calendar {
 
@@ -18,7 +18,8 @@ constexpr std::string_view k_limit_hint = "set HERALD_MAX_CALENDAR_BYTES or --ma
 unexpected<ReadFailure>
 unreadable(int error)
 {
-  return unexpected(ReadFailure{ ReadFailure::Kind::unreadable, std::strerror(error) });
+  return unexpected(
+    ReadFailure{ ReadFailure::Kind::unreadable, std::generic_category().message(error) });
 }
 
 class Fd

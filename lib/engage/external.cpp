@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <vector>
 
 extern char** environ;
@@ -30,12 +30,14 @@ run(const std::vector<std::string>& args)
   pid_t pid = -1;
   const int rc = ::posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ);
   if (rc != 0) {
-    return unexpected(fmt::format("cannot start {}: {}", args.front(), std::strerror(rc)));
+    return unexpected(
+      fmt::format("cannot start {}: {}", args.front(), std::generic_category().message(rc)));
   }
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) {
-      return unexpected(fmt::format("{}: {}", args.front(), std::strerror(errno)));
+      return unexpected(
+        fmt::format("{}: {}", args.front(), std::generic_category().message(errno)));
     }
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -55,8 +57,8 @@ edit_text(const std::string& editor, const std::string& initial, const std::file
   std::string pattern = (dir / "herald-reply-XXXXXX.txt").string();
   const int fd = ::mkstemps(pattern.data(), 4);
   if (fd < 0) {
-    return unexpected(
-      fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));
+    return unexpected(fmt::format("cannot create a file in {}: {}", dir.string(),
+                                  std::generic_category().message(errno)));
   }
   ::close(fd);
   const std::filesystem::path file = pattern;

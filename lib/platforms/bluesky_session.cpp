@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <string>
+#include <system_error>
 
 namespace herald::platforms::bluesky {
 
@@ -127,8 +127,8 @@ SessionFile::load() const
       return unexpected(
         fmt::format("refusing the session file {}: it is a symbolic link", m_path.string()));
     }
-    return unexpected(
-      fmt::format("cannot read the session file {}: {}", m_path.string(), std::strerror(errno)));
+    return unexpected(fmt::format("cannot read the session file {}: {}", m_path.string(),
+                                  std::generic_category().message(errno)));
   }
   struct stat st
   {};
@@ -200,18 +200,21 @@ SessionFile::save(const Session& session) const
     const Fd file{ ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                           0600) };
     if (file.fd < 0) {
-      return unexpected(fmt::format("cannot write {}: {}", temp.string(), std::strerror(errno)));
+      return unexpected(
+        fmt::format("cannot write {}: {}", temp.string(), std::generic_category().message(errno)));
     }
     if (!write_all(file.fd, content) || ::fsync(file.fd) != 0) {
       const int error = errno;
       ::unlink(temp.c_str());
-      return unexpected(fmt::format("cannot write {}: {}", temp.string(), std::strerror(error)));
+      return unexpected(
+        fmt::format("cannot write {}: {}", temp.string(), std::generic_category().message(error)));
     }
   }
   if (::rename(temp.c_str(), m_path.c_str()) != 0) {
     const int error = errno;
     ::unlink(temp.c_str());
-    return unexpected(fmt::format("cannot replace {}: {}", m_path.string(), std::strerror(error)));
+    return unexpected(fmt::format("cannot replace {}: {}", m_path.string(),
+                                  std::generic_category().message(error)));
   }
   return {};
 }

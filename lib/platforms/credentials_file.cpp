@@ -11,8 +11,8 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <mutex>
+#include <system_error>
 
 namespace herald::platforms {
 
@@ -82,13 +82,14 @@ read_credentials_file(const std::filesystem::path& path)
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     return unexpected(fmt::format("cannot read credentials file {}: {}", file,
-                                  errno == ELOOP ? "it is a symbolic link" : std::strerror(errno)));
+                                  errno == ELOOP ? "it is a symbolic link"
+                                                 : std::generic_category().message(errno)));
   }
   struct stat st
   {};
   std::string problem;
   if (::fstat(fd, &st) != 0) {
-    problem = std::strerror(errno);
+    problem = std::generic_category().message(errno);
   } else if (!S_ISREG(st.st_mode)) {
     problem = "not a regular file";
   } else if (st.st_uid != ::geteuid()) {
@@ -111,8 +112,8 @@ read_credentials_file(const std::filesystem::path& path)
     if (n < 0) {
       const int error = errno;
       ::close(fd);
-      return unexpected(
-        fmt::format("cannot read credentials file {}: {}", file, std::strerror(error)));
+      return unexpected(fmt::format("cannot read credentials file {}: {}", file,
+                                    std::generic_category().message(error)));
     }
     if (n == 0) {
       break;

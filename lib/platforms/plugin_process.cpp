@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace herald::platforms {
@@ -51,7 +51,8 @@ make_pipe()
 {
   std::array<int, 2> fds{ -1, -1 };
   if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
-    return unexpected(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+    return unexpected(
+      fmt::format("cannot create a pipe: {}", std::generic_category().message(errno)));
   }
   for (auto& fd : fds) {
     if (fd < 3) {
@@ -61,7 +62,8 @@ make_pipe()
       fd = moved;
       if (moved < 0) {
         ::close(fds[0] == fd ? fds[1] : fds[0]);
-        return unexpected(fmt::format("cannot create a pipe: {}", std::strerror(error)));
+        return unexpected(
+          fmt::format("cannot create a pipe: {}", std::generic_category().message(error)));
       }
     }
   }
@@ -182,7 +184,8 @@ PluginProcess::start(ProcessSpec spec)
     for (const int fd : { (*in)[1], (*out)[0], (*err)[0] }) {
       ::close(fd);
     }
-    return unexpected(fmt::format("cannot start {}: {}", s.program.string(), std::strerror(rc)));
+    return unexpected(
+      fmt::format("cannot start {}: {}", s.program.string(), std::generic_category().message(rc)));
   }
   process->m_pid = pid;
   process->m_stdin = (*in)[1];
@@ -250,8 +253,9 @@ PluginProcess::exchange(std::string_view line, Deadline deadline)
     }
     const int ready = ::poll(fds.data(), count, remaining_ms(deadline));
     if (ready < 0 && errno != EINTR) {
-      return unexpected(fail(ProcessError::Kind::exited, sent,
-                             fmt::format("could not be waited for: {}", std::strerror(errno))));
+      return unexpected(
+        fail(ProcessError::Kind::exited, sent,
+             fmt::format("could not be waited for: {}", std::generic_category().message(errno))));
     }
     if (ready <= 0) {
       continue;

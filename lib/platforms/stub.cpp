@@ -13,8 +13,8 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
+#include <system_error>
 
 namespace herald::platforms {
 
@@ -54,7 +54,8 @@ write_atomically(const fs::path& file, const std::string& content)
   const fs::path tmp = file.string() + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return unexpected(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+    return unexpected(
+      fmt::format("cannot write {}: {}", tmp.string(), std::generic_category().message(errno)));
   }
   size_t written = 0;
   while (written < content.size()) {
@@ -62,15 +63,18 @@ write_atomically(const fs::path& file, const std::string& content)
     if (n < 0) {
       const int error = errno;
       ::close(fd);
-      return unexpected(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(error)));
+      return unexpected(
+        fmt::format("cannot write {}: {}", tmp.string(), std::generic_category().message(error)));
     }
     written += static_cast<size_t>(n);
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return unexpected(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+    return unexpected(
+      fmt::format("cannot write {}: {}", tmp.string(), std::generic_category().message(errno)));
   }
   if (::rename(tmp.c_str(), file.c_str()) != 0) {
-    return unexpected(fmt::format("cannot rename {}: {}", tmp.string(), std::strerror(errno)));
+    return unexpected(
+      fmt::format("cannot rename {}: {}", tmp.string(), std::generic_category().message(errno)));
   }
   return {};
 }
@@ -115,10 +119,10 @@ public:
       const std::string line = document_for(post).dump() + "\n";
       if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size() ||
           std::fflush(stdout) != 0) {
-        return unexpected(PublishError{
-          PublishError::Kind::permanent,
-          fmt::format("stub: cannot write to standard output: {}", std::strerror(errno)),
-          {} });
+        return unexpected(PublishError{ PublishError::Kind::permanent,
+                                        fmt::format("stub: cannot write to standard output: {}",
+                                                    std::generic_category().message(errno)),
+                                        {} });
       }
       return Published{ post.job_id, "stdout:" + post.job_id };
     }
