@@ -11,8 +11,7 @@ namespace {
 
 constexpr auto npos = std::string::npos;
 
-// Characters that end a URL or a path segment in free text (log lines, JSON, headers).
-constexpr std::string_view k_url_end = " \t\r\n\"'<>";
+// Characters that end a path segment or a path in free text (log lines, JSON, headers).
 constexpr std::string_view k_segment_end = "/?# \t\r\n\"'<>";
 constexpr std::string_view k_path_end = "?# \t\r\n\"'<>";
 
