@@ -14,6 +14,7 @@ packages=(
 if [ "${1:-}" != "--build" ]; then
   packages+=(
     python3 mandoc clang-format
+    clang-tidy-14 # scripts/tidy.sh
     zsh fish      # the tests run the zsh and fish completion scripts
     postgresql    # the server the tests start (scripts/pg-test-server.sh), never a system one
   )
