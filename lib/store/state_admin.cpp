@@ -299,7 +299,9 @@ check_state(const StateLocation& location)
     { "state = 'retry-wait' AND next_attempt IS NULL", "waiting to retry without a time" },
     { "state = 'posted' AND posted_at IS NULL", "posted without a posting time" },
   };
-  for (const auto& [condition, what] : rules) {
+  for (const auto& [condition, what_text] : rules) {
+    // A copy for the lambda: clang before 16 cannot capture a structured binding.
+    const char* what = what_text;
     db->query(
       fmt::format("SELECT calendar, id, state FROM jobs WHERE {} ORDER BY calendar, id", condition),
       {}, [&](const SqlRow& row) {
