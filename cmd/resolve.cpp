@@ -30,7 +30,6 @@ bool
 confirmed(const std::string& question)
 {
   fmt::print(stderr, "{} [y/N] ", question);
-  std::fflush(stderr);
   std::string answer;
   std::getline(std::cin, answer);
   return answer == "y" || answer == "Y" || answer == "yes";

@@ -23,6 +23,7 @@ Result<void>
 run(const std::vector<std::string>& args)
 {
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (const auto& a : args) {
     argv.push_back(const_cast<char*>(a.c_str()));
   }

@@ -18,7 +18,7 @@ constexpr size_t k_tid_length = 13;
 constexpr uint64_t k_micros_mask = (uint64_t(1) << 53) - 1;
 // The record keys of one-off posts take their time from this year: 2024-01-01T00:00:00Z on.
 constexpr uint64_t k_one_off_epoch_seconds = 1'704'067'200;
-constexpr uint64_t k_one_off_span_seconds = 365 * 24 * 3600;
+constexpr uint64_t k_one_off_span_seconds = uint64_t(365) * 24 * 3600;
 // app.bsky.richtext.facet#tag: maxLength 640 (bytes), maxGraphemes 64.
 constexpr size_t k_max_tag_bytes = 640;
 constexpr size_t k_max_tag_graphemes = 64;

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // A session file is a few hundred bytes; anything much bigger is not ours.
-constexpr off_t k_max_session_bytes = 64 * 1024;
+constexpr off_t k_max_session_bytes = off_t(64) * 1024;
 
 std::string
 host_of(std::string_view url)

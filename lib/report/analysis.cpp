@@ -158,6 +158,7 @@ group(const std::vector<PostRow>& rows, Grouping by, const Zone& zone,
     std::sort(order.begin(), order.end());
   }
   std::vector<GroupRow> out;
+  out.reserve(order.size());
   for (const auto& key : order) {
     out.push_back({ key, totals_of(members[key], clicks) });
   }
@@ -201,6 +202,7 @@ growth_of(const ReportInput& input)
     growth.end = s.followers;
   }
   std::vector<AccountGrowth> out;
+  out.reserve(accounts.size());
   for (auto& [name, growth] : accounts) {
     out.push_back(std::move(growth));
   }
