@@ -67,10 +67,11 @@ class RunTest(HeraldTest):
             done = subprocess.run([HERALD, "-c", "herald.yaml", "-q", "run", "--now",
                                    "2026-12-01T08:00:00Z"], cwd=self.dir, env=self.env,
                                   stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+        # The job's outcome line went to the same full standard output: the state tells.
         self.assertEqual(done.returncode, 1, done.stderr)
-        self.assertIn("stub: cannot write to standard output: No space left on device", done.stderr)
-        self.assertEqual(self.state_rows("SELECT state FROM jobs WHERE id = 'launch/masto'"),
-                         [("failed",)])
+        self.assertEqual(self.state_rows("SELECT state, error FROM jobs WHERE id = 'launch/masto'"),
+                         [("failed", "permanent: stub: cannot write to standard output: "
+                                     "No space left on device")])
 
     def test_stub_to_standard_output_with_json_is_json_lines(self):
         self.write("herald.yaml", CALENDAR.replace("dir: outbox\n  sky", 'dir: "-"\n  sky'))
