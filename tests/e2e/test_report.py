@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import signal
+import sqlite3
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -405,7 +406,7 @@ class ReportTest(HeraldTest):
             try:
                 return [row[0] for row in self.state_rows(
                     "SELECT followers FROM account_metrics WHERE account = 'masto' ORDER BY at")]
-            except AssertionError:  # no tables yet
+            except (AssertionError, sqlite3.OperationalError):  # no tables yet (or being made)
                 return []
 
         deadline = time.monotonic() + 20
