@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 HERALD_CMAKE_ARGS="-DHERALD_WERROR=ON ${HERALD_CMAKE_ARGS:-}" scripts/build.sh
 scripts/pg-test-server.sh run ctest --test-dir "${HERALD_BUILD_DIR:-build}" --output-on-failure -j2
-# The suite again under AddressSanitizer + UBSan, the threaded unit tests under ThreadSanitizer,
-# then clang-tidy on lib/ and cmd/ (with the main build's compile commands).
-scripts/sanitize.sh
+# The suite again under AddressSanitizer + UBSan, then clang-tidy on lib/ and cmd/ with the main
+# build's compile commands.
+scripts/sanitize.sh address
 scripts/tidy.sh
