@@ -817,8 +817,7 @@ public:
         PublishError{ Kind::permanent, fmt::format("not sent: {}", problems.front().second), {} });
     }
     OrderedJson request = post_request("publish", post);
-    auto answer =
-      m_session.call(std::move(request), "published", m_session.settings().timeout, true);
+    auto answer = m_session.call(request, "published", m_session.settings().timeout, true);
     if (!answer) {
       return unexpected(answer.error());
     }
@@ -871,7 +870,7 @@ public:
     }
     OrderedJson request = post_request("find", post);
     request["since"] = format_utc(since);
-    auto answer = m_session.call(std::move(request), "found", m_session.settings().timeout, false);
+    auto answer = m_session.call(request, "found", m_session.settings().timeout, false);
     if (!answer) {
       return unexpected(answer.error());
     }
@@ -908,8 +907,7 @@ public:
                          (*caps)->name);
     }
     OrderedJson request = { { "type", "verify" }, { "id", 0 } };
-    auto answer =
-      m_session.call(std::move(request), "verified", m_session.settings().timeout, false);
+    auto answer = m_session.call(request, "verified", m_session.settings().timeout, false);
     if (!answer) {
       return unexpected(answer.error());
     }
@@ -1012,8 +1010,7 @@ public:
                               { "account", account.name },
                               { "text", joined_text(message.parts) },
                               { "parts", parts_json(message.parts) } };
-      auto answer =
-        session.call(std::move(request), "validated", session.settings().hello_timeout, false);
+      auto answer = session.call(request, "validated", session.settings().hello_timeout, false);
       if (!answer) {
         diagnostics.error(command_pos,
                           fmt::format("account '{}': {}", account.name, answer.error().message));
@@ -1099,8 +1096,7 @@ public:
     if (!cursor.empty()) {
       request["cursor"] = cursor;
     }
-    auto answer =
-      m_session.call(std::move(request), "conversations", m_session.settings().timeout, false);
+    auto answer = m_session.call(request, "conversations", m_session.settings().timeout, false);
     if (!answer) {
       return unexpected(answer.error());
     }
@@ -1167,7 +1163,7 @@ public:
                             { "conversation", target.root_id },
                             { "in_reply_to", target.parent_id },
                             { "text", text } };
-    auto answer = m_session.call(std::move(request), "replied", m_session.settings().timeout, true);
+    auto answer = m_session.call(request, "replied", m_session.settings().timeout, true);
     if (!answer) {
       return unexpected(answer.error());
     }
@@ -1322,7 +1318,7 @@ private:
       posts.push_back({ { "remote_id", id } });
     }
     OrderedJson request = { { "type", "metrics" }, { "id", 0 }, { "posts", std::move(posts) } };
-    return m_session.call(std::move(request), "metrics", m_session.settings().timeout, false);
+    return m_session.call(request, "metrics", m_session.settings().timeout, false);
   }
 
   AdapterContext m_context;
