@@ -365,32 +365,43 @@ private:
       return;
     }
 
+    // Only one runner gets past each conditional update; the others leave the job be.
+    std::vector<store::JobChange> claims;
+    for (const auto& job : batch) {
+      Job claim = job.found;
+      claim.state = JobState::claimed;
+      claim.lease_token = new_lease_token();
+      claim.lease_until = m_now + m_options.lease;
+      claim.updated_at = m_now;
+      claims.push_back({ std::move(claim), job.found.state, job.found.lease_token });
+    }
     std::vector<InFlight> claimed;
     in_transaction(m_store, [&] {
-      for (auto& job : batch) {
-        Job claim = job.found;
-        claim.state = JobState::claimed;
-        claim.lease_token = new_lease_token();
-        claim.lease_until = m_now + m_options.lease;
-        claim.updated_at = m_now;
-        // Only one runner gets past this conditional update; the others leave the job be.
-        if (m_store.update_job_if(claim, job.found.state, job.found.lease_token)) {
-          job.sending = std::move(claim);
-          claimed.push_back(std::move(job));
+      const auto written = m_store.update_jobs_if(claims);
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (written[i]) {
+          batch[i].sending = std::move(claims[i].job);
+          claimed.push_back(std::move(batch[i]));
         }
       }
     });
     crash_point("after-claim");
+
+    std::vector<store::JobChange> intents;
+    for (const auto& job : claimed) {
+      Job intent = job.sending;
+      intent.state = JobState::sending;
+      intent.attempts += 1;
+      intent.idempotency_key = idempotency_key(m_calendar_key, job.found);
+      intents.push_back({ std::move(intent), JobState::claimed, job.sending.lease_token });
+    }
     std::vector<InFlight> sending;
     in_transaction(m_store, [&] {
-      for (auto& job : claimed) {
-        Job intent = job.sending;
-        intent.state = JobState::sending;
-        intent.attempts += 1;
-        intent.idempotency_key = idempotency_key(m_calendar_key, job.found);
-        if (m_store.update_job_if(intent, JobState::claimed, job.sending.lease_token)) {
-          job.sending = std::move(intent);
-          sending.push_back(std::move(job));
+      const auto written = m_store.update_jobs_if(intents);
+      for (size_t i = 0; i < claimed.size(); ++i) {
+        if (written[i]) {
+          claimed[i].sending = std::move(intents[i].job);
+          sending.push_back(std::move(claimed[i]));
         }
       }
     });

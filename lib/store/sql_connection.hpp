@@ -29,6 +29,13 @@ private:
   std::vector<SqlValue> m_values;
 };
 
+// A statement with its parameters, for run_batch().
+struct SqlStatement
+{
+  std::string sql;
+  SqlParams params;
+};
+
 // One row of a result; columns are numbered from 0.
 class SqlRow
 {
@@ -79,6 +86,19 @@ public:
                      const std::function<void(const SqlRow&)>& each) = 0;
   // Runs a statement that returns no rows; returns how many rows it changed.
   virtual int64_t run(const std::string& sql, const SqlParams& params = {}) = 0;
+  // Runs the statements in order, as run() does each, and returns how many rows each changed.
+  // PostgreSQL sends them all before it reads an answer (pipeline mode): a batch of claims
+  // costs one round trip, not one per job. The first failure throws; the batch is then in an
+  // aborted transaction, which the caller rolls back.
+  virtual std::vector<int64_t> run_batch(const std::vector<SqlStatement>& batch)
+  {
+    std::vector<int64_t> changed;
+    changed.reserve(batch.size());
+    for (const auto& statement : batch) {
+      changed.push_back(run(statement.sql, statement.params));
+    }
+    return changed;
+  }
 };
 
 // Instants are stored as whole seconds since the Unix epoch.

@@ -222,22 +222,22 @@ public:
   bool update_job_if(const Job& job, JobState expected_state,
                      std::string_view expected_token) override
   {
-    // A new lease token means the job changes hands: to this process.
-    const std::string holder = job.lease_token.empty() ? std::string() : this_holder();
-    auto params = job_params(job, holder);
-    params.add(to_string(expected_state)).add(expected_token);
-    // A claim (a new lease) in a transaction skips a row another runner holds: they are
-    // claiming it. Every other change (the holder's own intent and settle, a single change
-    // like `herald retry`) waits for the row: whoever holds it can only be a claimer that is
-    // about to find it taken.
-    const bool claiming = !job.lease_token.empty() && job.lease_token != expected_token;
-    if (m_db->in_transaction()) {
-      m_db->lock_writers(true);
+    auto statement = conditional_update(job, expected_state, expected_token);
+    return m_db->run(statement.sql, statement.params) == 1;
+  }
+
+  std::vector<bool> update_jobs_if(const std::vector<JobChange>& changes) override
+  {
+    std::vector<SqlStatement> batch;
+    batch.reserve(changes.size());
+    for (const auto& change : changes) {
+      batch.push_back(conditional_update(change.job, change.expected_state, change.expected_token));
     }
-    if (claiming && m_db->in_transaction()) {
-      return m_db->run(m_claim, params) == 1;
+    std::vector<bool> written;
+    for (const int64_t rows : m_db->run_batch(batch)) {
+      written.push_back(rows == 1);
     }
-    return m_db->run(m_update, params) == 1;
+    return written;
   }
 
   std::vector<Job> actionable_jobs(std::string_view calendar, TimePoint now) override
@@ -268,6 +268,25 @@ public:
   }
 
 private:
+  SqlStatement conditional_update(const Job& job, JobState expected_state,
+                                  std::string_view expected_token)
+  {
+    // A new lease token means the job changes hands: to this process.
+    const std::string holder = job.lease_token.empty() ? std::string() : this_holder();
+    auto params = job_params(job, holder);
+    params.add(to_string(expected_state)).add(expected_token);
+    // A claim (a new lease) in a transaction skips a row another runner holds: they are
+    // claiming it. Every other change (the holder's own intent and settle, a single change
+    // like `herald retry`) waits for the row: whoever holds it can only be a claimer that is
+    // about to find it taken.
+    const bool claiming = !job.lease_token.empty() && job.lease_token != expected_token;
+    if (m_db->in_transaction()) {
+      m_db->lock_writers(true);
+    }
+    const bool skip_locked = claiming && m_db->in_transaction();
+    return { skip_locked ? m_claim : m_update, std::move(params) };
+  }
+
   std::vector<Job> jobs_of(const std::string& sql, const SqlParams& params)
   {
     std::vector<Job> jobs;

@@ -19,6 +19,15 @@ struct JobFilter
   int limit = 0; // 0: no limit
 };
 
+// A conditional change of one job: `job` is written only if the stored row is still in
+// `expected_state` with `expected_token` as its lease token (see Store::update_job_if).
+struct JobChange
+{
+  Job job;
+  JobState expected_state;
+  std::string expected_token;
+};
+
 // The durable state. Small on purpose, so that a PostgreSQL implementation for several runners
 // can follow: every state change is a conditional update checked by its row count (SQLite:
 // `UPDATE ... WHERE state = ? AND lease_token = ?` then changes() == 1; PostgreSQL: the same,
@@ -51,6 +60,10 @@ public:
   // with `expected_token` as its lease token; false when another runner got there first.
   virtual bool update_job_if(const Job& job, JobState expected_state,
                              std::string_view expected_token) = 0;
+
+  // update_job_if() for each change, in order, in one go (one round trip on PostgreSQL):
+  // element i says whether change i was written.
+  virtual std::vector<bool> update_jobs_if(const std::vector<JobChange>& changes) = 0;
 
   // Jobs that need attention at `now`: pending or retry-wait jobs due by then, and claimed or
   // sending jobs whose lease has expired (their runner died). Reads only the index.

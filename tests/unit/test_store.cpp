@@ -128,6 +128,37 @@ TEST_SUITE("store::Store on both backends")
     CHECK(store->find_job("cal", "j/a")->state == JobState::sending);
   }
 
+  TEST_CASE_TEMPLATE("a batch of conditional updates writes each that still holds, in order", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    for (const char* id : { "j/a", "j/b", "j/c" }) {
+      store->insert_job(make_job(id, at(100)));
+    }
+    Job taken = make_job("j/b", at(100), JobState::claimed);
+    taken.lease_token = "other";
+    REQUIRE(store->update_job_if(taken, JobState::pending, ""));
+
+    std::vector<JobChange> claims;
+    for (const char* id : { "j/a", "j/b", "j/c" }) {
+      Job claim = make_job(id, at(100), JobState::claimed);
+      claim.lease_token = std::string("t-") + id;
+      claims.push_back({ claim, JobState::pending, "" });
+    }
+    // In a transaction, as the runner claims: the same batch twice, the second time all lost.
+    for (const bool first : { true, false }) {
+      store->begin_write();
+      const auto written = store->update_jobs_if(claims);
+      store->commit();
+      CHECK(written == std::vector<bool>{ first, false, first });
+    }
+    CHECK(store->find_job("cal", "j/a")->lease_token == "t-j/a");
+    CHECK(store->find_job("cal", "j/b")->lease_token == "other");
+    CHECK(store->find_job("cal", "j/c")->lease_token == "t-j/c");
+    CHECK(store->update_jobs_if({}).empty());
+  }
+
   TEST_CASE_TEMPLATE("actionable jobs: due pending, due retries and expired leases only", B,
                      HERALD_STATE_BACKENDS)
   {
@@ -315,6 +346,56 @@ TEST_SUITE("store::PostgresqlStore")
     first->commit();
     CHECK_FALSE(second->update_job_if(theirs, JobState::pending, ""));
     CHECK(second->find_job("cal", "j/a")->lease_token == "t1");
+  }
+
+  TEST_CASE("a batch of claims skips the rows another runner is claiming")
+  {
+    test::PostgresqlState state;
+    auto first = open_store(state.location());
+    auto second = open_store(state.location());
+    for (const char* id : { "j/a", "j/b" }) {
+      first->insert_job(make_job(id, at(100)));
+    }
+    Job mine = make_job("j/a", at(100), JobState::claimed);
+    mine.lease_token = "t1";
+    first->begin_write();
+    REQUIRE(first->update_job_if(mine, JobState::pending, ""));
+
+    std::vector<JobChange> theirs;
+    for (const char* id : { "j/a", "j/b" }) {
+      Job claim = make_job(id, at(100), JobState::claimed);
+      claim.lease_token = "t2";
+      theirs.push_back({ claim, JobState::pending, "" });
+    }
+    second->begin_write();
+    CHECK(second->update_jobs_if(theirs) == std::vector<bool>{ false, true });
+    second->commit();
+    first->commit();
+    CHECK(second->find_job("cal", "j/a")->lease_token == "t1");
+    CHECK(second->find_job("cal", "j/b")->lease_token == "t2");
+  }
+
+  TEST_CASE("a failing batch throws, and the connection goes on after the rollback")
+  {
+    test::PostgresqlState state;
+    auto store = open_store(state.location());
+    store->insert_job(make_job("j/a", at(100)));
+    Job claim = make_job("j/a", at(100), JobState::claimed);
+    claim.lease_token = "t1";
+    Job bad = claim;
+    bad.payload = "\xff"; // not UTF-8: a UTF8 database refuses it
+    store->begin_write();
+    CHECK_THROWS_AS(store->update_jobs_if({ { claim, JobState::pending, "" },
+                                            { bad, JobState::pending, "" },
+                                            { claim, JobState::pending, "" } }),
+                    Error);
+    store->rollback();
+    CHECK(store->find_job("cal", "j/a")->state == JobState::pending);
+    store->begin_write();
+    CHECK(store->update_jobs_if(
+            { { claim, JobState::pending, "" }, { claim, JobState::pending, "" } }) ==
+          std::vector<bool>{ true, false });
+    store->commit();
   }
 
   TEST_CASE("a claim waits for a calendar sync instead of skipping the rows it holds")
