@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -133,6 +134,9 @@ public:
     std::vector<Outcome> outcomes;
     outcomes.reserve(m_outcomes.size());
     for (auto& [index, outcome] : m_outcomes) {
+      if (const auto ledger = m_ledgers.find(index); ledger != m_ledgers.end()) {
+        outcome.ledger = ledger->second;
+      }
       outcomes.push_back(std::move(outcome));
     }
     return outcomes;
@@ -338,10 +342,12 @@ private:
       auto done = pool.wait();
       crash_point("after-send");
       in_transaction(m_store, [&] {
+        m_batching = true;
         for (auto& result : done) {
           settle_done(pool, m_in_flight.at(result.id), result);
           m_in_flight.erase(result.id);
         }
+        write_batch();
       });
     }
   }
@@ -470,18 +476,15 @@ private:
     if (asks_platform_first(job.found)) {
       ledger = done.ledger.empty() ? "none" : done.ledger;
     }
-    const size_t first = m_outcomes.size();
+    if (!ledger.empty()) {
+      m_ledgers[job.index] = ledger;
+    }
     if (done.look_failed) {
       settle_look_failure(pool, job, done.result.error());
     } else if (done.found_earlier) {
       settle(pool, job, done.result, Kind::already_posted);
     } else {
       settle(pool, job, done.result);
-    }
-    for (size_t i = first; i < m_outcomes.size(); ++i) {
-      if (m_outcomes[i].second.job.id == job.found.id) {
-        m_outcomes[i].second.ledger = ledger;
-      }
     }
   }
 
@@ -510,13 +513,13 @@ private:
                              ? *error.retry_after
                              : m_now + backoff(policy_of(sending), sending);
     }
-    if (m_store.update_job_if(after, JobState::sending, sending.lease_token)) {
-      std::string message = after.error;
-      if (kind == Kind::retry_wait) {
-        message += fmt::format(" (next at {})", format_utc(*after.next_attempt));
-      }
-      add(job.index, kind, after, message, true);
+    std::string message = after.error;
+    if (kind == Kind::retry_wait) {
+      message += fmt::format(" (next at {})", format_utc(*after.next_attempt));
     }
+    write_job(after, sending.lease_token, [this, index = job.index, kind, after, message] {
+      add(index, kind, after, message, true);
+    });
     if (halts_account(error.kind)) {
       give_up_on_account(pool, sending.account, error);
     }
@@ -540,9 +543,8 @@ private:
     posted.lease_until.reset();
     posted.next_attempt.reset();
     posted.updated_at = m_now;
-    if (m_store.update_job_if(posted, JobState::sending, job.sending.lease_token)) {
-      add(job.index, kind, posted, "", false);
-    }
+    write_job(posted, job.sending.lease_token,
+              [this, index = job.index, kind, posted] { add(index, kind, posted, "", false); });
   }
 
   void settle_failure(PublishPool& pool, const InFlight& job, const platforms::PublishError& error)
@@ -575,14 +577,14 @@ private:
       kind = Kind::failed;
       after.state = JobState::failed;
     }
-    if (m_store.update_job_if(after, JobState::sending, sending.lease_token)) {
-      std::string message = after.error;
-      if (kind == Kind::retry_wait) {
-        message += fmt::format(" (attempt {} of {}; next at {})", after.attempts,
-                               policy_of(sending).max_attempts, format_utc(*after.next_attempt));
-      }
-      add(job.index, kind, after, message, true);
+    std::string message = after.error;
+    if (kind == Kind::retry_wait) {
+      message += fmt::format(" (attempt {} of {}; next at {})", after.attempts,
+                             policy_of(sending).max_attempts, format_utc(*after.next_attempt));
     }
+    write_job(after, sending.lease_token, [this, index = job.index, kind, after, message] {
+      add(index, kind, after, message, true);
+    });
     if (halts_account(error.kind)) {
       give_up_on_account(pool, sending.account, error);
     }
@@ -604,14 +606,42 @@ private:
       m_in_flight.erase(task.id);
       Job back = job.found;
       back.updated_at = m_now;
-      if (m_store.update_job_if(back, JobState::sending, job.sending.lease_token)) {
-        add(job.index, Kind::skipped, job.found, reason, false);
-      }
+      write_job(back, job.sending.lease_token,
+                [this, index = job.index, found = job.found, reason] {
+                  add(index, Kind::skipped, found, reason, false);
+                });
     }
     for (auto& job : m_waiting[account]) {
       add(job.index, Kind::skipped, job.found, reason, false);
     }
     m_waiting[account].clear();
+  }
+
+  // Writes a settled job (held by this run: `sending` with `token`), then runs `then` if it was
+  // written, i.e. the lease was still this run's. Inside a batch of settles the write waits
+  // for write_batch(), so that the batch is one round trip on PostgreSQL.
+  void write_job(const Job& after, const std::string& token, std::function<void()> then)
+  {
+    m_batch.push_back({ after, JobState::sending, token });
+    m_then.push_back(std::move(then));
+    if (!m_batching) {
+      write_batch();
+    }
+  }
+
+  void write_batch()
+  {
+    m_batching = false;
+    auto batch = std::move(m_batch);
+    auto then = std::move(m_then);
+    m_batch.clear();
+    m_then.clear();
+    const auto written = m_store.update_jobs_if(batch);
+    for (size_t i = 0; i < written.size(); ++i) {
+      if (written[i]) {
+        then[i]();
+      }
+    }
   }
 
   void add(size_t index, Kind kind, const Job& job, std::string message, bool is_failure)
@@ -629,6 +659,10 @@ private:
   std::map<size_t, InFlight> m_in_flight;                // handed to the pool, by task id
   size_t m_next_task = 0;
   std::vector<std::pair<size_t, Outcome>> m_outcomes; // with the index of their job
+  std::map<size_t, std::string> m_ledgers;            // what the platform's ledger said, by index
+  bool m_batching = false;                            // settles wait for write_batch()
+  std::vector<store::JobChange> m_batch;              // their writes
+  std::vector<std::function<void()>> m_then;          // and what follows each write
 };
 
 } // namespace
