@@ -84,6 +84,9 @@ backoff(const RetryPolicy& policy, const Job& job)
 // the number of durable commits (each an fsync) well below one per job; keeping the batch small
 // keeps the last job of a batch well inside its lease even on a slow platform.
 constexpr size_t k_claim_batch = 16;
+// How many candidates a claim offers per job it wants: enough that runners claiming from one
+// backlog at once each find unclaimed jobs in one statement.
+constexpr size_t k_claim_candidates = 8;
 
 // A write transaction around `body`, rolled back when it throws.
 template<typename Body>
@@ -356,42 +359,25 @@ private:
   // the intent with its idempotency key (commit), and only then hand the jobs to the workers.
   void claim_more(PublishPool& pool)
   {
-    std::vector<InFlight> batch;
-    for (auto& [account, waiting] : m_waiting) {
-      if (waiting.empty() || pool.queued(account) > k_claim_batch / 2) {
-        continue;
-      }
-      const size_t take = std::min(waiting.size(), k_claim_batch - pool.queued(account));
-      for (size_t i = 0; i < take; ++i) {
-        batch.push_back(std::move(waiting.front()));
-        waiting.pop_front();
-      }
-    }
-    if (batch.empty()) {
+    const auto runs_low = [&](const auto& entry) {
+      return !entry.second.empty() && pool.queued(entry.first) <= k_claim_batch / 2;
+    };
+    if (std::none_of(m_waiting.begin(), m_waiting.end(), runs_low)) {
       return;
     }
-
-    // Only one runner gets past each conditional update; the others leave the job be.
-    std::vector<store::JobChange> claims;
-    for (const auto& job : batch) {
-      Job claim = job.found;
-      claim.state = JobState::claimed;
-      claim.lease_token = new_lease_token();
-      claim.lease_until = m_now + m_options.lease;
-      claim.updated_at = m_now;
-      claims.push_back({ std::move(claim), job.found.state, job.found.lease_token });
-    }
+    const store::Lease lease{ new_lease_token(), m_now + m_options.lease, m_now };
     std::vector<InFlight> claimed;
     in_transaction(m_store, [&] {
-      const auto written = m_store.update_jobs_if(claims);
-      for (size_t i = 0; i < batch.size(); ++i) {
-        if (written[i]) {
-          batch[i].sending = std::move(claims[i].job);
-          claimed.push_back(std::move(batch[i]));
+      for (auto& entry : m_waiting) {
+        if (runs_low(entry)) {
+          claim_from(entry.second, k_claim_batch - pool.queued(entry.first), lease, claimed);
         }
       }
     });
     crash_point("after-claim");
+    if (claimed.empty()) {
+      return;
+    }
 
     std::vector<store::JobChange> intents;
     for (const auto& job : claimed) {
@@ -416,6 +402,34 @@ private:
     for (auto& job : sending) {
       submit(pool, std::move(job));
     }
+  }
+
+  // Claims up to `wanted` jobs from the front of one account's queue, appending them to
+  // `claimed`. The store is offered more candidates than wanted: those another runner holds or
+  // has taken are skipped, so runners working one backlog spread over it. What was skipped
+  // before the last job claimed (or everything offered, when fewer came back) is another
+  // runner's now, and leaves the queue.
+  void claim_from(std::deque<InFlight>& waiting, size_t wanted, const store::Lease& lease,
+                  std::vector<InFlight>& claimed)
+  {
+    const size_t offered = std::min(waiting.size(), wanted * k_claim_candidates);
+    std::vector<Job> candidates;
+    candidates.reserve(offered);
+    for (size_t i = 0; i < offered; ++i) {
+      candidates.push_back(waiting[i].found);
+    }
+    const auto taken = m_store.claim_jobs(candidates, lease, wanted);
+    for (const size_t i : taken) {
+      InFlight& job = waiting[i];
+      job.sending = job.found;
+      job.sending.state = JobState::claimed;
+      job.sending.lease_token = lease.token;
+      job.sending.lease_until = lease.until;
+      job.sending.updated_at = lease.now;
+      claimed.push_back(std::move(job));
+    }
+    const size_t done = taken.size() < wanted ? offered : taken.back() + 1;
+    waiting.erase(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(done));
   }
 
   // A one-off job that this state has never tried (no attempt recorded: a fresh state, or one

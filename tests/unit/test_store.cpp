@@ -159,6 +159,38 @@ TEST_SUITE("store::Store on both backends")
     CHECK(store->update_jobs_if({}).empty());
   }
 
+  TEST_CASE_TEMPLATE("a claim takes, in order, up to the number wanted of the jobs still as found",
+                     B, HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    std::vector<Job> found;
+    for (const char* id : { "j/a", "j/b", "j/c", "j/d" }) {
+      store->insert_job(make_job(id, at(100)));
+      found.push_back(make_job(id, at(100)));
+    }
+    Job taken = make_job("j/b", at(100), JobState::claimed);
+    taken.lease_token = "other";
+    REQUIRE(store->update_job_if(taken, JobState::pending, ""));
+
+    const Lease lease{ "mine", at(400), at(200) };
+    store->begin_write();
+    CHECK(store->claim_jobs(found, lease, 2) == std::vector<size_t>{ 0, 2 });
+    store->commit();
+    const auto a = store->find_job("cal", "j/a");
+    CHECK(a->state == JobState::claimed);
+    CHECK(a->lease_token == "mine");
+    CHECK(a->lease_until == at(400));
+    CHECK(a->updated_at == at(200));
+    CHECK(a->payload == "{}"); // the rest of the row as it was
+    CHECK(store->find_job("cal", "j/b")->lease_token == "other");
+    CHECK(store->find_job("cal", "j/d")->state == JobState::pending); // not wanted
+    store->begin_write();
+    CHECK(store->claim_jobs(found, { "again", at(400), at(200) }, 4) == std::vector<size_t>{ 3 });
+    CHECK(store->claim_jobs({}, lease, 4).empty());
+    store->commit();
+  }
+
   TEST_CASE_TEMPLATE("actionable jobs: due pending, due retries and expired leases only", B,
                      HERALD_STATE_BACKENDS)
   {
@@ -373,6 +405,29 @@ TEST_SUITE("store::PostgresqlStore")
     first->commit();
     CHECK(second->find_job("cal", "j/a")->lease_token == "t1");
     CHECK(second->find_job("cal", "j/b")->lease_token == "t2");
+  }
+
+  TEST_CASE("runners claiming one backlog at once take different jobs, without waiting")
+  {
+    test::PostgresqlState state;
+    auto first = open_store(state.location());
+    auto second = open_store(state.location());
+    std::vector<Job> found;
+    for (const char* id : { "j/a", "j/b", "j/c", "j/d" }) {
+      first->insert_job(make_job(id, at(100)));
+      found.push_back(make_job(id, at(100)));
+    }
+    first->begin_write();
+    REQUIRE(first->claim_jobs(found, { "t1", at(400), at(200) }, 2) == std::vector<size_t>{ 0, 1 });
+    // The first claim is not committed: the second runner skips its rows and takes the next.
+    second->begin_write();
+    CHECK(second->claim_jobs(found, { "t2", at(400), at(200) }, 2) == std::vector<size_t>{ 2, 3 });
+    second->commit();
+    first->commit();
+    for (const auto& [id, token] :
+         { std::pair{ "j/a", "t1" }, { "j/b", "t1" }, { "j/c", "t2" }, { "j/d", "t2" } }) {
+      CHECK(first->find_job("cal", id)->lease_token == token);
+    }
   }
 
   TEST_CASE("a failing batch throws, and the connection goes on after the rollback")
