@@ -895,15 +895,16 @@ public:
     return std::optional<Published>(std::move(published));
   }
 
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     auto caps = m_session.ready();
     if (!caps) {
       return unexpected(caps.error());
     }
     if (!(*caps)->verify) {
-      return fmt::format("plugin '{}' started and answered hello (it has no verify)",
-                         (*caps)->name);
+      return Verified{ fmt::format("plugin '{}' started and answered hello; it has no verify",
+                                   (*caps)->name),
+                       false };
     }
     OrderedJson request = { { "type", "verify" }, { "id", 0 } };
     auto answer =
@@ -912,10 +913,10 @@ public:
       return unexpected(answer.error());
     }
     const auto detail = answer->find("detail");
-    return fmt::format("plugin '{}': {}", (*caps)->name,
-                       detail != answer->end() && detail->is_string()
-                         ? m_session.shown(detail->get<std::string>())
-                         : std::string("verified"));
+    return Verified{ fmt::format("plugin '{}': {}", (*caps)->name,
+                                 detail != answer->end() && detail->is_string()
+                                   ? m_session.shown(detail->get<std::string>())
+                                   : std::string("verified")) };
   }
 
 private:

@@ -7,12 +7,12 @@
 namespace herald::platforms {
 
 PublishError
-from_transport(const http::TransportError& error, std::string_view what)
+from_transport(const http::TransportError& error, std::string_view platform)
 {
   const auto kind = error.kind == http::TransportError::Kind::not_sent
                       ? PublishError::Kind::not_sent
                       : PublishError::Kind::maybe_sent;
-  return { kind, fmt::format("{}: {}", what, error.message), {} };
+  return { kind, fmt::format("{}: {}", platform, error.message), {} };
 }
 
 PublishError

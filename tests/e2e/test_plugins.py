@@ -458,9 +458,9 @@ class BrokenPluginTest(PluginTest):
         r = self.herald("accounts", "check")
         self.assertLess(time.monotonic() - started, 10)
         self.assertExit(r, 1)
-        self.assertIn("failed bad              exec       not-sent: plugin ./plugins/hang.sh: no "
+        self.assertIn("failed      bad              exec       plugin ./plugins/hang.sh: no "
                       "answer to hello within 2s; stopped it", r.out)
-        self.assertIn("ok     good", r.out)
+        self.assertIn("ok          good", r.out)
 
     def test_a_missing_program_is_a_calendar_error(self):
         self.calendar("./plugins/nope.py")

@@ -295,8 +295,12 @@ class SlackTest(HeraldTest):
         self.assertRegex(r.out, r"^ok +team +slack +@herald in 'Herald Test', channel C0HERALD\n$")
         self.calendar(webhook=True)
         r = self.herald("accounts", "check", env=self.slack_env)
-        self.assertExit(r, 0)
-        self.assertIn("cannot be checked without posting", r.out)
+        self.assertExit(r, 0)  # not a failure: an incoming webhook can never be checked
+        self.assertRegex(r.out, r"^not checked +team +slack +an incoming webhook cannot be "
+                                r"checked without posting to it\n$")
+        r = self.herald("--json", "accounts", "check", env=self.slack_env)
+        [check] = r.json_lines()
+        self.assertEqual((check["ok"], check["status"]), (True, "not checked"))
         self.assertEqual(self.fake.messages, [])
         self.calendar()
         r = self.herald("--json", "accounts", "check", env=dict(self.slack_env, SLACK_TOKEN="bad"))

@@ -432,11 +432,13 @@ TEST_SUITE("platforms::exec")
     Fixture f;
     plugin(f.dir, "{\\\"verify\\\":true}", ":",
            say(R"({"type":"verified","detail":"posts as @me"})"));
-    CHECK(f.adapter({ { "command", "./plugin.sh" } })->verify().value() ==
-          "plugin 't': posts as @me");
+    const auto verified = f.adapter({ { "command", "./plugin.sh" } })->verify().value();
+    CHECK(verified.detail == "plugin 't': posts as @me");
+    CHECK(verified.checked);
     plugin(f.dir, "{}", ":", "", "plain.sh");
-    CHECK(f.adapter({ { "command", "./plain.sh" } })->verify().value() ==
-          "plugin 't' started and answered hello (it has no verify)");
+    const auto started = f.adapter({ { "command", "./plain.sh" } })->verify().value();
+    CHECK(started.detail == "plugin 't' started and answered hello; it has no verify");
+    CHECK_FALSE(started.checked);
   }
 
   TEST_CASE("validate asks the plugin about each message, within its timeout")

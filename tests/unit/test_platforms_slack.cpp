@@ -507,7 +507,8 @@ TEST_SUITE("platforms::slack")
     Rig rig(slack_api);
     const auto who = rig.api()->verify();
     REQUIRE(who);
-    CHECK(*who == "@herald in 'Acme', channel C0123");
+    CHECK(who->detail == "@herald in 'Acme', channel C0123");
+    CHECK(who->checked);
     auto seen = rig.server.requests();
     REQUIRE(seen.size() == 1);
     CHECK(seen[0].method == "POST");
@@ -516,7 +517,8 @@ TEST_SUITE("platforms::slack")
 
     const auto hook = rig.webhook()->verify();
     REQUIRE(hook);
-    CHECK(contains(*hook, "cannot be checked without posting"));
+    CHECK(hook->detail == "an incoming webhook cannot be checked without posting to it");
+    CHECK_FALSE(hook->checked);
     CHECK(rig.server.request_count() == 1);
 
     Rig refused(
