@@ -78,7 +78,7 @@ run_list(Context& context)
                       { "settings", account.settings },
                       { "credentials", credentials } });
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out, 2));
     return;
   }
   for (const auto& [name, account] : calendar->accounts) {
@@ -116,12 +116,11 @@ run_check(Context& context)
     }
     if (context.global.json) {
       // `ok` is false only for a failure, so an account that cannot be checked fails no script.
-      fmt::print("{}\n", nlohmann::json{ { "account", check.account },
-                                         { "platform", check.platform },
-                                         { "ok", !failed },
-                                         { "status", app::to_string(check.outcome) },
-                                         { "detail", check.detail } }
-                           .dump());
+      fmt::print("{}\n", json_text(nlohmann::json{ { "account", check.account },
+                                                   { "platform", check.platform },
+                                                   { "ok", !failed },
+                                                   { "status", app::to_string(check.outcome) },
+                                                   { "detail", check.detail } }));
     } else if (failed || !context.global.quiet) {
       const char* colour = check.outcome == Outcome::ok ? "green" : failed ? "red" : "yellow";
       fmt::print("{} {} {:<10} {}\n",

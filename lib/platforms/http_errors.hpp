@@ -19,7 +19,8 @@ namespace herald::platforms {
 // from_transport() puts only the `platform`'s name before it ("mastodon: POST
 // https://host/api/v1/statuses: Couldn't connect to server"). For an answer, `what` names the
 // platform and call ("mastodon: POST /api/v1/statuses") and `detail` is the platform's own
-// error text, if the adapter could read one.
+// error text, if the adapter could read one. Either message is valid UTF-8 (a bad byte becomes
+// U+FFFD): it is stored in the state and printed as JSON.
 PublishError from_transport(const http::TransportError& error, std::string_view platform);
 PublishError from_response(const http::Response& response, std::string_view what,
                            std::string_view detail, TimePoint now,

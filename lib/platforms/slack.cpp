@@ -78,7 +78,12 @@ std::string
 shortened(std::string text)
 {
   if (text.size() > k_max_detail) {
-    text = text.substr(0, k_max_detail) + "...";
+    // Cut before a character, not inside one.
+    size_t cut = k_max_detail;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    text = text.substr(0, cut) + "...";
   }
   return text;
 }

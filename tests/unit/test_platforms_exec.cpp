@@ -252,6 +252,24 @@ TEST_SUITE("platforms::exec")
     }
   }
 
+  TEST_CASE("an answer that is not UTF-8 is refused: which plugin, which line, which byte")
+  {
+    Fixture f;
+    plugin(f.dir, "{}",
+           "printf '{\"id\":%s,\"type\":\"published\",\"remote_id\":\"r-\\377\"}\\n' "
+           "\"$id\"");
+    auto adapter = f.adapter({ { "command", "./plugin.sh" } });
+    const auto result = adapter->publish(post());
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().kind == Kind::maybe_sent);
+    CHECK(result.error().message ==
+          "plugin ./plugin.sh: its answer to publish (line 2 of its output) is not UTF-8: byte "
+          "0xff at byte offset 42; it may have published");
+    // The -v log shows the line with the byte replaced, never raw.
+    CHECK(f.all_log().find("\xFF") == std::string::npos);
+    CHECK(f.all_log().find("r-\uFFFD") != std::string::npos);
+  }
+
   TEST_CASE("maybe_sent from an idempotent plugin is resent")
   {
     Fixture f;
