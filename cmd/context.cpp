@@ -95,6 +95,12 @@ Context::print_error_summary(const Diagnostics& diagnostics, std::string_view su
 }
 
 std::string
+json_text(const nlohmann::json& json, int indent)
+{
+  return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string
 job_line(const store::Job& job, std::string_view status, std::string_view message)
 {
   nlohmann::json line = { { "job", job.id },          { "post", job.post_id },
@@ -109,7 +115,7 @@ job_line(const store::Job& job, std::string_view status, std::string_view messag
   if (!message.empty()) {
     line["error"] = message;
   }
-  return line.dump();
+  return json_text(line);
 }
 
 TimePoint

@@ -8,6 +8,7 @@
 #include "util/error.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -49,6 +50,11 @@ struct Context
   // "herald.yaml: 3 errors<suffix>" on stderr, after the diagnostics themselves.
   void print_error_summary(const Diagnostics& diagnostics, std::string_view suffix = "") const;
 };
+
+// `json` as text for standard output (`indent` as nlohmann's dump(): -1 is one line). Every
+// JSON document herald prints goes through here: a byte sequence that is not UTF-8 (from a
+// platform or a plugin, in a message) becomes U+FFFD rather than an exception.
+std::string json_text(const nlohmann::json& json, int indent = -1);
 
 // One job's outcome as a JSON Lines record (run and post): job, post, account, platform,
 // status, due, and url/id or error when known.

@@ -153,7 +153,7 @@ run_list(const EngageCommand& command, Context& context)
   }
   if (command.count) {
     if (context.global.json) {
-      fmt::print("{}\n", nlohmann::json{ { "count", entries.size() } }.dump());
+      fmt::print("{}\n", json_text(nlohmann::json{ { "count", entries.size() } }));
     } else {
       fmt::print("{}\n", entries.size());
     }
@@ -164,7 +164,7 @@ run_list(const EngageCommand& command, Context& context)
     for (const auto& e : entries) {
       out.push_back(entry_json(e));
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out, 2));
     return;
   }
   print_table(context, entries);
@@ -305,10 +305,9 @@ run_reply(const EngageCommand& command, Context& context)
                 ExitStatus::job_failed);
   }
   if (context.global.json) {
-    fmt::print("{}\n", nlohmann::json{ { "id", conversation.id },
-                                       { "remote_id", published->remote_id },
-                                       { "url", published->url } }
-                         .dump());
+    fmt::print("{}\n", json_text(nlohmann::json{ { "id", conversation.id },
+                                                 { "remote_id", published->remote_id },
+                                                 { "url", published->url } }));
   } else if (!context.global.quiet) {
     fmt::print("{}\n", published->url);
   }

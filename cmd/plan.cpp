@@ -99,7 +99,7 @@ run_plan(const PlanOptions& options, Context& context)
       out["warnings"].push_back(d.to_string());
     }
     context.print_diagnostics(diagnostics); // standard error: a script may not read the JSON's
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out, 2));
     return;
   }
 

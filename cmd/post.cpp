@@ -62,7 +62,7 @@ print_job(const Context& context, std::string_view status, const store::Job& job
     } else {
       auto line = nlohmann::json::parse(job_line(job, status, message));
       line["ledger"] = ledger;
-      fmt::print("{}\n", line.dump());
+      fmt::print("{}\n", json_text(line));
     }
     return;
   }
@@ -150,10 +150,9 @@ run_post(const PostCommand& command, Context& context)
   if (report.queued) {
     if (!context.global.quiet || context.global.json) {
       if (context.global.json) {
-        fmt::print("{}\n", nlohmann::json{ { "post", report.post_id },
-                                           { "status", "queued" },
-                                           { "due", format_utc(report.due) } }
-                             .dump());
+        fmt::print("{}\n", json_text(nlohmann::json{ { "post", report.post_id },
+                                                     { "status", "queued" },
+                                                     { "due", format_utc(report.due) } }));
       } else {
         fmt::print("queued {} for {}; `herald run` publishes it then\n", report.post_id,
                    format_utc(report.due));

@@ -123,10 +123,10 @@ run_collect(const CollectOptions& options, Context& context)
       }
       accounts.push_back(std::move(j));
     }
-    fmt::print("{}\n", nlohmann::json{ { "at", format_utc(clock.now()) },
-                                       { "posts", run.result.post_snapshots.size() },
-                                       { "accounts", accounts } }
-                         .dump(2));
+    fmt::print("{}\n", json_text(nlohmann::json{ { "at", format_utc(clock.now()) },
+                                                 { "posts", run.result.post_snapshots.size() },
+                                                 { "accounts", accounts } },
+                                 2));
     return;
   }
   print_collect_problems(run.result, context);
@@ -168,7 +168,7 @@ run_report(const ReportOptions& options, Context& context)
   const std::string format =
     !options.format.empty() ? options.format : (context.global.json ? "json" : "table");
   if (format == "json") {
-    fmt::print("{}\n", report::to_json(run.report, run.zone).dump(2));
+    fmt::print("{}\n", json_text(report::to_json(run.report, run.zone), 2));
   } else if (format == "csv") {
     fmt::print("{}", report::format_csv(run.report));
   } else if (options.html.empty() || !context.global.quiet) {

@@ -60,7 +60,7 @@ print_json(const app::JobList& list)
   for (const auto& job : list.jobs) {
     out.push_back(job_json(job));
   }
-  fmt::print("{}\n", out.dump(2));
+  fmt::print("{}\n", json_text(out, 2));
 }
 
 app::JobQuery

@@ -69,7 +69,7 @@ run_validate(const ValidateOptions& validate, Context& context)
       out["posts"] = loaded.calendar->posts.size();
       out["accounts"] = loaded.calendar->accounts.size();
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out, 2));
     return;
   }
   context.print_diagnostics(diagnostics);

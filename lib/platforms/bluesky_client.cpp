@@ -122,11 +122,11 @@ Client::json_request(std::string_view nsid, const nlohmann::json& body) const
 }
 
 Result<http::Response, PublishError>
-Client::send(const http::Request& r, std::string_view what)
+Client::send(const http::Request& r)
 {
   auto response = m_transport->send(r);
   if (!response) {
-    return unexpected(from_transport(response.error(), what));
+    return unexpected(from_transport(response.error(), "bluesky"));
   }
   return std::move(*response);
 }
@@ -165,8 +165,7 @@ Client::login()
   constexpr std::string_view what = "bluesky: POST com.atproto.server.createSession";
   const auto response =
     send(json_request("com.atproto.server.createSession",
-                      { { "identifier", m_identifier }, { "password", m_password } }),
-         what);
+                      { { "identifier", m_identifier }, { "password", m_password } }));
   if (!response) {
     return unexpected(nothing_posted(response.error()));
   }
@@ -189,7 +188,7 @@ Client::renew()
   if (m_session && !m_session->refresh_jwt.empty()) {
     auto r = request("POST", "com.atproto.server.refreshSession");
     r.headers.push_back({ "Authorization", "Bearer " + m_session->refresh_jwt });
-    const auto response = send(r, what);
+    const auto response = send(r);
     if (!response) {
       return unexpected(nothing_posted(response.error()));
     }
@@ -213,8 +212,7 @@ Client::resolve(const std::string& handle)
   }
   constexpr std::string_view what = "bluesky: GET com.atproto.identity.resolveHandle";
   const auto response = send(request("GET", "com.atproto.identity.resolveHandle",
-                                     "handle=" + http::ascii::percent_encode(handle)),
-                             what);
+                                     "handle=" + http::ascii::percent_encode(handle)));
   if (!response) {
     return unexpected(nothing_posted(response.error()));
   }
@@ -232,7 +230,7 @@ Client::resolve(const std::string& handle)
 }
 
 Result<http::Response, PublishError>
-Client::authed(const http::Request& r, std::string_view what)
+Client::authed(const http::Request& r)
 {
   if (auto ready = ensure_session(); !ready) {
     return unexpected(std::move(ready.error()));
@@ -242,7 +240,7 @@ Client::authed(const http::Request& r, std::string_view what)
     sent.headers.push_back({ "Authorization", "Bearer " + m_session->access_jwt });
     sent.secrets.push_back(m_session->access_jwt);
     sent.secrets.push_back(m_session->refresh_jwt);
-    auto response = send(sent, what);
+    auto response = send(sent);
     if (!response) {
       return unexpected(std::move(response.error()));
     }

@@ -33,9 +33,9 @@ public:
 
   // Sends `r` with the access token, renewing the session once when the PDS refuses it. Any HTTP
   // answer is returned as it is; errors of the session calls are never maybe_sent.
-  Result<http::Response, PublishError> authed(const http::Request& r, std::string_view what);
+  Result<http::Response, PublishError> authed(const http::Request& r);
   // Sends `r` as it is (calls that need no session).
-  Result<http::Response, PublishError> send(const http::Request& r, std::string_view what);
+  Result<http::Response, PublishError> send(const http::Request& r);
 
   Result<void, PublishError> ensure_session();
   // The DID of `handle` (com.atproto.identity.resolveHandle, remembered for the client's life),

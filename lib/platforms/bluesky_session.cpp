@@ -1,6 +1,8 @@
 // The stored session of a `bluesky` account (see bluesky.hpp).
 #include "bluesky.hpp"
 
+#include "util/private_dir.hpp"
+
 #include <fmt/core.h>
 
 #include <fcntl.h>
@@ -178,12 +180,9 @@ SessionFile::save(const Session& session) const
     return {};
   }
   const fs::path dir = m_path.parent_path();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    return unexpected(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  if (auto made = create_private_directories(dir); !made) {
+    return unexpected(made.error());
   }
-  ::chmod(dir.c_str(), 0700);
 
   const nlohmann::json json = { { "identifier", m_identifier },
                                 { "service", m_service },

@@ -83,14 +83,14 @@ public:
   }
 
   // GET on a webhook URL returns the webhook object without posting anything.
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     http::Request request;
     request.url = m_webhook;
     request.secrets = m_secrets;
     const auto response = m_transport->send(request);
     if (!response) {
-      return unexpected(from_transport(response.error(), "discord: GET webhook"));
+      return unexpected(from_transport(response.error(), "discord"));
     }
     const auto now = m_context.clock ? m_context.clock->now() : SystemClock().now();
     const auto body = nlohmann::json::parse(response->body, nullptr, false);
@@ -105,7 +105,7 @@ public:
       return unexpected(PublishError{
         PublishError::Kind::permanent, "discord: GET webhook: the answer is not a webhook", {} });
     }
-    return fmt::format("webhook '{}'", body["name"].get<std::string>());
+    return Verified{ fmt::format("webhook '{}'", body["name"].get<std::string>()) };
   }
 
   Result<Published, PublishError> publish(const OutPost& post) override
@@ -198,7 +198,7 @@ private:
 
     const auto response = m_transport->send(request);
     if (!response) {
-      return unexpected(from_transport(response.error(), "discord: POST webhook"));
+      return unexpected(from_transport(response.error(), "discord"));
     }
     const auto now = m_context.clock ? m_context.clock->now() : SystemClock().now();
     const auto body = nlohmann::json::parse(response->body, nullptr, false);

@@ -10,6 +10,7 @@
 #include "platform.hpp"
 #include "plugin_process.hpp"
 #include "registry_entries.hpp"
+#include "text/utf8.hpp"
 #include "version.hpp"
 
 #include "schedule/zone.hpp"
@@ -508,7 +509,9 @@ public:
     spec.environment = std::move(*environment);
     spec.working_dir = m_settings.working_dir;
     spec.max_line = k_max_answer_line;
-    spec.on_stderr_line = [this](std::string_view line) { log(fmt::format("stderr: {}", line)); };
+    spec.on_stderr_line = [this](std::string_view line) {
+      log(fmt::format("stderr: {}", text::replace_invalid_utf8(line)));
+    };
     auto process = PluginProcess::start(std::move(spec));
     if (!process) {
       return unexpected(error(Kind::not_sent, process.error()));
@@ -555,7 +558,9 @@ public:
 
   std::string shown(std::string_view text) const
   {
-    std::string out = http::redact_head(text, k_shown_bytes, m_secrets);
+    // The cut may split a character, and the plugin may write anything: no bad byte reaches
+    // a terminal or a JSON document through a message.
+    std::string out = text::replace_invalid_utf8(http::redact_head(text, k_shown_bytes, m_secrets));
     for (auto& c : out) {
       if (static_cast<unsigned char>(c) < 0x20) {
         c = ' ';
@@ -629,6 +634,15 @@ private:
     // From here on the plugin read the request and answered: a wrong answer after a publish
     // leaves the post's fate unknown.
     const Kind broken = publishes ? ambiguous() : Kind::not_sent;
+    // Said here, where the line and offset are known: the JSON parser would only say "not JSON",
+    // and a bad byte must never get further (into the state, then --json output).
+    if (const auto bad = text::locate_invalid_utf8(*answer)) {
+      return unexpected(misbehaved(broken,
+                                   fmt::format("its answer to {} (line {} of its output) is not "
+                                               "UTF-8: byte 0x{:02x} at byte offset {}",
+                                               type, m_served, bad->byte, bad->offset),
+                                   publishes));
+    }
     if (too_deep(*answer)) {
       return unexpected(
         misbehaved(broken, fmt::format("its answer to {} is nested too deeply", type), publishes));
@@ -895,15 +909,16 @@ public:
     return std::optional<Published>(std::move(published));
   }
 
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     auto caps = m_session.ready();
     if (!caps) {
       return unexpected(caps.error());
     }
     if (!(*caps)->verify) {
-      return fmt::format("plugin '{}' started and answered hello (it has no verify)",
-                         (*caps)->name);
+      return Verified{ fmt::format("plugin '{}' started and answered hello; it has no verify",
+                                   (*caps)->name),
+                       false };
     }
     OrderedJson request = { { "type", "verify" }, { "id", 0 } };
     auto answer =
@@ -912,10 +927,10 @@ public:
       return unexpected(answer.error());
     }
     const auto detail = answer->find("detail");
-    return fmt::format("plugin '{}': {}", (*caps)->name,
-                       detail != answer->end() && detail->is_string()
-                         ? m_session.shown(detail->get<std::string>())
-                         : std::string("verified"));
+    return Verified{ fmt::format("plugin '{}': {}", (*caps)->name,
+                                 detail != answer->end() && detail->is_string()
+                                   ? m_session.shown(detail->get<std::string>())
+                                   : std::string("verified")) };
   }
 
 private:

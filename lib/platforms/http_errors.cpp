@@ -1,18 +1,19 @@
 #include "http_errors.hpp"
 
 #include "http/rate_limit.hpp"
+#include "text/utf8.hpp"
 
 #include <fmt/core.h>
 
 namespace herald::platforms {
 
 PublishError
-from_transport(const http::TransportError& error, std::string_view what)
+from_transport(const http::TransportError& error, std::string_view platform)
 {
   const auto kind = error.kind == http::TransportError::Kind::not_sent
                       ? PublishError::Kind::not_sent
                       : PublishError::Kind::maybe_sent;
-  return { kind, fmt::format("{}: {}", what, error.message), {} };
+  return { kind, text::replace_invalid_utf8(fmt::format("{}: {}", platform, error.message)), {} };
 }
 
 PublishError
@@ -20,8 +21,10 @@ from_response(const http::Response& response, std::string_view what, std::string
               TimePoint now, std::optional<TimePoint> reset)
 {
   const int status = response.status;
-  const std::string message = detail.empty() ? fmt::format("{}: HTTP {}", what, status)
-                                             : fmt::format("{}: HTTP {}: {}", what, status, detail);
+  // The platform's own text may be anything: the message goes to the state and --json output.
+  const std::string message = text::replace_invalid_utf8(
+    detail.empty() ? fmt::format("{}: HTTP {}", what, status)
+                   : fmt::format("{}: HTTP {}: {}", what, status, detail));
   auto retry_at = http::retry_after(response, now);
   if (!retry_at) {
     retry_at = reset;

@@ -15,9 +15,13 @@ namespace herald::platforms {
 //   else `reset` when the adapter found a platform-specific reset time);
 // - 401, 403 -> auth; other 4xx -> permanent (the request can never succeed as it is);
 // - 5xx -> maybe_sent (the platform may have stored the post before failing).
-// `what` names the platform and call ("mastodon: POST /api/v1/statuses"); `detail` is the
-// platform's own error text, if the adapter could read one.
-PublishError from_transport(const http::TransportError& error, std::string_view what);
+// A transport error's message already says the request (method and redacted URL) and why, so
+// from_transport() puts only the `platform`'s name before it ("mastodon: POST
+// https://host/api/v1/statuses: Couldn't connect to server"). For an answer, `what` names the
+// platform and call ("mastodon: POST /api/v1/statuses") and `detail` is the platform's own
+// error text, if the adapter could read one. Either message is valid UTF-8 (a bad byte becomes
+// U+FFFD): it is stored in the state and printed as JSON.
+PublishError from_transport(const http::TransportError& error, std::string_view platform);
 PublishError from_response(const http::Response& response, std::string_view what,
                            std::string_view detail, TimePoint now,
                            std::optional<TimePoint> reset = std::nullopt);

@@ -297,7 +297,7 @@ private:
   {
     const auto response = m_transport->send(request("GET", path));
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status != 200) {
       return unexpected(from_response(*response, what, error_detail(*response), now()));
@@ -331,7 +331,7 @@ private:
              : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   }
 
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     constexpr std::string_view what = "mastodon: GET /api/v1/accounts/verify_credentials";
     const auto body = get_json("/api/v1/accounts/verify_credentials", what);
@@ -351,7 +351,7 @@ private:
                                                              "against it",
                                                              *limit));
     }
-    return who;
+    return Verified{ std::move(who) };
   }
 
   // The instance's own limit, asked once per adapter; nothing when it cannot be read (an old
@@ -403,7 +403,7 @@ private:
     if (!response) {
       // An upload that may have landed only leaves an unattached attachment behind, which
       // the server cleans up; the status itself was not sent.
-      auto error = from_transport(response.error(), what);
+      auto error = from_transport(response.error(), "mastodon");
       error.kind = PublishError::Kind::not_sent;
       return unexpected(std::move(error));
     }
@@ -434,7 +434,7 @@ private:
       m_sleep(k_media_poll_interval);
       auto response = m_transport->send(request("GET", path));
       if (!response) {
-        auto error = from_transport(response.error(), what);
+        auto error = from_transport(response.error(), "mastodon");
         error.kind = PublishError::Kind::not_sent; // a GET posts nothing
         return unexpected(std::move(error));
       }
@@ -490,7 +490,7 @@ private:
     r.body = body.dump();
     auto response = m_transport->send(r);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status < 200 || response->status >= 300) {
       return unexpected(from_response(*response, what, error_detail(*response), now(),

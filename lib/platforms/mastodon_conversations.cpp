@@ -217,7 +217,7 @@ public:
     r.body = body.dump();
     auto response = transport()->send(r);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status < 200 || response->status >= 300) {
       return unexpected(from_response(*response, what, error_text(*response), now()));
@@ -265,7 +265,7 @@ private:
     const std::string what = fmt::format("mastodon: {}", call);
     auto response = transport()->send(request("GET", url));
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status != 200) {
       return unexpected(from_response(*response, what, error_text(*response), now()));

@@ -56,7 +56,7 @@ public:
       const std::string what = "mastodon: GET " + path;
       const auto response = m_transport->send(request(path));
       if (!response) {
-        result.stopped = from_transport(response.error(), what);
+        result.stopped = from_transport(response.error(), "mastodon");
         return result;
       }
       if (response->status == 404) {
@@ -91,7 +91,7 @@ public:
     constexpr std::string_view what = "mastodon: GET /api/v1/accounts/verify_credentials";
     const auto response = m_transport->send(request("/api/v1/accounts/verify_credentials"));
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status != 200) {
       return unexpected(error_of(*response, what));

@@ -78,7 +78,12 @@ std::string
 shortened(std::string text)
 {
   if (text.size() > k_max_detail) {
-    text = text.substr(0, k_max_detail) + "...";
+    // Cut before a character, not inside one.
+    size_t cut = k_max_detail;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    text = text.substr(0, cut) + "...";
   }
   return text;
 }
@@ -278,9 +283,9 @@ public:
   }
 
   // Nothing reads an incoming webhook without posting to it.
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
-    return std::string("incoming webhook: cannot be checked without posting; not checked");
+    return Verified{ "an incoming webhook cannot be checked without posting to it", false };
   }
 
 private:
@@ -297,7 +302,7 @@ private:
     request.body = dump_json({ { "text", slack_escaped(part.text) } });
     const auto response = m_transport->send(request);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "slack"));
     }
     // Errors are plain-text codes ("channel_not_found") with a 4xx status.
     std::string detail = response->body;
@@ -340,14 +345,14 @@ public:
   }
 
   // auth.test posts nothing and says which bot and workspace the token belongs to.
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     constexpr std::string_view what = "slack: auth.test";
     auto r = request("POST", "/auth.test");
     r.headers.push_back({ "Content-Type", "application/x-www-form-urlencoded" });
     const auto response = m_transport->send(r);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "slack"));
     }
     const auto body = parsed(*response, what);
     if (!body) {
@@ -358,7 +363,7 @@ public:
     if (const auto team = string_of(*body, "team"); !team.empty()) {
       who += fmt::format(" in '{}'", team);
     }
-    return fmt::format("{}, channel {}", who, m_channel);
+    return Verified{ fmt::format("{}, channel {}", who, m_channel) };
   }
 
 private:
@@ -420,7 +425,7 @@ private:
     r.body = dump_json(payload);
     const auto response = m_transport->send(r);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "slack"));
     }
     const auto body = parsed(*response, what);
     if (!body) {
@@ -457,7 +462,7 @@ private:
       }
       const auto response = m_transport->send(request("GET", query));
       if (!response) {
-        return unexpected(from_transport(response.error(), what));
+        return unexpected(from_transport(response.error(), "slack"));
       }
       const auto body = parsed(*response, what);
       if (!body) {

@@ -85,10 +85,10 @@ public:
   {
   }
 
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     if (m_dir == "-") {
-      return std::string("writes to standard output");
+      return Verified{ "writes to standard output" };
     }
     const fs::path dir = fs::path(m_dir).is_absolute() ? fs::path(m_dir) : m_base_dir / m_dir;
     std::error_code ec;
@@ -97,7 +97,7 @@ public:
       return unexpected(PublishError{
         PublishError::Kind::permanent, fmt::format("stub: cannot write to {}", dir.string()), {} });
     }
-    return fmt::format("writes to {}", dir.lexically_normal().string());
+    return Verified{ fmt::format("writes to {}", dir.lexically_normal().string()) };
   }
 
   Result<Published, PublishError> publish(const OutPost& post) override

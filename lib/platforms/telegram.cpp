@@ -205,7 +205,7 @@ public:
   }
 
   // getMe says which bot the token belongs to; getChat that the bot can see the chat.
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     auto me = call(get("getMe"), "telegram: getMe");
     if (!me) {
@@ -225,7 +225,7 @@ public:
         where = "@" + (*chat)["username"].get<std::string>();
       }
     }
-    return fmt::format("{}, chat {}", who, where);
+    return Verified{ fmt::format("{}, chat {}", who, where) };
   }
 
 private:
@@ -292,7 +292,7 @@ private:
   {
     const auto response = m_transport->send(request);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "telegram"));
     }
     const auto body = nlohmann::json::parse(response->body, nullptr, false);
     const bool envelope = body.is_object() && body.contains("ok") && body["ok"].is_boolean();

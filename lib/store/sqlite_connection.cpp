@@ -3,6 +3,7 @@
 #include "sqlite_db.hpp"
 
 #include "util/error.hpp"
+#include "util/private_dir.hpp"
 
 #include <fmt/core.h>
 
@@ -115,15 +116,19 @@ open_sqlite_connection(const std::string& location)
 {
   const fs::path path(location);
   std::error_code ec;
-  if (path.has_parent_path() && !fs::exists(path.parent_path(), ec)) {
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) {
-      throw Error(fmt::format("cannot create the state directory {}: {}",
-                              path.parent_path().string(), ec.message()),
+  // SQLite would say only "unable to open database file".
+  if (!path.has_filename() || fs::is_directory(path, ec)) {
+    throw Error(fmt::format("cannot open state {}: it names a directory; the state is a file (made "
+                            "when missing, e.g. {}) or a postgresql:// URL",
+                            location, (path / "state.db").lexically_normal().string()),
+                ExitStatus::state);
+  }
+  if (path.has_parent_path()) {
+    // The state names accounts and holds what was published: keep it to its owner.
+    if (auto made = create_private_directories(path.parent_path()); !made) {
+      throw Error(fmt::format("cannot open state {}: {}", location, made.error()),
                   ExitStatus::state);
     }
-    // The state names accounts and holds what was published: keep it to its owner.
-    ::chmod(path.parent_path().c_str(), 0700);
   }
   const mode_t old_mask = ::umask(077);
   try {

@@ -26,7 +26,7 @@ public:
   bool exists() const;
   // The directory on this machine for what must stay local to it (the Bluesky session): the
   // state file's directory, or for a PostgreSQL state $XDG_STATE_HOME/herald
-  // (~/.local/state/herald), made owner-only (0700) when missing.
+  // (~/.local/state/herald); the directories made for it are owner-only (0700).
   std::filesystem::path local_dir() const;
   // The location as given.
   const std::string& str() const { return m_location; }

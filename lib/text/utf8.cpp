@@ -73,4 +73,24 @@ locate_invalid_utf8(std::string_view text)
   return at;
 }
 
+std::string
+replace_invalid_utf8(std::string_view text)
+{
+  if (!find_invalid_utf8(text)) {
+    return std::string(text);
+  }
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (size_t pos = 0; pos < text.size();) {
+    const CodePoint cp = code_point_at(text, pos);
+    if (cp.value == k_ill_formed) {
+      out += "\xEF\xBF\xBD"; // U+FFFD
+    } else {
+      out.append(text, cp.begin, cp.end - cp.begin);
+    }
+    pos = cp.end;
+  }
+  return out;
+}
+
 } // namespace herald::text

@@ -42,4 +42,10 @@ struct Utf8Problem
 // Where find_invalid_utf8() (graphemes.hpp) stops, as a line and column for a message.
 std::optional<Utf8Problem> locate_invalid_utf8(std::string_view text);
 
+// `text` with each byte sequence that is not UTF-8 replaced by U+FFFD (one per maximal subpart,
+// as ICU and every counter here do): for text from outside (a platform's error answer, a
+// plugin's stderr) on its way to JSON output or a terminal, where a bad byte must not break the
+// output or reach the terminal raw.
+std::string replace_invalid_utf8(std::string_view text);
+
 } // namespace herald::text

@@ -419,6 +419,16 @@ class BrokenPluginTest(PluginTest):
                                "line that is not a JSON object: \"Usage: broken.py [options]\" "
                                "(attempt 1 of 5; next at 2026-12-01T09:01:11Z)")
 
+    def test_an_answer_that_is_not_utf8(self):
+        bad = self.run_broken("./plugins/broken.py, latin1-publish")
+        self.assertOutcome(bad, "unknown",
+                           "maybe-sent: plugin ./plugins/broken.py: its answer to publish (line 2 "
+                           "of its output) is not UTF-8: byte 0xe9 at byte offset 43; it may have "
+                           "published")
+        r = self.herald("--json", "status", "--all")  # the state holds no bad byte either
+        self.assertExit(r, 0)
+        self.assertEqual({j["job"]: j["state"] for j in r.json()}["launch/bad"], "unknown")
+
     def test_wrong_protocol_version_fails_for_good(self):
         bad = self.run_broken("./plugins/broken.py, protocol-2")
         self.assertOutcome(bad, "failed",
@@ -458,9 +468,9 @@ class BrokenPluginTest(PluginTest):
         r = self.herald("accounts", "check")
         self.assertLess(time.monotonic() - started, 10)
         self.assertExit(r, 1)
-        self.assertIn("failed bad              exec       not-sent: plugin ./plugins/hang.sh: no "
+        self.assertIn("failed      bad              exec       plugin ./plugins/hang.sh: no "
                       "answer to hello within 2s; stopped it", r.out)
-        self.assertIn("ok     good", r.out)
+        self.assertIn("ok          good", r.out)
 
     def test_a_missing_program_is_a_calendar_error(self):
         self.calendar("./plugins/nope.py")

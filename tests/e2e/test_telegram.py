@@ -265,7 +265,7 @@ class TelegramTest(HeraldTest):
         self.assertExit(r, 1)
         [check] = r.json_lines()
         self.assertEqual(check["detail"],
-                         "permanent: telegram: getChat: HTTP 400: Bad Request: chat not found")
+                         "telegram: getChat: HTTP 400: Bad Request: chat not found")
         r = self.herald("--json", "accounts", "check", env={"TELEGRAM_TOKEN": "1:bad"})
         self.assertExit(r, 1)
         [check] = r.json_lines()

@@ -668,6 +668,6 @@ TEST_SUITE("platforms::bluesky")
     Rig ok;
     const auto who = ok.adapter()->verify();
     REQUIRE(who);
-    CHECK(*who == "@alice.test (did:plc:alice123)");
+    CHECK(who->detail == "@alice.test (did:plc:alice123)");
   }
 }

@@ -492,6 +492,22 @@ TEST_SUITE("platforms::slack")
     }
   }
 
+  TEST_CASE("incoming webhook: an error text that is not UTF-8, or cut long, stays UTF-8")
+  {
+    Rig bad([](const FakeRequest&) { return FakeResponse{ 404, {}, "channel_\xFFnot_found" }; });
+    const auto refused = bad.webhook()->publish(post_of({ "hi" }));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message == "slack: POST webhook: HTTP 404: channel_\uFFFDnot_found");
+
+    // 299 bytes, then an 'é' that the 300-byte cut would split: it is left out whole.
+    const std::string long_text = std::string(299, 'x') + "\u00e9" + std::string(10, 'y');
+    Rig cut([&](const FakeRequest&) { return FakeResponse{ 400, {}, long_text }; });
+    const auto shortened = cut.webhook()->publish(post_of({ "hi" }));
+    REQUIRE_FALSE(shortened);
+    CHECK(shortened.error().message ==
+          "slack: POST webhook: HTTP 400: " + std::string(299, 'x') + "...");
+  }
+
   TEST_CASE("a token echoed back by the server is masked in the message")
   {
     Rig rig([](const FakeRequest&) {
@@ -507,7 +523,8 @@ TEST_SUITE("platforms::slack")
     Rig rig(slack_api);
     const auto who = rig.api()->verify();
     REQUIRE(who);
-    CHECK(*who == "@herald in 'Acme', channel C0123");
+    CHECK(who->detail == "@herald in 'Acme', channel C0123");
+    CHECK(who->checked);
     auto seen = rig.server.requests();
     REQUIRE(seen.size() == 1);
     CHECK(seen[0].method == "POST");
@@ -516,7 +533,8 @@ TEST_SUITE("platforms::slack")
 
     const auto hook = rig.webhook()->verify();
     REQUIRE(hook);
-    CHECK(contains(*hook, "cannot be checked without posting"));
+    CHECK(hook->detail == "an incoming webhook cannot be checked without posting to it");
+    CHECK_FALSE(hook->checked);
     CHECK(rig.server.request_count() == 1);
 
     Rig refused(

@@ -83,6 +83,43 @@ TEST_SUITE("store::SqliteStore")
     CHECK((st.st_mode & 0777) == 0700);
   }
 
+  TEST_CASE("every directory made for a new state is owner-only; existing ones keep their mode")
+  {
+    test::TestDir dir;
+    std::filesystem::create_directory(dir.path() / "home");
+    ::chmod((dir.path() / "home").c_str(), 0755);
+    const auto file = dir.path() / "home" / ".local" / "state" / "herald" / "state.db";
+    open_sqlite_store(file);
+    const auto mode_of = [](const std::filesystem::path& path) {
+      struct stat st;
+      REQUIRE(::stat(path.c_str(), &st) == 0);
+      return st.st_mode & 07777;
+    };
+    CHECK(mode_of(dir.path() / "home") == 0755);
+    CHECK(mode_of(dir.path() / "home" / ".local") == 0700);
+    CHECK(mode_of(dir.path() / "home" / ".local" / "state") == 0700);
+    CHECK(mode_of(dir.path() / "home" / ".local" / "state" / "herald") == 0700);
+  }
+
+  TEST_CASE("a state that names a directory is refused with what --state takes")
+  {
+    test::TestDir dir;
+    for (const auto& location : { dir.path().string(), dir.path().string() + "/new/" }) {
+      CAPTURE(location);
+      try {
+        open_sqlite_store(location);
+        FAIL("expected an error");
+      } catch (const Error& e) {
+        const auto example = (std::filesystem::path(location) / "state.db").lexically_normal();
+        CHECK(std::string(e.what()) ==
+              "cannot open state " + location +
+                ": it names a directory; the state is a file (made when missing, e.g. " +
+                example.string() + ") or a postgresql:// URL");
+        CHECK(e.status() == ExitStatus::state);
+      }
+    }
+  }
+
   TEST_CASE("a store from a newer herald is refused")
   {
     test::TestDir dir;

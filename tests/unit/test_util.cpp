@@ -1,9 +1,14 @@
+#include "testutil.hpp"
+
 #include "util/diagnostics.hpp"
 #include "util/duration.hpp"
 #include "util/edit_distance.hpp"
 #include "util/hash.hpp"
+#include "util/private_dir.hpp"
 
 #include <doctest/doctest.h>
+
+#include <sys/stat.h>
 
 #include <array>
 
@@ -32,6 +37,31 @@ TEST_SUITE("util")
     CHECK(parse_duration("30m1h").error() ==
           "invalid duration '30m1h': units must go from large to small");
     CHECK(parse_duration("h").error() == "invalid duration 'h' (expected e.g. 30m, 1h, 2d)");
+  }
+
+  TEST_CASE("create_private_directories: 0700 for what it makes, nothing else touched")
+  {
+    test::TestDir dir;
+    std::filesystem::create_directory(dir.path() / "kept");
+    ::chmod((dir.path() / "kept").c_str(), 0751);
+    const mode_t old_mask = ::umask(022);
+    const auto made = create_private_directories(dir.path() / "kept" / "a" / "b");
+    ::umask(old_mask);
+    REQUIRE(made);
+    const auto mode_of = [](const std::filesystem::path& path) {
+      struct stat st;
+      REQUIRE(::stat(path.c_str(), &st) == 0);
+      return st.st_mode & 07777;
+    };
+    CHECK(mode_of(dir.path() / "kept") == 0751);
+    CHECK(mode_of(dir.path() / "kept" / "a") == 0700);
+    CHECK(mode_of(dir.path() / "kept" / "a" / "b") == 0700);
+    CHECK(create_private_directories(dir.path() / "kept" / "a"));
+
+    dir.write("file", "x");
+    CHECK(create_private_directories(dir.path() / "file" / "sub").error() ==
+          "cannot create " + (dir.path() / "file" / "sub").string() + ": " +
+            (dir.path() / "file").string() + " is not a directory");
   }
 
   TEST_CASE("format_duration")

@@ -9,6 +9,8 @@ It answers hello properly (except in the hello-* modes), then misbehaves on publ
   garbage-publish  answers the publish with a line that is not JSON
   huge-publish     answers the publish with 3 MiB of JSON that never ends its line
   unknown-publish  answers the publish with an unknown message type
+  latin1-publish   answers the publish with a line in Latin-1, not UTF-8 (and says so on
+                   stderr, in Latin-1 too)
   garbage-hello    answers hello with a line that is not JSON
   protocol-2       answers hello with protocol 2
   exit-hello       exits at once, without reading anything
@@ -62,5 +64,10 @@ for line in sys.stdin:
         time.sleep(3600)
     elif mode == "unknown-publish":
         say({"type": "surprise", "id": rid})
+    elif mode == "latin1-publish":
+        sys.stderr.buffer.write(b"publi\xe9\n")
+        sys.stderr.buffer.flush()
+        sys.stdout.buffer.write(b'{"type":"published","id":%d,"remote_id":"caf\xe9"}\n' % rid)
+        sys.stdout.buffer.flush()
     else:
         say({"type": "published", "id": rid, "remote_id": "fine"})
