@@ -130,6 +130,9 @@ public:
       handle(i, jobs[i]);
     }
     if (!m_waiting.empty()) {
+      if (m_options.before_claims) {
+        m_options.before_claims();
+      }
       fire_all();
     }
     std::stable_sort(m_outcomes.begin(), m_outcomes.end(),
