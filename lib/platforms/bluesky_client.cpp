@@ -117,7 +117,7 @@ Client::json_request(std::string_view nsid, const nlohmann::json& body) const
 {
   auto r = request("POST", nsid);
   r.headers.push_back({ "Content-Type", "application/json" });
-  r.body = body.dump();
+  r.body = dump_json(body);
   return r;
 }
 

@@ -487,7 +487,7 @@ private:
     auto r = request("POST", "/api/v1/statuses");
     r.headers.push_back({ "Content-Type", "application/json" });
     r.headers.push_back({ "Idempotency-Key", key });
-    r.body = body.dump();
+    r.body = dump_json(body);
     auto response = m_transport->send(r);
     if (!response) {
       return unexpected(from_transport(response.error(), what));

@@ -214,7 +214,7 @@ public:
     r.headers.push_back(
       { "Idempotency-Key",
         "herald-engage-" + Hasher().field(target.parent_id).field(status).hex() });
-    r.body = body.dump();
+    r.body = dump_json(body);
     auto response = transport()->send(r);
     if (!response) {
       return unexpected(from_transport(response.error(), what));

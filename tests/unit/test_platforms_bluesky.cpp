@@ -446,6 +446,18 @@ TEST_SUITE("platforms::bluesky")
     CHECK(rig.pds.sessions == 1);
   }
 
+  TEST_CASE("text that is not valid UTF-8 is refused as permanent, never thrown on")
+  {
+    // As tests/fuzz/fuzz_mastodon found for Mastodon (whose JSON body threw): Bluesky's facets
+    // need UTF-8 offsets, so it refuses such text before anything is sent.
+    Rig rig;
+    const auto published = rig.adapter()->publish(post_of({ "caf\xe9 #launch" }));
+    REQUIRE_FALSE(published);
+    CHECK(published.error().kind == PublishError::Kind::permanent);
+    CHECK(published.error().message == "bluesky: text is not valid UTF-8 (bad byte at offset 3)");
+    CHECK(rig.requests_to("createRecord").empty());
+  }
+
   TEST_CASE("an expired access token is refreshed once, and the new pair is kept")
   {
     Rig rig;

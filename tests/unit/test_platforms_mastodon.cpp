@@ -125,6 +125,18 @@ TEST_SUITE("platforms::mastodon")
     CHECK(body["visibility"] == "public");
   }
 
+  TEST_CASE("text that is not valid UTF-8 is sent with U+FFFD, never thrown on")
+  {
+    // Found by tests/fuzz/fuzz_mastodon (corpus/mastodon/invalid-utf8-text): the JSON body threw
+    // nlohmann's type_error 316 out of publish().
+    Harness h;
+    h.script.push_back(json_response(200, R"({"id":"7","url":"https://m.example/@a/7"})"));
+    const auto result = h.adapter()->publish(post_of({ "caf\xe9" }));
+    REQUIRE(result);
+    REQUIRE(h.sent.size() == 1);
+    CHECK(nlohmann::json::parse(h.sent[0].body)["status"] == "caf\xef\xbf\xbd");
+  }
+
   TEST_CASE("a 2xx without an id is maybe sent")
   {
     Harness h;
