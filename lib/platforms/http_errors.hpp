@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace herald::platforms {
 
@@ -17,6 +18,11 @@ namespace herald::platforms {
 // - 5xx -> maybe_sent (the platform may have stored the post before failing).
 // `what` names the platform and call ("mastodon: POST /api/v1/statuses"); `detail` is the
 // platform's own error text, if the adapter could read one.
+// A platform's own error text, fit for a message: redacted with `secrets` (a server may echo the
+// request, an error page its headers) and cut to `limit` bytes, "..." marking a cut.
+std::string server_detail(std::string_view text, const std::vector<std::string>& secrets,
+                          size_t limit = 300);
+
 PublishError from_transport(const http::TransportError& error, std::string_view what);
 PublishError from_response(const http::Response& response, std::string_view what,
                            std::string_view detail, TimePoint now,

@@ -253,9 +253,11 @@ private:
     return r;
   }
 
-  static std::string error_text(const http::Response& response)
+  // The platform's own explanation, never showing the token.
+  std::string error_text(const http::Response& response) const
   {
-    return json_id(nlohmann::json::parse(response.body, nullptr, false), "error");
+    return server_detail(json_id(nlohmann::json::parse(response.body, nullptr, false), "error"),
+                         { m_token });
   }
 
   // The body (JSON) and the response of a GET of `url`.

@@ -137,6 +137,23 @@ TEST_SUITE("platforms::mastodon")
     CHECK(nlohmann::json::parse(h.sent[0].body)["status"] == "caf\xef\xbf\xbd");
   }
 
+  TEST_CASE("a server that echoes the token never gets it into a message or the state")
+  {
+    // Found by tests/fuzz/fuzz_mastodon (corpus/mastodon/echoed-token): the thread's first URL
+    // and the server's error text were quoted as they came.
+    Harness h;
+    h.script.push_back(json_response(200, R"({"id":"7","url":"https://m.example/tok/7"})"));
+    h.script.push_back(json_response(401, R"({"error":"bad credential: Bearer tok"})"));
+    const auto result = h.adapter()->publish(post_of({ "one", "two" }));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().message ==
+          "mastodon: POST /api/v1/statuses: HTTP 401: bad credential: Bearer *** (part 2 of 2; "
+          "the thread starts at https://m.example/***/7)");
+
+    h.script.push_back(json_response(200, R"({"id":"8","url":"https://m.example/tok/8"})"));
+    CHECK(h.adapter()->publish(post_of({ "one" }))->url == "https://m.example/***/8");
+  }
+
   TEST_CASE("a 2xx without an id is maybe sent")
   {
     Harness h;
