@@ -16,6 +16,7 @@ if [ "${1:-}" != "--build" ]; then
     python3 mandoc clang-format
     zsh fish      # the tests run the zsh and fish completion scripts
     postgresql    # the server the tests start (scripts/pg-test-server.sh), never a system one
+    clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer's runtime is in libclang-rt-14-dev
   )
 fi
 

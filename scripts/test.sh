@@ -9,3 +9,5 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 HERALD_CMAKE_ARGS="-DHERALD_WERROR=ON ${HERALD_CMAKE_ARGS:-}" scripts/build.sh
 scripts/pg-test-server.sh run ctest --test-dir "${HERALD_BUILD_DIR:-build}" --output-on-failure -j2
+# The fuzz targets, in their own build dir (build-fuzz): each over its corpus, then briefly.
+scripts/fuzz.sh

@@ -35,16 +35,13 @@ token_refused(const http::Response& response)
 } // namespace
 
 std::string
-error_detail(const http::Response& response)
+error_detail(const http::Response& response, const std::vector<std::string>& secrets)
 {
   const auto body = parse(response);
   const auto name = string_field(body, "error");
   const auto message = string_field(body, "message");
-  std::string detail = name.empty() || message.empty() ? name + message : name + ": " + message;
-  if (detail.size() > k_max_detail) {
-    detail = detail.substr(0, k_max_detail) + "...";
-  }
-  return detail;
+  return server_detail(name.empty() || message.empty() ? name + message : name + ": " + message,
+                       secrets, k_max_detail);
 }
 
 Login
@@ -93,7 +90,12 @@ Client::now() const
 PublishError
 Client::response_error(const http::Response& response, std::string_view what) const
 {
-  return from_response(response, what, error_detail(response), now(),
+  std::vector<std::string> secrets{ m_password };
+  if (m_session) {
+    secrets.push_back(m_session->access_jwt);
+    secrets.push_back(m_session->refresh_jwt);
+  }
+  return from_response(response, what, error_detail(response, secrets), now(),
                        http::rate_limit_reset_epoch(response, now(), "RateLimit-Reset"));
 }
 
@@ -117,7 +119,7 @@ Client::json_request(std::string_view nsid, const nlohmann::json& body) const
 {
   auto r = request("POST", nsid);
   r.headers.push_back({ "Content-Type", "application/json" });
-  r.body = body.dump();
+  r.body = dump_json(body);
   return r;
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace herald::platforms::bluesky {
 
@@ -78,8 +79,9 @@ struct Login
 };
 Login login_of(const AccountConfig& account, const AdapterContext& context);
 
-// {"error": "<Name>", "message": "..."} as one line, cut to a sane length.
-std::string error_detail(const http::Response& response);
+// {"error": "<Name>", "message": "..."} as one line, cut to a sane length, with `secrets`
+// masked (a server may echo the request).
+std::string error_detail(const http::Response& response, const std::vector<std::string>& secrets);
 
 // Calls that create no post (session, upload, lookups): a 5xx or a lost answer left nothing
 // behind, so they are not_sent rather than maybe_sent.

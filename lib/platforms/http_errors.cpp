@@ -1,11 +1,19 @@
 #include "http_errors.hpp"
 
 #include "http/rate_limit.hpp"
+#include "http/redact.hpp"
 #include "text/utf8.hpp"
 
 #include <fmt/core.h>
 
 namespace herald::platforms {
+
+std::string
+server_detail(std::string_view text, const std::vector<std::string>& secrets, size_t limit)
+{
+  return text.size() > limit ? http::redact_head(text, limit, secrets) + "..."
+                             : http::redact(text, secrets);
+}
 
 PublishError
 from_transport(const http::TransportError& error, std::string_view platform)

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace herald::platforms {
 
@@ -22,6 +23,11 @@ namespace herald::platforms {
 // error text, if the adapter could read one. Either message is valid UTF-8 (a bad byte becomes
 // U+FFFD): it is stored in the state and printed as JSON.
 PublishError from_transport(const http::TransportError& error, std::string_view platform);
+
+// A platform's own error text, fit for a message: redacted with `secrets` (a server may echo the
+// request, an error page its headers) and cut to `limit` bytes, "..." marking a cut.
+std::string server_detail(std::string_view text, const std::vector<std::string>& secrets,
+                          size_t limit = 300);
 PublishError from_response(const http::Response& response, std::string_view what,
                            std::string_view detail, TimePoint now,
                            std::optional<TimePoint> reset = std::nullopt);

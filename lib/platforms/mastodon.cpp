@@ -7,6 +7,7 @@
 #include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
+#include "http/redact.hpp"
 #include "http_errors.hpp"
 #include "media_type.hpp"
 #include "platform.hpp"
@@ -69,17 +70,13 @@ max_chars_of(const nlohmann::json& settings)
   return std::nullopt;
 }
 
-// The platform's own explanation: {"error": "..."}, else nothing.
+// The platform's own explanation: {"error": "..."}, else nothing; never showing the token.
 std::string
-error_detail(const http::Response& response)
+error_detail(const http::Response& response, const std::string& token)
 {
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_string()) {
-    auto detail = body["error"].get<std::string>();
-    if (detail.size() > k_max_detail) {
-      detail = detail.substr(0, k_max_detail) + "...";
-    }
-    return detail;
+    return server_detail(body["error"].get_ref<const std::string&>(), { token }, k_max_detail);
   }
   return "";
 }
@@ -275,7 +272,7 @@ private:
           return unexpected(std::move(source.error()));
         }
         if (string_field(*source, "text") == text) {
-          return std::optional<Published>(Published{ *id, *url });
+          return std::optional<Published>(published(*id, *url));
         }
       }
       if (statuses->size() < k_search_page_size) {
@@ -300,7 +297,7 @@ private:
       return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status != 200) {
-      return unexpected(from_response(*response, what, error_detail(*response), now()));
+      return unexpected(from_response(*response, what, error_detail(*response, m_token), now()));
     }
     auto body = nlohmann::json::parse(response->body, nullptr, false);
     if (body.is_discarded()) {
@@ -460,7 +457,7 @@ private:
   // Media calls create no status, so a 5xx there is safe to retry: not_sent, not maybe_sent.
   PublishError media_error(const http::Response& response, std::string_view what) const
   {
-    auto error = from_response(response, what, error_detail(response), now(),
+    auto error = from_response(response, what, error_detail(response, m_token), now(),
                                http::rate_limit_reset_iso(response, now()));
     if (error.kind == PublishError::Kind::maybe_sent) {
       error.kind = PublishError::Kind::not_sent;
@@ -487,13 +484,13 @@ private:
     auto r = request("POST", "/api/v1/statuses");
     r.headers.push_back({ "Content-Type", "application/json" });
     r.headers.push_back({ "Idempotency-Key", key });
-    r.body = body.dump();
+    r.body = dump_json(body);
     auto response = m_transport->send(r);
     if (!response) {
       return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status < 200 || response->status >= 300) {
-      return unexpected(from_response(*response, what, error_detail(*response), now(),
+      return unexpected(from_response(*response, what, error_detail(*response, m_token), now(),
                                       http::rate_limit_reset_iso(*response, now())));
     }
     // A 2xx that does not name the status cannot be recorded as posted (reliability M5).
@@ -506,7 +503,14 @@ private:
         fmt::format("{}: HTTP {} without a status id and url", what, response->status),
         {} });
     }
-    return Published{ *id, *url };
+    return published(*id, *url);
+  }
+
+  // What the server named, as it is recorded and printed: never showing the token, should a
+  // server echo it (as exec plugins' answers are masked).
+  Published published(std::string_view id, std::string_view url) const
+  {
+    return { http::redact(id, { m_token }), http::redact(url, { m_token }) };
   }
 
   std::string m_base_url;

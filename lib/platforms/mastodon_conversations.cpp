@@ -17,6 +17,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <map>
 
 namespace herald::platforms {
@@ -60,6 +61,22 @@ next_link(const http::Response& response)
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(close + 1 + comma);
   }
   return "";
+}
+
+// Whether `url` is on the instance at `base_url` (same scheme, host and port) and is a URL as
+// written on the wire (printable ASCII): only then may it get the account's token.
+bool
+on_instance(std::string_view url, std::string_view base_url)
+{
+  const auto scheme = base_url.find("://");
+  const auto path =
+    scheme == std::string_view::npos ? base_url.size() : base_url.find('/', scheme + 3);
+  const auto origin = base_url.substr(0, path);
+  if (url.size() < origin.size() || !http::ascii::iequals(url.substr(0, origin.size()), origin) ||
+      (url.size() > origin.size() && url[origin.size()] != '/' && url[origin.size()] != '?')) {
+    return false;
+  }
+  return std::all_of(url.begin(), url.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
 std::string
@@ -139,6 +156,16 @@ public:
         inbox.messages.push_back(std::move(message));
       }
       url = older_than_window ? "" : next_link(body->second);
+      if (!url.empty() && !on_instance(url, m_base_url)) {
+        // Following it would hand the token to whatever the link names.
+        return unexpected(PublishError{
+          PublishError::Kind::permanent,
+          fmt::format("mastodon: GET /api/v1/notifications: the next page is not on {} (the "
+                      "Link header names another host); not followed. If the instance is "
+                      "reached under another name, set the account's 'url:' to it",
+                      m_base_url),
+          {} });
+      }
       // Keep asking only for what is newer than the cursor on every page.
       if (!url.empty() && !cursor.empty() && url.find("since_id=") == std::string::npos) {
         url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("since_id=") +
@@ -214,7 +241,7 @@ public:
     r.headers.push_back(
       { "Idempotency-Key",
         "herald-engage-" + Hasher().field(target.parent_id).field(status).hex() });
-    r.body = body.dump();
+    r.body = dump_json(body);
     auto response = transport()->send(r);
     if (!response) {
       return unexpected(from_transport(response.error(), "mastodon"));
@@ -253,9 +280,11 @@ private:
     return r;
   }
 
-  static std::string error_text(const http::Response& response)
+  // The platform's own explanation, never showing the token.
+  std::string error_text(const http::Response& response) const
   {
-    return json_id(nlohmann::json::parse(response.body, nullptr, false), "error");
+    return server_detail(json_id(nlohmann::json::parse(response.body, nullptr, false), "error"),
+                         { m_token });
   }
 
   // The body (JSON) and the response of a GET of `url`.

@@ -28,12 +28,13 @@ constexpr std::pair<const char*, const char*> k_status_counts[] = {
   { "quotes_count", "quotes" },
 };
 
+// The platform's own explanation, never showing the token.
 std::string
-error_detail(const http::Response& response)
+error_detail(const http::Response& response, const std::string& token)
 {
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_string()) {
-    return body["error"].get<std::string>().substr(0, 300);
+    return server_detail(body["error"].get_ref<const std::string&>(), { token });
   }
   return "";
 }
@@ -105,7 +106,7 @@ private:
 
   PublishError error_of(const http::Response& response, std::string_view what) const
   {
-    return from_response(response, what, error_detail(response), now(),
+    return from_response(response, what, error_detail(response, m_token), now(),
                          http::rate_limit_reset_iso(response, now()));
   }
 

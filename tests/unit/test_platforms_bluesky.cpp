@@ -2,6 +2,7 @@
 #include "testutil.hpp"
 
 #include "platforms/bluesky.hpp"
+#include "platforms/bluesky_client.hpp"
 #include "platforms/registry.hpp"
 #include "schedule/zone.hpp"
 
@@ -444,6 +445,27 @@ TEST_SUITE("platforms::bluesky")
     again.job_id = "second/sky";
     REQUIRE(rig.adapter()->publish(again));
     CHECK(rig.pds.sessions == 1);
+  }
+
+  TEST_CASE("the PDS's error text: name and message, the password and tokens masked, cut short")
+  {
+    // As tests/fuzz/fuzz_mastodon found for Mastodon: a server may echo what it was sent.
+    http::Response response{ 401, {}, R"({"error":"AuthFailed","message":"no pw-123 here"})" };
+    CHECK(bluesky::error_detail(response, { "pw-123" }) == "AuthFailed: no *** here");
+    response.body = nlohmann::json{ { "error", std::string(400, 'x') + "pw-123" } }.dump();
+    CHECK(bluesky::error_detail(response, { "pw-123" }) == std::string(300, 'x') + "...");
+  }
+
+  TEST_CASE("text that is not valid UTF-8 is refused as permanent, never thrown on")
+  {
+    // As tests/fuzz/fuzz_mastodon found for Mastodon (whose JSON body threw): Bluesky's facets
+    // need UTF-8 offsets, so it refuses such text before anything is sent.
+    Rig rig;
+    const auto published = rig.adapter()->publish(post_of({ "caf\xe9 #launch" }));
+    REQUIRE_FALSE(published);
+    CHECK(published.error().kind == PublishError::Kind::permanent);
+    CHECK(published.error().message == "bluesky: text is not valid UTF-8 (bad byte at offset 3)");
+    CHECK(rig.requests_to("createRecord").empty());
   }
 
   TEST_CASE("an expired access token is refreshed once, and the new pair is kept")

@@ -71,6 +71,20 @@ TEST_SUITE("util")
     CHECK(format_duration(90min) == "1h30m");
     CHECK(format_duration(2h) == "2h");
     CHECK(format_duration(100h) == "4d4h");
+    CHECK(format_duration(0s) == "0s");
+  }
+
+  TEST_CASE("format_duration keeps every unit, so the text reads back as the same duration")
+  {
+    // Found by tests/fuzz/fuzz_time (corpus/time/format-duration-90s): 90s was written "1m", so
+    // a plugin's `timeout: 90s` was reported as "no answer within 1m".
+    CHECK(format_duration(90s) == "1m30s");
+    CHECK(format_duration(93784s) == "1d2h3m4s");
+    CHECK(format_duration(-90s) == "-1m30s");
+    for (const auto text : { "90s", "1d2h3m4s", "2w", "99999999d23h", "59m59s" }) {
+      const auto parsed = parse_duration(text).value();
+      CHECK(parse_duration(format_duration(parsed)).value() == parsed);
+    }
   }
 
   TEST_CASE("edit distance and suggestions")
