@@ -1,5 +1,6 @@
 #include "testutil.hpp"
 
+#include "util/atomic_file.hpp"
 #include "util/diagnostics.hpp"
 #include "util/duration.hpp"
 #include "util/edit_distance.hpp"
@@ -11,6 +12,8 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <fstream>
+#include <sstream>
 
 using namespace herald;
 using namespace std::chrono_literals;
@@ -144,6 +147,53 @@ TEST_SUITE("util")
       only.drop_unset_secrets({ "team" });
       CHECK_FALSE(only.has_errors());
       CHECK(only.all().empty());
+    }
+  }
+
+  TEST_CASE("write_file_atomically: no planted symlink is followed, no temporary file is left")
+  {
+    test::TestDir dir;
+    const auto victim = dir.write("victim.txt", "keep me");
+    const auto file = dir.path() / "out.json";
+    // The names a fixed-name writer would use, planted as symlinks to the victim.
+    std::filesystem::create_symlink(victim, dir.path() / "out.json.tmp");
+    std::filesystem::create_symlink(victim, dir.path() / ".out.json.tmp");
+
+    REQUIRE(write_file_atomically(file, "new content\n").has_value());
+    const auto read = [](const std::filesystem::path& path) {
+      std::ifstream in(path);
+      std::stringstream text;
+      text << in.rdbuf();
+      return text.str();
+    };
+    CHECK(read(victim) == "keep me");
+    CHECK(read(file) == "new content\n");
+    struct stat st
+    {};
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777 & ~0644) == 0); // the mode asked for, less the umask
+    CHECK((st.st_mode & 0600) == 0600);
+    size_t entries = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      ++entries;
+    }
+    CHECK(entries == 4); // the victim, the two planted links and the file: nothing left over
+
+    SUBCASE("a symlink at the file itself is replaced, not written through")
+    {
+      std::filesystem::remove(file);
+      std::filesystem::create_symlink(victim, file);
+      REQUIRE(write_file_atomically(file, "page").has_value());
+      CHECK(read(victim) == "keep me");
+      CHECK_FALSE(std::filesystem::is_symlink(file));
+      CHECK(read(file) == "page");
+    }
+    SUBCASE("the error names the file")
+    {
+      const auto missing = dir.path() / "no" / "such" / "out.json";
+      const auto written = write_file_atomically(missing, "x");
+      REQUIRE_FALSE(written.has_value());
+      CHECK(written.error() == "cannot write " + missing.string() + ": No such file or directory");
     }
   }
 }
