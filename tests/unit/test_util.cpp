@@ -5,6 +5,7 @@
 #include "util/duration.hpp"
 #include "util/edit_distance.hpp"
 #include "util/hash.hpp"
+#include "util/media_kind.hpp"
 #include "util/private_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -195,5 +196,30 @@ TEST_SUITE("util")
       REQUIRE_FALSE(written.has_value());
       CHECK(written.error() == "cannot write " + missing.string() + ": No such file or directory");
     }
+  }
+
+  TEST_CASE("media types from a file's first bytes and from its name")
+  {
+    using namespace std::string_literals;
+    CHECK(media_type_of_content("\x89PNG\r\n\x1a\n") == "image/png");
+    CHECK(media_type_of_content("\xFF\xD8\xFF\xE1") == "image/jpeg");
+    CHECK(media_type_of_content("GIF89a") == "image/gif");
+    CHECK(media_type_of_content("RIFF\x10\0\0\0WEBPVP8 "s) == "image/webp");
+    CHECK(media_type_of_content("RIFF\x10\0\0\0WAVEfmt "s) == "");
+    CHECK(media_type_of_content("\0\0\0\x20"
+                                "ftypisom"s) == "video/mp4");
+    CHECK(media_type_of_content("\0\0\0\x14"
+                                "ftypqt  "s) == "video/quicktime");
+    CHECK(media_type_of_content("\0\0\0\x20"
+                                "ftypM4A "s) == "audio/mp4");
+    CHECK(media_type_of_content("\x1A\x45\xDF\xA3") == "video/webm");
+    CHECK(media_type_of_content("ID3\x04") == "audio/mpeg");
+    CHECK(media_type_of_content("#!/bin/sh\n") == "");
+    CHECK(media_type_of_content("") == "");
+    CHECK(media_type_of_name("a/b.PNG") == "image/png");
+    CHECK(media_type_of_name("clip.mov") == "video/quicktime");
+    CHECK(media_type_of_name("notes.txt") == "");
+    CHECK(media_types_agree("video/mp4", "video/quicktime"));
+    CHECK_FALSE(media_types_agree("image/png", "image/jpeg"));
   }
 }
