@@ -30,6 +30,7 @@ struct PostCommand
   std::vector<std::string> alt;
   std::string at;
   std::string id;
+  std::string media_dir;
   std::string now;
 };
 
@@ -131,6 +132,7 @@ run_post(const PostCommand& command, Context& context)
     options.at = parse_time_option(command.at, "--at");
   }
   options.id = command.id;
+  options.media_dir = command.media_dir;
   options.load.max_bytes = context.global.max_calendar_bytes;
 
   const FixedClock clock(options.now);
@@ -194,6 +196,8 @@ setup_post(CLI::App& app, Context& context)
     ->excludes(text);
   sub->add_option("--media", command->media, "A media file (repeatable; each needs an --alt)");
   sub->add_option("--alt", command->alt, "Alt text for the --media at the same position");
+  sub->add_option("--media-dir", command->media_dir,
+                  "Also take --media from this directory (default: the current one only)");
   sub->add_option("--at", command->at, "Publish at this time instead (RFC 3339)");
   sub->add_option("--id", command->id,
                   "The post's identity (default: derived from text, media and accounts)");

@@ -5,6 +5,7 @@
 #include "report/format.hpp"
 
 #include "store/state_location.hpp"
+#include "util/atomic_file.hpp"
 #include "util/duration.hpp"
 
 #include <fmt/core.h>
@@ -158,11 +159,12 @@ run_report(const ReportOptions& options, Context& context)
     throw Error(fmt::format("--clicks: {}", run.problem));
   }
   if (!options.html.empty()) {
-    std::ofstream out(options.html, std::ios::binary | std::ios::trunc);
-    out << report::format_html(run.report, run.title, run.zone);
-    out.close();
-    if (!out) {
-      throw Error(fmt::format("--html: cannot write {}", options.html));
+    // Atomically, as the stub outbox: a page being written is never served half, and a
+    // symlink planted at the name is replaced, not followed.
+    const auto written = write_file_atomically(
+      options.html, report::format_html(run.report, run.title, run.zone), 0666);
+    if (!written) {
+      throw Error(fmt::format("--html: {}", written.error()));
     }
   }
   const std::string format =

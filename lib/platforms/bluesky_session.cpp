@@ -1,6 +1,7 @@
 // The stored session of a `bluesky` account (see bluesky.hpp).
 #include "bluesky.hpp"
 
+#include "util/atomic_file.hpp"
 #include "util/private_dir.hpp"
 
 #include <fmt/core.h>
@@ -41,7 +42,7 @@ sanitise(std::string_view name)
     out += plain ? c : '_';
   }
   if (out.empty() || out[0] == '.') {
-    out.insert(0, "_");
+    out = "_" + out; // not insert(0, ...): GCC 12 warns falsely (-Wrestrict) once it is inlined
   }
   return out;
 }
@@ -57,22 +58,6 @@ struct Fd
     }
   }
 };
-
-bool
-write_all(int fd, std::string_view data)
-{
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    data.remove_prefix(size_t(n));
-  }
-  return true;
-}
 
 } // namespace
 
@@ -191,26 +176,11 @@ SessionFile::save(const Session& session) const
                                 { "accessJwt", session.access_jwt },
                                 { "refreshJwt", session.refresh_jwt } };
   const std::string content = json.dump(2) + "\n";
-  const fs::path temp = m_path.string() + fmt::format(".tmp{}", ::getpid());
-  ::unlink(temp.c_str()); // left by a crashed run with the same pid
-  {
-    // Created with its final mode: the tokens are never readable by anyone else, not even for
-    // a moment (reliability.md K2).
-    const Fd file{ ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                          0600) };
-    if (file.fd < 0) {
-      return unexpected(fmt::format("cannot write {}: {}", temp.string(), std::strerror(errno)));
-    }
-    if (!write_all(file.fd, content) || ::fsync(file.fd) != 0) {
-      const int error = errno;
-      ::unlink(temp.c_str());
-      return unexpected(fmt::format("cannot write {}: {}", temp.string(), std::strerror(error)));
-    }
-  }
-  if (::rename(temp.c_str(), m_path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    return unexpected(fmt::format("cannot replace {}: {}", m_path.string(), std::strerror(error)));
+  // Created with its final mode: the tokens are never readable by anyone else, not even for a
+  // moment (reliability.md K2). The temporary name is unique to the call, not to the process:
+  // two accounts with the same handle save the same file from two publishing threads.
+  if (auto written = write_file_atomically(m_path, content, 0600); !written) {
+    return unexpected(written.error());
   }
   return {};
 }

@@ -4,14 +4,11 @@
 #include "platform.hpp"
 #include "registry_entries.hpp"
 
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -44,35 +41,6 @@ document_for(const OutPost& post)
            { "account", post.account },
            { "idempotency_key", post.idempotency_key },
            { "parts", to_json(post.parts) } };
-}
-
-// Writes to a temporary file, syncs and renames, so a reader never sees half a post and a
-// crash leaves either the whole file or none.
-Result<void, std::string>
-write_atomically(const fs::path& file, const std::string& content)
-{
-  const fs::path tmp = file.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return unexpected(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
-  }
-  size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      return unexpected(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(error)));
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return unexpected(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
-  }
-  if (::rename(tmp.c_str(), file.c_str()) != 0) {
-    return unexpected(fmt::format("cannot rename {}: {}", tmp.string(), std::strerror(errno)));
-  }
-  return {};
 }
 
 class StubAdapter : public Adapter
@@ -138,7 +106,7 @@ public:
         return Published{ file.filename().string(), file.string() };
       }
     }
-    if (auto written = write_atomically(file, document); !written) {
+    if (auto written = write_file_atomically(file, document); !written) {
       return unexpected(
         PublishError{ PublishError::Kind::not_sent, "stub: " + written.error(), {} });
     }

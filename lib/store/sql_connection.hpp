@@ -126,10 +126,23 @@ optional_time(std::optional<int64_t> s)
   return s ? std::optional<TimePoint>(time_point(*s)) : std::nullopt;
 }
 
-// Opens (creating when missing, with its directory owner-only) the SQLite state at `path`:
-// WAL journal, synchronous=FULL so a recorded intent survives power loss, and a busy timeout so
-// concurrent runs wait for each other instead of failing.
-std::unique_ptr<SqlConnection> open_sqlite_connection(const std::string& path);
+// Whether a command will change the state (`run`, `post`, ...) or only read it (`status`,
+// `history`), which then works on a state it cannot write.
+enum class StateAccess
+{
+  read_write,
+  read_only,
+};
+
+// Opens the SQLite state at `path`. To write: creating it when missing (mode 0600, in a
+// directory made owner-only), with WAL journal, synchronous=FULL so a recorded intent survives
+// power loss, and a busy timeout so concurrent runs wait for each other instead of failing. To
+// read: as to write when this user can write the state and its directory; else SQLite's
+// read-only mode, creating nothing, and when the directory cannot be written either (so no other
+// process can be writing there) and the WAL's shared-memory file is not there for this user,
+// the file is read as it is, without that file.
+std::unique_ptr<SqlConnection> open_sqlite_connection(const std::string& path,
+                                                      StateAccess access = StateAccess::read_write);
 
 // Connects to the PostgreSQL state at `url` (postgresql:// or postgres://, libpq's URI syntax).
 // The password comes from libpq's own means (PGPASSWORD, ~/.pgpass, a service file) or from the

@@ -86,6 +86,14 @@ open_store(const StateLocation& location)
   return open_sql_store(connect(location));
 }
 
+std::unique_ptr<Store>
+open_store_for_reading(const StateLocation& location)
+{
+  return open_sql_store(location.is_postgresql()
+                          ? open_postgresql_connection(location.str())
+                          : open_sqlite_connection(location.str(), StateAccess::read_only));
+}
+
 std::unique_ptr<ConversationStore>
 open_conversation_store(const StateLocation& location)
 {

@@ -11,9 +11,11 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <thread>
 
 using namespace herald;
 using namespace herald::platforms;
@@ -386,6 +388,45 @@ TEST_SUITE("platforms::bluesky")
     // Saving replaces the file with a new owner-only one.
     REQUIRE(file.save({ "did:plc:a", "alice.test", "acc2", "ref2" }));
     CHECK(mode_of(path) == 0600);
+  }
+
+  TEST_CASE("the session file is saved whole when two threads save it at once")
+  {
+    // Two accounts with one handle and PDS share the file and publish on two threads.
+    test::TestDir dir;
+    const auto path =
+      bluesky::session_file(dir.path() / "state", "alice.test", "https://bsky.social");
+    const bluesky::SessionFile file(path, "alice.test", "https://bsky.social");
+    REQUIRE(file.save({ "did:plc:a", "alice.test", "acc-0", "ref-0" }));
+    std::atomic<int> failures{ 0 };
+    std::string first_error;
+    std::mutex mutex;
+    const auto saver = [&](int thread) {
+      for (int i = 0; i < 200; ++i) {
+        const auto token = fmt::format("acc-{}-{}", thread, i);
+        if (auto saved = file.save({ "did:plc:a", "alice.test", token, "ref" }); !saved) {
+          std::lock_guard lock(mutex);
+          if (failures++ == 0) {
+            first_error = saved.error();
+          }
+        }
+      }
+    };
+    std::thread a(saver, 1);
+    std::thread b(saver, 2);
+    a.join();
+    b.join();
+    CHECK_MESSAGE(failures == 0, first_error);
+    const auto loaded = file.load();
+    REQUIRE(loaded);
+    REQUIRE(*loaded);
+    CHECK((*loaded)->access_jwt.starts_with("acc-"));
+    size_t entries = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator(path.parent_path())) {
+      ++entries;
+    }
+    CHECK(entries == 1); // no temporary file left behind
   }
 
   TEST_CASE("check: handle, password_env, url and language")

@@ -6,12 +6,15 @@
 #include "util/error.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/core.h>
 #include <sqlite3.h>
 
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <thread>
 
@@ -99,6 +102,60 @@ TEST_SUITE("store::SqliteStore")
     CHECK(mode_of(dir.path() / "home" / ".local") == 0700);
     CHECK(mode_of(dir.path() / "home" / ".local" / "state") == 0700);
     CHECK(mode_of(dir.path() / "home" / ".local" / "state" / "herald") == 0700);
+  }
+
+  TEST_CASE("opening states never changes the umask under other threads' feet")
+  {
+    // The umask is the process's: a state opened on one thread must not change the mode of a
+    // file another thread creates meanwhile (an outbox post, a report page).
+    test::TestDir dir;
+    const mode_t old_mask = ::umask(022);
+    std::atomic<bool> done{ false };
+    std::atomic<int> wrong{ 0 };
+    std::thread creator([&] {
+      for (int i = 0; !done; ++i) {
+        const auto file = dir.path() / fmt::format("f{}", i % 50);
+        const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        struct stat st
+        {};
+        if (fd >= 0 && ::fstat(fd, &st) == 0 && (st.st_mode & 0777) != 0644) {
+          ++wrong;
+        }
+        ::close(fd);
+        ::unlink(file.c_str());
+      }
+    });
+    for (int i = 0; i < 100; ++i) {
+      const auto state = dir.path() / "states" / fmt::format("s{}.db", i);
+      open_sqlite_store(state);
+      struct stat st
+      {};
+      REQUIRE(::stat(state.c_str(), &st) == 0);
+      CHECK((st.st_mode & 0777) == 0600);
+    }
+    done = true;
+    creator.join();
+    const mode_t mask_after = ::umask(old_mask);
+    CHECK(wrong == 0);
+    CHECK(mask_after == 022);
+  }
+
+  TEST_CASE("the WAL files of a new state are owner-only too")
+  {
+    test::TestDir dir;
+    const mode_t old_mask = ::umask(022);
+    const auto file = dir.path() / "state" / "herald.db";
+    auto store = open_sqlite_store(file);
+    store->begin_write();
+    store->insert_job(make_job("j/a", at(100)));
+    store->commit();
+    ::umask(old_mask);
+    for (const auto* suffix : { "-wal", "-shm" }) {
+      struct stat st
+      {};
+      REQUIRE(::stat((file.string() + suffix).c_str(), &st) == 0);
+      CHECK((st.st_mode & 0777) == 0600);
+    }
   }
 
   TEST_CASE("a state that names a directory is refused with what --state takes")

@@ -1,9 +1,11 @@
 #include "testutil.hpp"
 
+#include "util/atomic_file.hpp"
 #include "util/diagnostics.hpp"
 #include "util/duration.hpp"
 #include "util/edit_distance.hpp"
 #include "util/hash.hpp"
+#include "util/media_kind.hpp"
 #include "util/private_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -11,6 +13,8 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <fstream>
+#include <sstream>
 
 using namespace herald;
 using namespace std::chrono_literals;
@@ -159,5 +163,77 @@ TEST_SUITE("util")
       CHECK_FALSE(only.has_errors());
       CHECK(only.all().empty());
     }
+  }
+
+  TEST_CASE("write_file_atomically: no planted symlink is followed, no temporary file is left")
+  {
+    test::TestDir dir;
+    const auto victim = dir.write("victim.txt", "keep me");
+    const auto file = dir.path() / "out.json";
+    // The names a fixed-name writer would use, planted as symlinks to the victim.
+    std::filesystem::create_symlink(victim, dir.path() / "out.json.tmp");
+    std::filesystem::create_symlink(victim, dir.path() / ".out.json.tmp");
+
+    REQUIRE(write_file_atomically(file, "new content\n").has_value());
+    const auto read = [](const std::filesystem::path& path) {
+      std::ifstream in(path);
+      std::stringstream text;
+      text << in.rdbuf();
+      return text.str();
+    };
+    CHECK(read(victim) == "keep me");
+    CHECK(read(file) == "new content\n");
+    struct stat st
+    {};
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777 & ~0644) == 0); // the mode asked for, less the umask
+    CHECK((st.st_mode & 0600) == 0600);
+    size_t entries = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      ++entries;
+    }
+    CHECK(entries == 4); // the victim, the two planted links and the file: nothing left over
+
+    SUBCASE("a symlink at the file itself is replaced, not written through")
+    {
+      std::filesystem::remove(file);
+      std::filesystem::create_symlink(victim, file);
+      REQUIRE(write_file_atomically(file, "page").has_value());
+      CHECK(read(victim) == "keep me");
+      CHECK_FALSE(std::filesystem::is_symlink(file));
+      CHECK(read(file) == "page");
+    }
+    SUBCASE("the error names the file")
+    {
+      const auto missing = dir.path() / "no" / "such" / "out.json";
+      const auto written = write_file_atomically(missing, "x");
+      REQUIRE_FALSE(written.has_value());
+      CHECK(written.error() == "cannot write " + missing.string() + ": No such file or directory");
+    }
+  }
+
+  TEST_CASE("media types from a file's first bytes and from its name")
+  {
+    using namespace std::string_literals;
+    CHECK(media_type_of_content("\x89PNG\r\n\x1a\n") == "image/png");
+    CHECK(media_type_of_content("\xFF\xD8\xFF\xE1") == "image/jpeg");
+    CHECK(media_type_of_content("GIF89a") == "image/gif");
+    CHECK(media_type_of_content("RIFF\x10\0\0\0WEBPVP8 "s) == "image/webp");
+    CHECK(media_type_of_content("RIFF\x10\0\0\0WAVEfmt "s) == "");
+    CHECK(media_type_of_content("\0\0\0\x20"
+                                "ftypisom"s) == "video/mp4");
+    CHECK(media_type_of_content("\0\0\0\x14"
+                                "ftypqt  "s) == "video/quicktime");
+    CHECK(media_type_of_content("\0\0\0\x20"
+                                "ftypM4A "s) == "audio/mp4");
+    CHECK(media_type_of_content("\x1A\x45\xDF\xA3") == "video/webm");
+    CHECK(media_type_of_content("ID3\x04") == "audio/mpeg");
+    CHECK(media_type_of_content("#!/bin/sh\n") == "");
+    CHECK(media_type_of_content("") == "");
+    CHECK(media_type_of_name("a/b.PNG") == "image/png");
+    CHECK(media_type_of_name("clip.mov") == "video/quicktime");
+    CHECK(media_type_of_name("notes.txt") == "");
+    CHECK(media_types_agree("video/mp4", "video/quicktime"));
+    CHECK_FALSE(media_types_agree("image/png", "image/jpeg"));
   }
 }
