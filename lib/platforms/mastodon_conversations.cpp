@@ -220,7 +220,7 @@ public:
       return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status < 200 || response->status >= 300) {
-      return unexpected(from_response(*response, what, error_text(*response), now()));
+      return unexpected(from_response(*response, what, error_text(*response), { m_token }, now()));
     }
     const auto json = nlohmann::json::parse(response->body, nullptr, false);
     if (json_id(json, "id").empty()) {
@@ -268,7 +268,7 @@ private:
       return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status != 200) {
-      return unexpected(from_response(*response, what, error_text(*response), now()));
+      return unexpected(from_response(*response, what, error_text(*response), { m_token }, now()));
     }
     auto json = nlohmann::json::parse(response->body, nullptr, false);
     if (json.is_discarded()) {

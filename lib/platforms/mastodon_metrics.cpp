@@ -33,7 +33,7 @@ error_detail(const http::Response& response)
 {
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_string()) {
-    return body["error"].get<std::string>().substr(0, 300);
+    return body["error"].get<std::string>();
   }
   return "";
 }
@@ -105,7 +105,7 @@ private:
 
   PublishError error_of(const http::Response& response, std::string_view what) const
   {
-    return from_response(response, what, error_detail(response), now(),
+    return from_response(response, what, error_detail(response), { m_token }, now(),
                          http::rate_limit_reset_iso(response, now()));
   }
 

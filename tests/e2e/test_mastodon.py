@@ -273,5 +273,38 @@ class MastodonTest(HeraldTest):
         self.assertIn("/api/v1/statuses", r.out + r.err)  # the verbose log did run
 
 
+    # --- what the server says (issue 19: items 1 and 4) --------------------------------------
+
+    def error_rows(self):
+        return [row[0] for row in self.state_rows("SELECT error FROM jobs")]
+
+    def test_a_server_that_echoes_the_token_never_gets_it_printed_or_stored(self):
+        self.calendar()
+        self.fake.fail("/api/v1/statuses", status=422, body=lambda headers, target: {
+            "error": f"refused {headers.get('authorization')} (token {TOKEN}) for {target}"})
+        r = self.run_at(DUE, "--json")
+        self.assertExit(r, 1)
+        [line] = r.json_lines()
+        self.assertEqual(line["error"], "permanent: mastodon: POST /api/v1/statuses: HTTP 422: "
+                                        "refused Bearer *** (token ***) for /api/v1/statuses")
+        status = self.herald("--json", "status", env=ENV)
+        for text in (r.out, r.err, status.out, *self.error_rows()):
+            self.assertNotIn(TOKEN, text)
+        self.assertEqual(self.job()["error"], line["error"])
+
+    def test_a_long_error_in_japanese_is_cut_between_characters(self):
+        self.calendar()
+        self.fake.fail("/api/v1/statuses", status=422, body={"error": "日本語" * 70})
+        r = self.run_at(DUE, "--json")
+        self.assertExit(r, 1)
+        [line] = r.json_lines()
+        # 300 bytes are exactly 100 characters: nothing is split, nothing replaced.
+        self.assertEqual(line["error"], "permanent: mastodon: POST /api/v1/statuses: HTTP 422: "
+                                        + ("日本語" * 34)[:100] + "...")
+        self.assertEqual(self.job()["error"], line["error"])
+        [stored] = self.error_rows()
+        self.assertEqual(stored, line["error"])
+
+
 if __name__ == "__main__":
     main()
