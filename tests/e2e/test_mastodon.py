@@ -306,5 +306,19 @@ class MastodonTest(HeraldTest):
         self.assertEqual(stored, line["error"])
 
 
+    def test_escape_sequences_in_an_error_never_reach_the_terminal(self):
+        # Issue 19, item 9: run, status and -v print the server's text without its controls.
+        self.calendar()
+        self.fake.fail("/api/v1/statuses", status=422,
+                       body={"error": "bad\x1b[2J\x1b]0;owned\x07 \u009b31mtext\rover"})
+        r = self.run_at(DUE, "-v")
+        self.assertExit(r, 1)
+        status = self.herald("status", env=ENV)
+        for text in (r.out, r.err, status.out):
+            self.assertNotRegex(text, "[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+        self.assertIn("HTTP 422: bad[2J]0;owned 31mtextover", r.out)
+        self.assertIn("HTTP 422: bad[2J]0;owned 31mtextover", status.out)
+
+
 if __name__ == "__main__":
     main()
