@@ -294,13 +294,14 @@ class MastodonTest(HeraldTest):
 
     def test_a_long_error_in_japanese_is_cut_between_characters(self):
         self.calendar()
-        self.fake.fail("/api/v1/statuses", status=422, body={"error": "日本語" * 70})
+        self.fake.fail("/api/v1/statuses", status=422, body={"error": "!" + "日本語" * 70})
         r = self.run_at(DUE, "--json")
         self.assertExit(r, 1)
         [line] = r.json_lines()
-        # 300 bytes are exactly 100 characters: nothing is split, nothing replaced.
-        self.assertEqual(line["error"], "permanent: mastodon: POST /api/v1/statuses: HTTP 422: "
-                                        + ("日本語" * 34)[:100] + "...")
+        # One byte, then three-byte characters: byte 300 falls inside the 100th, which is left
+        # out whole.
+        self.assertEqual(line["error"], "permanent: mastodon: POST /api/v1/statuses: HTTP 422: !"
+                                        + ("日本語" * 34)[:99] + "...")
         self.assertEqual(self.job()["error"], line["error"])
         [stored] = self.error_rows()
         self.assertEqual(stored, line["error"])
