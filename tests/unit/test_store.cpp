@@ -490,13 +490,19 @@ TEST_SUITE("store::PostgresqlStore")
     test::PostgresqlState state;
     auto store = open_store(state.location());
     store->insert_job(make_job("j/a", at(100)));
+    {
+      // A row the database refuses (text is always valid UTF-8 by now, so a constraint it is).
+      PGconn* conn = PQconnectdb(state.location().c_str());
+      PQclear(PQexec(conn, "ALTER TABLE jobs ADD CONSTRAINT no_bad CHECK (payload <> 'bad')"));
+      PQfinish(conn);
+    }
     Job claim = make_job("j/a", at(100), JobState::claimed);
     claim.lease_token = "t1";
     Job bad = claim;
-    bad.payload = "\xff"; // not UTF-8: a UTF8 database refuses it
+    bad.payload = "bad";
     store->begin_write();
     CHECK_THROWS_AS(store->update_jobs_if({ { claim, JobState::pending, "" },
-                                            { bad, JobState::pending, "" },
+                                            { bad, JobState::claimed, "t1" },
                                             { claim, JobState::pending, "" } }),
                     Error);
     store->rollback();
