@@ -88,7 +88,7 @@ run_list(Context& context)
     for (const auto& [variable, source] : credential_sources(account)) {
       line += fmt::format("  {} ({})", variable, platforms::to_string(source));
     }
-    fmt::print("{}\n", line);
+    fmt::print("{}\n", shown(line));
   }
 }
 
@@ -101,10 +101,7 @@ run_check(Context& context)
     return;
   }
   const SystemClock clock;
-  http::LogSink log;
-  if (context.global.verbose) {
-    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-  }
+  http::LogSink log = context.verbose_log();
   queue::RegistryAdapters adapters(platforms::default_context(
     clock, store::StateLocation(context.state_path()).local_dir(), std::move(log)));
   const auto checks = app::verify_accounts(*calendar, adapters, unset_secrets);
@@ -125,7 +122,7 @@ run_check(Context& context)
       const char* colour = check.outcome == Outcome::ok ? "green" : failed ? "red" : "yellow";
       fmt::print("{} {} {:<10} {}\n",
                  context.paint(fmt::format("{:<11}", app::to_string(check.outcome)), colour),
-                 fmt::format("{:<16}", check.account), check.platform, check.detail);
+                 fmt::format("{:<16}", check.account), check.platform, shown(check.detail));
     }
   }
 }

@@ -72,7 +72,7 @@ print_job(const Context& context, std::string_view status, const store::Job& job
     return;
   }
   fmt::print("{} {}  {}\n", context.paint(fmt::format("{:<14}", status), fine ? "green" : "red"),
-             job.id, message.empty() ? job.url : message);
+             shown(job.id), shown(message.empty() ? job.url : message));
 }
 
 // A job that an earlier call settled or left: its state, and what a person can do about it.
@@ -136,10 +136,7 @@ run_post(const PostCommand& command, Context& context)
   options.load.max_bytes = context.global.max_calendar_bytes;
 
   const FixedClock clock(options.now);
-  http::LogSink log;
-  if (context.global.verbose) {
-    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-  }
+  http::LogSink log = context.verbose_log();
   queue::RegistryAdapters adapters(platforms::default_context(
     clock, store::StateLocation(options.state).local_dir(), std::move(log)));
   const auto report = app::post_one_off(options, adapters);

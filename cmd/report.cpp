@@ -68,10 +68,7 @@ calendar_ok(const calendar::LoadResult& loaded, Context& context, std::string_vi
 app::CollectRun
 collect_metrics(const Context& context, const Clock& clock)
 {
-  http::LogSink log;
-  if (context.global.verbose) {
-    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-  }
+  http::LogSink log = context.verbose_log();
   const auto state = context.state_path();
   calendar::LoadOptions load;
   load.max_bytes = context.global.max_calendar_bytes;
@@ -89,9 +86,9 @@ print_collect_problems(const report::CollectResult& result, const Context& conte
         a.status == report::AccountOutcome::Status::partial) {
       fmt::print(stderr, "herald: {}: account '{}' ({}): {}\n",
                  a.status == report::AccountOutcome::Status::failed ? "error" : "warning",
-                 a.account, a.platform, a.error);
+                 a.account, a.platform, shown(a.error));
     } else if (a.status == report::AccountOutcome::Status::skipped && context.global.verbose) {
-      fmt::print(stderr, "herald: account '{}': {}\n", a.account, a.error);
+      fmt::print(stderr, "herald: account '{}': {}\n", a.account, shown(a.error));
     }
   }
 }

@@ -44,10 +44,7 @@ run_validate(const ValidateOptions& validate, Context& context)
   }
   if (loaded.calendar) {
     // Plugins are asked here only: run and plan never start a plugin to read a calendar.
-    http::LogSink log;
-    if (context.global.verbose) {
-      log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-    }
+    http::LogSink log = context.verbose_log();
     app::check_with_platforms(*loaded.calendar, loaded.diagnostics, log);
     if (!loaded.diagnostics.has_errors()) { // about a calendar that can run at all
       app::check_timing(*loaded.calendar, context.global.calendar, now_or(validate.now),

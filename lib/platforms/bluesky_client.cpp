@@ -14,8 +14,6 @@ namespace herald::platforms::bluesky {
 
 namespace {
 
-constexpr size_t k_max_detail = 300;
-
 nlohmann::json
 parse(const http::Response& response)
 {
@@ -35,13 +33,12 @@ token_refused(const http::Response& response)
 } // namespace
 
 std::string
-error_detail(const http::Response& response, const std::vector<std::string>& secrets)
+error_detail(const http::Response& response)
 {
   const auto body = parse(response);
   const auto name = string_field(body, "error");
   const auto message = string_field(body, "message");
-  return server_detail(name.empty() || message.empty() ? name + message : name + ": " + message,
-                       secrets, k_max_detail);
+  return name.empty() || message.empty() ? name + message : name + ": " + message;
 }
 
 Login
@@ -90,13 +87,19 @@ Client::now() const
 PublishError
 Client::response_error(const http::Response& response, std::string_view what) const
 {
-  std::vector<std::string> secrets{ m_password };
-  if (m_session) {
-    secrets.push_back(m_session->access_jwt);
-    secrets.push_back(m_session->refresh_jwt);
-  }
-  return from_response(response, what, error_detail(response, secrets), now(),
+  return from_response(response, what, error_detail(response), secrets(), now(),
                        http::rate_limit_reset_epoch(response, now(), "RateLimit-Reset"));
+}
+
+std::vector<std::string>
+Client::secrets() const
+{
+  std::vector<std::string> out{ m_password };
+  if (m_session) {
+    out.push_back(m_session->access_jwt);
+    out.push_back(m_session->refresh_jwt);
+  }
+  return out;
 }
 
 http::Request
@@ -106,11 +109,7 @@ Client::request(std::string method, std::string_view nsid, std::string_view quer
   r.method = std::move(method);
   r.url = fmt::format("{}/xrpc/{}{}{}", m_base_url, nsid, query.empty() ? "" : "?", query);
   r.headers.push_back({ "Accept", "application/json" });
-  r.secrets.push_back(m_password);
-  if (m_session) {
-    r.secrets.push_back(m_session->access_jwt);
-    r.secrets.push_back(m_session->refresh_jwt);
-  }
+  r.secrets = secrets();
   return r;
 }
 

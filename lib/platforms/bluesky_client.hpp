@@ -47,7 +47,10 @@ public:
   // Why the session could not be kept in its file, if it could not.
   const std::string& save_problem() const { return m_save_problem; }
 
-  // The mapping of an XRPC error answer, with the platform's RateLimit-Reset.
+  // What this client must never show: the password and the session's tokens.
+  std::vector<std::string> secrets() const;
+  // The mapping of an XRPC error answer, with the platform's RateLimit-Reset; the platform's
+  // text is redacted with secrets().
   PublishError response_error(const http::Response& response, std::string_view what) const;
   TimePoint now() const;
 
@@ -79,9 +82,9 @@ struct Login
 };
 Login login_of(const AccountConfig& account, const AdapterContext& context);
 
-// {"error": "<Name>", "message": "..."} as one line, cut to a sane length, with `secrets`
-// masked (a server may echo the request).
-std::string error_detail(const http::Response& response, const std::vector<std::string>& secrets);
+// {"error": "<Name>", "message": "..."} as one line, as the PDS wrote it (from_response() redacts
+// and cuts it).
+std::string error_detail(const http::Response& response);
 
 // Calls that create no post (session, upload, lookups): a 5xx or a lost answer left nothing
 // behind, so they are not_sent rather than maybe_sent.

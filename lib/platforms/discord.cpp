@@ -99,7 +99,7 @@ public:
       if (body.is_object() && body.contains("message") && body["message"].is_string()) {
         detail = body["message"].get<std::string>();
       }
-      return unexpected(from_response(*response, "discord: GET webhook", detail, now));
+      return unexpected(from_response(*response, "discord: GET webhook", detail, m_secrets, now));
     }
     if (!body.is_object() || !body.contains("name") || !body["name"].is_string()) {
       return unexpected(PublishError{
@@ -222,8 +222,7 @@ private:
           }
         }
       }
-      auto error = from_response(*response, "discord: POST webhook",
-                                 http::redact(detail, m_secrets), now, reset);
+      auto error = from_response(*response, "discord: POST webhook", detail, m_secrets, now, reset);
       return unexpected(std::move(error));
     }
     const std::string id = json_id(body, "id");

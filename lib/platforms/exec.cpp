@@ -6,6 +6,7 @@
 #include "conversations.hpp"
 #include "credentials.hpp"
 #include "http/redact.hpp"
+#include "http_errors.hpp"
 #include "metrics.hpp"
 #include "platform.hpp"
 #include "plugin_process.hpp"
@@ -48,7 +49,6 @@ constexpr seconds k_max_timeout{ 300 };
 constexpr std::chrono::milliseconds k_stop_grace{ 1000 };
 constexpr size_t k_max_answer_line = 1024 * 1024;
 constexpr size_t k_max_depth = 64;
-constexpr size_t k_shown_bytes = 300;
 
 // --- settings ----------------------------------------------------------------------------------
 
@@ -558,16 +558,13 @@ public:
 
   std::string shown(std::string_view text) const
   {
-    // The cut may split a character, and the plugin may write anything: no bad byte reaches
-    // a terminal or a JSON document through a message.
-    std::string out = text::replace_invalid_utf8(http::redact_head(text, k_shown_bytes, m_secrets));
+    // The plugin may write anything: no bad byte reaches a terminal or a JSON document
+    // through a message, and the cut falls between characters (server_text()).
+    std::string out = server_text(text, m_secrets);
     for (auto& c : out) {
       if (static_cast<unsigned char>(c) < 0x20) {
         c = ' ';
       }
-    }
-    if (text.size() > k_shown_bytes) {
-      out += "...";
     }
     return out;
   }

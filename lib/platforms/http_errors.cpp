@@ -8,11 +8,18 @@
 
 namespace herald::platforms {
 
+namespace {
+
+// Redaction reads this much of a long body (a 4 MiB error page) before the quote is cut to
+// k_max_server_text; a secret that this first cut splits is masked too (http::redact_head).
+constexpr size_t k_redacted_prefix = 64 * 1024;
+
+} // namespace
+
 std::string
-server_detail(std::string_view text, const std::vector<std::string>& secrets, size_t limit)
+server_text(std::string_view text, const std::vector<std::string>& secrets)
 {
-  return text.size() > limit ? http::redact_head(text, limit, secrets) + "..."
-                             : http::redact(text, secrets);
+  return text::shorten_utf8(http::redact_head(text, k_redacted_prefix, secrets), k_max_server_text);
 }
 
 PublishError
@@ -26,13 +33,15 @@ from_transport(const http::TransportError& error, std::string_view platform)
 
 PublishError
 from_response(const http::Response& response, std::string_view what, std::string_view detail,
-              TimePoint now, std::optional<TimePoint> reset)
+              const std::vector<std::string>& secrets, TimePoint now,
+              std::optional<TimePoint> reset)
 {
   const int status = response.status;
   // The platform's own text may be anything: the message goes to the state and --json output.
+  const std::string quoted = server_text(detail, secrets);
   const std::string message = text::replace_invalid_utf8(
-    detail.empty() ? fmt::format("{}: HTTP {}", what, status)
-                   : fmt::format("{}: HTTP {}: {}", what, status, detail));
+    quoted.empty() ? fmt::format("{}: HTTP {}", what, status)
+                   : fmt::format("{}: HTTP {}: {}", what, status, quoted));
   auto retry_at = http::retry_after(response, now);
   if (!retry_at) {
     retry_at = reset;

@@ -42,8 +42,6 @@ constexpr std::chrono::milliseconds k_media_poll_interval{ 500 };
 // API's maximum), at most this many pages.
 constexpr size_t k_search_page_size = 40;
 constexpr size_t k_search_pages = 5;
-// The platform's error text is quoted in messages; keep a runaway body out of them.
-constexpr size_t k_max_detail = 300;
 
 using Sleep = std::function<void(std::chrono::milliseconds)>;
 
@@ -70,13 +68,14 @@ max_chars_of(const nlohmann::json& settings)
   return std::nullopt;
 }
 
-// The platform's own explanation: {"error": "..."}, else nothing; never showing the token.
+// The platform's own explanation: {"error": "..."}, else nothing (from_response() redacts and
+// cuts it).
 std::string
-error_detail(const http::Response& response, const std::string& token)
+error_detail(const http::Response& response)
 {
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_string()) {
-    return server_detail(body["error"].get_ref<const std::string&>(), { token }, k_max_detail);
+    return body["error"].get<std::string>();
   }
   return "";
 }
@@ -297,7 +296,8 @@ private:
       return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status != 200) {
-      return unexpected(from_response(*response, what, error_detail(*response, m_token), now()));
+      return unexpected(
+        from_response(*response, what, error_detail(*response), { m_token }, now()));
     }
     auto body = nlohmann::json::parse(response->body, nullptr, false);
     if (body.is_discarded()) {
@@ -457,7 +457,7 @@ private:
   // Media calls create no status, so a 5xx there is safe to retry: not_sent, not maybe_sent.
   PublishError media_error(const http::Response& response, std::string_view what) const
   {
-    auto error = from_response(response, what, error_detail(response, m_token), now(),
+    auto error = from_response(response, what, error_detail(response), { m_token }, now(),
                                http::rate_limit_reset_iso(response, now()));
     if (error.kind == PublishError::Kind::maybe_sent) {
       error.kind = PublishError::Kind::not_sent;
@@ -490,7 +490,7 @@ private:
       return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status < 200 || response->status >= 300) {
-      return unexpected(from_response(*response, what, error_detail(*response, m_token), now(),
+      return unexpected(from_response(*response, what, error_detail(*response), { m_token }, now(),
                                       http::rate_limit_reset_iso(*response, now())));
     }
     // A 2xx that does not name the status cannot be recorded as posted (reliability M5).

@@ -30,11 +30,11 @@ constexpr std::pair<const char*, const char*> k_status_counts[] = {
 
 // The platform's own explanation, never showing the token.
 std::string
-error_detail(const http::Response& response, const std::string& token)
+error_detail(const http::Response& response)
 {
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_string()) {
-    return server_detail(body["error"].get_ref<const std::string&>(), { token });
+    return body["error"].get<std::string>();
   }
   return "";
 }
@@ -106,7 +106,7 @@ private:
 
   PublishError error_of(const http::Response& response, std::string_view what) const
   {
-    return from_response(response, what, error_detail(response, m_token), now(),
+    return from_response(response, what, error_detail(response), { m_token }, now(),
                          http::rate_limit_reset_iso(response, now()));
   }
 

@@ -14,7 +14,6 @@
 #include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
-#include "http/redact.hpp"
 #include "http/url_policy.hpp"
 #include "http_errors.hpp"
 #include "platform.hpp"
@@ -34,8 +33,6 @@ namespace herald::platforms {
 namespace {
 
 constexpr std::string_view k_default_api = "https://slack.com/api";
-// Slack's error text is quoted in messages; keep a runaway body out of them.
-constexpr size_t k_max_detail = 300;
 // The event_type of the metadata each bot message carries (chat.postMessage `metadata`), and how
 // much of a channel's history a look for an earlier copy reads.
 constexpr std::string_view k_metadata_event = "herald_post";
@@ -72,20 +69,6 @@ bool
 is_one_of(std::string_view value, const std::array<std::string_view, N>& list)
 {
   return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-std::string
-shortened(std::string text)
-{
-  if (text.size() > k_max_detail) {
-    // Cut before a character, not inside one.
-    size_t cut = k_max_detail;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-      --cut;
-    }
-    text = text.substr(0, cut) + "...";
-  }
-  return text;
 }
 
 // Slack reads `&`, `<` and `>` in message text as markup (links, @channel, user mentions); the
@@ -135,7 +118,7 @@ string_of(const nlohmann::json& json, const char* key)
 // The one mapping of a Web API {"ok": false, "error": ...} to a PublishError kind.
 PublishError
 api_error(const nlohmann::json& body, const http::Response& response, std::string_view what,
-          TimePoint now)
+          const std::vector<std::string>& secrets, TimePoint now)
 {
   const std::string code = string_of(body, "error");
   std::string detail = code.empty() ? "ok:false without an error code" : code;
@@ -150,7 +133,7 @@ api_error(const nlohmann::json& body, const http::Response& response, std::strin
       }
     }
   }
-  std::string message = fmt::format("{}: {}", what, shortened(std::move(detail)));
+  std::string message = fmt::format("{}: {}", what, server_text(detail, secrets));
   if (is_one_of(code, k_auth_errors)) {
     return { PublishError::Kind::auth, std::move(message), {} };
   }
@@ -309,9 +292,8 @@ private:
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == '\r')) {
       detail.pop_back();
     }
-    detail = http::redact(shortened(std::move(detail)), m_secrets);
     if (response->status < 200 || response->status >= 300) {
-      auto error = from_response(*response, what, detail, now());
+      auto error = from_response(*response, what, detail, m_secrets, now());
       if (error.kind == PublishError::Kind::permanent && is_one_of(detail, k_webhook_auth_errors)) {
         error.kind = PublishError::Kind::auth;
       }
@@ -386,9 +368,9 @@ private:
     if (response.status != 200) {
       std::string detail = string_of(body, "error");
       if (detail.empty() && !body.is_object()) {
-        detail = http::redact(shortened(response.body), { m_token });
+        detail = response.body;
       }
-      return unexpected(from_response(response, what, detail, now()));
+      return unexpected(from_response(response, what, detail, { m_token }, now()));
     }
     if (!body.is_object() || !body.contains("ok") || !body["ok"].is_boolean()) {
       return unexpected(
@@ -397,9 +379,7 @@ private:
                       {} });
     }
     if (!body["ok"].get<bool>()) {
-      auto error = api_error(body, response, what, now());
-      error.message = http::redact(error.message, { m_token });
-      return unexpected(std::move(error));
+      return unexpected(api_error(body, response, what, { m_token }, now()));
     }
     return body;
   }

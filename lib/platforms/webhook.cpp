@@ -164,7 +164,7 @@ public:
     }
     const auto now = m_context.clock ? m_context.clock->now() : SystemClock().now();
     if (response->status < 200 || response->status >= 300) {
-      return unexpected(resendable(from_response(*response, "webhook: POST", "", now)));
+      return unexpected(resendable(from_response(*response, "webhook: POST", "", m_secrets, now)));
     }
     Published published{ post.idempotency_key, "" };
     const auto json = nlohmann::json::parse(response->body, nullptr, false);

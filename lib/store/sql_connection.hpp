@@ -20,6 +20,8 @@ using SqlValue = std::variant<std::nullptr_t, int64_t, std::string>;
 class SqlParams
 {
 public:
+  // Text is bound as valid UTF-8: each byte sequence that is not becomes U+FFFD
+  // (text::replace_invalid_utf8), so nothing written to the state can break a reader.
   SqlParams& add(std::string_view value);
   SqlParams& add(int64_t value);
   SqlParams& add(std::optional<int64_t> value);

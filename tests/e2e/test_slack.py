@@ -1,6 +1,7 @@
 """The slack platform against a loopback fake of Slack's webhooks and Web API (fake_slack.py)."""
 
 import datetime
+import json
 
 from fake_slack import SlackFake
 from harness import HeraldTest, main
@@ -368,6 +369,21 @@ class SlackTest(HeraldTest):
         r = self.run_at(BEFORE, DUE)
         self.assertExit(r, 2)
         self.assertEqual(self.fake.requests, [])
+
+
+    def test_an_api_that_echoes_the_token_never_gets_it_printed_or_stored(self):
+        # Issue 19, item 4: an error answer that quotes the Authorization header back.
+        self.calendar()
+        self.run_at(BEFORE)
+        self.fake.echo_next(5, 400, lambda request: {
+            "ok": False, "error": f"invalid_auth {request.headers.get('authorization')} {TOKEN}"})
+        r = self.herald("--json", "run", "--now", DUE, env=self.slack_env)
+        self.assertExit(r, 1)
+        [line] = r.json_lines()
+        self.assertIn("HTTP 400: invalid_auth Bearer *** ***", line["error"])
+        stored = [row[0] for row in self.state_rows("SELECT error FROM jobs")]
+        for text in (r.out, r.err, json.dumps(self.job()), *stored):
+            self.assertNotIn(TOKEN, text)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 
 #include "platforms/bluesky.hpp"
 #include "platforms/bluesky_client.hpp"
+#include "platforms/http_errors.hpp"
 #include "platforms/registry.hpp"
 #include "schedule/zone.hpp"
 
@@ -492,9 +493,10 @@ TEST_SUITE("platforms::bluesky")
   {
     // As tests/fuzz/fuzz_mastodon found for Mastodon: a server may echo what it was sent.
     http::Response response{ 401, {}, R"({"error":"AuthFailed","message":"no pw-123 here"})" };
-    CHECK(bluesky::error_detail(response, { "pw-123" }) == "AuthFailed: no *** here");
+    CHECK(server_text(bluesky::error_detail(response), { "pw-123" }) == "AuthFailed: no *** here");
     response.body = nlohmann::json{ { "error", std::string(400, 'x') + "pw-123" } }.dump();
-    CHECK(bluesky::error_detail(response, { "pw-123" }) == std::string(300, 'x') + "...");
+    CHECK(server_text(bluesky::error_detail(response), { "pw-123" }) ==
+          std::string(300, 'x') + "...");
   }
 
   TEST_CASE("text that is not valid UTF-8 is refused as permanent, never thrown on")

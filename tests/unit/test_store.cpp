@@ -326,6 +326,24 @@ TEST_SUITE("store::Store on both backends")
     CHECK_FALSE(store->find_calendar_by_path("/b/herald.yaml"));
   }
 
+  TEST_CASE_TEMPLATE("text that is not UTF-8 is stored with U+FFFD in its place", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    // PostgreSQL would refuse the row, SQLite would keep bytes that break every reader.
+    B state;
+    auto store = open_store(state.location());
+    auto job = make_job("j/a", at(100));
+    job.error = "permanent: x: HTTP 422: \xE6\x97"; // a character cut in half
+    job.url = "https://example.org/\xFF";
+    job.remote_id = "id-\xC0";
+    store->insert_job(job);
+    const auto stored = store->find_job("cal", "j/a");
+    REQUIRE(stored);
+    CHECK(stored->error == "permanent: x: HTTP 422: \uFFFD");
+    CHECK(stored->url == "https://example.org/\uFFFD");
+    CHECK(stored->remote_id == "id-\uFFFD");
+  }
+
   TEST_CASE_TEMPLATE("a rolled-back transaction leaves nothing behind", B, HERALD_STATE_BACKENDS)
   {
     B state;
@@ -529,13 +547,19 @@ TEST_SUITE("store::PostgresqlStore")
     test::PostgresqlState state;
     auto store = open_store(state.location());
     store->insert_job(make_job("j/a", at(100)));
+    {
+      // A row the database refuses (text is always valid UTF-8 by now, so a constraint it is).
+      PGconn* conn = PQconnectdb(state.location().c_str());
+      PQclear(PQexec(conn, "ALTER TABLE jobs ADD CONSTRAINT no_bad CHECK (payload <> 'bad')"));
+      PQfinish(conn);
+    }
     Job claim = make_job("j/a", at(100), JobState::claimed);
     claim.lease_token = "t1";
     Job bad = claim;
-    bad.payload = "\xff"; // not UTF-8: a UTF8 database refuses it
+    bad.payload = "bad";
     store->begin_write();
     CHECK_THROWS_AS(store->update_jobs_if({ { claim, JobState::pending, "" },
-                                            { bad, JobState::pending, "" },
+                                            { bad, JobState::claimed, "t1" },
                                             { claim, JobState::pending, "" } }),
                     Error);
     store->rollback();
