@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${HERALD_FUZZ_BUILD_DIR:-build-fuzz}
 seconds=${HERALD_FUZZ_SECONDS:-15}
+# A fixed seed by default, so that a CI run walks the same inputs each time and a red run can be
+# repeated; HERALD_FUZZ_SEED=0 lets libFuzzer pick one (longer exploratory runs).
+seed=${HERALD_FUZZ_SEED:-1}
 
 cmake -S . -B "$build_dir" -DCMAKE_CXX_COMPILER="${HERALD_FUZZ_CXX:-clang++-14}" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHERALD_FUZZ=ON -DHERALD_BUILD_TESTS=OFF \
@@ -33,7 +36,7 @@ for name in "${names[@]}"; do
   log=$build_dir/fuzz-logs/$name.log
   mkdir -p "$work" "$findings" "$(dirname "$log")"
   # -timeout: one input taking this long is a hang; -rss_limit_mb: a runaway allocation.
-  if "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  if "$binary" -seed="$seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$findings/" "$work" "$corpus" </dev/null >"$log" 2>&1; then
     echo "fuzz $name: ok ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" |
       grep -o '[0-9]*$' || echo '?') inputs)"

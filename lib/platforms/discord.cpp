@@ -234,8 +234,12 @@ private:
     }
     const std::string channel = json_id(body, "channel_id");
     const std::string guild = json_id(body, "guild_id");
-    return Published{ id, fmt::format("https://discord.com/channels/{}/{}/{}",
-                                      guild.empty() ? "@me" : guild, channel, id) };
+    // Recorded and printed: never showing the webhook's token, should a server echo it (found by
+    // tests/fuzz/fuzz_discord).
+    return Published{ http::redact(id, m_secrets),
+                      http::redact(fmt::format("https://discord.com/channels/{}/{}/{}",
+                                               guild.empty() ? "@me" : guild, channel, id),
+                                   m_secrets) };
   }
 
   std::string m_webhook;
