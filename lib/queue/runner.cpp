@@ -424,11 +424,7 @@ private:
     const auto taken = m_store.claim_jobs(candidates, lease, wanted);
     for (const size_t i : taken) {
       InFlight& job = waiting[i];
-      job.sending = job.found;
-      job.sending.state = JobState::claimed;
-      job.sending.lease_token = lease.token;
-      job.sending.lease_until = lease.until;
-      job.sending.updated_at = lease.now;
+      job.sending = store::claimed_under(job.found, lease);
       claimed.push_back(std::move(job));
     }
     const size_t done = taken.size() < wanted ? offered : taken.back() + 1;

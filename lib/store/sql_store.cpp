@@ -291,16 +291,6 @@ public:
   }
 
 private:
-  static Job claimed_under(const Job& found, const Lease& lease)
-  {
-    Job claim = found;
-    claim.state = JobState::claimed;
-    claim.lease_token = lease.token;
-    claim.lease_until = lease.until;
-    claim.updated_at = lease.now;
-    return claim;
-  }
-
   // One statement for the lot: the candidates go as a JSON array, in order; the rows still as
   // found and not locked by another transaction are locked, the first `at_most` claimed.
   std::vector<size_t> claim_skipping_locked(const std::vector<Job>& candidates, const Lease& lease,

@@ -36,6 +36,19 @@ struct Lease
   TimePoint now;
 };
 
+// `found` as a claim under `lease` leaves it: what Store::claim_jobs writes, and what the runner
+// then holds.
+inline Job
+claimed_under(const Job& found, const Lease& lease)
+{
+  Job claim = found;
+  claim.state = JobState::claimed;
+  claim.lease_token = lease.token;
+  claim.lease_until = lease.until;
+  claim.updated_at = lease.now;
+  return claim;
+}
+
 // The durable state. Small on purpose, so that a PostgreSQL implementation for several runners
 // can follow: every state change is a conditional update checked by its row count (SQLite:
 // `UPDATE ... WHERE state = ? AND lease_token = ?` then changes() == 1; PostgreSQL: the same,
