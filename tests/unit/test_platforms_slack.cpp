@@ -421,6 +421,29 @@ TEST_SUITE("platforms::slack")
     CHECK(contains(published.error().message, "channel_not_found"));
   }
 
+  TEST_CASE("a ts that echoes the token is masked in the record and in a cut-short thread")
+  {
+    // Found by tests/fuzz/fuzz_slack (corpus: slack/echoed-token-in-ts).
+    const std::string echoed = R"({"ok":true,"channel":"C0123","ts":"179)" + k_token + R"(1"})";
+    int calls = 0;
+    Rig rig([&](const FakeRequest& request) {
+      if (request.target.starts_with("/api/chat.postMessage")) {
+        return ++calls == 2 ? json(200, R"({"ok":false,"error":"channel_not_found"})")
+                            : json(200, echoed);
+      }
+      return json(200, R"({"ok":false,"error":"missing_scope"})");
+    });
+    const auto cut = rig.api()->publish(post_of({ "one", "two" }));
+    REQUIRE_FALSE(cut);
+    CHECK(contains(cut.error().message, "posted as C0123/179***"));
+    CHECK_FALSE(contains(cut.error().message, k_token));
+
+    const auto published = rig.api()->publish(post_of({ "one" }));
+    REQUIRE(published);
+    CHECK(published->remote_id == "C0123/179***1");
+    CHECK_FALSE(contains(published->url, k_token));
+  }
+
   TEST_CASE("media and too-long text are refused before anything is sent")
   {
     Rig rig(slack_api);
