@@ -7,10 +7,17 @@
 //     the real herald binary against a loopback fake of Mastodon: posts per second together
 //     (target on PostgreSQL: at least 1,000/s), after checking that every post arrived exactly
 //     once;
-//   - a cron tick on the unchanged calendar with nothing due (target: under 15 ms).
+//   - a cron tick on the unchanged calendar with nothing due (target: under 15 ms);
+//   - on PostgreSQL, what libpq alone takes to connect, run `SELECT 1` and close, in process:
+//     the floor under every command, most of it the password exchange (SCRAM-SHA-256 hashes the
+//     password 4,096 times on the client, by design).
+// PostgreSQL is measured as --pg names it (the test server's: TCP with a SCRAM password) and,
+// with --pg-socket (default: the test server's Unix socket from HERALD_TEST_PG_DIR), over a
+// Unix socket with local (peer or trust) authentication, as Debian's default pg_hba.conf has
+// it for a PostgreSQL on the same host.
 //
-// Usage: herald_state_bench HERALD_BINARY --pg URL [--posts N] [--processes N] [--runs N]
-//                           [--ticks N]
+// Usage: herald_state_bench HERALD_BINARY --pg URL [--pg-socket URL] [--posts N]
+//                           [--processes N] [--runs N] [--ticks N]
 #include "bench_util.hpp"
 #include "fake_mastodon.hpp"
 
@@ -81,6 +88,31 @@ admin(const std::string& url, const std::string& sql)
   PQfinish(conn);
 }
 
+// The URL of the test server's Unix socket (scripts/pg-test-server.sh: local connections
+// are trusted, as peer authentication is for the owner on Debian).
+std::string
+socket_url(const std::string& dir, const std::string& port)
+{
+  return "postgresql:///postgres?host=" + dir + "&port=" + port + "&user=herald";
+}
+
+// What libpq alone takes to connect, ask `SELECT 1` and close, in milliseconds.
+double
+connect_ms(const std::string& url)
+{
+  const auto start = std::chrono::steady_clock::now();
+  PGconn* conn = PQconnectdb(url.c_str());
+  PGresult* result = PQexec(conn, "SELECT 1");
+  if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+    std::fprintf(stderr, "herald_state_bench: %s\n", PQerrorMessage(conn));
+    std::exit(1);
+  }
+  PQclear(result);
+  PQfinish(conn);
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+    .count();
+}
+
 // A fresh state per run: a new file, or a new database on the server.
 class Backend
 {
@@ -92,6 +124,7 @@ public:
   {
   }
   const std::string& name() const { return m_name; }
+  const std::string& url() const { return m_pg; }
 
   std::string fresh()
   {
@@ -137,6 +170,14 @@ main(int argc, char** argv)
   }
   const std::string herald = fs::absolute(argv[1]).string();
   std::string pg = std::getenv("HERALD_TEST_PG") ? std::getenv("HERALD_TEST_PG") : "";
+  std::string pg_socket;
+  if (const char* dir = std::getenv("HERALD_TEST_PG_DIR")) {
+    std::ifstream port_file(fs::path(dir) / "port");
+    std::string port;
+    if (port_file >> port) {
+      pg_socket = socket_url(dir, port);
+    }
+  }
   int posts = 2000;
   int processes = 4;
   int runs = 5;
@@ -145,6 +186,8 @@ main(int argc, char** argv)
     const int value = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--pg")) {
       pg = argv[i + 1];
+    } else if (!std::strcmp(argv[i], "--pg-socket")) {
+      pg_socket = argv[i + 1];
     } else if (!std::strcmp(argv[i], "--posts")) {
       posts = value;
     } else if (!std::strcmp(argv[i], "--processes")) {
@@ -169,7 +212,12 @@ main(int argc, char** argv)
   write_mastodon_calendar(calendar, fake.url(), posts, k_accounts, "name: bench\n",
                           "BENCH_MASTODON_TOKEN", false);
 
-  for (auto* backend : { new Backend("SQLite", work, ""), new Backend("PostgreSQL", work, pg) }) {
+  std::vector<Backend*> backends{ new Backend("SQLite", work, ""),
+                                  new Backend("PostgreSQL", work, pg) };
+  if (!pg_socket.empty()) {
+    backends.push_back(new Backend("PG socket", work, pg_socket));
+  }
+  for (auto* backend : backends) {
     std::vector<double> rates;
     for (int r = 0; r < runs; ++r) {
       const std::string state = backend->fresh();
@@ -211,6 +259,17 @@ main(int argc, char** argv)
                 backend->name().c_str(), posts, median(tick_ms),
                 *std::min_element(tick_ms.begin(), tick_ms.end()),
                 *std::max_element(tick_ms.begin(), tick_ms.end()), ticks);
+    if (!backend->url().empty()) {
+      std::vector<double> connect;
+      for (int t = 0; t < ticks; ++t) {
+        connect.push_back(connect_ms(backend->url()));
+      }
+      std::printf("%-10s libpq alone: connect, SELECT 1, close    median %7.2f ms (min %.2f, "
+                  "max %.2f, n=%d)\n",
+                  backend->name().c_str(), median(connect),
+                  *std::min_element(connect.begin(), connect.end()),
+                  *std::max_element(connect.begin(), connect.end()), ticks);
+    }
     delete backend;
   }
   fs::remove_all(work);

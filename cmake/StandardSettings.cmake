@@ -35,3 +35,18 @@ function(herald_add_sanitizer_options target)
     target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/sanitizer_options.cpp)
   endif()
 endfunction()
+
+# libFuzzer targets (tests/fuzz): every first-party file is instrumented for coverage and built
+# with AddressSanitizer and UndefinedBehaviorSanitizer, and any sanitizer report aborts, so that
+# the fuzzer stops on it. Only the fuzz targets link libFuzzer's main. Meant for a build
+# directory of its own (scripts/fuzz.sh uses build-fuzz): it slows everything it instruments.
+option(HERALD_FUZZ "Build the libFuzzer targets in tests/fuzz (clang only)" OFF)
+if(HERALD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "HERALD_FUZZ needs clang (libFuzzer); configure with "
+                        "-DCMAKE_CXX_COMPILER=clang++-14, as scripts/fuzz.sh does")
+  endif()
+  target_compile_options(herald_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                   -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(herald_settings INTERFACE -fsanitize=address,undefined)
+endif()

@@ -78,7 +78,7 @@ run_list(Context& context)
                       { "settings", account.settings },
                       { "credentials", credentials } });
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out, 2));
     return;
   }
   for (const auto& [name, account] : calendar->accounts) {
@@ -88,7 +88,7 @@ run_list(Context& context)
     for (const auto& [variable, source] : credential_sources(account)) {
       line += fmt::format("  {} ({})", variable, platforms::to_string(source));
     }
-    fmt::print("{}\n", line);
+    fmt::print("{}\n", shown(line));
   }
 }
 
@@ -101,27 +101,28 @@ run_check(Context& context)
     return;
   }
   const SystemClock clock;
-  http::LogSink log;
-  if (context.global.verbose) {
-    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-  }
+  http::LogSink log = context.verbose_log();
   queue::RegistryAdapters adapters(platforms::default_context(
     clock, store::StateLocation(context.state_path()).local_dir(), std::move(log)));
   const auto checks = app::verify_accounts(*calendar, adapters, unset_secrets);
+  using Outcome = app::AccountCheck::Outcome;
   for (const auto& check : checks) {
-    if (!check.ok) {
+    const bool failed = check.outcome == Outcome::failed;
+    if (failed) {
       context.status = ExitStatus::job_failed;
     }
     if (context.global.json) {
-      fmt::print("{}\n", nlohmann::json{ { "account", check.account },
-                                         { "platform", check.platform },
-                                         { "ok", check.ok },
-                                         { "detail", check.detail } }
-                           .dump());
-    } else if (!check.ok || !context.global.quiet) {
+      // `ok` is false only for a failure, so an account that cannot be checked fails no script.
+      fmt::print("{}\n", json_text(nlohmann::json{ { "account", check.account },
+                                                   { "platform", check.platform },
+                                                   { "ok", !failed },
+                                                   { "status", app::to_string(check.outcome) },
+                                                   { "detail", check.detail } }));
+    } else if (failed || !context.global.quiet) {
+      const char* colour = check.outcome == Outcome::ok ? "green" : failed ? "red" : "yellow";
       fmt::print("{} {} {:<10} {}\n",
-                 context.paint(check.ok ? "ok    " : "failed", check.ok ? "green" : "red"),
-                 fmt::format("{:<16}", check.account), check.platform, check.detail);
+                 context.paint(fmt::format("{:<11}", app::to_string(check.outcome)), colour),
+                 fmt::format("{:<16}", check.account), check.platform, shown(check.detail));
     }
   }
 }

@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include "text/utf8.hpp"
+
 #include "app/state_path.hpp"
 #include "platforms/credentials_file.hpp"
 #include "schedule/zone.hpp"
@@ -73,6 +75,15 @@ Context::paint(std::string_view text, std::string_view colour, int fd) const
   return fmt::format("\033[{}m{}\033[0m", code, text);
 }
 
+http::LogSink
+Context::verbose_log() const
+{
+  if (!global.verbose) {
+    return {};
+  }
+  return [](std::string_view line) { fmt::print(stderr, "herald: {}\n", shown_text(line)); };
+}
+
 void
 Context::print_diagnostics(const Diagnostics& diagnostics) const
 {
@@ -81,9 +92,9 @@ Context::print_diagnostics(const Diagnostics& diagnostics) const
       continue;
     }
     const std::string word = fmt::format("{}:", d.severity_word());
-    fmt::print(stderr, "{}{} {}\n", d.location(),
+    fmt::print(stderr, "{}{} {}\n", shown(d.location()),
                paint(word, d.severity == Severity::error ? "red" : "yellow", STDERR_FILENO),
-               d.message);
+               shown_text(d.message));
   }
 }
 
@@ -92,6 +103,24 @@ Context::print_error_summary(const Diagnostics& diagnostics, std::string_view su
 {
   const size_t errors = diagnostics.error_count();
   fmt::print(stderr, "{}: {} error{}{}\n", global.calendar, errors, errors == 1 ? "" : "s", suffix);
+}
+
+std::string
+shown(std::string_view text)
+{
+  return text::terminal_line(text);
+}
+
+std::string
+shown_text(std::string_view text)
+{
+  return text::terminal_text(text);
+}
+
+std::string
+json_text(const nlohmann::json& json, int indent)
+{
+  return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string
@@ -109,7 +138,7 @@ job_line(const store::Job& job, std::string_view status, std::string_view messag
   if (!message.empty()) {
     line["error"] = message;
   }
-  return line.dump();
+  return json_text(line);
 }
 
 TimePoint

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "http/transport.hpp"
+
 #include "app/report.hpp"
 #include "queue/runner.hpp"
 #include "schedule/clock.hpp"
@@ -8,6 +10,7 @@
 #include "util/error.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -44,11 +47,26 @@ struct Context
   // Wraps `text` in an ANSI colour when colour is on for `fd` ("red", "green", "yellow", "dim",
   // "bold").
   std::string paint(std::string_view text, std::string_view colour, int fd = 1) const;
+  // The -v sink: each line on stderr after "herald: ", through shown_text() (a line may quote
+  // what a server sent). Empty without -v.
+  http::LogSink verbose_log() const;
   // Prints diagnostics to stderr, one `file:line:col: severity: message` per line.
   void print_diagnostics(const Diagnostics& diagnostics) const;
   // "herald.yaml: 3 errors<suffix>" on stderr, after the diagnostics themselves.
   void print_error_summary(const Diagnostics& diagnostics, std::string_view suffix = "") const;
 };
+
+// Text from outside (a platform, a plugin, the state, the calendar) on its way to a text output:
+// valid UTF-8 without control characters, so that an escape sequence in a message cannot drive
+// the terminal (text::terminal_line: one line; shown_text keeps line breaks and tabs). JSON
+// output needs neither: its encoder escapes control characters.
+std::string shown(std::string_view text);
+std::string shown_text(std::string_view text);
+
+// `json` as text for standard output (`indent` as nlohmann's dump(): -1 is one line). Every
+// JSON document herald prints goes through here: a byte sequence that is not UTF-8 (from a
+// platform or a plugin, in a message) becomes U+FFFD rather than an exception.
+std::string json_text(const nlohmann::json& json, int indent = -1);
 
 // One job's outcome as a JSON Lines record (run and post): job, post, account, platform,
 // status, due, and url/id or error when known.

@@ -61,10 +61,7 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
   options.watch_interval = std::min(options.max_sleep, std::chrono::seconds(2));
 
   const SystemClock clock;
-  http::LogSink log;
-  if (context.global.verbose) {
-    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-  }
+  http::LogSink log = context.verbose_log();
   queue::RegistryAdapters adapters(platforms::default_context(
     clock, store::StateLocation(options.tick.state).local_dir(), std::move(log)));
 
@@ -92,7 +89,7 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
         context.print_diagnostics(report.diagnostics); // warnings
         if (!context.global.quiet) {
           for (const auto& warning : report.sync.warnings) {
-            fmt::print(stderr, "herald: warning: {}\n", warning);
+            fmt::print(stderr, "herald: warning: {}\n", shown(warning));
           }
           if (!first || context.global.verbose) {
             fmt::print(stderr, "herald: {} {}: {} new, {} updated, {} cancelled, {} revived jobs\n",
@@ -115,7 +112,8 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
       try {
         print_collect_problems(collect_metrics(context, clock).result, context);
       } catch (const std::exception& e) {
-        fmt::print(stderr, "herald: error: collecting metrics: {}; trying again later\n", e.what());
+        fmt::print(stderr, "herald: error: collecting metrics: {}; trying again later\n",
+                   shown_text(e.what()));
       }
     }
     // The daemon's log goes on when it cannot be flushed (a full disk): there is nowhere to say so.
@@ -123,7 +121,7 @@ run_daemon_command(const DaemonCliOptions& cli, Context& context)
     (void)std::fflush(stderr);
   };
   hooks.on_error = [&](const std::exception& e) {
-    fmt::print(stderr, "herald: error: {}; trying again later\n", e.what());
+    fmt::print(stderr, "herald: error: {}; trying again later\n", shown_text(e.what()));
     (void)std::fflush(stderr);
   };
   hooks.on_sleep = [&](TimePoint until) {

@@ -58,10 +58,7 @@ load(Context& context)
 engage::SourceFactory
 sources(const Context& context, const Clock& clock)
 {
-  http::LogSink log;
-  if (context.global.verbose) {
-    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-  }
+  http::LogSink log = context.verbose_log();
   return engage::registry_sources(platforms::default_context(
     clock, store::StateLocation(context.state_path()).local_dir(), std::move(log)));
 }
@@ -110,14 +107,16 @@ print_table(const Context& context, const std::vector<engage::Entry>& entries)
                            "bold"));
   for (const auto& e : entries) {
     const auto& a = e.assessment;
-    const std::string author = "@" + a.latest->author;
+    // Everything but the id and the timing comes from a platform: shown() keeps escape
+    // sequences in a message (or a display name) from driving the terminal.
+    const std::string author = "@" + shown(a.latest->author);
     fmt::print("{:<7} {} {:<9} {:<12} {:<32} {}\n", e.conversation.id,
                context.paint(fmt::format("{:<8}", waited(a.waiting)),
                              a.waiting >= std::chrono::hours(24) ? "red" : "yellow"),
-               e.conversation.platform, e.conversation.account, author,
-               context.paint(a.reason_text, "bold"));
-    fmt::print("        {}\n", engage::excerpt(a.latest->text, k_excerpt));
-    fmt::print("        {}\n", context.paint(a.latest->url, "dim"));
+               shown(e.conversation.platform), shown(e.conversation.account), author,
+               context.paint(shown(a.reason_text), "bold"));
+    fmt::print("        {}\n", shown(engage::excerpt(a.latest->text, k_excerpt)));
+    fmt::print("        {}\n", context.paint(shown(a.latest->url), "dim"));
   }
 }
 
@@ -138,7 +137,8 @@ run_list(const EngageCommand& command, Context& context)
   auto store = store::open_conversation_store(context.state_path());
   if (!command.no_fetch) {
     for (const auto& problem : engage::fetch(calendar, sources(context, clock), *store, clock)) {
-      fmt::print(stderr, "herald: engage: account '{}': {}\n", problem.account, problem.message);
+      fmt::print(stderr, "herald: engage: account '{}': {}\n", shown(problem.account),
+                 shown(problem.message));
       context.status = ExitStatus::job_failed;
     }
   }
@@ -153,7 +153,7 @@ run_list(const EngageCommand& command, Context& context)
   }
   if (command.count) {
     if (context.global.json) {
-      fmt::print("{}\n", nlohmann::json{ { "count", entries.size() } }.dump());
+      fmt::print("{}\n", json_text(nlohmann::json{ { "count", entries.size() } }));
     } else {
       fmt::print("{}\n", entries.size());
     }
@@ -164,7 +164,7 @@ run_list(const EngageCommand& command, Context& context)
     for (const auto& e : entries) {
       out.push_back(entry_json(e));
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out, 2));
     return;
   }
   print_table(context, entries);
@@ -242,7 +242,7 @@ run_open(const EngageCommand& command, Context& context)
     }
     return;
   }
-  fmt::print("{}\n", url);
+  fmt::print("{}\n", shown(url));
 }
 
 std::string
@@ -270,7 +270,7 @@ reply_text(const EngageCommand& command, const engage::Conversation& conversatio
     std::string initial = "\n# Your reply to this conversation; lines starting with '#' are "
                           "left out, and an empty reply sends nothing.\n";
     for (const auto& m : conversation.messages) {
-      initial += fmt::format("# @{}: {}\n", m.author, engage::excerpt(m.text, 200));
+      initial += fmt::format("# @{}: {}\n", shown(m.author), shown(engage::excerpt(m.text, 200)));
     }
     auto edited =
       engage::edit_text(program, initial, store::StateLocation(context.state_path()).local_dir());
@@ -305,12 +305,11 @@ run_reply(const EngageCommand& command, Context& context)
                 ExitStatus::job_failed);
   }
   if (context.global.json) {
-    fmt::print("{}\n", nlohmann::json{ { "id", conversation.id },
-                                       { "remote_id", published->remote_id },
-                                       { "url", published->url } }
-                         .dump());
+    fmt::print("{}\n", json_text(nlohmann::json{ { "id", conversation.id },
+                                                 { "remote_id", published->remote_id },
+                                                 { "url", published->url } }));
   } else if (!context.global.quiet) {
-    fmt::print("{}\n", published->url);
+    fmt::print("{}\n", shown(published->url));
   }
 }
 

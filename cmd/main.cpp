@@ -241,10 +241,11 @@ try {
   } catch (const CLI::ParseError& e) {
     return cmd::report_parse_error(*app, e, argc, argv);
   } catch (const Error& e) {
-    fmt::print(stderr, "herald: error: {}\n", e.what());
+    // A message may quote a platform, a plugin or the state: no control character gets through.
+    fmt::print(stderr, "herald: error: {}\n", cmd::shown_text(e.what()));
     return static_cast<int>(e.status());
   } catch (const std::exception& e) {
-    fmt::print(stderr, "herald: error: {}\n", e.what());
+    fmt::print(stderr, "herald: error: {}\n", cmd::shown_text(e.what()));
     return static_cast<int>(ExitStatus::state);
   }
   return static_cast<int>(context.status);

@@ -43,7 +43,8 @@ print_text(std::string_view text, std::string_view indent)
   size_t start = 0;
   while (true) {
     const size_t end = text.find('\n', start);
-    fmt::print("{}{}\n", indent, text.substr(start, end - start));
+    // Calendar text is the calendar author's: a control character is not obeyed here either.
+    fmt::print("{}{}\n", indent, shown(text.substr(start, end - start)));
     if (end == std::string_view::npos) {
       break;
     }
@@ -99,7 +100,7 @@ run_plan(const PlanOptions& options, Context& context)
       out["warnings"].push_back(d.to_string());
     }
     context.print_diagnostics(diagnostics); // standard error: a script may not read the JSON's
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out, 2));
     return;
   }
 
@@ -132,7 +133,8 @@ run_plan(const PlanOptions& options, Context& context)
       }
       print_text(part.text, "         ");
       for (const auto& m : part.media) {
-        fmt::print("         {} {} (alt: {})\n", context.paint("[media]", "dim"), m.file, m.alt);
+        fmt::print("         {} {} (alt: {})\n", context.paint("[media]", "dim"), shown(m.file),
+                   shown(m.alt));
       }
     }
   }

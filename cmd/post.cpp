@@ -30,6 +30,7 @@ struct PostCommand
   std::vector<std::string> alt;
   std::string at;
   std::string id;
+  std::string media_dir;
   std::string now;
 };
 
@@ -62,7 +63,7 @@ print_job(const Context& context, std::string_view status, const store::Job& job
     } else {
       auto line = nlohmann::json::parse(job_line(job, status, message));
       line["ledger"] = ledger;
-      fmt::print("{}\n", line.dump());
+      fmt::print("{}\n", json_text(line));
     }
     return;
   }
@@ -71,7 +72,7 @@ print_job(const Context& context, std::string_view status, const store::Job& job
     return;
   }
   fmt::print("{} {}  {}\n", context.paint(fmt::format("{:<14}", status), fine ? "green" : "red"),
-             job.id, message.empty() ? job.url : message);
+             shown(job.id), shown(message.empty() ? job.url : message));
 }
 
 // A job that an earlier call settled or left: its state, and what a person can do about it.
@@ -131,13 +132,11 @@ run_post(const PostCommand& command, Context& context)
     options.at = parse_time_option(command.at, "--at");
   }
   options.id = command.id;
+  options.media_dir = command.media_dir;
   options.load.max_bytes = context.global.max_calendar_bytes;
 
   const FixedClock clock(options.now);
-  http::LogSink log;
-  if (context.global.verbose) {
-    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-  }
+  http::LogSink log = context.verbose_log();
   queue::RegistryAdapters adapters(platforms::default_context(
     clock, store::StateLocation(options.state).local_dir(), std::move(log)));
   const auto report = app::post_one_off(options, adapters);
@@ -150,10 +149,9 @@ run_post(const PostCommand& command, Context& context)
   if (report.queued) {
     if (!context.global.quiet || context.global.json) {
       if (context.global.json) {
-        fmt::print("{}\n", nlohmann::json{ { "post", report.post_id },
-                                           { "status", "queued" },
-                                           { "due", format_utc(report.due) } }
-                             .dump());
+        fmt::print("{}\n", json_text(nlohmann::json{ { "post", report.post_id },
+                                                     { "status", "queued" },
+                                                     { "due", format_utc(report.due) } }));
       } else {
         fmt::print("queued {} for {}; `herald run` publishes it then\n", report.post_id,
                    format_utc(report.due));
@@ -195,6 +193,8 @@ setup_post(CLI::App& app, Context& context)
     ->excludes(text);
   sub->add_option("--media", command->media, "A media file (repeatable; each needs an --alt)");
   sub->add_option("--alt", command->alt, "Alt text for the --media at the same position");
+  sub->add_option("--media-dir", command->media_dir,
+                  "Also take --media from this directory (default: the current one only)");
   sub->add_option("--at", command->at, "Publish at this time instead (RFC 3339)");
   sub->add_option("--id", command->id,
                   "The post's identity (default: derived from text, media and accounts)");

@@ -5,6 +5,7 @@
 #include "report/format.hpp"
 
 #include "store/state_location.hpp"
+#include "util/atomic_file.hpp"
 #include "util/duration.hpp"
 
 #include <fmt/core.h>
@@ -67,10 +68,7 @@ calendar_ok(const calendar::LoadResult& loaded, Context& context, std::string_vi
 app::CollectRun
 collect_metrics(const Context& context, const Clock& clock)
 {
-  http::LogSink log;
-  if (context.global.verbose) {
-    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-  }
+  http::LogSink log = context.verbose_log();
   const auto state = context.state_path();
   calendar::LoadOptions load;
   load.max_bytes = context.global.max_calendar_bytes;
@@ -88,9 +86,9 @@ print_collect_problems(const report::CollectResult& result, const Context& conte
         a.status == report::AccountOutcome::Status::partial) {
       fmt::print(stderr, "herald: {}: account '{}' ({}): {}\n",
                  a.status == report::AccountOutcome::Status::failed ? "error" : "warning",
-                 a.account, a.platform, a.error);
+                 a.account, a.platform, shown(a.error));
     } else if (a.status == report::AccountOutcome::Status::skipped && context.global.verbose) {
-      fmt::print(stderr, "herald: account '{}': {}\n", a.account, a.error);
+      fmt::print(stderr, "herald: account '{}': {}\n", a.account, shown(a.error));
     }
   }
 }
@@ -123,10 +121,10 @@ run_collect(const CollectOptions& options, Context& context)
       }
       accounts.push_back(std::move(j));
     }
-    fmt::print("{}\n", nlohmann::json{ { "at", format_utc(clock.now()) },
-                                       { "posts", run.result.post_snapshots.size() },
-                                       { "accounts", accounts } }
-                         .dump(2));
+    fmt::print("{}\n", json_text(nlohmann::json{ { "at", format_utc(clock.now()) },
+                                                 { "posts", run.result.post_snapshots.size() },
+                                                 { "accounts", accounts } },
+                                 2));
     return;
   }
   print_collect_problems(run.result, context);
@@ -158,17 +156,18 @@ run_report(const ReportOptions& options, Context& context)
     throw Error(fmt::format("--clicks: {}", run.problem));
   }
   if (!options.html.empty()) {
-    std::ofstream out(options.html, std::ios::binary | std::ios::trunc);
-    out << report::format_html(run.report, run.title, run.zone);
-    out.close();
-    if (!out) {
-      throw Error(fmt::format("--html: cannot write {}", options.html));
+    // Atomically, as the stub outbox: a page being written is never served half, and a
+    // symlink planted at the name is replaced, not followed.
+    const auto written = write_file_atomically(
+      options.html, report::format_html(run.report, run.title, run.zone), 0666);
+    if (!written) {
+      throw Error(fmt::format("--html: {}", written.error()));
     }
   }
   const std::string format =
     !options.format.empty() ? options.format : (context.global.json ? "json" : "table");
   if (format == "json") {
-    fmt::print("{}\n", report::to_json(run.report, run.zone).dump(2));
+    fmt::print("{}\n", json_text(report::to_json(run.report, run.zone), 2));
   } else if (format == "csv") {
     fmt::print("{}", report::format_csv(run.report));
   } else if (options.html.empty() || !context.global.quiet) {

@@ -62,7 +62,7 @@ act(app::JobAction action, Context& context, std::string_view done)
       job->state == store::JobState::pending
         ? fmt::format("will be published when it comes due at {}", format_utc(job->due))
         : std::string(done);
-    fmt::print("{} {}{}\n", job->id, when, job->url.empty() ? "" : ": " + job->url);
+    fmt::print("{} {}{}\n", shown(job->id), when, job->url.empty() ? "" : ": " + shown(job->url));
   }
 }
 

@@ -103,10 +103,7 @@ run_run(const RunOptions& options, Context& context)
   // Adapters read "now" (Retry-After, rate-limit resets) from the same clock as the runner,
   // so that --now holds for every decision of the run.
   const FixedClock clock(tick.now);
-  http::LogSink log;
-  if (context.global.verbose) {
-    log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-  }
+  http::LogSink log = context.verbose_log();
   queue::RegistryAdapters adapters(platforms::default_context(
     clock, store::StateLocation(tick.state).local_dir(), std::move(log)));
   const auto report = app::run_tick(tick, adapters);
@@ -119,7 +116,7 @@ run_run(const RunOptions& options, Context& context)
   }
   if (!context.global.quiet) {
     for (const auto& warning : report.sync.warnings) {
-      fmt::print(stderr, "herald: warning: {}\n", warning);
+      fmt::print(stderr, "herald: warning: {}\n", shown(warning));
     }
   }
   if (context.global.verbose) {
@@ -158,7 +155,8 @@ print_outcomes(const std::vector<queue::Outcome>& outcomes, const Context& conte
                                : outcome.kind == queue::Outcome::Kind::due
                                  ? fmt::format("due {}", format_utc(job.due))
                                  : outcome.message;
-    fmt::print("{} {}  {}\n", context.paint(status, colour_of(outcome.kind)), job.id, detail);
+    fmt::print("{} {}  {}\n", context.paint(status, colour_of(outcome.kind)), shown(job.id),
+               shown(detail));
   }
 }
 

@@ -20,7 +20,7 @@ run_migrate(const app::StateMigration& migration, Context& context)
       out.push_back(
         { { "table", copy.table }, { "rows", copy.rows }, { "checksum", copy.checksum } });
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out, 2));
     return;
   }
   if (!context.global.quiet) {
@@ -41,7 +41,7 @@ run_check(Context& context)
                         { "jobs", check.jobs_by_state },
                         { "problems", check.problems },
                         { "ok", check.ok() } };
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out, 2));
   } else if (!context.global.quiet || !check.ok()) {
     fmt::print("{}", app::check_report(location, check));
   }

@@ -60,7 +60,7 @@ print_json(const app::JobList& list)
   for (const auto& job : list.jobs) {
     out.push_back(job_json(job));
   }
-  fmt::print("{}\n", out.dump(2));
+  fmt::print("{}\n", json_text(out, 2));
 }
 
 app::JobQuery
@@ -137,7 +137,7 @@ run_status(const ListOptions& options, Context& context)
                            format_utc(*job.lease_until));
     }
     fmt::print("{} {}  {}{}\n", context.paint(fmt::format("{:<10}", state), colour),
-               format_utc(job.due), job.id, detail.empty() ? "" : "  " + detail);
+               format_utc(job.due), shown(job.id), detail.empty() ? "" : "  " + shown(detail));
   }
   // What needs a person must not scroll by unnoticed among the pending jobs.
   auto attention_query = query_for(options, context);
@@ -174,8 +174,8 @@ run_history(const ListOptions& options, Context& context)
     return;
   }
   for (const auto& job : list.jobs) {
-    fmt::print("{}  {}  {}  {}\n", format_utc(job.posted_at.value_or(job.due)), job.id,
-               job.remote_id, job.url);
+    fmt::print("{}  {}  {}  {}\n", format_utc(job.posted_at.value_or(job.due)), shown(job.id),
+               shown(job.remote_id), shown(job.url));
   }
 }
 

@@ -44,10 +44,7 @@ run_validate(const ValidateOptions& validate, Context& context)
   }
   if (loaded.calendar) {
     // Plugins are asked here only: run and plan never start a plugin to read a calendar.
-    http::LogSink log;
-    if (context.global.verbose) {
-      log = [](std::string_view line) { fmt::print(stderr, "herald: {}\n", line); };
-    }
+    http::LogSink log = context.verbose_log();
     app::check_with_platforms(*loaded.calendar, loaded.diagnostics, log);
     if (!loaded.diagnostics.has_errors()) { // about a calendar that can run at all
       app::check_timing(*loaded.calendar, context.global.calendar, now_or(validate.now),
@@ -69,7 +66,7 @@ run_validate(const ValidateOptions& validate, Context& context)
       out["posts"] = loaded.calendar->posts.size();
       out["accounts"] = loaded.calendar->accounts.size();
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out, 2));
     return;
   }
   context.print_diagnostics(diagnostics);

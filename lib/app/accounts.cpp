@@ -73,13 +73,41 @@ check_account(const calendar::Account& account, Diagnostics& diagnostics)
   }
 }
 
+namespace {
+
+std::string
+failure_detail(const platforms::PublishError& error)
+{
+  using Kind = platforms::PublishError::Kind;
+  if (error.kind == Kind::auth || error.kind == Kind::rate_limited) {
+    return fmt::format("{}: {}", platforms::to_string(error.kind), error.message);
+  }
+  return error.message;
+}
+
+} // namespace
+
+std::string_view
+to_string(AccountCheck::Outcome outcome)
+{
+  switch (outcome) {
+  case AccountCheck::Outcome::ok:
+    return "ok";
+  case AccountCheck::Outcome::failed:
+    return "failed";
+  case AccountCheck::Outcome::not_checked:
+    return "not checked";
+  }
+  return "?";
+}
+
 std::vector<AccountCheck>
 verify_accounts(const calendar::Calendar& calendar, queue::AdapterSource& adapters,
                 const std::vector<Diagnostic>& unset_secrets)
 {
   std::vector<AccountCheck> checks;
   for (const auto& [name, account] : calendar.accounts) {
-    AccountCheck check{ name, account.platform, false, "" };
+    AccountCheck check{ name, account.platform, AccountCheck::Outcome::failed, "" };
     // The line names the account already: the detail says only which variable is missing.
     const std::string prefix = fmt::format("account '{}': ", name);
     for (const auto& unset : unset_secrets) {
@@ -98,11 +126,11 @@ verify_accounts(const calendar::Calendar& calendar, queue::AdapterSource& adapte
     if (!adapter) {
       check.detail = adapter.error();
     } else if (auto verified = (*adapter)->verify()) {
-      check.ok = true;
-      check.detail = *verified;
+      check.outcome =
+        verified->checked ? AccountCheck::Outcome::ok : AccountCheck::Outcome::not_checked;
+      check.detail = std::move(verified->detail);
     } else {
-      check.detail = fmt::format("{}: {}", platforms::to_string(verified.error().kind),
-                                 verified.error().message);
+      check.detail = failure_detail(verified.error());
     }
     checks.push_back(std::move(check));
   }

@@ -37,7 +37,7 @@ query_jobs(const JobQuery& query, store::JobFilter filter)
     return list;
   }
   list.state_exists = true;
-  auto store = store::open_store(query.state);
+  auto store = store::open_store_for_reading(query.state);
   const auto keys = keys_of(query, *store);
   list.calendar_known = query.all_calendars || store->find_calendar(keys.front()).has_value();
   for (const auto& calendar : keys) {
@@ -97,7 +97,7 @@ jobs_needing_attention(const JobQuery& query)
     return list;
   }
   list.state_exists = true;
-  auto store = store::open_store(query.state);
+  auto store = store::open_store_for_reading(query.state);
   // The baseline of each job's calendar; one-off posts have none: they were asked for.
   std::map<std::string, std::optional<TimePoint>> baselines;
   const auto baseline_of = [&](const std::string& key) {

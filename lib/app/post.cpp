@@ -5,6 +5,8 @@
 #include "text/utf8.hpp"
 #include "tick.hpp"
 
+#include "calendar/media_check.hpp"
+#include "calendar/post_id.hpp"
 #include "queue/sync.hpp"
 #include "store/state_location.hpp"
 #include "util/hash.hpp"
@@ -50,8 +52,8 @@ make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics
                                         "leave --at out",
                                         format_utc(*options.at), format_utc(options.now)));
   }
-  if (post.id.find_first_of("/@ ") != std::string::npos) {
-    diagnostics.error(here, fmt::format("--id '{}' may not contain '/', '@' or spaces", post.id));
+  if (const auto problem = calendar::post_id_problem(post.id)) {
+    diagnostics.error(here, "--id: " + *problem);
   }
   if (options.to.empty()) {
     diagnostics.error(here, "--to names no account");
@@ -87,9 +89,21 @@ make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics
   while (!content.text.empty() && (content.text.back() == '\n' || content.text.back() == ' ')) {
     content.text.pop_back();
   }
+  std::vector<calendar::MediaRoot> roots = { { fs::current_path(), "the current directory" } };
+  if (!options.media_dir.empty()) {
+    if (!fs::is_directory(options.media_dir)) {
+      diagnostics.error(
+        here, fmt::format("--media-dir {} is not a directory", options.media_dir.string()));
+    }
+    roots.push_back({ fs::absolute(options.media_dir).lexically_normal(), "--media-dir" });
+  }
   for (const auto& media : options.media) {
     if (!fs::is_regular_file(media.file)) {
       diagnostics.error(here, fmt::format("media file '{}' not found", media.file.string()));
+    } else if (auto problem = calendar::media_problem(
+                 media.file.string(), fs::absolute(media.file).lexically_normal(), roots,
+                 "allow another directory with --media-dir")) {
+      diagnostics.error(here, std::move(*problem));
     }
     if (media.alt.empty()) {
       diagnostics.error(here,

@@ -29,6 +29,8 @@ struct PostOptions
   std::vector<std::string> to;
   std::string text;
   std::vector<OneOffMedia> media;
+  // Media must lie inside the current directory, or inside this one when it is set.
+  std::filesystem::path media_dir;
   std::optional<TimePoint> at; // later: queue it for `herald run`
   // The post's identity. By default derived from the text, media and accounts, so that a CI job
   // that runs twice with the same release notes publishes them once.

@@ -240,9 +240,7 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
   }
 
   report.calendar_key = record->key;
-  if (const auto due = store->next_due(record->key); due && *due <= options.now) {
-    http::preload_curl_api(); // while the claims are committed
-  }
+  runner.before_claims = http::preload_curl_api; // loads while the claims are committed
   report.outcomes =
     queue::run_due_jobs(*store, record->key, record->baseline, options.now, adapters, runner);
   // One-off posts queued with `herald post --at` fire on the calendar's ticks. They were asked

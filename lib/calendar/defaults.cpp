@@ -14,7 +14,7 @@ namespace herald::calendar {
 
 namespace {
 
-constexpr std::array<std::string_view, 3> k_default_keys = { "to", "grace", "utm" };
+constexpr std::array<std::string_view, 4> k_default_keys = { "to", "grace", "utm", "media_dir" };
 
 } // namespace
 
@@ -47,6 +47,9 @@ read_defaults(LoadContext& ctx, const SourceFile& file, const YamlNode& defaults
         ctx.error(file, *grace, fmt::format("'defaults.grace': {}", duration.error()));
       }
     }
+  }
+  if (const YamlNode* media_dir = find_value(defaults, "media_dir")) {
+    ctx.default_media_dir = read_media_dir(ctx, file, *media_dir, "defaults.media_dir");
   }
   if (const YamlNode* utm = find_value(defaults, "utm")) {
     ctx.calendar.utm = read_utm(ctx, file, *utm, "defaults.utm", std::nullopt);

@@ -3,10 +3,12 @@
 // Internal to the loader: the state shared by the functions that read each part of a calendar.
 
 #include "loader.hpp"
+#include "media_check.hpp"
 #include "model.hpp"
 #include "yaml_tree.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -58,6 +60,10 @@ struct LoadContext
   std::unordered_map<std::string, SourcePos> post_ids; // id -> where first defined
   std::unordered_map<std::string, bool> media_exists;  // absolute path -> regular file
   std::vector<std::string_view> account_names;         // see account_candidates
+  // Where the media of the post being read may come from: the main file's directory, then
+  // `defaults: media_dir:`, then the post's own `media_dir:`.
+  std::vector<MediaRoot> media_roots;
+  std::optional<MediaRoot> default_media_dir;
   bool account_names_built = false;
 };
 
@@ -92,6 +98,11 @@ const YamlNode* find_value(const YamlNode& map, std::string_view key);
 
 // `engage:` (main file only; lib/calendar/engage.cpp).
 void read_engage(LoadContext& ctx, const SourceFile& file, const YamlNode& engage);
+
+// `media_dir:` (of a post or of `defaults:`): a directory, relative to `file`'s; reported and
+// nothing when it is not one.
+std::optional<MediaRoot> read_media_dir(LoadContext& ctx, const SourceFile& file,
+                                        const YamlNode& node, std::string_view path);
 
 // Whether a path is really a URL ("https://...", "file:x.png"): calendars name local files only.
 bool has_url_scheme(std::string_view text);

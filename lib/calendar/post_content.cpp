@@ -51,6 +51,14 @@ check_media_file(LoadContext& ctx, const SourceFile& file, const YamlNode& node,
     it->second = std::filesystem::is_regular_file(media.path, ec);
   }
   if (it->second) {
+    if (ctx.media_roots.empty()) {
+      ctx.media_roots = { { ctx.calendar.file.parent_path(), "the calendar's directory" } };
+    }
+    if (auto problem = media_problem(
+          media.file, media.path, ctx.media_roots,
+          "allow another directory with 'media_dir:' on the post or in 'defaults:'")) {
+      ctx.error(file, node, std::move(*problem));
+    }
     return;
   }
   std::error_code ec;
@@ -64,6 +72,27 @@ check_media_file(LoadContext& ctx, const SourceFile& file, const YamlNode& node,
       fmt::format("media file '{}' not found (looked in {})", media.file, media.path.string()));
   }
 }
+
+} // namespace
+
+std::optional<MediaRoot>
+read_media_dir(LoadContext& ctx, const SourceFile& file, const YamlNode& node,
+               std::string_view path)
+{
+  if (!expect_scalar(ctx, file, node, path, "a directory")) {
+    return std::nullopt;
+  }
+  const std::filesystem::path written(node.scalar);
+  const auto dir = (written.is_absolute() ? written : file.dir / written).lexically_normal();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    ctx.error(file, node, fmt::format("'{}' is not a directory ({})", path, dir.string()));
+    return std::nullopt;
+  }
+  return MediaRoot{ dir, fmt::format("'{}'", path) };
+}
+
+namespace {
 
 std::optional<Media>
 read_media_item(LoadContext& ctx, const SourceFile& file, const YamlNode& item,

@@ -1,5 +1,6 @@
 // `posts:`: each post's identity, accounts and flags; schedule and content have their own files.
 
+#include "post_id.hpp"
 #include "post_reader.hpp"
 #include "utm_reader.hpp"
 
@@ -12,20 +13,6 @@
 namespace herald::calendar {
 
 namespace {
-
-// '/' and '@' separate the parts of a job id, so they cannot appear in a post id.
-bool
-is_valid_post_id(std::string_view id)
-{
-  for (const char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == ':' || c == '-';
-    if (!ok) {
-      return false;
-    }
-  }
-  return true;
-}
 
 PostFields
 collect_fields(const YamlNode& node)
@@ -59,10 +46,8 @@ read_id(LoadContext& ctx, const SourceFile& file, const YamlNode& node, const st
     return path;
   }
   post.id = id->scalar;
-  if (!is_valid_post_id(post.id)) {
-    ctx.error(
-      file, *id,
-      fmt::format("post id '{}' may only contain letters, digits, '_', '.', ':' and '-'", post.id));
+  if (const auto problem = post_id_problem(post.id)) {
+    ctx.error(file, *id, *problem);
   }
   const auto [it, inserted] = ctx.post_ids.emplace(post.id, ctx.pos(file, *id));
   if (!inserted) {
@@ -186,6 +171,15 @@ read_post(LoadContext& ctx, const SourceFile& file, const YamlNode& node, size_t
   check_known_keys(ctx, file, node, k_post_keys, "in " + scope.label);
   read_to(ctx, scope, fields, post);
   read_schedule(ctx, scope, fields, post);
+  ctx.media_roots = { { ctx.calendar.file.parent_path(), "the calendar's directory" } };
+  if (ctx.default_media_dir) {
+    ctx.media_roots.push_back(*ctx.default_media_dir);
+  }
+  if (const YamlNode* media_dir = fields.value(PostFields::media_dir)) {
+    if (auto root = read_media_dir(ctx, file, *media_dir, join_path(scope.path, "media_dir"))) {
+      ctx.media_roots.push_back(std::move(*root));
+    }
+  }
   read_content(ctx, scope, fields, post);
   if (const YamlNode* variants = fields.value(PostFields::variants)) {
     read_variants(ctx, scope, *variants, post);
@@ -211,6 +205,29 @@ read_posts(LoadContext& ctx, const SourceFile& file, const YamlNode& posts)
   for (size_t i = 0; i < posts.items.size(); ++i) {
     read_post(ctx, file, posts.items[i], i);
   }
+}
+
+std::optional<std::string>
+post_id_problem(std::string_view id)
+{
+  bool allowed = true;
+  bool named = false;
+  std::string shown;
+  for (const char c : id) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    named = named || alnum;
+    allowed = allowed && (alnum || c == '_' || c == '.' || c == ':' || c == '-');
+    const auto byte = static_cast<unsigned char>(c);
+    shown += byte >= 0x20 && byte < 0x7f ? std::string(1, c) : fmt::format("\\x{:02x}", byte);
+  }
+  if (!allowed) {
+    return fmt::format("post id '{}' may only contain letters, digits, '_', '.', ':' and '-'",
+                       shown);
+  }
+  if (!named) {
+    return fmt::format("post id '{}' needs at least one letter or digit", shown);
+  }
+  return std::nullopt;
 }
 
 } // namespace herald::calendar

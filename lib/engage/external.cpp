@@ -1,5 +1,8 @@
 #include "external.hpp"
 
+#include "http/url_policy.hpp"
+#include "text/utf8.hpp"
+
 #include <fmt/core.h>
 
 #include <spawn.h>
@@ -89,6 +92,13 @@ edit_text(const std::string& editor, const std::string& initial, const std::file
 Result<void>
 open_in_browser(const std::string& url)
 {
+  // The address comes from a platform: a file:// URL, a "--help" or a local program's scheme
+  // is not opened. No "--" before it: xdg-open refuses "--" as an unknown option, and an
+  // address that starts with http:// or https:// cannot be read as one.
+  if (auto checked = http::check_web_url(url); !checked) {
+    return unexpected(
+      fmt::format("not opening '{}': {}", text::terminal_line(url), checked.error()));
+  }
   return run({ "xdg-open", url });
 }
 

@@ -16,6 +16,8 @@ Result<std::string> edit_text(const std::string& editor, const std::string& init
                               const std::filesystem::path& dir);
 
 // Starts `xdg-open url` and waits for it (xdg-open itself returns once the browser has it).
+// Only an http:// or https:// address is opened (http::check_web_url); anything else is an
+// error that names it, and nothing is started.
 Result<void> open_in_browser(const std::string& url);
 
 } // namespace herald::engage

@@ -234,9 +234,16 @@ fetch(const calendar::Calendar& calendar, const SourceFactory& sources,
     if (!source) {
       continue; // a platform that cannot be read
     }
-    if (auto done = fetch_account(calendar, account, *source, store, audience, clock.now());
-        !done) {
-      problems.push_back({ name, done.error() });
+    try {
+      if (auto done = fetch_account(calendar, account, *source, store, audience, clock.now());
+          !done) {
+        problems.push_back({ name, done.error() });
+      }
+    } catch (const std::exception& e) {
+      // An answer of a shape the source did not expect (a list where an object belongs) is
+      // this account's problem: the others are still fetched.
+      problems.push_back(
+        { name, fmt::format("{}: an answer herald cannot read: {}", account.platform, e.what()) });
     }
   }
   return problems;
@@ -373,7 +380,10 @@ to_record(const Conversation& conversation, bool open, TimePoint now)
   r.key = conversation.key;
   r.root_id = conversation.root_id;
   r.root_cid = conversation.root_cid;
-  r.snapshot = to_json(conversation.messages).dump();
+  // A message's text comes from a platform: a bad byte becomes U+FFFD instead of an exception
+  // that would stop the fetch.
+  r.snapshot =
+    to_json(conversation.messages).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   r.open = open;
   r.triage = std::string(to_string(conversation.triage.state));
   r.triage_until = conversation.triage.until;

@@ -6,6 +6,7 @@
 #include "url_policy.hpp"
 
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 #include <fmt/core.h>
 
@@ -292,12 +293,12 @@ CurlTransport::Impl::Impl(CurlTransportOptions options)
   static std::once_flag s_global_init;
   std::call_once(s_global_init, [] {
     if (curl_api().global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw Error("cannot initialise libcurl");
+      throw UnavailableError("cannot initialise libcurl");
     }
   });
   m_curl = curl_api().easy_init();
   if (m_curl == nullptr) {
-    throw Error("cannot initialise libcurl");
+    throw UnavailableError("cannot initialise libcurl");
   }
 }
 

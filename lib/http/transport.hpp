@@ -25,7 +25,9 @@ struct TransportError
     maybe_sent, // the request may have reached the server: never resend blindly
   };
   Kind kind = Kind::maybe_sent;
-  std::string message; // redacted: never a secret, never an unredacted URL
+  // "POST https://host/api/v1/statuses: <why>": the request once (method and redacted URL, the
+  // URL of the hop that failed) and the reason. Never a secret, never an unredacted URL.
+  std::string message;
 };
 
 std::string_view to_string(TransportError::Kind kind);

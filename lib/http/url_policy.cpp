@@ -98,6 +98,32 @@ check_url(std::string_view url)
   return target;
 }
 
+Result<UrlTarget, std::string>
+check_web_url(std::string_view url)
+{
+  const bool web =
+    ascii::iequals(url.substr(0, 7), "http://") || ascii::iequals(url.substr(0, 8), "https://");
+  if (!web) {
+    return unexpected<std::string>("only http:// and https:// addresses are opened");
+  }
+  std::unique_ptr<CURLU, UrlDeleter> handle(curl_api().url());
+  if (!handle) {
+    return unexpected<std::string>("out of memory parsing the URL");
+  }
+  const std::string text(url);
+  if (curl_api().url_set(handle.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+    return unexpected<std::string>("malformed URL");
+  }
+  UrlTarget target;
+  target.scheme = get_part(handle.get(), CURLUPART_SCHEME);
+  target.host = get_part(handle.get(), CURLUPART_HOST);
+  if (target.host.empty()) {
+    return unexpected<std::string>("malformed URL (no host)");
+  }
+  target.loopback = is_loopback_host(target.host);
+  return target;
+}
+
 bool
 same_origin(const UrlTarget& a, const UrlTarget& b)
 {

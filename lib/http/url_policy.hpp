@@ -20,6 +20,13 @@ struct UrlTarget
 // host, nothing else. The error message never repeats the URL.
 Result<UrlTarget, std::string> check_url(std::string_view url);
 
+// A web address a person may open in a browser (`herald engage open --browser`): the text starts
+// with http:// or https:// (so it can never be read as an option by the program it is handed
+// to), parses with libcurl's URL parser (which refuses spaces and control characters) and has
+// a host. Any host: the rule for herald's own requests is check_url(). The error never repeats
+// the URL.
+Result<UrlTarget, std::string> check_web_url(std::string_view url);
+
 // localhost, 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z); brackets around IPv6 are allowed.
 bool is_loopback_host(std::string_view host);
 

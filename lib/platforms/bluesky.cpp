@@ -109,10 +109,10 @@ public:
     return *first;
   }
 
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     constexpr std::string_view what = "bluesky: GET com.atproto.server.getSession";
-    auto response = m_client.authed(m_client.request("GET", "com.atproto.server.getSession"), what);
+    auto response = m_client.authed(m_client.request("GET", "com.atproto.server.getSession"));
     if (!response) {
       return unexpected(std::move(response.error()));
     }
@@ -129,7 +129,7 @@ public:
     if (!m_client.save_problem().empty()) {
       detail += fmt::format("; the session could not be kept: {}", m_client.save_problem());
     }
-    return detail;
+    return Verified{ std::move(detail) };
   }
 
   std::string ledger() override { return "record key"; }
@@ -273,7 +273,7 @@ private:
                                                                { "collection", k_collection },
                                                                { "rkey", rkey },
                                                                { "record", record } });
-    auto response = m_client.authed(r, what);
+    auto response = m_client.authed(r);
     if (!response) {
       if (response.error().kind != PublishError::Kind::maybe_sent) {
         return unexpected(std::move(response.error()));
@@ -305,13 +305,10 @@ private:
   // Our post record at `rkey`, as com.atproto.repo.getRecord answers (with a session).
   Result<http::Response, PublishError> get_record(const std::string& rkey)
   {
-    constexpr std::string_view what = "bluesky: GET com.atproto.repo.getRecord";
-    return m_client.authed(
-      m_client.request("GET", "com.atproto.repo.getRecord",
-                       fmt::format("repo={}&collection={}&rkey={}",
-                                   http::ascii::percent_encode(m_client.session()->did),
-                                   k_collection, rkey)),
-      what);
+    return m_client.authed(m_client.request(
+      "GET", "com.atproto.repo.getRecord",
+      fmt::format("repo={}&collection={}&rkey={}",
+                  http::ascii::percent_encode(m_client.session()->did), k_collection, rkey)));
   }
 
   // Looks for the record at `rkey`: found, it is the post; otherwise `error` stands (a resend
@@ -352,7 +349,7 @@ private:
     r.headers.push_back({ "Content-Type", media_type_for(media.file) });
     const auto size = bluesky::image_size(bytes);
     r.body = std::move(bytes);
-    auto response = m_client.authed(r, what);
+    auto response = m_client.authed(r);
     if (!response) {
       return unexpected(nothing_posted(std::move(response.error())));
     }

@@ -14,8 +14,6 @@ namespace herald::platforms::bluesky {
 
 namespace {
 
-constexpr size_t k_max_detail = 300;
-
 nlohmann::json
 parse(const http::Response& response)
 {
@@ -40,11 +38,7 @@ error_detail(const http::Response& response)
   const auto body = parse(response);
   const auto name = string_field(body, "error");
   const auto message = string_field(body, "message");
-  std::string detail = name.empty() || message.empty() ? name + message : name + ": " + message;
-  if (detail.size() > k_max_detail) {
-    detail = detail.substr(0, k_max_detail) + "...";
-  }
-  return detail;
+  return name.empty() || message.empty() ? name + message : name + ": " + message;
 }
 
 Login
@@ -93,8 +87,19 @@ Client::now() const
 PublishError
 Client::response_error(const http::Response& response, std::string_view what) const
 {
-  return from_response(response, what, error_detail(response), now(),
+  return from_response(response, what, error_detail(response), secrets(), now(),
                        http::rate_limit_reset_epoch(response, now(), "RateLimit-Reset"));
+}
+
+std::vector<std::string>
+Client::secrets() const
+{
+  std::vector<std::string> out{ m_password };
+  if (m_session) {
+    out.push_back(m_session->access_jwt);
+    out.push_back(m_session->refresh_jwt);
+  }
+  return out;
 }
 
 http::Request
@@ -104,11 +109,7 @@ Client::request(std::string method, std::string_view nsid, std::string_view quer
   r.method = std::move(method);
   r.url = fmt::format("{}/xrpc/{}{}{}", m_base_url, nsid, query.empty() ? "" : "?", query);
   r.headers.push_back({ "Accept", "application/json" });
-  r.secrets.push_back(m_password);
-  if (m_session) {
-    r.secrets.push_back(m_session->access_jwt);
-    r.secrets.push_back(m_session->refresh_jwt);
-  }
+  r.secrets = secrets();
   return r;
 }
 
@@ -117,16 +118,16 @@ Client::json_request(std::string_view nsid, const nlohmann::json& body) const
 {
   auto r = request("POST", nsid);
   r.headers.push_back({ "Content-Type", "application/json" });
-  r.body = body.dump();
+  r.body = dump_json(body);
   return r;
 }
 
 Result<http::Response, PublishError>
-Client::send(const http::Request& r, std::string_view what)
+Client::send(const http::Request& r)
 {
   auto response = m_transport->send(r);
   if (!response) {
-    return unexpected(from_transport(response.error(), what));
+    return unexpected(from_transport(response.error(), "bluesky"));
   }
   return std::move(*response);
 }
@@ -165,8 +166,7 @@ Client::login()
   constexpr std::string_view what = "bluesky: POST com.atproto.server.createSession";
   const auto response =
     send(json_request("com.atproto.server.createSession",
-                      { { "identifier", m_identifier }, { "password", m_password } }),
-         what);
+                      { { "identifier", m_identifier }, { "password", m_password } }));
   if (!response) {
     return unexpected(nothing_posted(response.error()));
   }
@@ -189,7 +189,7 @@ Client::renew()
   if (m_session && !m_session->refresh_jwt.empty()) {
     auto r = request("POST", "com.atproto.server.refreshSession");
     r.headers.push_back({ "Authorization", "Bearer " + m_session->refresh_jwt });
-    const auto response = send(r, what);
+    const auto response = send(r);
     if (!response) {
       return unexpected(nothing_posted(response.error()));
     }
@@ -213,8 +213,7 @@ Client::resolve(const std::string& handle)
   }
   constexpr std::string_view what = "bluesky: GET com.atproto.identity.resolveHandle";
   const auto response = send(request("GET", "com.atproto.identity.resolveHandle",
-                                     "handle=" + http::ascii::percent_encode(handle)),
-                             what);
+                                     "handle=" + http::ascii::percent_encode(handle)));
   if (!response) {
     return unexpected(nothing_posted(response.error()));
   }
@@ -232,7 +231,7 @@ Client::resolve(const std::string& handle)
 }
 
 Result<http::Response, PublishError>
-Client::authed(const http::Request& r, std::string_view what)
+Client::authed(const http::Request& r)
 {
   if (auto ready = ensure_session(); !ready) {
     return unexpected(std::move(ready.error()));
@@ -242,7 +241,7 @@ Client::authed(const http::Request& r, std::string_view what)
     sent.headers.push_back({ "Authorization", "Bearer " + m_session->access_jwt });
     sent.secrets.push_back(m_session->access_jwt);
     sent.secrets.push_back(m_session->refresh_jwt);
-    auto response = send(sent, what);
+    auto response = send(sent);
     if (!response) {
       return unexpected(std::move(response.error()));
     }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace herald::platforms::bluesky {
 
@@ -33,9 +34,9 @@ public:
 
   // Sends `r` with the access token, renewing the session once when the PDS refuses it. Any HTTP
   // answer is returned as it is; errors of the session calls are never maybe_sent.
-  Result<http::Response, PublishError> authed(const http::Request& r, std::string_view what);
+  Result<http::Response, PublishError> authed(const http::Request& r);
   // Sends `r` as it is (calls that need no session).
-  Result<http::Response, PublishError> send(const http::Request& r, std::string_view what);
+  Result<http::Response, PublishError> send(const http::Request& r);
 
   Result<void, PublishError> ensure_session();
   // The DID of `handle` (com.atproto.identity.resolveHandle, remembered for the client's life),
@@ -46,7 +47,10 @@ public:
   // Why the session could not be kept in its file, if it could not.
   const std::string& save_problem() const { return m_save_problem; }
 
-  // The mapping of an XRPC error answer, with the platform's RateLimit-Reset.
+  // What this client must never show: the password and the session's tokens.
+  std::vector<std::string> secrets() const;
+  // The mapping of an XRPC error answer, with the platform's RateLimit-Reset; the platform's
+  // text is redacted with secrets().
   PublishError response_error(const http::Response& response, std::string_view what) const;
   TimePoint now() const;
 
@@ -78,7 +82,8 @@ struct Login
 };
 Login login_of(const AccountConfig& account, const AdapterContext& context);
 
-// {"error": "<Name>", "message": "..."} as one line, cut to a sane length.
+// {"error": "<Name>", "message": "..."} as one line, as the PDS wrote it (from_response() redacts
+// and cuts it).
 std::string error_detail(const http::Response& response);
 
 // Calls that create no post (session, upload, lookups): a 5xx or a lost answer left nothing

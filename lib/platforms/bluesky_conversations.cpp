@@ -96,8 +96,8 @@ public:
       if (!page_cursor.empty()) {
         query += "&cursor=" + http::ascii::percent_encode(page_cursor);
       }
-      auto response = m_client.authed(
-        m_client.request("GET", "app.bsky.notification.listNotifications", query), what);
+      auto response =
+        m_client.authed(m_client.request("GET", "app.bsky.notification.listNotifications", query));
       if (!response) {
         return unexpected(bluesky::nothing_posted(std::move(response.error())));
       }
@@ -147,8 +147,7 @@ public:
     auto response = m_client.authed(m_client.request("GET", "app.bsky.feed.getPostThread",
                                                      fmt::format("uri={}&depth={}&parentHeight={}",
                                                                  http::ascii::percent_encode(id),
-                                                                 k_thread_depth, k_parent_height)),
-                                    what);
+                                                                 k_thread_depth, k_parent_height)));
     if (!response) {
       return unexpected(bluesky::nothing_posted(std::move(response.error())));
     }
@@ -229,8 +228,7 @@ public:
     auto response = m_client.authed(m_client.json_request("com.atproto.repo.createRecord",
                                                           { { "repo", m_client.session()->did },
                                                             { "collection", "app.bsky.feed.post" },
-                                                            { "record", record } }),
-                                    what);
+                                                            { "record", record } }));
     if (!response) {
       return unexpected(std::move(response.error()));
     }

@@ -106,7 +106,7 @@ private:
   Result<http::Response, PublishError> get(std::string_view nsid, std::string_view query,
                                            std::string_view what)
   {
-    auto response = m_client.authed(m_client.request("GET", nsid, query), what);
+    auto response = m_client.authed(m_client.request("GET", nsid, query));
     if (!response) {
       return unexpected(bluesky::nothing_posted(std::move(response.error())));
     }

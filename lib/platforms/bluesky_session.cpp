@@ -1,6 +1,9 @@
 // The stored session of a `bluesky` account (see bluesky.hpp).
 #include "bluesky.hpp"
 
+#include "util/atomic_file.hpp"
+#include "util/private_dir.hpp"
+
 #include <fmt/core.h>
 
 #include <fcntl.h>
@@ -8,8 +11,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <string>
 #include <system_error>
+#include <string>
 
 namespace herald::platforms::bluesky {
 
@@ -18,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // A session file is a few hundred bytes; anything much bigger is not ours.
-constexpr off_t k_max_session_bytes = off_t(64) * 1024;
+constexpr off_t k_max_session_bytes = 64 * 1024;
 
 std::string
 host_of(std::string_view url)
@@ -39,7 +42,7 @@ sanitise(std::string_view name)
     out += plain ? c : '_';
   }
   if (out.empty() || out[0] == '.') {
-    out.insert(0, "_");
+    out = "_" + out; // not insert(0, ...): GCC 12 warns falsely (-Wrestrict) once it is inlined
   }
   return out;
 }
@@ -55,22 +58,6 @@ struct Fd
     }
   }
 };
-
-bool
-write_all(int fd, std::string_view data)
-{
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    data.remove_prefix(size_t(n));
-  }
-  return true;
-}
 
 } // namespace
 
@@ -127,8 +114,8 @@ SessionFile::load() const
       return unexpected(
         fmt::format("refusing the session file {}: it is a symbolic link", m_path.string()));
     }
-    return unexpected(fmt::format("cannot read the session file {}: {}", m_path.string(),
-                                  std::generic_category().message(errno)));
+    return unexpected(
+      fmt::format("cannot read the session file {}: {}", m_path.string(), std::generic_category().message(errno)));
   }
   struct stat st
   {};
@@ -178,12 +165,9 @@ SessionFile::save(const Session& session) const
     return {};
   }
   const fs::path dir = m_path.parent_path();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    return unexpected(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  if (auto made = create_private_directories(dir); !made) {
+    return unexpected(made.error());
   }
-  ::chmod(dir.c_str(), 0700);
 
   const nlohmann::json json = { { "identifier", m_identifier },
                                 { "service", m_service },
@@ -192,29 +176,11 @@ SessionFile::save(const Session& session) const
                                 { "accessJwt", session.access_jwt },
                                 { "refreshJwt", session.refresh_jwt } };
   const std::string content = json.dump(2) + "\n";
-  const fs::path temp = m_path.string() + fmt::format(".tmp{}", ::getpid());
-  ::unlink(temp.c_str()); // left by a crashed run with the same pid
-  {
-    // Created with its final mode: the tokens are never readable by anyone else, not even for
-    // a moment (reliability.md K2).
-    const Fd file{ ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                          0600) };
-    if (file.fd < 0) {
-      return unexpected(
-        fmt::format("cannot write {}: {}", temp.string(), std::generic_category().message(errno)));
-    }
-    if (!write_all(file.fd, content) || ::fsync(file.fd) != 0) {
-      const int error = errno;
-      ::unlink(temp.c_str());
-      return unexpected(
-        fmt::format("cannot write {}: {}", temp.string(), std::generic_category().message(error)));
-    }
-  }
-  if (::rename(temp.c_str(), m_path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    return unexpected(fmt::format("cannot replace {}: {}", m_path.string(),
-                                  std::generic_category().message(error)));
+  // Created with its final mode: the tokens are never readable by anyone else, not even for a
+  // moment (reliability.md K2). The temporary name is unique to the call, not to the process:
+  // two accounts with the same handle save the same file from two publishing threads.
+  if (auto written = write_file_atomically(m_path, content, 0600); !written) {
+    return unexpected(written.error());
   }
   return {};
 }

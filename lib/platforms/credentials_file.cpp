@@ -35,8 +35,10 @@ is_name(std::string_view name)
   return true;
 }
 
+} // namespace
+
 Result<Credentials>
-parse(std::string_view text, const std::string& file)
+parse_credentials(std::string_view text, const std::string& file)
 {
   Credentials credentials;
   size_t line_number = 0;
@@ -71,8 +73,6 @@ parse(std::string_view text, const std::string& file)
   }
   return credentials;
 }
-
-} // namespace
 
 Result<Credentials>
 read_credentials_file(const std::filesystem::path& path)
@@ -125,7 +125,7 @@ read_credentials_file(const std::filesystem::path& path)
     }
   }
   ::close(fd);
-  return parse(text, file);
+  return parse_credentials(text, file);
 }
 
 std::filesystem::path

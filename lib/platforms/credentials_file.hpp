@@ -24,6 +24,9 @@ using Credentials = std::map<std::string, std::string, std::less<>>;
 // the file and the line, never a value.
 Result<Credentials> read_credentials_file(const std::filesystem::path& path);
 
+// The lines of a credentials file already read; `file` names it in errors.
+Result<Credentials> parse_credentials(std::string_view text, const std::string& file);
+
 // $XDG_CONFIG_HOME/herald/credentials, or ~/.config/herald/credentials.
 std::filesystem::path default_credentials_path();
 

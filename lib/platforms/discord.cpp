@@ -83,14 +83,14 @@ public:
   }
 
   // GET on a webhook URL returns the webhook object without posting anything.
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     http::Request request;
     request.url = m_webhook;
     request.secrets = m_secrets;
     const auto response = m_transport->send(request);
     if (!response) {
-      return unexpected(from_transport(response.error(), "discord: GET webhook"));
+      return unexpected(from_transport(response.error(), "discord"));
     }
     const auto now = m_context.clock ? m_context.clock->now() : SystemClock().now();
     const auto body = nlohmann::json::parse(response->body, nullptr, false);
@@ -99,13 +99,13 @@ public:
       if (body.is_object() && body.contains("message") && body["message"].is_string()) {
         detail = body["message"].get<std::string>();
       }
-      return unexpected(from_response(*response, "discord: GET webhook", detail, now));
+      return unexpected(from_response(*response, "discord: GET webhook", detail, m_secrets, now));
     }
     if (!body.is_object() || !body.contains("name") || !body["name"].is_string()) {
       return unexpected(PublishError{
         PublishError::Kind::permanent, "discord: GET webhook: the answer is not a webhook", {} });
     }
-    return fmt::format("webhook '{}'", body["name"].get<std::string>());
+    return Verified{ fmt::format("webhook '{}'", body["name"].get<std::string>()) };
   }
 
   Result<Published, PublishError> publish(const OutPost& post) override
@@ -198,7 +198,7 @@ private:
 
     const auto response = m_transport->send(request);
     if (!response) {
-      return unexpected(from_transport(response.error(), "discord: POST webhook"));
+      return unexpected(from_transport(response.error(), "discord"));
     }
     const auto now = m_context.clock ? m_context.clock->now() : SystemClock().now();
     const auto body = nlohmann::json::parse(response->body, nullptr, false);
@@ -222,8 +222,7 @@ private:
           }
         }
       }
-      auto error = from_response(*response, "discord: POST webhook",
-                                 http::redact(detail, m_secrets), now, reset);
+      auto error = from_response(*response, "discord: POST webhook", detail, m_secrets, now, reset);
       return unexpected(std::move(error));
     }
     const std::string id = json_id(body, "id");
@@ -235,8 +234,12 @@ private:
     }
     const std::string channel = json_id(body, "channel_id");
     const std::string guild = json_id(body, "guild_id");
-    return Published{ id, fmt::format("https://discord.com/channels/{}/{}/{}",
-                                      guild.empty() ? "@me" : guild, channel, id) };
+    // Recorded and printed: never showing the webhook's token, should a server echo it (found by
+    // tests/fuzz/fuzz_discord).
+    return Published{ http::redact(id, m_secrets),
+                      http::redact(fmt::format("https://discord.com/channels/{}/{}/{}",
+                                               guild.empty() ? "@me" : guild, channel, id),
+                                   m_secrets) };
   }
 
   std::string m_webhook;

@@ -6,10 +6,12 @@
 #include "conversations.hpp"
 #include "credentials.hpp"
 #include "http/redact.hpp"
+#include "http_errors.hpp"
 #include "metrics.hpp"
 #include "platform.hpp"
 #include "plugin_process.hpp"
 #include "registry_entries.hpp"
+#include "text/utf8.hpp"
 #include "version.hpp"
 
 #include "schedule/zone.hpp"
@@ -47,7 +49,6 @@ constexpr seconds k_max_timeout{ 300 };
 constexpr std::chrono::milliseconds k_stop_grace{ 1000 };
 constexpr size_t k_max_answer_line = size_t(1024) * 1024;
 constexpr size_t k_max_depth = 64;
-constexpr size_t k_shown_bytes = 300;
 
 // --- settings ----------------------------------------------------------------------------------
 
@@ -509,7 +510,9 @@ public:
     spec.environment = std::move(*environment);
     spec.working_dir = m_settings.working_dir;
     spec.max_line = k_max_answer_line;
-    spec.on_stderr_line = [this](std::string_view line) { log(fmt::format("stderr: {}", line)); };
+    spec.on_stderr_line = [this](std::string_view line) {
+      log(fmt::format("stderr: {}", text::replace_invalid_utf8(line)));
+    };
     auto process = PluginProcess::start(std::move(spec));
     if (!process) {
       return unexpected(error(Kind::not_sent, process.error()));
@@ -557,14 +560,13 @@ public:
 
   std::string shown(std::string_view text) const
   {
-    std::string out = http::redact_head(text, k_shown_bytes, m_secrets);
+    // The plugin may write anything: no bad byte reaches a terminal or a JSON document
+    // through a message, and the cut falls between characters (server_text()).
+    std::string out = server_text(text, m_secrets);
     for (auto& c : out) {
       if (static_cast<unsigned char>(c) < 0x20) {
         c = ' ';
       }
-    }
-    if (text.size() > k_shown_bytes) {
-      out += "...";
     }
     return out;
   }
@@ -631,6 +633,15 @@ private:
     // From here on the plugin read the request and answered: a wrong answer after a publish
     // leaves the post's fate unknown.
     const Kind broken = publishes ? ambiguous() : Kind::not_sent;
+    // Said here, where the line and offset are known: the JSON parser would only say "not JSON",
+    // and a bad byte must never get further (into the state, then --json output).
+    if (const auto bad = text::locate_invalid_utf8(*answer)) {
+      return unexpected(misbehaved(broken,
+                                   fmt::format("its answer to {} (line {} of its output) is not "
+                                               "UTF-8: byte 0x{:02x} at byte offset {}",
+                                               type, m_served, bad->byte, bad->offset),
+                                   publishes));
+    }
     if (too_deep(*answer)) {
       return unexpected(
         misbehaved(broken, fmt::format("its answer to {} is nested too deeply", type), publishes));
@@ -896,15 +907,16 @@ public:
     return std::optional<Published>(std::move(published));
   }
 
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     auto caps = m_session.ready();
     if (!caps) {
       return unexpected(caps.error());
     }
     if (!(*caps)->verify) {
-      return fmt::format("plugin '{}' started and answered hello (it has no verify)",
-                         (*caps)->name);
+      return Verified{ fmt::format("plugin '{}' started and answered hello; it has no verify",
+                                   (*caps)->name),
+                       false };
     }
     OrderedJson request = { { "type", "verify" }, { "id", 0 } };
     auto answer = m_session.call(request, "verified", m_session.settings().timeout, false);
@@ -912,10 +924,10 @@ public:
       return unexpected(answer.error());
     }
     const auto detail = answer->find("detail");
-    return fmt::format("plugin '{}': {}", (*caps)->name,
-                       detail != answer->end() && detail->is_string()
-                         ? m_session.shown(detail->get<std::string>())
-                         : std::string("verified"));
+    return Verified{ fmt::format("plugin '{}': {}", (*caps)->name,
+                                 detail != answer->end() && detail->is_string()
+                                   ? m_session.shown(detail->get<std::string>())
+                                   : std::string("verified")) };
   }
 
 private:

@@ -1,27 +1,47 @@
 #include "http_errors.hpp"
 
 #include "http/rate_limit.hpp"
+#include "http/redact.hpp"
+#include "text/utf8.hpp"
 
 #include <fmt/core.h>
 
 namespace herald::platforms {
 
+namespace {
+
+// Redaction reads this much of a long body (a 4 MiB error page) before the quote is cut to
+// k_max_server_text; a secret that this first cut splits is masked too (http::redact_head).
+constexpr size_t k_redacted_prefix = 64 * 1024;
+
+} // namespace
+
+std::string
+server_text(std::string_view text, const std::vector<std::string>& secrets)
+{
+  return text::shorten_utf8(http::redact_head(text, k_redacted_prefix, secrets), k_max_server_text);
+}
+
 PublishError
-from_transport(const http::TransportError& error, std::string_view what)
+from_transport(const http::TransportError& error, std::string_view platform)
 {
   const auto kind = error.kind == http::TransportError::Kind::not_sent
                       ? PublishError::Kind::not_sent
                       : PublishError::Kind::maybe_sent;
-  return { kind, fmt::format("{}: {}", what, error.message), {} };
+  return { kind, text::replace_invalid_utf8(fmt::format("{}: {}", platform, error.message)), {} };
 }
 
 PublishError
 from_response(const http::Response& response, std::string_view what, std::string_view detail,
-              TimePoint now, std::optional<TimePoint> reset)
+              const std::vector<std::string>& secrets, TimePoint now,
+              std::optional<TimePoint> reset)
 {
   const int status = response.status;
-  const std::string message = detail.empty() ? fmt::format("{}: HTTP {}", what, status)
-                                             : fmt::format("{}: HTTP {}: {}", what, status, detail);
+  // The platform's own text may be anything: the message goes to the state and --json output.
+  const std::string quoted = server_text(detail, secrets);
+  const std::string message = text::replace_invalid_utf8(
+    quoted.empty() ? fmt::format("{}: HTTP {}", what, status)
+                   : fmt::format("{}: HTTP {}: {}", what, status, quoted));
   auto retry_at = http::retry_after(response, now);
   if (!retry_at) {
     retry_at = reset;

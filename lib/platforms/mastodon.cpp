@@ -7,6 +7,7 @@
 #include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
+#include "http/redact.hpp"
 #include "http_errors.hpp"
 #include "media_type.hpp"
 #include "platform.hpp"
@@ -41,8 +42,6 @@ constexpr std::chrono::milliseconds k_media_poll_interval{ 500 };
 // API's maximum), at most this many pages.
 constexpr size_t k_search_page_size = 40;
 constexpr size_t k_search_pages = 5;
-// The platform's error text is quoted in messages; keep a runaway body out of them.
-constexpr size_t k_max_detail = 300;
 
 using Sleep = std::function<void(std::chrono::milliseconds)>;
 
@@ -69,17 +68,14 @@ max_chars_of(const nlohmann::json& settings)
   return std::nullopt;
 }
 
-// The platform's own explanation: {"error": "..."}, else nothing.
+// The platform's own explanation: {"error": "..."}, else nothing (from_response() redacts and
+// cuts it).
 std::string
 error_detail(const http::Response& response)
 {
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_string()) {
-    auto detail = body["error"].get<std::string>();
-    if (detail.size() > k_max_detail) {
-      detail = detail.substr(0, k_max_detail) + "...";
-    }
-    return detail;
+    return body["error"].get<std::string>();
   }
   return "";
 }
@@ -275,7 +271,7 @@ private:
           return unexpected(std::move(source.error()));
         }
         if (string_field(*source, "text") == text) {
-          return std::optional<Published>(Published{ *id, *url });
+          return std::optional<Published>(published(*id, *url));
         }
       }
       if (statuses->size() < k_search_page_size) {
@@ -297,10 +293,11 @@ private:
   {
     const auto response = m_transport->send(request("GET", path));
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status != 200) {
-      return unexpected(from_response(*response, what, error_detail(*response), now()));
+      return unexpected(
+        from_response(*response, what, error_detail(*response), { m_token }, now()));
     }
     auto body = nlohmann::json::parse(response->body, nullptr, false);
     if (body.is_discarded()) {
@@ -331,7 +328,7 @@ private:
              : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   }
 
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     constexpr std::string_view what = "mastodon: GET /api/v1/accounts/verify_credentials";
     const auto body = get_json("/api/v1/accounts/verify_credentials", what);
@@ -351,7 +348,7 @@ private:
                                                              "against it",
                                                              *limit));
     }
-    return who;
+    return Verified{ std::move(who) };
   }
 
   // The instance's own limit, asked once per adapter; nothing when it cannot be read (an old
@@ -403,7 +400,7 @@ private:
     if (!response) {
       // An upload that may have landed only leaves an unattached attachment behind, which
       // the server cleans up; the status itself was not sent.
-      auto error = from_transport(response.error(), what);
+      auto error = from_transport(response.error(), "mastodon");
       error.kind = PublishError::Kind::not_sent;
       return unexpected(std::move(error));
     }
@@ -434,7 +431,7 @@ private:
       m_sleep(k_media_poll_interval);
       auto response = m_transport->send(request("GET", path));
       if (!response) {
-        auto error = from_transport(response.error(), what);
+        auto error = from_transport(response.error(), "mastodon");
         error.kind = PublishError::Kind::not_sent; // a GET posts nothing
         return unexpected(std::move(error));
       }
@@ -460,7 +457,7 @@ private:
   // Media calls create no status, so a 5xx there is safe to retry: not_sent, not maybe_sent.
   PublishError media_error(const http::Response& response, std::string_view what) const
   {
-    auto error = from_response(response, what, error_detail(response), now(),
+    auto error = from_response(response, what, error_detail(response), { m_token }, now(),
                                http::rate_limit_reset_iso(response, now()));
     if (error.kind == PublishError::Kind::maybe_sent) {
       error.kind = PublishError::Kind::not_sent;
@@ -487,13 +484,13 @@ private:
     auto r = request("POST", "/api/v1/statuses");
     r.headers.push_back({ "Content-Type", "application/json" });
     r.headers.push_back({ "Idempotency-Key", key });
-    r.body = body.dump();
+    r.body = dump_json(body);
     auto response = m_transport->send(r);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status < 200 || response->status >= 300) {
-      return unexpected(from_response(*response, what, error_detail(*response), now(),
+      return unexpected(from_response(*response, what, error_detail(*response), { m_token }, now(),
                                       http::rate_limit_reset_iso(*response, now())));
     }
     // A 2xx that does not name the status cannot be recorded as posted (reliability M5).
@@ -506,7 +503,14 @@ private:
         fmt::format("{}: HTTP {} without a status id and url", what, response->status),
         {} });
     }
-    return Published{ *id, *url };
+    return published(*id, *url);
+  }
+
+  // What the server named, as it is recorded and printed: never showing the token, should a
+  // server echo it (as exec plugins' answers are masked).
+  Published published(std::string_view id, std::string_view url) const
+  {
+    return { http::redact(id, { m_token }), http::redact(url, { m_token }) };
   }
 
   std::string m_base_url;

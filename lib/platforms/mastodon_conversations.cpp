@@ -2,6 +2,8 @@
 // - the inbox: GET /api/v1/notifications?types[]=mention (mentions cover replies and direct
 //   messages), newest first, following the Link header's rel="next" pages; after the first
 //   fetch with since_id=<the newest notification id seen>, else back to the lookback window;
+//   a next page is followed only on the instance's own origin (scheme, host and port), since
+//   the request carries the token;
 // - a thread: GET /api/v1/statuses/:id and /api/v1/statuses/:id/context (ancestors and
 //   descendants), which shows whether one of our accounts already answered;
 // - a reply: POST /api/v1/statuses with in_reply_to_id and the visibility of the message it
@@ -9,6 +11,8 @@
 #include "conversations.hpp"
 #include "credentials.hpp"
 #include "http/ascii.hpp"
+#include "http/redact.hpp"
+#include "http/url_policy.hpp"
 #include "http_errors.hpp"
 
 #include "schedule/zone.hpp"
@@ -17,6 +21,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <map>
 
 namespace herald::platforms {
@@ -60,6 +65,22 @@ next_link(const http::Response& response)
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(close + 1 + comma);
   }
   return "";
+}
+
+// Whether `url` is on the instance at `base_url` (same scheme, host and port) and is a URL as
+// written on the wire (printable ASCII): only then may it get the account's token.
+bool
+on_instance(std::string_view url, std::string_view base_url)
+{
+  const auto scheme = base_url.find("://");
+  const auto path =
+    scheme == std::string_view::npos ? base_url.size() : base_url.find('/', scheme + 3);
+  const auto origin = base_url.substr(0, path);
+  if (url.size() < origin.size() || !http::ascii::iequals(url.substr(0, origin.size()), origin) ||
+      (url.size() > origin.size() && url[origin.size()] != '/' && url[origin.size()] != '?')) {
+    return false;
+  }
+  return std::all_of(url.begin(), url.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
 std::string
@@ -139,6 +160,9 @@ public:
         inbox.messages.push_back(std::move(message));
       }
       url = older_than_window ? "" : next_link(body->second);
+      if (auto refused = foreign_link(url); !refused.empty()) {
+        return unexpected(PublishError{ PublishError::Kind::not_sent, std::move(refused), {} });
+      }
       // Keep asking only for what is newer than the cursor on every page.
       if (!url.empty() && !cursor.empty() && url.find("since_id=") == std::string::npos) {
         url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("since_id=") +
@@ -167,17 +191,28 @@ public:
     if (!context) {
       return unexpected(std::move(context.error()));
     }
+    // The shapes are checked, not assumed: a list where an object belongs is this account's
+    // error (not_sent: nothing is known to be gone), never an exception that stops the fetch.
+    if (!status.is_object() || json_id(status, "id").empty()) {
+      return unexpected(malformed(fmt::format("GET /api/v1/statuses/{}", id), "a status"));
+    }
+    if (!context->is_object()) {
+      return unexpected(
+        malformed(fmt::format("GET /api/v1/statuses/{}/context", id), "a thread context"));
+    }
     Thread thread;
     const auto add = [&](const nlohmann::json& list) {
       if (list.is_array()) {
         for (const auto& s : list) {
-          thread.messages.push_back(message_of(s));
+          if (s.is_object()) {
+            thread.messages.push_back(message_of(s));
+          }
         }
       }
     };
-    add(context->value("ancestors", nlohmann::json::array()));
+    add(json_member(*context, "ancestors"));
     thread.messages.push_back(message_of(status));
-    add(context->value("descendants", nlohmann::json::array()));
+    add(json_member(*context, "descendants"));
     // The root: the first ancestor, else the status itself.
     thread.root_id = thread.messages.front().id;
     // Replies to our posts say so by the parent's author, which the thread shows.
@@ -214,13 +249,13 @@ public:
     r.headers.push_back(
       { "Idempotency-Key",
         "herald-engage-" + Hasher().field(target.parent_id).field(status).hex() });
-    r.body = body.dump();
+    r.body = dump_json(body);
     auto response = transport()->send(r);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status < 200 || response->status >= 300) {
-      return unexpected(from_response(*response, what, error_text(*response), now()));
+      return unexpected(from_response(*response, what, error_text(*response), { m_token }, now()));
     }
     const auto json = nlohmann::json::parse(response->body, nullptr, false);
     if (json_id(json, "id").empty()) {
@@ -233,6 +268,27 @@ public:
   }
 
 private:
+  // Why the next page's `url` is not asked for ("" when it may be): the request would carry the
+  // token, which goes to the configured instance's origin only. A server (or whoever can set a
+  // header on its way) that names another origin gets nothing.
+  std::string foreign_link(const std::string& url) const
+  {
+    if (url.empty()) {
+      return "";
+    }
+    const auto ours = http::check_url(m_base_url);
+    const auto theirs = http::check_url(url);
+    // Both rules: the parsed origins match, and the text itself starts with the instance's
+    // origin and is plain printable ASCII (no user-info or raw bytes a parser may read otherwise).
+    if (ours && theirs && http::same_origin(*ours, *theirs) && on_instance(url, m_base_url)) {
+      return "";
+    }
+    return fmt::format("mastodon: GET /api/v1/notifications: the next page's link {} is not on "
+                       "{}; not followed (the token goes to the instance only)",
+                       server_text(http::redacted_url(url, { m_token }), { m_token }),
+                       http::redacted_url(m_base_url, { m_token }));
+  }
+
   TimePoint now() const
   {
     return m_context.clock
@@ -253,6 +309,13 @@ private:
     return r;
   }
 
+  static PublishError malformed(std::string_view call, std::string_view expected)
+  {
+    return { PublishError::Kind::not_sent,
+             fmt::format("mastodon: {}: the answer is not {}", call, expected),
+             {} };
+  }
+
   static std::string error_text(const http::Response& response)
   {
     return json_id(nlohmann::json::parse(response.body, nullptr, false), "error");
@@ -265,10 +328,10 @@ private:
     const std::string what = fmt::format("mastodon: {}", call);
     auto response = transport()->send(request("GET", url));
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status != 200) {
-      return unexpected(from_response(*response, what, error_text(*response), now()));
+      return unexpected(from_response(*response, what, error_text(*response), { m_token }, now()));
     }
     auto json = nlohmann::json::parse(response->body, nullptr, false);
     if (json.is_discarded()) {
@@ -316,7 +379,7 @@ private:
   Message message_of(const nlohmann::json& status) const
   {
     Message m;
-    const auto& account = status.value("account", nlohmann::json::object());
+    const auto& account = json_member(status, "account");
     m.id = json_id(status, "id");
     m.url = json_id(status, "url");
     if (m.url.empty()) {
@@ -325,7 +388,7 @@ private:
     m.author = canonical(json_id(account, "acct"));
     m.author_name = json_id(account, "display_name");
     m.ours = json_id(account, "id") == m_me_id;
-    m.bot = account.is_object() && account.value("bot", false);
+    m.bot = json_member(account, "bot").is_boolean() && json_member(account, "bot").get<bool>();
     m.text = text_of_html(json_id(status, "content"));
     m.created_at = parse_rfc3339(json_id(status, "created_at")).value_or(TimePoint{});
     m.in_reply_to = json_id(status, "in_reply_to_id");
@@ -333,15 +396,16 @@ private:
     if (!m.ours) {
       m.addressed.reply = json_id(status, "in_reply_to_account_id") == m_me_id;
       m.addressed.direct = m.visibility == "direct";
-      for (const auto& mention : status.value("mentions", nlohmann::json::array())) {
+      const auto& mentions = json_member(status, "mentions");
+      for (const auto& mention : mentions.is_array() ? mentions : nlohmann::json::array()) {
         if (json_id(mention, "id") == m_me_id) {
           m.addressed.mention = true;
         }
       }
       // Mastodon 4.5 quotes: {"quote": {"state": "accepted", "quoted_status": {...}}}.
-      if (const auto quote = status.find("quote"); quote != status.end() && quote->is_object()) {
-        const auto& quoted = quote->value("quoted_status", nlohmann::json::object());
-        if (json_id(quoted.value("account", nlohmann::json::object()), "id") == m_me_id) {
+      if (const auto& quote = json_member(status, "quote"); quote.is_object()) {
+        const auto& quoted = json_member(quote, "quoted_status");
+        if (json_id(json_member(quoted, "account"), "id") == m_me_id) {
           m.addressed.quote = true;
           m.quoted_text = text_of_html(json_id(quoted, "content"));
         }

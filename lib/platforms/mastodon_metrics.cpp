@@ -28,12 +28,13 @@ constexpr std::pair<const char*, const char*> k_status_counts[] = {
   { "quotes_count", "quotes" },
 };
 
+// The platform's own explanation, never showing the token.
 std::string
 error_detail(const http::Response& response)
 {
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_string()) {
-    return body["error"].get<std::string>().substr(0, 300);
+    return body["error"].get<std::string>();
   }
   return "";
 }
@@ -56,7 +57,7 @@ public:
       const std::string what = "mastodon: GET " + path;
       const auto response = m_transport->send(request(path));
       if (!response) {
-        result.stopped = from_transport(response.error(), what);
+        result.stopped = from_transport(response.error(), "mastodon");
         return result;
       }
       if (response->status == 404) {
@@ -91,7 +92,7 @@ public:
     constexpr std::string_view what = "mastodon: GET /api/v1/accounts/verify_credentials";
     const auto response = m_transport->send(request("/api/v1/accounts/verify_credentials"));
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "mastodon"));
     }
     if (response->status != 200) {
       return unexpected(error_of(*response, what));
@@ -105,7 +106,7 @@ private:
 
   PublishError error_of(const http::Response& response, std::string_view what) const
   {
-    return from_response(response, what, error_detail(response), now(),
+    return from_response(response, what, error_detail(response), { m_token }, now(),
                          http::rate_limit_reset_iso(response, now()));
   }
 

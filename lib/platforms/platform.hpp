@@ -66,6 +66,16 @@ struct PublishError
 
 std::string_view to_string(PublishError::Kind kind);
 
+// What Adapter::verify() found when it did not fail.
+struct Verified
+{
+  // Who or what the credentials reach ("@herald@example.social"), or why they were not checked.
+  std::string detail;
+  // False when the platform offers no way to check them without publishing (a Slack incoming
+  // webhook, a generic webhook): `herald accounts check` says "not checked", not "ok".
+  bool checked = true;
+};
+
 // `error` of part `index` (0-based) of a post of `count` parts, saying which part failed and,
 // once a first part is out, where the thread starts: "... (part 2 of 3; the thread starts at
 // <url>)". A single post's error is returned unchanged.
@@ -89,8 +99,12 @@ public:
   virtual ~Adapter() = default;
   virtual Result<Published, PublishError> publish(const OutPost& post) = 0;
   // Checks the credentials against the platform without publishing anything; on success, says
-  // who or what they reach ("@herald@example.social"). The default: nothing can be checked.
-  virtual Result<std::string, PublishError> verify() { return std::string("nothing to check"); }
+  // who or what they reach ("@herald@example.social"), or why nothing could be checked. The
+  // default: the platform has no way to check them.
+  virtual Result<Verified, PublishError> verify()
+  {
+    return Verified{ "the platform cannot be asked without posting", false };
+  }
   // A run died while publishing `post`, and a resend is not safe: looks on the platform for the
   // post it may have published at or after `since`. A value: found; nothing: it is not there;
   // an error: cannot tell (the default).

@@ -134,6 +134,9 @@ PluginProcess::start(ProcessSpec spec)
   ::posix_spawn_file_actions_adddup2(&actions, (*in)[0], 0);
   ::posix_spawn_file_actions_adddup2(&actions, (*out)[1], 1);
   ::posix_spawn_file_actions_adddup2(&actions, (*err)[1], 2);
+  // Nothing else: not libcurl's sockets (not close-on-exec), nor what herald inherited from its
+  // own parent. close_range() in the child, after the dup2() calls.
+  ::posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   if (!s.working_dir.empty()) {
     ::posix_spawn_file_actions_addchdir_np(&actions, s.working_dir.c_str());
   }
@@ -235,6 +238,14 @@ PluginProcess::exchange(std::string_view line, Deadline deadline)
       }
       return answer;
     }
+    // One answer line and its newline is all a request can bring: more, written while herald
+    // still writes a long request, is never buffered (a plugin cannot grow herald's memory).
+    if (m_out.size() >= max_buffered()) {
+      return unexpected(fail(ProcessError::Kind::too_long, sent,
+                             fmt::format("wrote more than one answer line ({} bytes) before "
+                                         "reading the whole request",
+                                         m_spec.max_line)));
+    }
     if (m_stdout < 0) {
       return unexpected(fail(ProcessError::Kind::exited, sent, "closed its output"));
     }
@@ -285,7 +296,14 @@ PluginProcess::read_from(int& fd)
 {
   std::array<char, 65536> buffer;
   const bool is_stdout = &fd == &m_stdout;
-  const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+  size_t room = buffer.size();
+  if (is_stdout) {
+    room = std::min(room, max_buffered() - std::min(max_buffered(), m_out.size()));
+  }
+  if (room == 0) {
+    return; // exchange() fails before asking for more
+  }
+  const ssize_t n = ::read(fd, buffer.data(), room);
   if (n > 0) {
     if (is_stdout) {
       m_out.append(buffer.data(), static_cast<size_t>(n));
@@ -390,8 +408,9 @@ PluginProcess::settle(Deadline until)
         continue;
       }
       if (fds[i].fd == m_stdout) {
-        read_from(m_stdout);
         m_out.clear(); // nobody asked: dropped
+        read_from(m_stdout);
+        m_out.clear();
       } else {
         read_from(m_stderr);
       }

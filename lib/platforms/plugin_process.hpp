@@ -47,7 +47,8 @@ struct ProcessError
     write,    // the request could not be written whole: the child closed its stdin or exited
     timeout,  // no whole answer line before the deadline
     exited,   // the child closed its stdout (usually: exited) before a whole answer line
-    too_long, // an answer line longer than ProcessSpec::max_line
+    too_long, // an answer line longer than ProcessSpec::max_line, or more than one answer line
+              // written before the whole request was read
   };
   Kind kind = Kind::start;
   // Whether the whole request line was handed to the child (written into the pipe): from then
@@ -92,6 +93,8 @@ private:
   explicit PluginProcess(ProcessSpec spec);
 
   void read_from(int& fd); // m_stdout or m_stderr; closes it at end of file
+  // The most stdout kept at once: one answer line and its newline.
+  size_t max_buffered() const { return m_spec.max_line + 1; }
   void take_stderr(std::string_view data);
   void flush_stderr_line();
   // Whether the child has read the whole request from the pipe.

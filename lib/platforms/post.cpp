@@ -53,4 +53,15 @@ json_id(const nlohmann::json& json, const char* key)
   return it->is_number_integer() ? it->dump() : "";
 }
 
+const nlohmann::json&
+json_member(const nlohmann::json& json, const char* key)
+{
+  static const nlohmann::json k_null;
+  if (!json.is_object()) {
+    return k_null;
+  }
+  const auto it = json.find(key);
+  return it == json.end() ? k_null : *it;
+}
+
 } // namespace herald::platforms

@@ -50,6 +50,9 @@ std::string dump_json(const nlohmann::json& json);
 // absent, of another type, or when `json` is not an object: answers are not trusted to be
 // well-formed, and nothing here throws.
 std::string json_id(const nlohmann::json& json, const char* key);
+// The member `key` of `json`, or null when `json` is not an object or has no such member: for
+// walking a platform's answer without a type error (nlohmann's value() throws on a list).
+const nlohmann::json& json_member(const nlohmann::json& json, const char* key);
 std::vector<OutPart> parts_from_json(const nlohmann::json& json);
 
 } // namespace herald::platforms

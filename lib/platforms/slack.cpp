@@ -34,8 +34,6 @@ namespace herald::platforms {
 namespace {
 
 constexpr std::string_view k_default_api = "https://slack.com/api";
-// Slack's error text is quoted in messages; keep a runaway body out of them.
-constexpr size_t k_max_detail = 300;
 // The event_type of the metadata each bot message carries (chat.postMessage `metadata`), and how
 // much of a channel's history a look for an earlier copy reads.
 constexpr std::string_view k_metadata_event = "herald_post";
@@ -72,15 +70,6 @@ bool
 is_one_of(std::string_view value, const std::array<std::string_view, N>& list)
 {
   return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-std::string
-shortened(std::string text)
-{
-  if (text.size() > k_max_detail) {
-    text = text.substr(0, k_max_detail) + "...";
-  }
-  return text;
 }
 
 // Slack reads `&`, `<` and `>` in message text as markup (links, @channel, user mentions); the
@@ -130,7 +119,7 @@ string_of(const nlohmann::json& json, const char* key)
 // The one mapping of a Web API {"ok": false, "error": ...} to a PublishError kind.
 PublishError
 api_error(const nlohmann::json& body, const http::Response& response, std::string_view what,
-          TimePoint now)
+          const std::vector<std::string>& secrets, TimePoint now)
 {
   const std::string code = string_of(body, "error");
   std::string detail = code.empty() ? "ok:false without an error code" : code;
@@ -145,7 +134,7 @@ api_error(const nlohmann::json& body, const http::Response& response, std::strin
       }
     }
   }
-  std::string message = fmt::format("{}: {}", what, shortened(std::move(detail)));
+  std::string message = fmt::format("{}: {}", what, server_text(detail, secrets));
   if (is_one_of(code, k_auth_errors)) {
     return { PublishError::Kind::auth, std::move(message), {} };
   }
@@ -226,8 +215,10 @@ public:
         // so the job goes to `unknown` for a human to finish the thread.
         return unexpected(PublishError{
           PublishError::Kind::maybe_sent,
-          thread_cut_short(i, post.parts.size(), first->url.empty() ? first->remote_id : first->url,
-                           sent.error().message),
+          thread_cut_short(
+            i, post.parts.size(),
+            http::redact(first->url.empty() ? first->remote_id : first->url, secrets()),
+            sent.error().message),
           {} });
       }
       if (i == 0) {
@@ -236,7 +227,7 @@ public:
       }
     }
     finish(*first);
-    return *first;
+    return masked(std::move(*first));
   }
 
 protected:
@@ -258,6 +249,15 @@ protected:
                                                const std::string& thread_ts) = 0;
   // After every part is out: fill in what only a further call can tell (the permalink).
   virtual void finish(Published& /*published*/) {}
+  // What no text herald records or prints may show.
+  virtual const std::vector<std::string>& secrets() const = 0;
+
+  // Recorded and printed: never showing the token, should a server echo it in a message's `ts`
+  // or link (found by tests/fuzz/fuzz_slack).
+  Published masked(Published published) const
+  {
+    return { http::redact(published.remote_id, secrets()), http::redact(published.url, secrets()) };
+  }
 
   AdapterContext m_context;
   LazyTransport m_transport{ m_context };
@@ -278,9 +278,9 @@ public:
   }
 
   // Nothing reads an incoming webhook without posting to it.
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
-    return std::string("incoming webhook: cannot be checked without posting; not checked");
+    return Verified{ "an incoming webhook cannot be checked without posting to it", false };
   }
 
 private:
@@ -297,16 +297,15 @@ private:
     request.body = dump_json({ { "text", slack_escaped(part.text) } });
     const auto response = m_transport->send(request);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "slack"));
     }
     // Errors are plain-text codes ("channel_not_found") with a 4xx status.
     std::string detail = response->body;
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == '\r')) {
       detail.pop_back();
     }
-    detail = http::redact(shortened(std::move(detail)), m_secrets);
     if (response->status < 200 || response->status >= 300) {
-      auto error = from_response(*response, what, detail, now());
+      auto error = from_response(*response, what, detail, m_secrets, now());
       if (error.kind == PublishError::Kind::permanent && is_one_of(detail, k_webhook_auth_errors)) {
         error.kind = PublishError::Kind::auth;
       }
@@ -322,6 +321,8 @@ private:
     // A webhook says nothing about the message: no id, no link.
     return Sent{ {}, "" };
   }
+
+  const std::vector<std::string>& secrets() const override { return m_secrets; }
 
   std::string m_webhook;
   std::vector<std::string> m_secrets;
@@ -340,14 +341,14 @@ public:
   }
 
   // auth.test posts nothing and says which bot and workspace the token belongs to.
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     constexpr std::string_view what = "slack: auth.test";
     auto r = request("POST", "/auth.test");
     r.headers.push_back({ "Content-Type", "application/x-www-form-urlencoded" });
     const auto response = m_transport->send(r);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "slack"));
     }
     const auto body = parsed(*response, what);
     if (!body) {
@@ -358,7 +359,7 @@ public:
     if (const auto team = string_of(*body, "team"); !team.empty()) {
       who += fmt::format(" in '{}'", team);
     }
-    return fmt::format("{}, channel {}", who, m_channel);
+    return Verified{ fmt::format("{}, channel {}", who, m_channel) };
   }
 
 private:
@@ -381,9 +382,9 @@ private:
     if (response.status != 200) {
       std::string detail = string_of(body, "error");
       if (detail.empty() && !body.is_object()) {
-        detail = http::redact(shortened(response.body), { m_token });
+        detail = response.body;
       }
-      return unexpected(from_response(response, what, detail, now()));
+      return unexpected(from_response(response, what, detail, { m_token }, now()));
     }
     if (!body.is_object() || !body.contains("ok") || !body["ok"].is_boolean()) {
       return unexpected(
@@ -392,9 +393,7 @@ private:
                       {} });
     }
     if (!body["ok"].get<bool>()) {
-      auto error = api_error(body, response, what, now());
-      error.message = http::redact(error.message, { m_token });
-      return unexpected(std::move(error));
+      return unexpected(api_error(body, response, what, { m_token }, now()));
     }
     return body;
   }
@@ -420,7 +419,7 @@ private:
     r.body = dump_json(payload);
     const auto response = m_transport->send(r);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "slack"));
     }
     const auto body = parsed(*response, what);
     if (!body) {
@@ -457,7 +456,7 @@ private:
       }
       const auto response = m_transport->send(request("GET", query));
       if (!response) {
-        return unexpected(from_transport(response.error(), what));
+        return unexpected(from_transport(response.error(), "slack"));
       }
       const auto body = parsed(*response, what);
       if (!body) {
@@ -472,7 +471,7 @@ private:
         if (is_marked(message, post)) {
           Published found{ m_channel + "/" + string_of(message, "ts"), "" };
           finish(found);
-          return std::optional<Published>(std::move(found));
+          return std::optional<Published>(masked(std::move(found)));
         }
       }
       cursor.clear();
@@ -531,9 +530,12 @@ private:
     }
   }
 
+  const std::vector<std::string>& secrets() const override { return m_secrets; }
+
   std::string m_base_url;
   std::string m_token;
   std::string m_channel;
+  std::vector<std::string> m_secrets{ m_token };
 };
 
 class SlackPlatform : public Platform

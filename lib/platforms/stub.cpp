@@ -4,17 +4,15 @@
 #include "platform.hpp"
 #include "registry_entries.hpp"
 
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cerrno>
 #include <system_error>
+#include <fstream>
 
 namespace herald::platforms {
 
@@ -46,39 +44,6 @@ document_for(const OutPost& post)
            { "parts", to_json(post.parts) } };
 }
 
-// Writes to a temporary file, syncs and renames, so a reader never sees half a post and a
-// crash leaves either the whole file or none.
-Result<void, std::string>
-write_atomically(const fs::path& file, const std::string& content)
-{
-  const fs::path tmp = file.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return unexpected(
-      fmt::format("cannot write {}: {}", tmp.string(), std::generic_category().message(errno)));
-  }
-  size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      return unexpected(
-        fmt::format("cannot write {}: {}", tmp.string(), std::generic_category().message(error)));
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return unexpected(
-      fmt::format("cannot write {}: {}", tmp.string(), std::generic_category().message(errno)));
-  }
-  if (::rename(tmp.c_str(), file.c_str()) != 0) {
-    return unexpected(
-      fmt::format("cannot rename {}: {}", tmp.string(), std::generic_category().message(errno)));
-  }
-  return {};
-}
-
 class StubAdapter : public Adapter
 {
 public:
@@ -89,10 +54,10 @@ public:
   {
   }
 
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     if (m_dir == "-") {
-      return std::string("writes to standard output");
+      return Verified{ "writes to standard output" };
     }
     const fs::path dir = fs::path(m_dir).is_absolute() ? fs::path(m_dir) : m_base_dir / m_dir;
     std::error_code ec;
@@ -101,7 +66,7 @@ public:
       return unexpected(PublishError{
         PublishError::Kind::permanent, fmt::format("stub: cannot write to {}", dir.string()), {} });
     }
-    return fmt::format("writes to {}", dir.lexically_normal().string());
+    return Verified{ fmt::format("writes to {}", dir.lexically_normal().string()) };
   }
 
   Result<Published, PublishError> publish(const OutPost& post) override
@@ -147,7 +112,7 @@ public:
         return Published{ file.filename().string(), file.string() };
       }
     }
-    if (auto written = write_atomically(file, document); !written) {
+    if (auto written = write_file_atomically(file, document); !written) {
       return unexpected(
         PublishError{ PublishError::Kind::not_sent, "stub: " + written.error(), {} });
     }

@@ -8,7 +8,6 @@
 #include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
-#include "http/redact.hpp"
 #include "http/url_policy.hpp"
 #include "http_errors.hpp"
 #include "media_type.hpp"
@@ -32,8 +31,6 @@ namespace {
 constexpr std::string_view k_default_url = "https://api.telegram.org";
 constexpr size_t k_max_media = 10; // sendMediaGroup takes 2-10 items
 constexpr std::array<std::string_view, 3> k_parse_modes{ "HTML", "MarkdownV2", "Markdown" };
-// Telegram's description is quoted in messages; keep a runaway body out of them.
-constexpr size_t k_max_detail = 300;
 
 // What Telegram calls a media file herald can send: "photo" or "video", else nothing (GIFs and
 // other files need methods that cannot share a media group).
@@ -205,7 +202,7 @@ public:
   }
 
   // getMe says which bot the token belongs to; getChat that the bot can see the chat.
-  Result<std::string, PublishError> verify() override
+  Result<Verified, PublishError> verify() override
   {
     auto me = call(get("getMe"), "telegram: getMe");
     if (!me) {
@@ -225,7 +222,7 @@ public:
         where = "@" + (*chat)["username"].get<std::string>();
       }
     }
-    return fmt::format("{}, chat {}", who, where);
+    return Verified{ fmt::format("{}, chat {}", who, where) };
   }
 
 private:
@@ -292,7 +289,7 @@ private:
   {
     const auto response = m_transport->send(request);
     if (!response) {
-      return unexpected(from_transport(response.error(), what));
+      return unexpected(from_transport(response.error(), "telegram"));
     }
     const auto body = nlohmann::json::parse(response->body, nullptr, false);
     const bool envelope = body.is_object() && body.contains("ok") && body["ok"].is_boolean();
@@ -336,15 +333,12 @@ private:
         }
       }
     }
-    if (detail.size() > k_max_detail) {
-      detail = detail.substr(0, k_max_detail) + "...";
-    }
-    detail = http::redact(detail, { m_token });
     if (judged.status == 200) {
-      return unexpected(
-        PublishError{ PublishError::Kind::permanent, fmt::format("{}: {}", what, detail), {} });
+      return unexpected(PublishError{ PublishError::Kind::permanent,
+                                      fmt::format("{}: {}", what, server_text(detail, { m_token })),
+                                      {} });
     }
-    auto error = from_response(judged, what, detail, now(), reset);
+    auto error = from_response(judged, what, detail, { m_token }, now(), reset);
     if (judged.status == 404) {
       // The Bot API answers 404 to a malformed or unknown token (no such /bot<token>/ path).
       error.kind = PublishError::Kind::auth;

@@ -127,6 +127,12 @@ public:
     }
   }
 
+  // A webhook has only the one endpoint, and calling it publishes.
+  Result<Verified, PublishError> verify() override
+  {
+    return Verified{ "a webhook cannot be checked without posting to it", false };
+  }
+
   Result<Published, PublishError> publish(const OutPost& post) override
   {
     std::string body;
@@ -154,11 +160,11 @@ public:
     request.secrets = m_secrets;
     const auto response = m_transport->send(request);
     if (!response) {
-      return unexpected(resendable(from_transport(response.error(), "webhook: POST")));
+      return unexpected(resendable(from_transport(response.error(), "webhook")));
     }
     const auto now = m_context.clock ? m_context.clock->now() : SystemClock().now();
     if (response->status < 200 || response->status >= 300) {
-      return unexpected(resendable(from_response(*response, "webhook: POST", "", now)));
+      return unexpected(resendable(from_response(*response, "webhook: POST", "", m_secrets, now)));
     }
     Published published{ post.idempotency_key, "" };
     const auto json = nlohmann::json::parse(response->body, nullptr, false);

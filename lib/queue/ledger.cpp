@@ -1,5 +1,11 @@
 #include "ledger.hpp"
 
+#include "util/unavailable_error.hpp"
+
+#include <fmt/core.h>
+
+#include <exception>
+
 namespace herald::queue {
 
 using platforms::PublishError;
@@ -36,7 +42,18 @@ look_then_publish(platforms::Adapter& adapter, const platforms::OutPost& post,
       }
     }
   }
-  sent.result = adapter.publish(post);
+  try {
+    sent.result = adapter.publish(post);
+  } catch (const UnavailableError& e) {
+    // libcurl that cannot be loaded, say: the request never left.
+    sent.result = unexpected(PublishError{ PublishError::Kind::not_sent, e.what(), {} });
+  } catch (const std::exception& e) {
+    // Thrown anywhere in publish(), perhaps after the platform took the post (an answer that
+    // breaks the code reading it): sending again could publish twice.
+    sent.result = unexpected(PublishError{ PublishError::Kind::maybe_sent,
+                                           fmt::format("{}; it may have been published", e.what()),
+                                           {} });
+  }
   return sent;
 }
 

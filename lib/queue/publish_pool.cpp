@@ -158,7 +158,8 @@ PublishPool::work()
       done.look_failed = sent.look_failed;
       done.ledger = std::move(sent.ledger);
     } catch (const std::exception& e) {
-      // E.g. libcurl that cannot be loaded: nothing was sent.
+      // From the look-up, which only reads (look_then_publish catches what publish throws,
+      // and tells whether the post may have gone out): nothing was sent.
       done.result = unexpected(
         platforms::PublishError{ platforms::PublishError::Kind::not_sent, e.what(), {} });
     }

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -83,6 +84,9 @@ backoff(const RetryPolicy& policy, const Job& job)
 // the number of durable commits (each an fsync) well below one per job; keeping the batch small
 // keeps the last job of a batch well inside its lease even on a slow platform.
 constexpr size_t k_claim_batch = 16;
+// How many candidates a claim offers per job it wants: enough that runners claiming from one
+// backlog at once each find unclaimed jobs in one statement.
+constexpr size_t k_claim_candidates = 8;
 
 // A write transaction around `body`, rolled back when it throws.
 template<typename Body>
@@ -126,6 +130,9 @@ public:
       handle(i, jobs[i]);
     }
     if (!m_waiting.empty()) {
+      if (m_options.before_claims) {
+        m_options.before_claims();
+      }
       fire_all();
     }
     std::stable_sort(m_outcomes.begin(), m_outcomes.end(),
@@ -133,6 +140,9 @@ public:
     std::vector<Outcome> outcomes;
     outcomes.reserve(m_outcomes.size());
     for (auto& [index, outcome] : m_outcomes) {
+      if (const auto ledger = m_ledgers.find(index); ledger != m_ledgers.end()) {
+        outcome.ledger = ledger->second;
+      }
       outcomes.push_back(std::move(outcome));
     }
     return outcomes;
@@ -338,10 +348,12 @@ private:
       auto done = pool.wait();
       crash_point("after-send");
       in_transaction(m_store, [&] {
+        m_batching = true;
         for (auto& result : done) {
           settle_done(pool, m_in_flight.at(result.id), result);
           m_in_flight.erase(result.id);
         }
+        write_batch();
       });
     }
   }
@@ -350,47 +362,41 @@ private:
   // the intent with its idempotency key (commit), and only then hand the jobs to the workers.
   void claim_more(PublishPool& pool)
   {
-    std::vector<InFlight> batch;
-    for (auto& [account, waiting] : m_waiting) {
-      if (waiting.empty() || pool.queued(account) > k_claim_batch / 2) {
-        continue;
-      }
-      const size_t take = std::min(waiting.size(), k_claim_batch - pool.queued(account));
-      for (size_t i = 0; i < take; ++i) {
-        batch.push_back(std::move(waiting.front()));
-        waiting.pop_front();
-      }
-    }
-    if (batch.empty()) {
+    const auto runs_low = [&](const auto& entry) {
+      return !entry.second.empty() && pool.queued(entry.first) <= k_claim_batch / 2;
+    };
+    if (std::none_of(m_waiting.begin(), m_waiting.end(), runs_low)) {
       return;
     }
-
+    const store::Lease lease{ new_lease_token(), m_now + m_options.lease, m_now };
     std::vector<InFlight> claimed;
     in_transaction(m_store, [&] {
-      for (auto& job : batch) {
-        Job claim = job.found;
-        claim.state = JobState::claimed;
-        claim.lease_token = new_lease_token();
-        claim.lease_until = m_now + m_options.lease;
-        claim.updated_at = m_now;
-        // Only one runner gets past this conditional update; the others leave the job be.
-        if (m_store.update_job_if(claim, job.found.state, job.found.lease_token)) {
-          job.sending = std::move(claim);
-          claimed.push_back(std::move(job));
+      for (auto& entry : m_waiting) {
+        if (runs_low(entry)) {
+          claim_from(entry.second, k_claim_batch - pool.queued(entry.first), lease, claimed);
         }
       }
     });
     crash_point("after-claim");
+    if (claimed.empty()) {
+      return;
+    }
+
+    std::vector<store::JobChange> intents;
+    for (const auto& job : claimed) {
+      Job intent = job.sending;
+      intent.state = JobState::sending;
+      intent.attempts += 1;
+      intent.idempotency_key = idempotency_key(m_calendar_key, job.found);
+      intents.push_back({ std::move(intent), JobState::claimed, job.sending.lease_token });
+    }
     std::vector<InFlight> sending;
     in_transaction(m_store, [&] {
-      for (auto& job : claimed) {
-        Job intent = job.sending;
-        intent.state = JobState::sending;
-        intent.attempts += 1;
-        intent.idempotency_key = idempotency_key(m_calendar_key, job.found);
-        if (m_store.update_job_if(intent, JobState::claimed, job.sending.lease_token)) {
-          job.sending = std::move(intent);
-          sending.push_back(std::move(job));
+      const auto written = m_store.update_jobs_if(intents);
+      for (size_t i = 0; i < claimed.size(); ++i) {
+        if (written[i]) {
+          claimed[i].sending = std::move(intents[i].job);
+          sending.push_back(std::move(claimed[i]));
         }
       }
     });
@@ -399,6 +405,30 @@ private:
     for (auto& job : sending) {
       submit(pool, std::move(job));
     }
+  }
+
+  // Claims up to `wanted` jobs from the front of one account's queue, appending them to
+  // `claimed`. The store is offered more candidates than wanted: those another runner holds or
+  // has taken are skipped, so runners working one backlog spread over it. What was skipped
+  // before the last job claimed (or everything offered, when fewer came back) is another
+  // runner's now, and leaves the queue.
+  void claim_from(std::deque<InFlight>& waiting, size_t wanted, const store::Lease& lease,
+                  std::vector<InFlight>& claimed)
+  {
+    const size_t offered = std::min(waiting.size(), wanted * k_claim_candidates);
+    std::vector<Job> candidates;
+    candidates.reserve(offered);
+    for (size_t i = 0; i < offered; ++i) {
+      candidates.push_back(waiting[i].found);
+    }
+    const auto taken = m_store.claim_jobs(candidates, lease, wanted);
+    for (const size_t i : taken) {
+      InFlight& job = waiting[i];
+      job.sending = store::claimed_under(job.found, lease);
+      claimed.push_back(std::move(job));
+    }
+    const size_t done = taken.size() < wanted ? offered : taken.back() + 1;
+    waiting.erase(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(done));
   }
 
   // A one-off job that this state has never tried (no attempt recorded: a fresh state, or one
@@ -459,18 +489,15 @@ private:
     if (asks_platform_first(job.found)) {
       ledger = done.ledger.empty() ? "none" : done.ledger;
     }
-    const size_t first = m_outcomes.size();
+    if (!ledger.empty()) {
+      m_ledgers[job.index] = ledger;
+    }
     if (done.look_failed) {
       settle_look_failure(pool, job, done.result.error());
     } else if (done.found_earlier) {
       settle(pool, job, done.result, Kind::already_posted);
     } else {
       settle(pool, job, done.result);
-    }
-    for (size_t i = first; i < m_outcomes.size(); ++i) {
-      if (m_outcomes[i].second.job.id == job.found.id) {
-        m_outcomes[i].second.ledger = ledger;
-      }
     }
   }
 
@@ -499,13 +526,13 @@ private:
                              ? *error.retry_after
                              : m_now + backoff(policy_of(sending), sending);
     }
-    if (m_store.update_job_if(after, JobState::sending, sending.lease_token)) {
-      std::string message = after.error;
-      if (kind == Kind::retry_wait) {
-        message += fmt::format(" (next at {})", format_utc(*after.next_attempt));
-      }
-      add(job.index, kind, after, message, true);
+    std::string message = after.error;
+    if (kind == Kind::retry_wait) {
+      message += fmt::format(" (next at {})", format_utc(*after.next_attempt));
     }
+    write_job(after, sending.lease_token, [this, index = job.index, kind, after, message] {
+      add(index, kind, after, message, true);
+    });
     if (halts_account(error.kind)) {
       give_up_on_account(pool, sending.account, error);
     }
@@ -529,9 +556,8 @@ private:
     posted.lease_until.reset();
     posted.next_attempt.reset();
     posted.updated_at = m_now;
-    if (m_store.update_job_if(posted, JobState::sending, job.sending.lease_token)) {
-      add(job.index, kind, posted, "", false);
-    }
+    write_job(posted, job.sending.lease_token,
+              [this, index = job.index, kind, posted] { add(index, kind, posted, "", false); });
   }
 
   void settle_failure(PublishPool& pool, const InFlight& job, const platforms::PublishError& error)
@@ -564,14 +590,14 @@ private:
       kind = Kind::failed;
       after.state = JobState::failed;
     }
-    if (m_store.update_job_if(after, JobState::sending, sending.lease_token)) {
-      std::string message = after.error;
-      if (kind == Kind::retry_wait) {
-        message += fmt::format(" (attempt {} of {}; next at {})", after.attempts,
-                               policy_of(sending).max_attempts, format_utc(*after.next_attempt));
-      }
-      add(job.index, kind, after, message, true);
+    std::string message = after.error;
+    if (kind == Kind::retry_wait) {
+      message += fmt::format(" (attempt {} of {}; next at {})", after.attempts,
+                             policy_of(sending).max_attempts, format_utc(*after.next_attempt));
     }
+    write_job(after, sending.lease_token, [this, index = job.index, kind, after, message] {
+      add(index, kind, after, message, true);
+    });
     if (halts_account(error.kind)) {
       give_up_on_account(pool, sending.account, error);
     }
@@ -593,14 +619,42 @@ private:
       m_in_flight.erase(task.id);
       Job back = job.found;
       back.updated_at = m_now;
-      if (m_store.update_job_if(back, JobState::sending, job.sending.lease_token)) {
-        add(job.index, Kind::skipped, job.found, reason, false);
-      }
+      write_job(back, job.sending.lease_token,
+                [this, index = job.index, found = job.found, reason] {
+                  add(index, Kind::skipped, found, reason, false);
+                });
     }
     for (auto& job : m_waiting[account]) {
       add(job.index, Kind::skipped, job.found, reason, false);
     }
     m_waiting[account].clear();
+  }
+
+  // Writes a settled job (held by this run: `sending` with `token`), then runs `then` if it was
+  // written, i.e. the lease was still this run's. Inside a batch of settles the write waits
+  // for write_batch(), so that the batch is one round trip on PostgreSQL.
+  void write_job(const Job& after, const std::string& token, std::function<void()> then)
+  {
+    m_batch.push_back({ after, JobState::sending, token });
+    m_then.push_back(std::move(then));
+    if (!m_batching) {
+      write_batch();
+    }
+  }
+
+  void write_batch()
+  {
+    m_batching = false;
+    auto batch = std::move(m_batch);
+    auto then = std::move(m_then);
+    m_batch.clear();
+    m_then.clear();
+    const auto written = m_store.update_jobs_if(batch);
+    for (size_t i = 0; i < written.size(); ++i) {
+      if (written[i]) {
+        then[i]();
+      }
+    }
   }
 
   void add(size_t index, Kind kind, const Job& job, std::string message, bool is_failure)
@@ -618,6 +672,10 @@ private:
   std::map<size_t, InFlight> m_in_flight;                // handed to the pool, by task id
   size_t m_next_task = 0;
   std::vector<std::pair<size_t, Outcome>> m_outcomes; // with the index of their job
+  std::map<size_t, std::string> m_ledgers;            // what the platform's ledger said, by index
+  bool m_batching = false;                            // settles wait for write_batch()
+  std::vector<store::JobChange> m_batch;              // their writes
+  std::vector<std::function<void()>> m_then;          // and what follows each write
 };
 
 } // namespace

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,9 @@ struct RunnerOptions
   // Only the jobs of this post (`herald post` publishes the post it was asked for and leaves the
   // rest of the queue to `herald run`); empty: every due job.
   std::string only_post;
+  // Called once before the first claim of a run that has jobs to publish: work that can
+  // overlap the claims' commits (loading the HTTP library).
+  std::function<void()> before_claims;
 };
 
 // What happened to one job in this run.

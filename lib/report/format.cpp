@@ -82,19 +82,6 @@ headers(const Report& report, bool csv)
   return out;
 }
 
-std::string
-csv_field(std::string_view text)
-{
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    return std::string(text);
-  }
-  std::string out = "\"";
-  for (const char c : text) {
-    out += c == '"' ? "\"\"" : std::string(1, c);
-  }
-  return out + "\"";
-}
-
 // Display width for alignment: code points, which is right for the names and marks used here.
 size_t
 width(std::string_view text)
@@ -274,6 +261,43 @@ svg text { font-size: 12px; fill: #555; }
 )css";
 
 } // namespace
+
+bool
+is_plain_number(std::string_view text)
+{
+  if (!text.empty() && text.front() == '-') {
+    text.remove_prefix(1);
+  }
+  const size_t point = text.find('.');
+  const auto digits = [](std::string_view part) {
+    return !part.empty() &&
+           std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return point == std::string_view::npos
+           ? digits(text)
+           : digits(text.substr(0, point)) && digits(text.substr(point + 1));
+}
+
+std::string
+csv_field(std::string_view text)
+{
+  std::string value;
+  // A spreadsheet runs a cell that starts like a formula (OWASP "CSV injection"): a campaign
+  // named =HYPERLINK(...) must stay text. A number, negative ones included, stays a number.
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos &&
+      !is_plain_number(text)) {
+    value = "'";
+  }
+  value += text;
+  if (value.find_first_of(",\"\r\n") == std::string::npos) {
+    return value;
+  }
+  std::string out = "\"";
+  for (const char c : value) {
+    out += c == '"' ? "\"\"" : std::string(1, c);
+  }
+  return out + "\"";
+}
 
 std::string
 sparkline(const std::vector<int64_t>& all, bool utf8, size_t width)

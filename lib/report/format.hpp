@@ -29,6 +29,15 @@ std::string format_table(const Report& report, std::string_view zone, bool utf8)
 // The rows as RFC 4180 CSV with a header line; rates as fractions (0.0425), empty when absent.
 std::string format_csv(const Report& report);
 
+// One CSV field: quoted as RFC 4180 says when it holds a comma, quote or line break, and with a
+// single quote put first when it starts with =, +, -, @, a tab or a carriage return (so that a
+// spreadsheet shows it as text instead of running it as a formula), unless it is a plain number
+// such as -3 or -0.25.
+std::string csv_field(std::string_view text);
+
+// Whether `text` is digits with an optional leading '-' and an optional decimal point.
+bool is_plain_number(std::string_view text);
+
 // Everything: rows, total, each post with its latest counts, accounts with their follower
 // series, best weekday and hour. Rates as fractions, null when absent.
 nlohmann::json to_json(const Report& report, std::string_view zone);

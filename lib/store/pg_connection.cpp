@@ -6,11 +6,12 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <set>
+#include <optional>
 
 namespace herald::store {
 
@@ -114,6 +115,37 @@ struct ClearResult
   void operator()(PGresult* result) const { pq_api().clear(result); }
 };
 using ResultPtr = std::unique_ptr<PGresult, ClearResult>;
+
+// A statement's parameters as libpq takes them: text, or NULL.
+class BoundParams
+{
+public:
+  explicit BoundParams(const SqlParams& params)
+  {
+    m_texts.reserve(params.values().size());
+    for (const auto& value : params.values()) {
+      if (const auto* text = std::get_if<std::string>(&value)) {
+        m_texts.push_back(*text);
+      } else if (const auto* number = std::get_if<int64_t>(&value)) {
+        m_texts.push_back(std::to_string(*number));
+      } else {
+        m_texts.emplace_back();
+      }
+      m_null.push_back(std::holds_alternative<std::nullptr_t>(value));
+    }
+    for (size_t i = 0; i < m_texts.size(); ++i) {
+      m_values.push_back(m_null[i] ? nullptr : m_texts[i].c_str());
+    }
+  }
+  BoundParams(BoundParams&&) = default;
+  int count() const { return static_cast<int>(m_values.size()); }
+  const char* const* values() const { return m_values.data(); }
+
+private:
+  std::vector<std::string> m_texts;
+  std::vector<bool> m_null;
+  std::vector<const char*> m_values;
+};
 
 class PgConnection : public SqlConnection
 {
@@ -221,6 +253,16 @@ public:
     }
   }
 
+  std::vector<int64_t> run_batch(const std::vector<SqlStatement>& batch) override
+  {
+    if (batch.size() < 2) {
+      return SqlConnection::run_batch(batch);
+    }
+    std::vector<int64_t> changed;
+    retrying_once([&] { changed = run_pipelined(batch); });
+    return changed;
+  }
+
   int64_t run(const std::string& sql, const SqlParams& params) override
   {
     auto result = execute(sql, params);
@@ -274,37 +316,95 @@ private:
 
   ResultPtr execute_once(const std::string& sql, const SqlParams& params)
   {
-    std::vector<std::string> texts;
-    texts.reserve(params.values().size());
-    std::vector<const char*> values;
-    values.reserve(params.values().size());
-    for (const auto& value : params.values()) {
-      if (const auto* text = std::get_if<std::string>(&value)) {
-        values.push_back(text->c_str());
-      } else if (const auto* number = std::get_if<int64_t>(&value)) {
-        texts.push_back(std::to_string(*number));
-        values.push_back(nullptr); // filled below: `texts` may still move
-      } else {
-        values.push_back(nullptr);
-      }
-    }
-    size_t next_text = 0;
-    for (size_t i = 0; i < values.size(); ++i) {
-      if (std::holds_alternative<int64_t>(params.values()[i])) {
-        values[i] = texts[next_text++].c_str();
-      }
-    }
-    const int count = static_cast<int>(values.size());
-    // A statement is prepared (server-side, like SQLite's) when it runs a second time: a cron
-    // tick runs most of its statements once, and preparing them would cost a round trip each.
-    const bool again = !m_seen.insert(sql).second;
-    ResultPtr result(again
-                       ? pq_api().exec_prepared(m_conn, prepared(sql).c_str(), count, values.data(),
-                                                nullptr, nullptr, 0)
-                       : pq_api().exec_params(m_conn, postgresql_placeholders(sql).c_str(), count,
-                                              nullptr, values.data(), nullptr, nullptr, 0));
+    const BoundParams bound(params);
+    // A statement is prepared (server-side, like SQLite's) when it runs a third time: a cron
+    // tick runs most of its statements once or twice, and preparing them would cost a round
+    // trip each.
+    const bool prepare = m_prepared.count(sql) || ++m_runs[sql] > 2;
+    ResultPtr result(prepare ? pq_api().exec_prepared(m_conn, prepared(sql).c_str(), bound.count(),
+                                                      bound.values(), nullptr, nullptr, 0)
+                             : pq_api().exec_params(m_conn, postgresql_placeholders(sql).c_str(),
+                                                    bound.count(), nullptr, bound.values(), nullptr,
+                                                    nullptr, 0));
     check(result.get(), "a query failed");
     return result;
+  }
+
+  // Pipeline mode: every statement (and the preparing of each new one) is sent, then every
+  // answer read. A batch of small updates cannot fill the socket buffers both ways, so the
+  // connection stays in blocking mode.
+  std::vector<int64_t> run_pipelined(const std::vector<SqlStatement>& batch)
+  {
+    // What each answer is for: a prepare (its name) or a statement (empty).
+    std::vector<std::string> answers;
+    std::vector<BoundParams> bound;
+    bound.reserve(batch.size());
+    bool sent = pq_api().enter_pipeline_mode(m_conn) == 1;
+    for (const auto& statement : batch) {
+      std::string name;
+      if (auto found = m_prepared.find(statement.sql); found != m_prepared.end()) {
+        name = found->second;
+      } else if (std::find(answers.begin(), answers.end(), statement.sql) == answers.end()) {
+        name = fmt::format("herald_{}", ++m_names);
+        sent = sent && pq_api().send_prepare(m_conn, name.c_str(),
+                                             postgresql_placeholders(statement.sql).c_str(), 0,
+                                             nullptr) == 1;
+        m_prepared.emplace(statement.sql, name);
+        answers.push_back(statement.sql);
+      } else {
+        name = m_prepared.at(statement.sql);
+      }
+      const auto& params = bound.emplace_back(statement.params);
+      sent = sent && pq_api().send_query_prepared(m_conn, name.c_str(), params.count(),
+                                                  params.values(), nullptr, nullptr, 0) == 1;
+      answers.emplace_back();
+    }
+    sent = sent && pq_api().pipeline_sync(m_conn) == 1;
+
+    // Every answer up to the sync is read, whatever failed: only then does the connection
+    // leave pipeline mode. The first failure is the one reported.
+    std::vector<int64_t> changed;
+    changed.reserve(batch.size());
+    std::optional<std::string> failure;
+    size_t answer = 0;
+    bool synced = false;
+    while (sent && !synced && pq_api().status(m_conn) == CONNECTION_OK) {
+      ResultPtr result(pq_api().get_result(m_conn));
+      if (!result) {
+        continue; // the end of one answer
+      }
+      const auto status = pq_api().result_status(result.get());
+      if (status == PGRES_PIPELINE_SYNC) {
+        synced = true;
+        continue;
+      }
+      const std::string& prepared_sql = answer < answers.size() ? answers[answer] : "";
+      ++answer;
+      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        if (!failure && status != PGRES_PIPELINE_ABORTED) {
+          failure = trimmed(pq_api().result_error_message(result.get()));
+        }
+        if (!prepared_sql.empty()) {
+          m_prepared.erase(prepared_sql); // it never was
+        }
+      } else if (prepared_sql.empty()) {
+        const char* count = pq_api().cmd_tuples(result.get());
+        int64_t rows = 0;
+        std::from_chars(count, count + std::char_traits<char>::length(count), rows);
+        changed.push_back(rows);
+      }
+    }
+    if (synced) {
+      pq_api().exit_pipeline_mode(m_conn);
+    } else {
+      failure = failure.value_or(trimmed(pq_api().error_message(m_conn)));
+    }
+    if (failure || changed.size() != batch.size()) {
+      throw Error(fmt::format("state {}: a batch of statements failed: {}", m_display,
+                              failure.value_or("the server's answers did not match")),
+                  ExitStatus::state);
+    }
+    return changed;
   }
 
   const std::string& prepared(const std::string& sql)
@@ -312,7 +412,7 @@ private:
     if (auto found = m_prepared.find(sql); found != m_prepared.end()) {
       return found->second;
     }
-    std::string name = fmt::format("herald_{}", m_prepared.size() + 1);
+    std::string name = fmt::format("herald_{}", ++m_names);
     ResultPtr result(
       pq_api().prepare(m_conn, name.c_str(), postgresql_placeholders(sql).c_str(), 0, nullptr));
     check(result.get(), "cannot prepare a query");
@@ -341,7 +441,8 @@ private:
   };
   Lock m_writers_lock = Lock::none;
   std::map<std::string, std::string, std::less<>> m_prepared;
-  std::set<std::string, std::less<>> m_seen;
+  std::map<std::string, int, std::less<>> m_runs; // times each unprepared statement ran
+  int m_names = 0;                                // prepared statements named so far
 };
 
 } // namespace

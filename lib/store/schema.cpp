@@ -163,11 +163,14 @@ schema_version(SqlConnection& db)
   if (db.dialect() == SqlDialect::sqlite) {
     return first_integer(db, "PRAGMA user_version");
   }
-  if (first_integer(
-        db, "SELECT CASE WHEN to_regclass('herald_schema') IS NULL THEN 0 ELSE 1 END") == 0) {
-    return 0;
-  }
-  return first_integer(db, "SELECT MAX(version) FROM herald_schema");
+  // One round trip, on every command: the table may not exist yet, and a statement naming it
+  // would fail, so its version is read through query_to_xml, which plans the inner query only
+  // when the CASE gets there.
+  return first_integer(
+    db, "SELECT CASE WHEN to_regclass('herald_schema') IS NULL THEN 0 ELSE"
+        " COALESCE((xpath('/row/v/text()', query_to_xml("
+        "  'SELECT MAX(version) AS v FROM herald_schema', false, true, '')))[1]::text::bigint, 0)"
+        " END");
 }
 
 void

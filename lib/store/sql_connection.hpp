@@ -20,6 +20,8 @@ using SqlValue = std::variant<std::nullptr_t, int64_t, std::string>;
 class SqlParams
 {
 public:
+  // Text is bound as valid UTF-8: each byte sequence that is not becomes U+FFFD
+  // (text::replace_invalid_utf8), so nothing written to the state can break a reader.
   SqlParams& add(std::string_view value);
   SqlParams& add(int64_t value);
   SqlParams& add(std::optional<int64_t> value);
@@ -27,6 +29,13 @@ public:
 
 private:
   std::vector<SqlValue> m_values;
+};
+
+// A statement with its parameters, for run_batch().
+struct SqlStatement
+{
+  std::string sql;
+  SqlParams params;
 };
 
 // One row of a result; columns are numbered from 0.
@@ -79,6 +88,19 @@ public:
                      const std::function<void(const SqlRow&)>& each) = 0;
   // Runs a statement that returns no rows; returns how many rows it changed.
   virtual int64_t run(const std::string& sql, const SqlParams& params = {}) = 0;
+  // Runs the statements in order, as run() does each, and returns how many rows each changed.
+  // PostgreSQL sends them all before it reads an answer (pipeline mode): a batch of claims
+  // costs one round trip, not one per job. The first failure throws; the batch is then in an
+  // aborted transaction, which the caller rolls back.
+  virtual std::vector<int64_t> run_batch(const std::vector<SqlStatement>& batch)
+  {
+    std::vector<int64_t> changed;
+    changed.reserve(batch.size());
+    for (const auto& statement : batch) {
+      changed.push_back(run(statement.sql, statement.params));
+    }
+    return changed;
+  }
 };
 
 // Instants are stored as whole seconds since the Unix epoch.
@@ -106,10 +128,23 @@ optional_time(std::optional<int64_t> s)
   return s ? std::optional<TimePoint>(time_point(*s)) : std::nullopt;
 }
 
-// Opens (creating when missing, with its directory owner-only) the SQLite state at `path`:
-// WAL journal, synchronous=FULL so a recorded intent survives power loss, and a busy timeout so
-// concurrent runs wait for each other instead of failing.
-std::unique_ptr<SqlConnection> open_sqlite_connection(const std::string& path);
+// Whether a command will change the state (`run`, `post`, ...) or only read it (`status`,
+// `history`), which then works on a state it cannot write.
+enum class StateAccess
+{
+  read_write,
+  read_only,
+};
+
+// Opens the SQLite state at `path`. To write: creating it when missing (mode 0600, in a
+// directory made owner-only), with WAL journal, synchronous=FULL so a recorded intent survives
+// power loss, and a busy timeout so concurrent runs wait for each other instead of failing. To
+// read: as to write when this user can write the state and its directory; else SQLite's
+// read-only mode, creating nothing, and when the directory cannot be written either (so no other
+// process can be writing there) and the WAL's shared-memory file is not there for this user,
+// the file is read as it is, without that file.
+std::unique_ptr<SqlConnection> open_sqlite_connection(const std::string& path,
+                                                      StateAccess access = StateAccess::read_write);
 
 // Connects to the PostgreSQL state at `url` (postgresql:// or postgres://, libpq's URI syntax).
 // The password comes from libpq's own means (PGPASSWORD, ~/.pgpass, a service file) or from the

@@ -1,11 +1,16 @@
 #include "sql_connection.hpp"
+#include "text/utf8.hpp"
 
 namespace herald::store {
 
 SqlParams&
 SqlParams::add(std::string_view value)
 {
-  m_values.emplace_back(std::string(value));
+  // Text in the state is UTF-8, always: PostgreSQL refuses anything else, and every reader
+  // (status --json, engage) would trip on it. What reaches here from outside (a platform's
+  // answer, a --url given by hand) has had its chance to be refused; a stray byte left is
+  // stored as U+FFFD rather than failing a write that records a post.
+  m_values.emplace_back(text::replace_invalid_utf8(value));
   return *this;
 }
 

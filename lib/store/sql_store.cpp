@@ -5,10 +5,13 @@
 #include "schema.hpp"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <map>
 
 namespace herald::store {
 
@@ -222,22 +225,42 @@ public:
   bool update_job_if(const Job& job, JobState expected_state,
                      std::string_view expected_token) override
   {
-    // A new lease token means the job changes hands: to this process.
-    const std::string holder = job.lease_token.empty() ? std::string() : this_holder();
-    auto params = job_params(job, holder);
-    params.add(to_string(expected_state)).add(expected_token);
-    // A claim (a new lease) in a transaction skips a row another runner holds: they are
-    // claiming it. Every other change (the holder's own intent and settle, a single change
-    // like `herald retry`) waits for the row: whoever holds it can only be a claimer that is
-    // about to find it taken.
-    const bool claiming = !job.lease_token.empty() && job.lease_token != expected_token;
-    if (m_db->in_transaction()) {
-      m_db->lock_writers(true);
+    auto statement = conditional_update(job, expected_state, expected_token);
+    return m_db->run(statement.sql, statement.params) == 1;
+  }
+
+  std::vector<bool> update_jobs_if(const std::vector<JobChange>& changes) override
+  {
+    std::vector<SqlStatement> batch;
+    batch.reserve(changes.size());
+    for (const auto& change : changes) {
+      batch.push_back(conditional_update(change.job, change.expected_state, change.expected_token));
     }
-    if (claiming && m_db->in_transaction()) {
-      return m_db->run(m_claim, params) == 1;
+    std::vector<bool> written;
+    for (const int64_t rows : m_db->run_batch(batch)) {
+      written.push_back(rows == 1);
     }
-    return m_db->run(m_update, params) == 1;
+    return written;
+  }
+
+  std::vector<size_t> claim_jobs(const std::vector<Job>& candidates, const Lease& lease,
+                                 size_t at_most) override
+  {
+    std::vector<size_t> claimed;
+    if (candidates.empty() || at_most == 0) {
+      return claimed;
+    }
+    if (m_db->dialect() == SqlDialect::postgresql) {
+      return claim_skipping_locked(candidates, lease, at_most);
+    }
+    // SQLite: this transaction holds the only write lock; nothing to skip.
+    for (size_t i = 0; i < candidates.size() && claimed.size() < at_most; ++i) {
+      if (update_job_if(claimed_under(candidates[i], lease), candidates[i].state,
+                        candidates[i].lease_token)) {
+        claimed.push_back(i);
+      }
+    }
+    return claimed;
   }
 
   std::vector<Job> actionable_jobs(std::string_view calendar, TimePoint now) override
@@ -268,6 +291,68 @@ public:
   }
 
 private:
+  // One statement for the lot: the candidates go as a JSON array, in order; the rows still as
+  // found and not locked by another transaction are locked, the first `at_most` claimed.
+  std::vector<size_t> claim_skipping_locked(const std::vector<Job>& candidates, const Lease& lease,
+                                            size_t at_most)
+  {
+    m_db->lock_writers(true);
+    std::map<std::string, size_t, std::less<>> index_of;
+    nlohmann::json found = nlohmann::json::array();
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      const Job& job = candidates[i];
+      found.push_back(
+        { { "id", job.id }, { "state", to_string(job.state) }, { "token", job.lease_token } });
+      index_of.emplace(job.id, i);
+    }
+    std::vector<size_t> claimed;
+    m_db->query(
+      // A CTE runs once; `id IN (subquery)` may run the subquery again per row and so claim
+      // more than the limit.
+      "WITH picked AS MATERIALIZED ("
+      " SELECT j.id FROM jsonb_array_elements(CAST(?6 AS jsonb)) WITH ORDINALITY AS c(job, n)"
+      " JOIN jobs j ON j.calendar = ?1 AND j.id = c.job->>'id' AND j.state = c.job->>'state'"
+      "  AND j.lease_token = c.job->>'token'"
+      " ORDER BY c.n LIMIT ?7 FOR UPDATE OF j SKIP LOCKED) "
+      "UPDATE jobs SET state = 'claimed', lease_token = ?2, lease_until = ?3, updated_at = ?4, "
+      "lease_holder = ?5 FROM picked WHERE jobs.calendar = ?1 AND jobs.id = picked.id "
+      "RETURNING jobs.id",
+      SqlParams()
+        .add(candidates.front().calendar)
+        .add(lease.token)
+        .add(seconds(lease.until))
+        .add(seconds(lease.now))
+        .add(this_holder())
+        .add(found.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        .add(static_cast<int64_t>(at_most)),
+      [&](const SqlRow& row) {
+        if (const auto i = index_of.find(row.text(0)); i != index_of.end()) {
+          claimed.push_back(i->second);
+        }
+      });
+    std::sort(claimed.begin(), claimed.end());
+    return claimed;
+  }
+
+  SqlStatement conditional_update(const Job& job, JobState expected_state,
+                                  std::string_view expected_token)
+  {
+    // A new lease token means the job changes hands: to this process.
+    const std::string holder = job.lease_token.empty() ? std::string() : this_holder();
+    auto params = job_params(job, holder);
+    params.add(to_string(expected_state)).add(expected_token);
+    // A claim (a new lease) in a transaction skips a row another runner holds: they are
+    // claiming it. Every other change (the holder's own intent and settle, a single change
+    // like `herald retry`) waits for the row: whoever holds it can only be a claimer that is
+    // about to find it taken.
+    const bool claiming = !job.lease_token.empty() && job.lease_token != expected_token;
+    if (m_db->in_transaction()) {
+      m_db->lock_writers(true);
+    }
+    const bool skip_locked = claiming && m_db->in_transaction();
+    return { skip_locked ? m_claim : m_update, std::move(params) };
+  }
+
   std::vector<Job> jobs_of(const std::string& sql, const SqlParams& params)
   {
     std::vector<Job> jobs;

@@ -6,11 +6,10 @@
 
 namespace herald::store {
 
-SqliteDb::SqliteDb(const std::string& path)
+SqliteDb::SqliteDb(const std::string& path, int flags, const std::string& uri)
   : m_path(path)
 {
-  const int rc = sqlite3_open_v2(
-    path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(uri.empty() ? path.c_str() : uri.c_str(), &m_db, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string reason = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
     sqlite3_close(m_db);
@@ -41,6 +40,12 @@ SqliteDb::exec(const char* sql)
     sqlite3_free(message);
     throw Error(fmt::format("state {}: {}", m_path, reason), ExitStatus::state);
   }
+}
+
+void
+SqliteDb::use_reader_settings()
+{
+  exec("PRAGMA busy_timeout = 10000");
 }
 
 void

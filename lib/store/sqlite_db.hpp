@@ -16,7 +16,9 @@ namespace herald::store {
 class SqliteDb
 {
 public:
-  explicit SqliteDb(const std::string& path);
+  // `path` as shown in messages; `uri`, when not empty, is what SQLite opens instead (a file:
+  // URI with parameters). `flags` are sqlite3_open_v2's.
+  SqliteDb(const std::string& path, int flags, const std::string& uri = {});
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
@@ -27,6 +29,8 @@ public:
   // writes; synchronous=FULL, so that each commit is durable before the network request that
   // follows it (reliability.md S2).
   void use_state_settings();
+  // Those of them a connection that only reads can use: the busy timeout.
+  void use_reader_settings();
   int changes() const;
   sqlite3* handle() const { return m_db; }
   [[noreturn]] void fail(std::string_view what) const;

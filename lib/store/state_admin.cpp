@@ -299,12 +299,13 @@ check_state(const StateLocation& location)
     { "state = 'retry-wait' AND next_attempt IS NULL", "waiting to retry without a time" },
     { "state = 'posted' AND posted_at IS NULL", "posted without a posting time" },
   };
-  for (const auto& [condition, what_text] : rules) {
-    // A copy for the lambda: clang before 16 cannot capture a structured binding.
-    const char* what = what_text;
+  for (const auto& rule : rules) {
+    // Not a structured binding: clang 14 (the fuzz build's compiler) cannot capture one.
+    const auto& condition = rule.first;
+    const auto& what = rule.second;
     db->query(
       fmt::format("SELECT calendar, id, state FROM jobs WHERE {} ORDER BY calendar, id", condition),
-      {}, [&](const SqlRow& row) {
+      {}, [&check, &what](const SqlRow& row) {
         check.problems.push_back(fmt::format("job {} of calendar {} ({}): {}", row.text(1),
                                              row.text(0), row.text(2), what));
       });

@@ -4,10 +4,9 @@
 #include "sqlite_store.hpp"
 
 #include "util/error.hpp"
+#include "util/private_dir.hpp"
 
 #include <fmt/core.h>
-
-#include <sys/stat.h>
 
 #include <cstdlib>
 
@@ -69,14 +68,8 @@ StateLocation::local_dir() const
                 ExitStatus::state);
   }
   // Beside a SQLite state, opening the state makes the directory; here nothing else does.
-  std::error_code ec;
-  if (!std::filesystem::exists(dir, ec)) {
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-      throw Error(fmt::format("cannot create {}: {}", dir.string(), ec.message()),
-                  ExitStatus::state);
-    }
-    ::chmod(dir.c_str(), 0700);
+  if (auto made = create_private_directories(dir); !made) {
+    throw Error(made.error(), ExitStatus::state);
   }
   return dir;
 }
@@ -91,6 +84,14 @@ std::unique_ptr<Store>
 open_store(const StateLocation& location)
 {
   return open_sql_store(connect(location));
+}
+
+std::unique_ptr<Store>
+open_store_for_reading(const StateLocation& location)
+{
+  return open_sql_store(location.is_postgresql()
+                          ? open_postgresql_connection(location.str())
+                          : open_sqlite_connection(location.str(), StateAccess::read_only));
 }
 
 std::unique_ptr<ConversationStore>

@@ -26,7 +26,7 @@ public:
   bool exists() const;
   // The directory on this machine for what must stay local to it (the Bluesky session): the
   // state file's directory, or for a PostgreSQL state $XDG_STATE_HOME/herald
-  // (~/.local/state/herald), made owner-only (0700) when missing.
+  // (~/.local/state/herald); the directories made for it are owner-only (0700).
   std::filesystem::path local_dir() const;
   // The location as given.
   const std::string& str() const { return m_location; }
@@ -41,6 +41,10 @@ private:
 // The stores on the state at `location`, created and migrated when needed. Each opens its own
 // connection. Throw herald::Error (status `state`) with where and why when they cannot.
 std::unique_ptr<Store> open_store(const StateLocation& location);
+// The state for a command that only reads it (`status`, `history`): a SQLite state is opened
+// read-only, so that a state this user cannot write can still be looked at. It must exist and
+// be of this herald's schema version (an older one needs a command that writes, to migrate it).
+std::unique_ptr<Store> open_store_for_reading(const StateLocation& location);
 std::unique_ptr<ConversationStore> open_conversation_store(const StateLocation& location);
 std::unique_ptr<MetricsStore> open_metrics_store(const StateLocation& location);
 

@@ -19,6 +19,36 @@ struct JobFilter
   int limit = 0; // 0: no limit
 };
 
+// A conditional change of one job: `job` is written only if the stored row is still in
+// `expected_state` with `expected_token` as its lease token (see Store::update_job_if).
+struct JobChange
+{
+  Job job;
+  JobState expected_state;
+  std::string expected_token;
+};
+
+// The lease a runner claims jobs under: its token, until when it holds, and the time of the claim.
+struct Lease
+{
+  std::string token;
+  TimePoint until;
+  TimePoint now;
+};
+
+// `found` as a claim under `lease` leaves it: what Store::claim_jobs writes, and what the runner
+// then holds.
+inline Job
+claimed_under(const Job& found, const Lease& lease)
+{
+  Job claim = found;
+  claim.state = JobState::claimed;
+  claim.lease_token = lease.token;
+  claim.lease_until = lease.until;
+  claim.updated_at = lease.now;
+  return claim;
+}
+
 // The durable state. Small on purpose, so that a PostgreSQL implementation for several runners
 // can follow: every state change is a conditional update checked by its row count (SQLite:
 // `UPDATE ... WHERE state = ? AND lease_token = ?` then changes() == 1; PostgreSQL: the same,
@@ -51,6 +81,19 @@ public:
   // with `expected_token` as its lease token; false when another runner got there first.
   virtual bool update_job_if(const Job& job, JobState expected_state,
                              std::string_view expected_token) = 0;
+
+  // update_job_if() for each change, in order, in one go (one round trip on PostgreSQL):
+  // element i says whether change i was written.
+  virtual std::vector<bool> update_jobs_if(const std::vector<JobChange>& changes) = 0;
+
+  // Claims, in the order given, up to `at_most` of `candidates` (jobs as the runner found
+  // them) whose rows are still so: each becomes `claimed` under `lease`, held by this process.
+  // A row another runner is claiming right now is skipped, not waited for (PostgreSQL: FOR
+  // UPDATE SKIP LOCKED), so that runners working the same backlog take different jobs instead
+  // of racing for the same ones. Inside begin_write(). Returns the indexes into `candidates` of
+  // the jobs claimed, in order.
+  virtual std::vector<size_t> claim_jobs(const std::vector<Job>& candidates, const Lease& lease,
+                                         size_t at_most) = 0;
 
   // Jobs that need attention at `now`: pending or retry-wait jobs due by then, and claimed or
   // sending jobs whose lease has expired (their runner died). Reads only the index.

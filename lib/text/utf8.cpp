@@ -73,4 +73,81 @@ locate_invalid_utf8(std::string_view text)
   return at;
 }
 
+std::string
+replace_invalid_utf8(std::string_view text)
+{
+  if (!find_invalid_utf8(text)) {
+    return std::string(text);
+  }
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (size_t pos = 0; pos < text.size();) {
+    const CodePoint cp = code_point_at(text, pos);
+    if (cp.value == k_ill_formed) {
+      out += "\xEF\xBF\xBD"; // U+FFFD
+    } else {
+      out.append(text, cp.begin, cp.end - cp.begin);
+    }
+    pos = cp.end;
+  }
+  return out;
+}
+
+std::string
+shorten_utf8(std::string_view text, size_t max_bytes)
+{
+  std::string out = replace_invalid_utf8(text);
+  if (out.size() <= max_bytes) {
+    return out;
+  }
+  // `out` is valid UTF-8 now: a boundary is any byte that is not a trail byte (10xxxxxx).
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  out.resize(cut);
+  out += "...";
+  return out;
+}
+
+namespace {
+
+bool
+is_control(int32_t c)
+{
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+}
+
+std::string
+without_controls(std::string_view text, bool keep_breaks)
+{
+  const std::string valid = replace_invalid_utf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (size_t pos = 0; pos < valid.size();) {
+    const CodePoint cp = code_point_at(valid, pos);
+    pos = cp.end;
+    if (cp.value == '\n' || cp.value == '\t') {
+      out += keep_breaks ? static_cast<char>(cp.value) : ' ';
+    } else if (!is_control(cp.value)) {
+      out.append(valid, cp.begin, cp.end - cp.begin);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::string
+terminal_text(std::string_view text)
+{
+  return without_controls(text, true);
+}
+
+std::string
+terminal_line(std::string_view text)
+{
+  return without_controls(text, false);
+}
+
 } // namespace herald::text

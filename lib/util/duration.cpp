@@ -65,22 +65,20 @@ std::string
 format_duration(std::chrono::seconds duration)
 {
   long long s = duration.count();
-  std::string sign = s < 0 ? "-" : "";
-  s = s < 0 ? -s : s;
-  const long long d = s / 86400;
-  const long long h = (s % 86400) / 3600;
-  const long long m = (s % 3600) / 60;
-  const long long sec = s % 60;
-  if (d > 0) {
-    return h > 0 ? fmt::format("{}{}d{}h", sign, d, h) : fmt::format("{}{}d", sign, d);
+  std::string out = s < 0 ? "-" : "";
+  // Every non-zero unit, so that the text reads back as the same duration: a `timeout: 90s`
+  // must not be reported as "1m".
+  const unsigned long long total =
+    s < 0 ? 0ULL - static_cast<unsigned long long>(s) : static_cast<unsigned long long>(s);
+  const unsigned long long parts[] = { total / 86400, total % 86400 / 3600, total % 3600 / 60,
+                                       total % 60 };
+  const char units[] = { 'd', 'h', 'm', 's' };
+  for (size_t i = 0; i < 4; ++i) {
+    if (parts[i] > 0) {
+      out += fmt::format("{}{}", parts[i], units[i]);
+    }
   }
-  if (h > 0) {
-    return m > 0 ? fmt::format("{}{}h{}m", sign, h, m) : fmt::format("{}{}h", sign, h);
-  }
-  if (m > 0) {
-    return fmt::format("{}{}m", sign, m);
-  }
-  return fmt::format("{}{}s", sign, sec);
+  return total == 0 ? "0s" : out;
 }
 
 } // namespace herald

@@ -1,5 +1,7 @@
 #include "shared_library.hpp"
 
+#include "unavailable_error.hpp"
+
 #include <fmt/core.h>
 
 #include <dlfcn.h>
@@ -12,8 +14,8 @@ SharedLibrary::SharedLibrary(std::string name, std::string package, ExitStatus s
   , m_handle(::dlopen(m_name.c_str(), RTLD_NOW | RTLD_LOCAL))
 {
   if (m_handle == nullptr) {
-    throw Error(fmt::format("cannot load {} (install {}): {}", m_name, package, ::dlerror()),
-                m_status);
+    throw UnavailableError(
+      fmt::format("cannot load {} (install {}): {}", m_name, package, ::dlerror()), m_status);
   }
 }
 
@@ -22,7 +24,7 @@ SharedLibrary::address_of(const char* symbol) const
 {
   void* address = ::dlsym(m_handle, symbol);
   if (address == nullptr) {
-    throw Error(fmt::format("{} has no {}: {}", m_name, symbol, ::dlerror()), m_status);
+    throw UnavailableError(fmt::format("{} has no {}: {}", m_name, symbol, ::dlerror()), m_status);
   }
   return address;
 }

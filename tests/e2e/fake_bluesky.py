@@ -85,7 +85,7 @@ class FakeBluesky(HookFakeServer):
 
     def fail_path(self, nsid, status, headers=None, body=None, count=1, skip=0):
         """Answer `count` calls of `nsid`, after `skip` normal ones, with `status` and nothing
-        done."""
+        done; `body` may be a function of the request (a server that echoes it)."""
         with self._state:
             faults = self._path_faults.setdefault(nsid, [])
             faults += [None] * skip
@@ -122,6 +122,8 @@ class FakeBluesky(HookFakeServer):
             fault = faults.pop(0) if faults else None
             if fault:
                 status, headers, body = fault
+                if callable(body):  # a server that echoes what it was sent: body(request)
+                    body = body(request)
                 return _json(status, body, headers)
         routes = {
             ("POST", "com.atproto.server.createSession"): self._create_session,

@@ -46,6 +46,10 @@ class FakeMastodonEngage(HookFakeServer):
         self._status_ids = itertools.count(1000)
         self._notification_ids = itertools.count(500)
         self._state = threading.Lock()
+        # Faults of a hostile or broken server: the origin its Link headers point to (None: its
+        # own), and statuses whose /context answer is a JSON list instead of an object.
+        self.next_origin = None
+        self.context_as_list = set()
         super().__init__()
 
     # --- seeding -------------------------------------------------------------------------------
@@ -113,6 +117,8 @@ class FakeMastodonEngage(HookFakeServer):
                 if status is None:
                     return _answer(404, {"error": "Record not found"})
                 if m.group(2):
+                    if m.group(1) in self.context_as_list:
+                        return _answer(200, [self._context(status)])
                     return _answer(200, self._context(status))
                 return _answer(200, status)
             if request.method == "POST" and request.path == "/api/v1/statuses":
@@ -137,7 +143,8 @@ class FakeMastodonEngage(HookFakeServer):
         headers = {}
         if len(items) > limit:
             params = [("max_id", page[-1]["id"]), ("limit", str(limit))] + [("types[]", t) for t in types]
-            headers["Link"] = (f'<{self.url("/api/v1/notifications")}?{urllib.parse.urlencode(params)}>; rel="next", '
+            base = (self.next_origin or self.url("")) + "/api/v1/notifications"
+            headers["Link"] = (f'<{base}?{urllib.parse.urlencode(params)}>; rel="next", '
                                f'<{self.url("/api/v1/notifications")}?min_id={page[0]["id"]}>; rel="prev"')
         return _answer(200, page, headers)
 

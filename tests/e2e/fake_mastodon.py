@@ -331,6 +331,8 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
             return
         body = fault.body if fault.body is not None else {"error": "Internal server error"}
+        if callable(body):  # a server that echoes what it was sent: body(headers, target)
+            body = body({k.lower(): v for k, v in self.headers.items()}, self.path)
         self._send(fault.status, fault.headers, body)
 
     def _send(self, status, headers, body):

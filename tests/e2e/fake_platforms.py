@@ -70,7 +70,8 @@ class HookFault:
     """What to do instead of the normal answer: a status (with headers and body), a delay
     before answering, or closing the connection without any answer."""
 
-    def __init__(self, status=None, headers=None, body=b"", delay=0.0, close=False):
+    def __init__(self, status=None, headers=None, body=b"", delay=0.0, close=False, echo=None):
+        self.echo = echo  # a function of the request that makes the body (echo_next)
         self.status = status
         self.headers = dict(headers or {})
         self.body = body if isinstance(body, bytes) else (
@@ -119,6 +120,13 @@ class HookFakeServer:
         with self._lock:
             self._faults += [HookFault(status, headers, body) for _ in range(n)]
 
+    def echo_next(self, n, status, make_body):
+        """Answer the next `n` requests with `status` and the JSON (or bytes) that
+        make_body(request) returns: a server that echoes what it was sent (the Authorization
+        header, the URL, the body) into its error text."""
+        with self._lock:
+            self._faults += [HookFault(status, echo=make_body) for _ in range(n)]
+
     def delay_next(self, n, seconds):
         with self._lock:
             self._faults += [HookFault(delay=seconds) for _ in range(n)]
@@ -157,7 +165,11 @@ class HookFakeServer:
         if fault and fault.close:
             self._hang_up(handler)
             return
-        if fault and fault.status is not None:
+        if fault and fault.echo is not None:
+            made = fault.echo(request)
+            out_body = made if isinstance(made, bytes) else json.dumps(made).encode()
+            status, out_headers = fault.status, {"Content-Type": "application/json"}
+        elif fault and fault.status is not None:
             status, out_headers, out_body = fault.status, fault.headers, fault.body
             out_headers.setdefault("Content-Type", "application/json")
         else:

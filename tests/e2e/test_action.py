@@ -73,7 +73,10 @@ class ActionTest(HeraldTest):
         shutil.rmtree(run_dir, ignore_errors=True)
         (run_dir / "tmp").mkdir(parents=True)
         for name, content in (files or {}).items():
-            (run_dir / name).write_text(content)
+            if isinstance(content, bytes):
+                (run_dir / name).write_bytes(content)
+            else:
+                (run_dir / name).write_text(content)
         (run_dir / "herald.yaml").write_text(calendar_text)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -139,19 +142,20 @@ class ActionTest(HeraldTest):
     # --- inputs and outputs (stub platform: no network) ---------------------------------------
 
     def test_outputs_summary_media_and_args(self):
-        self.write("shot.png", b"\x89PNG\r\n\x1a\n" + bytes(64))
+        # Media sit in the workspace, the working directory, as in a workflow.
+        shot = b"\x89PNG\r\n\x1a\n" + bytes(64)
         run = self.action({"to": "outbox", "text-file": "notes.md",
-                           "media": f"{self.dir / 'shot.png'}\n", "alt": "A screenshot\n",
+                           "media": "shot.png\n", "alt": "A screenshot\n",
                            "args": "--id \"release-1.2\" --verbose"},
-                          STUB, extra_env={})
+                          STUB, extra_env={}, files={"shot.png": shot})
         # The text file is relative to the working directory, as in a workflow.
         self.assertEqual(run.returncode, 2, run.stderr)
         self.assertEqual(run.stderr, "herald: error: cannot read --text-file notes.md\n")
 
         run = self.action({"to": "outbox", "text-file": "notes.md",
-                           "media": f"{self.dir / 'shot.png'}\n", "alt": "A screenshot\n",
+                           "media": "shot.png\n", "alt": "A screenshot\n",
                            "args": "--id \"release-1.2\" --verbose"}, STUB,
-                          files={"notes.md": TEXT + "\n"})
+                          files={"notes.md": TEXT + "\n", "shot.png": shot})
         self.assertEqual(run.returncode, 0, run.stderr)
         [line] = run.outputs["json"].splitlines()
         self.assertIn('"post":"release-1.2"', line)

@@ -364,5 +364,46 @@ class BlueskyTest(HeraldTest):
         self.assertRegex(text, r"too long for account 'sky' \(bluesky\): text is 3\d\d characters")
 
 
+    # --- what the server says (issue 19: items 1 and 4) --------------------------------------
+
+    def test_a_pds_that_echoes_the_password_and_tokens_never_gets_them_printed_or_stored(self):
+        self.calendar(POST + SECOND)
+        # The login's body (with the password) comes back in the error text.
+        self.fake.fail_path("com.atproto.server.createSession", 401, body=lambda request: {
+            "error": "AuthenticationRequired",
+            "message": f"refused {request.body.decode()} password {PASSWORD}"})
+        r = self.run_at(DUE, "--json")
+        self.assertExit(r, 1)
+        [line] = r.json_lines()
+        self.assertIn("HTTP 401: AuthenticationRequired: refused", line["error"])
+        # The session's access token, echoed from the Authorization header.
+        self.fake.fail_path("com.atproto.repo.createRecord", 400, count=2, body=lambda request: {
+            "error": "InvalidRequest",
+            "message": f"refused {request.headers.get('authorization')}"})
+        r2 = self.run_at("2026-12-02T08:00:00Z", "--json")
+        self.assertExit(r2, 1)
+        errors = [l["error"] for l in r2.json_lines()]
+        self.assertIn("permanent: bluesky: POST com.atproto.repo.createRecord: HTTP 400: "
+                      "InvalidRequest: refused Bearer ***", errors)
+        tokens = [t for t in self.fake.access] + [PASSWORD]
+        status = self.herald("--json", "status", "--all", env=ENV)
+        stored = [row[0] for row in self.state_rows("SELECT error FROM jobs")]
+        for text in (r.out, r.err, r2.out, r2.err, status.out, *stored):
+            for token in tokens:
+                self.assertNotIn(token, text)
+
+    def test_a_long_error_in_japanese_is_cut_between_characters(self):
+        self.calendar()
+        self.fake.fail_path("com.atproto.repo.createRecord", 400,
+                            body={"error": "InvalidRequest", "message": "日本語" * 70})
+        r = self.run_at(DUE, "--json")
+        self.assertExit(r, 1)
+        [line] = r.json_lines()
+        # "InvalidRequest: " is 16 bytes; then 94 whole characters fit in the 300.
+        self.assertEqual(line["error"], "permanent: bluesky: POST com.atproto.repo.createRecord: "
+                                        "HTTP 400: InvalidRequest: " + ("日本語" * 34)[:94] + "...")
+        self.assertNotIn("\ufffd", self.job()["error"])
+
+
 if __name__ == "__main__":
     main()

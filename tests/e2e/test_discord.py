@@ -256,5 +256,20 @@ class DiscordTest(HeraldTest):
         self.assertNotIn(TOKEN, self.herald("--json", "status", "--all").out)
 
 
+    def test_a_server_that_echoes_the_webhook_never_gets_its_token_printed_or_stored(self):
+        # Issue 19, item 4: an error answer that quotes the webhook URL back.
+        self.calendar()
+        self.run_at("2026-11-30T12:00:00Z")
+        self.fake.echo_next(3, 404, lambda request: {
+            "message": f"Unknown Webhook {request.target} token {TOKEN}", "code": 10015})
+        r = self.herald("--json", "run", "--now", "2026-12-01T09:00:10Z", env=self.hook_env)
+        self.assertExit(r, 1)
+        [line] = r.json_lines()
+        self.assertIn("HTTP 404: Unknown Webhook /api/webhooks/123/***", line["error"])
+        stored = [row[0] for row in self.state_rows("SELECT error FROM jobs")]
+        for text in (r.out, r.err, json.dumps(self.job()), *stored):
+            self.assertNotIn(TOKEN, text)
+
+
 if __name__ == "__main__":
     main()

@@ -273,5 +273,53 @@ class MastodonTest(HeraldTest):
         self.assertIn("/api/v1/statuses", r.out + r.err)  # the verbose log did run
 
 
+    # --- what the server says (issue 19: items 1 and 4) --------------------------------------
+
+    def error_rows(self):
+        return [row[0] for row in self.state_rows("SELECT error FROM jobs")]
+
+    def test_a_server_that_echoes_the_token_never_gets_it_printed_or_stored(self):
+        self.calendar()
+        self.fake.fail("/api/v1/statuses", status=422, body=lambda headers, target: {
+            "error": f"refused {headers.get('authorization')} (token {TOKEN}) for {target}"})
+        r = self.run_at(DUE, "--json")
+        self.assertExit(r, 1)
+        [line] = r.json_lines()
+        self.assertEqual(line["error"], "permanent: mastodon: POST /api/v1/statuses: HTTP 422: "
+                                        "refused Bearer *** (token ***) for /api/v1/statuses")
+        status = self.herald("--json", "status", env=ENV)
+        for text in (r.out, r.err, status.out, *self.error_rows()):
+            self.assertNotIn(TOKEN, text)
+        self.assertEqual(self.job()["error"], line["error"])
+
+    def test_a_long_error_in_japanese_is_cut_between_characters(self):
+        self.calendar()
+        self.fake.fail("/api/v1/statuses", status=422, body={"error": "!" + "日本語" * 70})
+        r = self.run_at(DUE, "--json")
+        self.assertExit(r, 1)
+        [line] = r.json_lines()
+        # One byte, then three-byte characters: byte 300 falls inside the 100th, which is left
+        # out whole.
+        self.assertEqual(line["error"], "permanent: mastodon: POST /api/v1/statuses: HTTP 422: !"
+                                        + ("日本語" * 34)[:99] + "...")
+        self.assertEqual(self.job()["error"], line["error"])
+        [stored] = self.error_rows()
+        self.assertEqual(stored, line["error"])
+
+
+    def test_escape_sequences_in_an_error_never_reach_the_terminal(self):
+        # Issue 19, item 9: run, status and -v print the server's text without its controls.
+        self.calendar()
+        self.fake.fail("/api/v1/statuses", status=422,
+                       body={"error": "bad\x1b[2J\x1b]0;owned\x07 \u009b31mtext\rover"})
+        r = self.run_at(DUE, "-v")
+        self.assertExit(r, 1)
+        status = self.herald("status", env=ENV)
+        for text in (r.out, r.err, status.out):
+            self.assertNotRegex(text, "[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+        self.assertIn("HTTP 422: bad[2J]0;owned 31mtextover", r.out)
+        self.assertIn("HTTP 422: bad[2J]0;owned 31mtextover", status.out)
+
+
 if __name__ == "__main__":
     main()

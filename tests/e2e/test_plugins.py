@@ -8,7 +8,7 @@ import subprocess
 import time
 
 from fake_platforms import WebhookFake
-from harness import SOURCE_DIR, HeraldTest, main
+from harness import HERALD, SOURCE_DIR, HeraldTest, main
 
 EXAMPLES = SOURCE_DIR / "examples" / "plugins"
 BROKEN = SOURCE_DIR / "tests" / "e2e" / "plugins"
@@ -419,6 +419,16 @@ class BrokenPluginTest(PluginTest):
                                "line that is not a JSON object: \"Usage: broken.py [options]\" "
                                "(attempt 1 of 5; next at 2026-12-01T09:01:11Z)")
 
+    def test_an_answer_that_is_not_utf8(self):
+        bad = self.run_broken("./plugins/broken.py, latin1-publish")
+        self.assertOutcome(bad, "unknown",
+                           "maybe-sent: plugin ./plugins/broken.py: its answer to publish (line 2 "
+                           "of its output) is not UTF-8: byte 0xe9 at byte offset 43; it may have "
+                           "published")
+        r = self.herald("--json", "status", "--all")  # the state holds no bad byte either
+        self.assertExit(r, 0)
+        self.assertEqual({j["job"]: j["state"] for j in r.json()}["launch/bad"], "unknown")
+
     def test_wrong_protocol_version_fails_for_good(self):
         bad = self.run_broken("./plugins/broken.py, protocol-2")
         self.assertOutcome(bad, "failed",
@@ -432,6 +442,50 @@ class BrokenPluginTest(PluginTest):
                            "maybe-sent: plugin ./plugins/broken.py: wrote an answer line longer "
                            "than 1048576 bytes in answer to publish; stopped it; it may have "
                            "published")
+
+    def test_a_flood_while_herald_writes_a_long_request_is_capped(self):
+        # A long post: herald is still writing the request while the plugin, reading it slowly,
+        # writes far more short lines than one answer. Only one answer line is ever buffered.
+        more = ("  - id: long\n    at: 2026-12-01 09:00\n    to: [bad]\n    text: "
+                + "word " * 60000 + "\n")
+        self.calendar("./plugins/broken.py, flood-publish", more)
+        first = self.herald("run", "--now", BEFORE)
+        self.assertExit(first, 0)
+        measured = subprocess.run(
+            ["python3", "-c", "import resource, subprocess, sys\n"
+             "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+             "print(done.stdout, end='')\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+             "sys.exit(done.returncode)",
+             HERALD, "-c", "herald.yaml", "--json", "run", "--now", AT],
+            cwd=self.dir, env=self.env, capture_output=True, text=True, timeout=60)
+        peak_kib = int(measured.stderr.split()[-1])
+        lines = {line["job"]: line for line in map(json.loads, measured.stdout.splitlines())}
+        self.assertEqual(lines["launch/bad"]["status"], "posted", measured.stdout)
+        self.assertEqual(lines["long/bad"]["status"], "retry-wait")
+        self.assertEqual(lines["long/bad"]["error"],
+                         "not-sent: plugin ./plugins/broken.py: wrote more than one answer line "
+                         "(1048576 bytes) before reading the whole request in answer to publish; "
+                         "stopped it (attempt 1 of 5; next at 2026-12-01T09:01:11Z)")
+        # The largest process of the run (herald, or a plugin) stays small.
+        self.assertLess(peak_kib, 60 * 1024)
+
+    def test_a_plugin_inherits_no_descriptor_beyond_its_standard_three(self):
+        self.calendar("./plugins/fds.py, fds.txt")
+        self.assertExit(self.herald("run", "--now", BEFORE), 0)
+        # A descriptor herald itself inherited, not close-on-exec (as cron or a shell may leave).
+        inherited = os.open(self.dir / "herald.yaml", os.O_RDONLY)
+        os.set_inheritable(inherited, True)
+        try:
+            done = subprocess.run([HERALD, "-c", "herald.yaml", "run", "--now", AT], cwd=self.dir,
+                                  env=self.env, capture_output=True, text=True, timeout=60,
+                                  pass_fds=(inherited,))
+        finally:
+            os.close(inherited)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        listed = (self.dir / "fds.txt").read_text().splitlines()
+        self.assertEqual([line.split(" -> ")[0] for line in listed], ["0", "1", "2"],
+                         "\n".join(listed))
 
     def test_unknown_message(self):
         bad = self.run_broken("./plugins/broken.py, unknown-publish")
@@ -458,9 +512,9 @@ class BrokenPluginTest(PluginTest):
         r = self.herald("accounts", "check")
         self.assertLess(time.monotonic() - started, 10)
         self.assertExit(r, 1)
-        self.assertIn("failed bad              exec       not-sent: plugin ./plugins/hang.sh: no "
+        self.assertIn("failed      bad              exec       plugin ./plugins/hang.sh: no "
                       "answer to hello within 2s; stopped it", r.out)
-        self.assertIn("ok     good", r.out)
+        self.assertIn("ok          good", r.out)
 
     def test_a_missing_program_is_a_calendar_error(self):
         self.calendar("./plugins/nope.py")

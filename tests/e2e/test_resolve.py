@@ -55,6 +55,19 @@ class ResolveTest(HeraldTest):
         self.assertEqual(r.json_lines()[0]["status"], "posted")
         self.assertEqual(len(self.fake.requests), 2)
 
+    def test_text_that_is_not_utf8_is_stored_as_replacement_characters(self):
+        # Issue 19, item 1: what reaches the state is UTF-8, whoever wrote it ("\udcff" is the
+        # byte 0xff on the command line).
+        self.make_unknown()
+        r = self.herald("resolve", "launch/hook", "--posted", "https://example.social/1\udcff",
+                        "--id", "id-\udcc3")
+        self.assertExit(r, 0)
+        [(url, remote_id)] = self.state_rows(
+            "SELECT url, remote_id FROM jobs WHERE id = 'launch/hook'")
+        self.assertEqual((url, remote_id), ("https://example.social/1\ufffd", "id-\ufffd"))
+        job = self.state_of("launch/hook")
+        self.assertEqual((job["url"], job["id"]), ("https://example.social/1\ufffd", "id-\ufffd"))
+
     def test_unknown_resolved_as_posted_is_recorded_and_never_sent(self):
         self.make_unknown()
         r = self.herald("--json", "resolve", "launch/hook", "--posted", "https://example.social/1",

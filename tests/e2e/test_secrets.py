@@ -195,19 +195,20 @@ class SecretsTest(HeraldTest):
         self.assertEqual(len(lines), 5, r.out)
         self.assertRegex(lines[0], r"^ok +masto +mastodon +@herald ")
         self.assertRegex(lines[1], r"^ok +outbox +stub +writes to /.*/outbox$")
-        self.assertEqual(lines[2], "failed plug             exec       not checked: environment "
-                                   "variable PLUGIN_TOKEN (env) is not set")
-        self.assertEqual(lines[3], "failed quiet            mastodon   not checked: environment "
-                                   "variable QUIET_TOKEN (token_env) is not set")
-        self.assertEqual(lines[4], "failed team             discord    not checked: environment "
-                                   "variable DISCORD_WEBHOOK_URL (webhook_env) is not set")
+        self.assertEqual(lines[2], "failed      plug             exec       not checked: "
+                                   "environment variable PLUGIN_TOKEN (env) is not set")
+        self.assertEqual(lines[3], "failed      quiet            mastodon   not checked: "
+                                   "environment variable QUIET_TOKEN (token_env) is not set")
+        self.assertEqual(lines[4], "failed      team             discord    not checked: "
+                                   "environment variable DISCORD_WEBHOOK_URL (webhook_env) is not "
+                                   "set")
         # The check asked only masto's instance, and the plugin was never started.
         self.assertEqual(self.masto.status_posts(), [])
         r = self.herald("--json", "accounts", "check")
         self.assertExit(r, 1)
         team = [c for c in r.json_lines() if c["account"] == "team"][0]
         self.assertEqual(team, {"account": "team", "platform": "discord", "ok": False,
-                                "detail": "not checked: environment variable DISCORD_WEBHOOK_URL "
+                                "status": "failed", "detail": "not checked: environment variable DISCORD_WEBHOOK_URL "
                                           "(webhook_env) is not set"})
 
     def test_report_and_collect_fail_only_the_account_without_its_secret(self):

@@ -1,6 +1,7 @@
 """The slack platform against a loopback fake of Slack's webhooks and Web API (fake_slack.py)."""
 
 import datetime
+import json
 
 from fake_slack import SlackFake
 from harness import HeraldTest, main
@@ -275,6 +276,18 @@ class SlackTest(HeraldTest):
         self.assertEqual(self.job()["error"],
                          "permanent: slack: POST webhook: HTTP 404: channel_not_found")
 
+    def test_webhook_error_text_that_is_not_utf8_reaches_json_as_replacement_characters(self):
+        self.calendar(webhook=True)
+        self.run_at(BEFORE)
+        self.fake.fail_next(1, 404, headers={"Content-Type": "text/plain"},
+                            body=b"channel_\xffnot_found")
+        r = self.herald("--json", "run", "--now", DUE, env=self.slack_env)
+        self.assertExit(r, 1)
+        error = "permanent: slack: POST webhook: HTTP 404: channel_\ufffdnot_found"
+        [line] = r.json_lines()
+        self.assertEqual(line["error"], error)
+        self.assertEqual(self.job()["error"], error)
+
     def test_webhook_with_a_wrong_secret_is_auth_and_never_shown(self):
         self.slack_env["SLACK_WEBHOOK_URL"] = self.fake.webhook_url(secret="wr0ngs3cret")
         self.calendar(webhook=True)
@@ -295,8 +308,12 @@ class SlackTest(HeraldTest):
         self.assertRegex(r.out, r"^ok +team +slack +@herald in 'Herald Test', channel C0HERALD\n$")
         self.calendar(webhook=True)
         r = self.herald("accounts", "check", env=self.slack_env)
-        self.assertExit(r, 0)
-        self.assertIn("cannot be checked without posting", r.out)
+        self.assertExit(r, 0)  # not a failure: an incoming webhook can never be checked
+        self.assertRegex(r.out, r"^not checked +team +slack +an incoming webhook cannot be "
+                                r"checked without posting to it\n$")
+        r = self.herald("--json", "accounts", "check", env=self.slack_env)
+        [check] = r.json_lines()
+        self.assertEqual((check["ok"], check["status"]), (True, "not checked"))
         self.assertEqual(self.fake.messages, [])
         self.calendar()
         r = self.herald("--json", "accounts", "check", env=dict(self.slack_env, SLACK_TOKEN="bad"))
@@ -352,6 +369,21 @@ class SlackTest(HeraldTest):
         r = self.run_at(BEFORE, DUE)
         self.assertExit(r, 2)
         self.assertEqual(self.fake.requests, [])
+
+
+    def test_an_api_that_echoes_the_token_never_gets_it_printed_or_stored(self):
+        # Issue 19, item 4: an error answer that quotes the Authorization header back.
+        self.calendar()
+        self.run_at(BEFORE)
+        self.fake.echo_next(5, 400, lambda request: {
+            "ok": False, "error": f"invalid_auth {request.headers.get('authorization')} {TOKEN}"})
+        r = self.herald("--json", "run", "--now", DUE, env=self.slack_env)
+        self.assertExit(r, 1)
+        [line] = r.json_lines()
+        self.assertIn("HTTP 400: invalid_auth Bearer *** ***", line["error"])
+        stored = [row[0] for row in self.state_rows("SELECT error FROM jobs")]
+        for text in (r.out, r.err, json.dumps(self.job()), *stored):
+            self.assertNotIn(TOKEN, text)
 
 
 if __name__ == "__main__":

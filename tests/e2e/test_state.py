@@ -2,6 +2,7 @@
 
 import re
 import sqlite3
+import stat
 
 from harness import STUB_ACCOUNTS, HeraldTest, OnPostgresql, main, psql
 
@@ -13,6 +14,27 @@ posts:
 
 STATES = ["pending", "claimed", "sending", "posted", "retry-wait", "failed", "unknown", "missed",
           "cancelled"]
+
+
+class StatePathTest(HeraldTest):
+    def test_a_directory_is_refused_with_what_state_takes(self):
+        self.write("herald.yaml", CALENDAR)
+        r = self.herald("--state", self.dir, "status")
+        self.assertExit(r, 3)
+        self.assertEqual(r.err, f"herald: error: cannot open state {self.dir}: it names a "
+                                f"directory; the state is a file (made when missing, e.g. "
+                                f"{self.dir}/state.db) or a postgresql:// URL\n")
+
+    def test_every_directory_made_for_the_default_state_is_owner_only(self):
+        self.write("herald.yaml", CALENDAR)
+        home = self.dir / "home"
+        home.mkdir(mode=0o755)
+        del self.env["HERALD_STATE"]
+        self.assertExit(self.herald("run", "--now", "2026-11-30T00:00:00Z"), 0)
+        self.assertTrue((home / ".local/state/herald/state.db").exists())
+        self.assertEqual(stat.S_IMODE(home.stat().st_mode), 0o755)  # not made by herald
+        for made in (".local", ".local/state", ".local/state/herald"):
+            self.assertEqual(stat.S_IMODE((home / made).stat().st_mode), 0o700, made)
 
 
 class StateMigrateTest(HeraldTest):

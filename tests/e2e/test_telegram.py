@@ -265,7 +265,7 @@ class TelegramTest(HeraldTest):
         self.assertExit(r, 1)
         [check] = r.json_lines()
         self.assertEqual(check["detail"],
-                         "permanent: telegram: getChat: HTTP 400: Bad Request: chat not found")
+                         "telegram: getChat: HTTP 400: Bad Request: chat not found")
         r = self.herald("--json", "accounts", "check", env={"TELEGRAM_TOKEN": "1:bad"})
         self.assertExit(r, 1)
         [check] = r.json_lines()
@@ -328,6 +328,23 @@ class TelegramTest(HeraldTest):
                       "(image/gif) cannot be sent", r.err)
         self.assertIn("part 2 of post 'launch' cannot go to account 'tg' (telegram): 11 media "
                       "files in one message; Telegram takes at most 10", r.err)
+
+
+    def test_a_server_that_echoes_the_token_never_gets_it_printed_or_stored(self):
+        # Issue 19, item 4: an error answer that quotes the request's path (with the token).
+        self.calendar()
+        self.run_at(BEFORE)
+        self.fake.echo_next(3, 400, lambda request: {
+            "ok": False, "error_code": 400,
+            "description": f"Bad Request: {request.path} ({TOKEN})"})
+        r = self.herald("--json", "run", "--now", DUE, env=self.tg_env)
+        self.assertExit(r, 1)
+        [line] = r.json_lines()
+        self.assertIn("HTTP 400: Bad Request: /bot***/sendMessage (***)", line["error"])
+        stored = [row[0] for row in self.state_rows("SELECT error FROM jobs")]
+        for text in (r.out, r.err, json.dumps(self.job()), *stored):
+            self.assertNotIn(TOKEN, text)
+        self.assertNotIn("AAF-fake_s3cret_token", r.out + r.err)
 
 
 if __name__ == "__main__":

@@ -127,6 +127,37 @@ posts:
                                        r.err.split("\n", 1)[1]))
         self.assertFalse(self.state.exists())
 
+    def test_alt_text_campaign_and_included_files_are_checked_for_utf8_too(self):
+        # Issue 19, item 1: every string value of a calendar, wherever it sits, is UTF-8 before
+        # anything runs (the whole text of each file is checked before it is parsed).
+        self.write("media/a.png", b"\x89PNG\r\n\x1a\n")
+        cases = {
+            "alt": b"    media:\n      - file: media/a.png\n        alt: caf\xc3 shot\n",
+            "campaign": b"    campaign: la\xe9nch\n",
+        }
+        for name, extra in cases.items():
+            with self.subTest(name):
+                text = (b"accounts:\n  s:\n    platform: stub\n    dir: out\n"
+                        b"posts:\n  - id: p\n    at: 2026-12-01T09:00:00Z\n    to: [s]\n"
+                        b"    text: hello\n" + extra)
+                self.write("herald.yaml", text)
+                r = self.herald("validate")
+                self.assertExit(r, 2)
+                bad = extra.split(b"\n")[-2]
+                column = len(bad[:bad.index(b"\xc3" if b"\xc3" in bad else b"\xe9")]) + 1
+                self.assertRegex(r.err, rf"^herald.yaml:\d+:{column}: error: invalid UTF-8 "
+                                        r"\(byte 0x(c3|e9)\): a calendar is UTF-8 text\n")
+                self.assertExit(self.herald("run"), 2)
+        # An included file is checked the same way.
+        self.write("herald.yaml", "include: more.yaml\naccounts:\n  s:\n    platform: stub\n"
+                                  "    dir: out\n")
+        self.write("more.yaml", b"posts:\n  - id: p\n    at: 2026-12-01T09:00:00Z\n    to: [s]\n"
+                                b"    text: hi\n    campaign: \xff\n")
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("more.yaml:6:15: error: invalid UTF-8 (byte 0xff)", r.err)
+        self.assertFalse(self.state.exists())
+
     def test_every_problem_at_once(self):
         self.write("herald.yaml", BAD)
         r = self.herald("validate")

@@ -104,8 +104,8 @@ TEST_SUITE("calendar::Loader")
   TEST_CASE("a complete calendar loads without diagnostics")
   {
     TestDir dir;
-    dir.write("media/v2.png", "png");
-    dir.write("media/queue.png", "png");
+    dir.write("media/v2.png", "\x89PNG");
+    dir.write("media/queue.png", "\x89PNG");
     dir.write("c.yaml", k_full_calendar);
 
     const LoadResult result = load_calendar("c.yaml");

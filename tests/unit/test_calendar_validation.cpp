@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <string>
 
 using herald::calendar::load_calendar;
@@ -263,13 +264,22 @@ TEST_SUITE("calendar::Validation")
                                   "    at: 2026-12-01 09:00\n"
                                   "  - id: ok_1.2:3-x\n"
                                   "    text: fine\n"
+                                  "    at: 2026-12-01 09:00\n"
+                                  "  - id: \"..\"\n"
+                                  "    text: dots\n"
+                                  "    at: 2026-12-01 09:00\n"
+                                  "  - id: \"a\\nb\\e[2J\"\n"
+                                  "    text: control\n"
                                   "    at: 2026-12-01 09:00\n") ==
           "c.yaml:7:5: error: posts[0] has no 'id:'; every post needs a unique, stable id\n"
           "c.yaml:9:9: error: 'posts[1].id' must not be empty\n"
           "c.yaml:12:9: error: post id 'a/b@c' may only contain letters, digits, '_', '.', "
           "':' and '-'\n"
           "c.yaml:18:9: error: duplicate post id 'dup' (first defined at c.yaml:15:9)\n"
-          "c.yaml:21:9: error: 'posts[5].id' must be a string\n");
+          "c.yaml:21:9: error: 'posts[5].id' must be a string\n"
+          "c.yaml:27:9: error: post id '..' needs at least one letter or digit\n"
+          "c.yaml:30:9: error: post id 'a\\x0ab\\x1b[2J' may only contain letters, digits, '_', "
+          "'.', ':' and '-'\n");
   }
 
   TEST_CASE("account names in to, variants and defaults")
@@ -469,7 +479,7 @@ TEST_SUITE("calendar::Validation")
     }
     SUBCASE("files must exist when checked")
     {
-      dir.write("media/here.png", "png");
+      dir.write("media/here.png", "\x89PNG");
       const LoadResult result =
         load_text(dir,
                   std::string(k_prelude) +
@@ -489,6 +499,71 @@ TEST_SUITE("calendar::Validation")
               ")\n"
               "c.yaml:13:16: error: media file 'media' is not a regular file (" +
               (dir.path() / "media").string() + ")\n");
+    }
+    SUBCASE("media stay inside the calendar's directory and are what their names say")
+    {
+      namespace fs = std::filesystem;
+      const fs::path outside_dir =
+        dir.path().parent_path() / (dir.path().filename().string() + "-x");
+      fs::create_directories(outside_dir);
+      const auto outside = outside_dir / "key.png";
+      {
+        std::ofstream(outside) << "\x89PNG outside";
+      }
+      dir.write("ok.jpg", "\xFF\xD8\xFF\xE0 jpeg");
+      dir.write("lies.png", "\xFF\xD8\xFF\xE0 jpeg");
+      dir.write("notes.png", "just text");
+      dir.write("clip.mp4", std::string("\0\0\0\x18"
+                                        "ftypqt  ",
+                                        12));
+      fs::create_symlink(outside, dir.path() / "link.png");
+      const LoadResult result = load_text(dir,
+                                          std::string(k_prelude) +
+                                            "  - id: m\n"
+                                            "    at: 2026-12-01 09:00\n"
+                                            "    text: x\n"
+                                            "    media:\n"
+                                            "      - {file: ok.jpg, alt: fine}\n"
+                                            "      - {file: ../" +
+                                            outside_dir.filename().string() +
+                                            "/key.png, alt: up}\n"
+                                            "      - {file: " +
+                                            outside.string() +
+                                            ", alt: absolute}\n"
+                                            "      - {file: link.png, alt: a link out}\n"
+                                            "      - {file: lies.png, alt: a jpeg}\n"
+                                            "      - {file: notes.png, alt: text}\n"
+                                            "      - {file: clip.mp4, alt: a movie named mp4}\n"
+                                            "  - id: allowed\n"
+                                            "    at: 2026-12-01 09:00\n"
+                                            "    text: x\n"
+                                            "    media_dir: ../" +
+                                            outside_dir.filename().string() +
+                                            "\n"
+                                            "    media: [{file: link.png, alt: allowed}]\n"
+                                            "  - id: no-dir\n"
+                                            "    at: 2026-12-01 09:00\n"
+                                            "    text: x\n"
+                                            "    media_dir: nowhere\n",
+                                          true);
+      const std::string how = "allow another directory with 'media_dir:' on the post or in "
+                              "'defaults:'\n";
+      const std::string cal = "(" + dir.path().string() + ")";
+      CHECK(all_messages(result) ==
+            "c.yaml:12:16: error: media file '../" + outside_dir.filename().string() +
+              "/key.png' is outside the calendar's directory " + cal + "; " + how +
+              "c.yaml:13:16: error: media file '" + outside.string() +
+              "' is outside the calendar's directory " + cal + "; " + how +
+              "c.yaml:14:16: error: media file 'link.png' is a symbolic link to " +
+              fs::canonical(outside).string() + ", outside the calendar's directory " + cal + "; " +
+              how +
+              "c.yaml:15:16: error: media file 'lies.png' is named as image/png but its content "
+              "is image/jpeg\n"
+              "c.yaml:16:16: error: media file 'notes.png' is not an image, video or audio file "
+              "by its content (herald knows PNG, JPEG, GIF, WebP, MP4, MOV, M4A, WebM and MP3)\n"
+              "c.yaml:26:16: error: 'posts[2].media_dir' is not a directory (" +
+              (dir.path() / "nowhere").string() + ")\n");
+      fs::remove_all(outside_dir);
     }
     SUBCASE("a thread's media goes on its parts")
     {

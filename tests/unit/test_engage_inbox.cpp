@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 
 using namespace herald;
@@ -44,6 +45,7 @@ struct Platform
   platforms::Inbox inbox;
   std::map<std::string, platforms::Thread> threads;
   std::map<std::string, PublishError::Kind> failing; // thread id -> error kind
+  bool throws = false; // thread() throws, as a source surprised by an answer's shape would
 };
 
 class FakeSource : public platforms::ConversationSource
@@ -62,6 +64,9 @@ public:
   Result<platforms::Thread, PublishError> thread(const std::string& id) override
   {
     m_platform.thread_calls.push_back(id);
+    if (m_platform.throws) {
+      throw std::runtime_error("cannot use value() with array");
+    }
     if (const auto it = m_platform.failing.find(id); it != m_platform.failing.end()) {
       return unexpected(PublishError{ it->second, "thread " + id + " failed", {} });
     }
@@ -177,6 +182,44 @@ TEST_SUITE("engage::fetch")
     f.platform.inbox.messages.clear();
     CHECK(fetch(f.calendar, f.sources, *f.store, f.clock).empty());
     CHECK(f.authors(f.clock.now()) == std::vector<std::string>{ "bob@y" });
+  }
+
+  TEST_CASE("a source that throws is that account's problem; the next account is fetched")
+  {
+    Fixture f;
+    Platform broken;
+    broken.inbox = f.platform.inbox;
+    broken.throws = true;
+    calendar::Account first;
+    first.name = "a-broken";
+    first.platform = "mastodon";
+    f.calendar.accounts.emplace(first.name, first);
+    f.sources = [&](const platforms::AccountConfig& account) {
+      return Result<std::unique_ptr<platforms::ConversationSource>>(
+        std::make_unique<FakeSource>(account.name == "a-broken" ? broken : f.platform));
+    };
+    const auto problems = fetch(f.calendar, f.sources, *f.store, f.clock);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].account == "a-broken");
+    CHECK(problems[0].message ==
+          "mastodon: an answer herald cannot read: cannot use value() with array");
+    auto authors = f.authors(f.clock.now());
+    std::sort(authors.begin(), authors.end());
+    CHECK(authors == std::vector<std::string>{ "ada@y", "bob@y" });
+  }
+
+  TEST_CASE("a message that is not UTF-8 is kept with U+FFFD, not a failed fetch")
+  {
+    Fixture f;
+    f.platform.threads["2"].messages[1].text = "BSD\xFF?";
+    f.platform.threads["2"].messages[1].author = "ada\xC3@y";
+    CHECK(fetch(f.calendar, f.sources, *f.store, f.clock).empty());
+    std::vector<std::string> texts;
+    for (const auto& e : waiting(f.calendar, *f.store, f.clock.now())) {
+      texts.push_back(e.assessment.latest->author + ": " + e.assessment.latest->text);
+    }
+    std::sort(texts.begin(), texts.end());
+    CHECK(texts == std::vector<std::string>{ "ada\uFFFD@y: BSD\uFFFD?", "bob@y: thanks" });
   }
 
   TEST_CASE("a reply goes to the newest waiting message and closes the conversation")

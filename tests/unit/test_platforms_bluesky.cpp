@@ -2,6 +2,8 @@
 #include "testutil.hpp"
 
 #include "platforms/bluesky.hpp"
+#include "platforms/bluesky_client.hpp"
+#include "platforms/http_errors.hpp"
 #include "platforms/registry.hpp"
 #include "schedule/zone.hpp"
 
@@ -10,9 +12,11 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <thread>
 
 using namespace herald;
 using namespace herald::platforms;
@@ -387,6 +391,45 @@ TEST_SUITE("platforms::bluesky")
     CHECK(mode_of(path) == 0600);
   }
 
+  TEST_CASE("the session file is saved whole when two threads save it at once")
+  {
+    // Two accounts with one handle and PDS share the file and publish on two threads.
+    test::TestDir dir;
+    const auto path =
+      bluesky::session_file(dir.path() / "state", "alice.test", "https://bsky.social");
+    const bluesky::SessionFile file(path, "alice.test", "https://bsky.social");
+    REQUIRE(file.save({ "did:plc:a", "alice.test", "acc-0", "ref-0" }));
+    std::atomic<int> failures{ 0 };
+    std::string first_error;
+    std::mutex mutex;
+    const auto saver = [&](int thread) {
+      for (int i = 0; i < 200; ++i) {
+        const auto token = fmt::format("acc-{}-{}", thread, i);
+        if (auto saved = file.save({ "did:plc:a", "alice.test", token, "ref" }); !saved) {
+          std::lock_guard lock(mutex);
+          if (failures++ == 0) {
+            first_error = saved.error();
+          }
+        }
+      }
+    };
+    std::thread a(saver, 1);
+    std::thread b(saver, 2);
+    a.join();
+    b.join();
+    CHECK_MESSAGE(failures == 0, first_error);
+    const auto loaded = file.load();
+    REQUIRE(loaded);
+    REQUIRE(*loaded);
+    CHECK((*loaded)->access_jwt.starts_with("acc-"));
+    size_t entries = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator(path.parent_path())) {
+      ++entries;
+    }
+    CHECK(entries == 1); // no temporary file left behind
+  }
+
   TEST_CASE("check: handle, password_env, url and language")
   {
     Rig rig;
@@ -444,6 +487,28 @@ TEST_SUITE("platforms::bluesky")
     again.job_id = "second/sky";
     REQUIRE(rig.adapter()->publish(again));
     CHECK(rig.pds.sessions == 1);
+  }
+
+  TEST_CASE("the PDS's error text: name and message, the password and tokens masked, cut short")
+  {
+    // As tests/fuzz/fuzz_mastodon found for Mastodon: a server may echo what it was sent.
+    http::Response response{ 401, {}, R"({"error":"AuthFailed","message":"no pw-123 here"})" };
+    CHECK(server_text(bluesky::error_detail(response), { "pw-123" }) == "AuthFailed: no *** here");
+    response.body = nlohmann::json{ { "error", std::string(400, 'x') + "pw-123" } }.dump();
+    CHECK(server_text(bluesky::error_detail(response), { "pw-123" }) ==
+          std::string(300, 'x') + "...");
+  }
+
+  TEST_CASE("text that is not valid UTF-8 is refused as permanent, never thrown on")
+  {
+    // As tests/fuzz/fuzz_mastodon found for Mastodon (whose JSON body threw): Bluesky's facets
+    // need UTF-8 offsets, so it refuses such text before anything is sent.
+    Rig rig;
+    const auto published = rig.adapter()->publish(post_of({ "caf\xe9 #launch" }));
+    REQUIRE_FALSE(published);
+    CHECK(published.error().kind == PublishError::Kind::permanent);
+    CHECK(published.error().message == "bluesky: text is not valid UTF-8 (bad byte at offset 3)");
+    CHECK(rig.requests_to("createRecord").empty());
   }
 
   TEST_CASE("an expired access token is refreshed once, and the new pair is kept")
@@ -668,6 +733,6 @@ TEST_SUITE("platforms::bluesky")
     Rig ok;
     const auto who = ok.adapter()->verify();
     REQUIRE(who);
-    CHECK(*who == "@alice.test (did:plc:alice123)");
+    CHECK(who->detail == "@alice.test (did:plc:alice123)");
   }
 }

@@ -59,6 +59,15 @@ TEST_SUITE("platforms::CredentialsFile")
     CHECK(read_credentials_file(bad_name).error() == bad_name.string() + ":1: expected NAME=value");
   }
 
+  TEST_CASE("parse_credentials: text already read, named in errors as given")
+  {
+    const auto credentials = parse_credentials("export A='1'\n# c\nB = two\n", "creds");
+    REQUIRE(credentials);
+    CHECK(*credentials == Credentials{ { "A", "1" }, { "B", "two" } });
+    CHECK(parse_credentials("A=1\nB=\xff\n", "creds").error() ==
+          "creds:2: the value of B is not valid UTF-8");
+  }
+
   TEST_CASE("a file other users can read or change is refused before it is read")
   {
     test::TestDir dir;

@@ -107,6 +107,21 @@ TEST_SUITE("platforms::discord")
     CHECK(published.error().message.find("2xx without a message id") != std::string::npos);
   }
 
+  TEST_CASE("a message id that echoes the webhook's token is recorded with the token masked")
+  {
+    // Found by tests/fuzz/fuzz_discord (corpus: discord/echoed-webhook-token-in-id).
+    Rig rig;
+    rig.answers->push_back(
+      { 200,
+        {},
+        R"({"id":"q096https://discord.com/api/webhooks/123/tok3nwww","channel_id":"7"})" });
+    const auto published = rig.adapter()->publish(post_of({ "hi" }));
+    REQUIRE(published);
+    CHECK(published->remote_id.find("tok3n") == std::string::npos);
+    CHECK(published->url.find("tok3n") == std::string::npos);
+    CHECK(published->remote_id.find("***") != std::string::npos);
+  }
+
   TEST_CASE("a thread cut short after its first part is maybe_sent")
   {
     Rig rig;

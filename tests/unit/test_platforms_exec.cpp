@@ -252,6 +252,24 @@ TEST_SUITE("platforms::exec")
     }
   }
 
+  TEST_CASE("an answer that is not UTF-8 is refused: which plugin, which line, which byte")
+  {
+    Fixture f;
+    plugin(f.dir, "{}",
+           "printf '{\"id\":%s,\"type\":\"published\",\"remote_id\":\"r-\\377\"}\\n' "
+           "\"$id\"");
+    auto adapter = f.adapter({ { "command", "./plugin.sh" } });
+    const auto result = adapter->publish(post());
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().kind == Kind::maybe_sent);
+    CHECK(result.error().message ==
+          "plugin ./plugin.sh: its answer to publish (line 2 of its output) is not UTF-8: byte "
+          "0xff at byte offset 42; it may have published");
+    // The -v log shows the line with the byte replaced, never raw.
+    CHECK(f.all_log().find("\xFF") == std::string::npos);
+    CHECK(f.all_log().find("r-\uFFFD") != std::string::npos);
+  }
+
   TEST_CASE("maybe_sent from an idempotent plugin is resent")
   {
     Fixture f;
@@ -432,11 +450,13 @@ TEST_SUITE("platforms::exec")
     Fixture f;
     plugin(f.dir, "{\\\"verify\\\":true}", ":",
            say(R"({"type":"verified","detail":"posts as @me"})"));
-    CHECK(f.adapter({ { "command", "./plugin.sh" } })->verify().value() ==
-          "plugin 't': posts as @me");
+    const auto verified = f.adapter({ { "command", "./plugin.sh" } })->verify().value();
+    CHECK(verified.detail == "plugin 't': posts as @me");
+    CHECK(verified.checked);
     plugin(f.dir, "{}", ":", "", "plain.sh");
-    CHECK(f.adapter({ { "command", "./plain.sh" } })->verify().value() ==
-          "plugin 't' started and answered hello (it has no verify)");
+    const auto started = f.adapter({ { "command", "./plain.sh" } })->verify().value();
+    CHECK(started.detail == "plugin 't' started and answered hello; it has no verify");
+    CHECK_FALSE(started.checked);
   }
 
   TEST_CASE("validate asks the plugin about each message, within its timeout")

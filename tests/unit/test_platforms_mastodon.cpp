@@ -1,5 +1,6 @@
 #include "testutil.hpp"
 
+#include "platforms/conversations.hpp"
 #include "platforms/platform.hpp"
 #include "platforms/registry.hpp"
 
@@ -123,6 +124,82 @@ TEST_SUITE("platforms::mastodon")
     const auto body = nlohmann::json::parse(r.body);
     CHECK(body["status"] == "hello");
     CHECK(body["visibility"] == "public");
+  }
+
+  TEST_CASE("text that is not valid UTF-8 is sent with U+FFFD, never thrown on")
+  {
+    // Found by tests/fuzz/fuzz_mastodon (corpus/mastodon/invalid-utf8-text): the JSON body threw
+    // nlohmann's type_error 316 out of publish().
+    Harness h;
+    h.script.push_back(json_response(200, R"({"id":"7","url":"https://m.example/@a/7"})"));
+    const auto result = h.adapter()->publish(post_of({ "caf\xe9" }));
+    REQUIRE(result);
+    REQUIRE(h.sent.size() == 1);
+    CHECK(nlohmann::json::parse(h.sent[0].body)["status"] == "caf\xef\xbf\xbd");
+  }
+
+  TEST_CASE("a server that echoes the token never gets it into a message or the state")
+  {
+    // Found by tests/fuzz/fuzz_mastodon (corpus/mastodon/echoed-token): the thread's first URL
+    // and the server's error text were quoted as they came.
+    Harness h;
+    h.script.push_back(json_response(200, R"({"id":"7","url":"https://m.example/tok/7"})"));
+    h.script.push_back(json_response(401, R"({"error":"bad credential: Bearer tok"})"));
+    const auto result = h.adapter()->publish(post_of({ "one", "two" }));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().message ==
+          "mastodon: POST /api/v1/statuses: HTTP 401: bad credential: Bearer *** (part 2 of 2; "
+          "the thread starts at https://m.example/***/7)");
+
+    h.script.push_back(json_response(200, R"({"id":"8","url":"https://m.example/tok/8"})"));
+    CHECK(h.adapter()->publish(post_of({ "one" }))->url == "https://m.example/***/8");
+  }
+
+  TEST_CASE("engage follows a next-page link only on the instance itself")
+  {
+    // Found by tests/fuzz/fuzz_mastodon (corpus/mastodon/link-elsewhere): the Link header's next
+    // page was asked for wherever it pointed, with the account's token.
+    const std::string mention =
+      R"([{"id":"500","type":"mention","created_at":"2026-12-01T08:30:00Z","status":)"
+      R"({"id":"9","content":"<p>hi</p>","account":{"id":"2","acct":"ada"}}}])";
+    const auto page = [&](std::string next) {
+      auto response = json_response(200, mention);
+      response.headers.push_back({ "Link", "<" + next + ">; rel=\"next\"" });
+      return response;
+    };
+    for (const std::string elsewhere :
+         { "https://evil.example/api/v1/notifications?max_id=500",
+           "http://127.0.0.1:99/api/v1/notifications", "http://127.0.0.1:9@evil.example/",
+           "http://127.0.0.1:9/api/v1/notifications?max_id=5\x98" }) {
+      CAPTURE(elsewhere);
+      Harness h;
+      h.script.push_back(json_response(200, R"({"id":"1","acct":"herald"})"));
+      h.script.push_back(page(elsewhere));
+      auto source = make_mastodon_conversations(
+        { "masto",
+          "mastodon",
+          { { "token_env", "TOKEN" }, { "url", "http://127.0.0.1:9/" } },
+          "/" },
+        h.context);
+      const auto inbox = source->inbox("", TimePoint{});
+      REQUIRE_FALSE(inbox);
+      CHECK(inbox.error().message.find("is not on http://127.0.0.1:9; not followed (the token "
+                                       "goes to the instance only)") != std::string::npos);
+      CHECK(h.sent.size() == 2);
+    }
+
+    Harness h;
+    h.script.push_back(json_response(200, R"({"id":"1","acct":"herald"})"));
+    h.script.push_back(page("http://127.0.0.1:9/api/v1/notifications?max_id=500"));
+    h.script.push_back(json_response(200, "[]"));
+    auto source = make_mastodon_conversations(
+      { "masto", "mastodon", { { "token_env", "TOKEN" }, { "url", "http://127.0.0.1:9/" } }, "/" },
+      h.context);
+    const auto inbox = source->inbox("", TimePoint{});
+    REQUIRE(inbox);
+    CHECK(inbox->messages.size() == 1);
+    REQUIRE(h.sent.size() == 3);
+    CHECK(h.sent[2].url == "http://127.0.0.1:9/api/v1/notifications?max_id=500");
   }
 
   TEST_CASE("a 2xx without an id is maybe sent")

@@ -4,8 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -194,6 +196,41 @@ TEST_SUITE("platforms::PluginProcess")
       REQUIRE_FALSE(answer.has_value());
       CHECK(answer.error().kind == ProcessError::Kind::too_long);
     }
+  }
+
+  TEST_CASE("output written while a long request is still being written is capped")
+  {
+    test::TestDir dir;
+    // Many short lines before reading anything: each is under the line cap, together they are
+    // not, and herald is still writing a request larger than the pipe holds.
+    auto spec = script(dir, "flood.sh", "yes '{\"type\":\"log\"}' | head -c 5000000; read -r l\n");
+    spec.max_line = 1000;
+    auto process = start(std::move(spec));
+    const auto answer = process->exchange(std::string(200000, 'r'), Steady::now() + 10s);
+    REQUIRE_FALSE(answer.has_value());
+    CHECK(answer.error().kind == ProcessError::Kind::too_long);
+    CHECK(answer.error().message ==
+          "wrote more than one answer line (1000 bytes) before reading the whole request");
+    CHECK_FALSE(answer.error().request_written);
+    CHECK_FALSE(process->running());
+  }
+
+  TEST_CASE("the child inherits no descriptor but its standard three")
+  {
+    test::TestDir dir;
+    // Not close-on-exec, as libcurl's sockets and what herald's own parent left open are not.
+    const int leaked = ::open("/dev/null", O_RDONLY);
+    REQUIRE(leaked >= 0);
+    REQUIRE(::dup2(leaked, 100) == 100);
+    auto process =
+      start(script(dir, "fds.sh",
+                   "read -r l; for fd in 3 4 5 6 7 8 9 100 " + std::to_string(leaked) +
+                     "; do [ -e /proc/$$/fd/$fd ] && printf '%s ' $fd; done; echo end\n"));
+    const auto answer = process->exchange("x", Steady::now() + 5s);
+    ::close(100);
+    ::close(leaked);
+    REQUIRE(answer.has_value());
+    CHECK(*answer == "end");
   }
 
   TEST_CASE("stderr is passed on line by line, cut and capped")

@@ -1,4 +1,5 @@
 #include "http/request.hpp"
+#include "text/graphemes.hpp"
 
 #include "platforms/credentials.hpp"
 #include "platforms/http_errors.hpp"
@@ -92,31 +93,57 @@ TEST_SUITE("platforms::http_errors")
 
     response.status = 429;
     response.headers = { { "Retry-After", "120" } };
-    auto e = from_response(response, "mastodon: POST /api/v1/statuses", "", now);
+    auto e = from_response(response, "mastodon: POST /api/v1/statuses", "", {}, now);
     CHECK(e.kind == Kind::rate_limited);
     CHECK(e.retry_after == utc("2026-12-01T08:02:00Z"));
     CHECK(e.message == "mastodon: POST /api/v1/statuses: HTTP 429");
 
     response.headers.clear();
-    e = from_response(response, "m", "", now, utc("2026-12-01T08:30:00Z"));
+    e = from_response(response, "m", "", {}, now, utc("2026-12-01T08:30:00Z"));
     CHECK(e.retry_after == utc("2026-12-01T08:30:00Z")); // the platform's own reset header
 
     response.status = 401;
-    CHECK(from_response(response, "m", "The access token is invalid", now).message ==
+    CHECK(from_response(response, "m", "The access token is invalid", {}, now).message ==
           "m: HTTP 401: The access token is invalid");
-    CHECK(from_response(response, "m", "", now).kind == Kind::auth);
+    CHECK(from_response(response, "m", "", {}, now).kind == Kind::auth);
     response.status = 422;
-    CHECK(from_response(response, "m", "", now).kind == Kind::permanent);
+    CHECK(from_response(response, "m", "", {}, now).kind == Kind::permanent);
     response.status = 502;
-    CHECK(from_response(response, "m", "", now).kind == Kind::maybe_sent);
+    CHECK(from_response(response, "m", "", {}, now).kind == Kind::maybe_sent);
     response.status = 503;
-    CHECK(from_response(response, "m", "", now).kind == Kind::maybe_sent);
+    CHECK(from_response(response, "m", "", {}, now).kind == Kind::maybe_sent);
 
     CHECK(
       from_transport({ http::TransportError::Kind::not_sent, "connection refused" }, "m").kind ==
       Kind::not_sent);
     CHECK(from_transport({ http::TransportError::Kind::maybe_sent, "timeout" }, "m").message ==
           "m: timeout");
+  }
+
+  TEST_CASE("the platform's text is redacted, valid UTF-8 and cut between characters")
+  {
+    const TimePoint now = utc("2026-12-01T08:00:00Z");
+    http::Response response;
+    response.status = 422;
+    // A server that echoes the token, in the clear and inside a longer text.
+    CHECK(from_response(response, "m", "bad token tok-123456 (Bearer tok-123456)", { "tok-123456" },
+                        now)
+            .message == "m: HTTP 422: bad token *** (Bearer ***)");
+    // 200 Japanese characters (600 bytes): 100 whole characters, then "...".
+    std::string japanese;
+    for (int i = 0; i < 200; ++i) {
+      japanese += "日";
+    }
+    const auto message = from_response(response, "m", japanese, {}, now).message;
+    CHECK(message == "m: HTTP 422: " + japanese.substr(0, 300) + "...");
+    CHECK(text::is_valid_utf8(message));
+    // 299 ASCII bytes then a three-byte character: the cut comes before it, not inside.
+    const std::string edge = std::string(299, 'x') + "日tail";
+    CHECK(server_text(edge, {}) == std::string(299, 'x') + "...");
+    CHECK(server_text("bad \xFF byte", {}) == "bad \uFFFD byte");
+    // A token that the cut would split is masked, not shown in part.
+    const std::string secret = "s3cr3t-token-value";
+    CHECK(server_text(std::string(290, 'x') + secret, { secret }) == std::string(290, 'x') + "***");
   }
 }
 

@@ -421,6 +421,29 @@ TEST_SUITE("platforms::slack")
     CHECK(contains(published.error().message, "channel_not_found"));
   }
 
+  TEST_CASE("a ts that echoes the token is masked in the record and in a cut-short thread")
+  {
+    // Found by tests/fuzz/fuzz_slack (corpus: slack/echoed-token-in-ts).
+    const std::string echoed = R"({"ok":true,"channel":"C0123","ts":"179)" + k_token + R"(1"})";
+    int calls = 0;
+    Rig rig([&](const FakeRequest& request) {
+      if (request.target.starts_with("/api/chat.postMessage")) {
+        return ++calls == 2 ? json(200, R"({"ok":false,"error":"channel_not_found"})")
+                            : json(200, echoed);
+      }
+      return json(200, R"({"ok":false,"error":"missing_scope"})");
+    });
+    const auto cut = rig.api()->publish(post_of({ "one", "two" }));
+    REQUIRE_FALSE(cut);
+    CHECK(contains(cut.error().message, "posted as C0123/179***"));
+    CHECK_FALSE(contains(cut.error().message, k_token));
+
+    const auto published = rig.api()->publish(post_of({ "one" }));
+    REQUIRE(published);
+    CHECK(published->remote_id == "C0123/179***1");
+    CHECK_FALSE(contains(published->url, k_token));
+  }
+
   TEST_CASE("media and too-long text are refused before anything is sent")
   {
     Rig rig(slack_api);
@@ -492,6 +515,22 @@ TEST_SUITE("platforms::slack")
     }
   }
 
+  TEST_CASE("incoming webhook: an error text that is not UTF-8, or cut long, stays UTF-8")
+  {
+    Rig bad([](const FakeRequest&) { return FakeResponse{ 404, {}, "channel_\xFFnot_found" }; });
+    const auto refused = bad.webhook()->publish(post_of({ "hi" }));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message == "slack: POST webhook: HTTP 404: channel_\uFFFDnot_found");
+
+    // 299 bytes, then an 'é' that the 300-byte cut would split: it is left out whole.
+    const std::string long_text = std::string(299, 'x') + "\u00e9" + std::string(10, 'y');
+    Rig cut([&](const FakeRequest&) { return FakeResponse{ 400, {}, long_text }; });
+    const auto shortened = cut.webhook()->publish(post_of({ "hi" }));
+    REQUIRE_FALSE(shortened);
+    CHECK(shortened.error().message ==
+          "slack: POST webhook: HTTP 400: " + std::string(299, 'x') + "...");
+  }
+
   TEST_CASE("a token echoed back by the server is masked in the message")
   {
     Rig rig([](const FakeRequest&) {
@@ -507,7 +546,8 @@ TEST_SUITE("platforms::slack")
     Rig rig(slack_api);
     const auto who = rig.api()->verify();
     REQUIRE(who);
-    CHECK(*who == "@herald in 'Acme', channel C0123");
+    CHECK(who->detail == "@herald in 'Acme', channel C0123");
+    CHECK(who->checked);
     auto seen = rig.server.requests();
     REQUIRE(seen.size() == 1);
     CHECK(seen[0].method == "POST");
@@ -516,7 +556,8 @@ TEST_SUITE("platforms::slack")
 
     const auto hook = rig.webhook()->verify();
     REQUIRE(hook);
-    CHECK(contains(*hook, "cannot be checked without posting"));
+    CHECK(hook->detail == "an incoming webhook cannot be checked without posting to it");
+    CHECK_FALSE(hook->checked);
     CHECK(rig.server.request_count() == 1);
 
     Rig refused(

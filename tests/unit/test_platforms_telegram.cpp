@@ -464,7 +464,7 @@ TEST_SUITE("platforms::telegram")
     Rig rig;
     const auto who = rig.adapter()->verify();
     REQUIRE(who);
-    CHECK(*who == "@herald_bot, chat 'Releases'");
+    CHECK(who->detail == "@herald_bot, chat 'Releases'");
     const auto seen = rig.server.requests();
     REQUIRE(seen.size() == 2);
     CHECK(seen[0].target == k_bot + "getMe");

@@ -1,5 +1,5 @@
 #include "queue/publish_pool.hpp"
-#include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -47,14 +47,18 @@ public:
       return unexpected(*fail_with);
     }
     if (throw_error) {
-      throw Error("libcurl.so.4 cannot be loaded");
+      throw UnavailableError("libcurl.so.4 cannot be loaded");
+    }
+    if (throw_after_sending) {
+      throw std::runtime_error("[json.exception.type_error.302] type must be string, but is null");
     }
     return platforms::Published{ m_name + ":" + post.job_id, "" };
   }
 
   std::vector<std::string> published; // guarded by the gauge's mutex
   std::optional<PublishError> fail_with;
-  bool throw_error = false;
+  bool throw_error = false;         // before anything was sent
+  bool throw_after_sending = false; // as code reading the platform's answer may
 
 private:
   Gauge& m_gauge;
@@ -265,5 +269,22 @@ TEST_SUITE("queue::PublishPool")
     REQUIRE_FALSE(done[0].result);
     CHECK(done[0].result.error().kind == PublishError::Kind::not_sent);
     CHECK(done[0].result.error().message == "libcurl.so.4 cannot be loaded");
+  }
+
+  TEST_CASE("an adapter that throws after sending is maybe-sent, never retried blindly")
+  {
+    Gauge gauge;
+    GaugedAdapter broken(gauge, "broken");
+    broken.throw_after_sending = true;
+    PublishPool pool(2, 1);
+    pool.add_account("broken", { &broken });
+    pool.submit(task(0, "broken"));
+    const auto done = collect(pool);
+    REQUIRE(done.size() == 1);
+    REQUIRE_FALSE(done[0].result);
+    CHECK(done[0].result.error().kind == PublishError::Kind::maybe_sent);
+    CHECK(done[0].result.error().message ==
+          "[json.exception.type_error.302] type must be string, but is null; it may have been "
+          "published");
   }
 }

@@ -6,12 +6,15 @@
 #include "util/error.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/core.h>
 #include <sqlite3.h>
 
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <thread>
 
@@ -83,6 +86,97 @@ TEST_SUITE("store::SqliteStore")
     CHECK((st.st_mode & 0777) == 0700);
   }
 
+  TEST_CASE("every directory made for a new state is owner-only; existing ones keep their mode")
+  {
+    test::TestDir dir;
+    std::filesystem::create_directory(dir.path() / "home");
+    ::chmod((dir.path() / "home").c_str(), 0755);
+    const auto file = dir.path() / "home" / ".local" / "state" / "herald" / "state.db";
+    open_sqlite_store(file);
+    const auto mode_of = [](const std::filesystem::path& path) {
+      struct stat st;
+      REQUIRE(::stat(path.c_str(), &st) == 0);
+      return st.st_mode & 07777;
+    };
+    CHECK(mode_of(dir.path() / "home") == 0755);
+    CHECK(mode_of(dir.path() / "home" / ".local") == 0700);
+    CHECK(mode_of(dir.path() / "home" / ".local" / "state") == 0700);
+    CHECK(mode_of(dir.path() / "home" / ".local" / "state" / "herald") == 0700);
+  }
+
+  TEST_CASE("opening states never changes the umask under other threads' feet")
+  {
+    // The umask is the process's: a state opened on one thread must not change the mode of a
+    // file another thread creates meanwhile (an outbox post, a report page).
+    test::TestDir dir;
+    const mode_t old_mask = ::umask(022);
+    std::atomic<bool> done{ false };
+    std::atomic<int> wrong{ 0 };
+    std::thread creator([&] {
+      for (int i = 0; !done; ++i) {
+        const auto file = dir.path() / fmt::format("f{}", i % 50);
+        const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        struct stat st
+        {};
+        if (fd >= 0 && ::fstat(fd, &st) == 0 && (st.st_mode & 0777) != 0644) {
+          ++wrong;
+        }
+        ::close(fd);
+        ::unlink(file.c_str());
+      }
+    });
+    for (int i = 0; i < 100; ++i) {
+      const auto state = dir.path() / "states" / fmt::format("s{}.db", i);
+      open_sqlite_store(state);
+      struct stat st
+      {};
+      REQUIRE(::stat(state.c_str(), &st) == 0);
+      CHECK((st.st_mode & 0777) == 0600);
+    }
+    done = true;
+    creator.join();
+    const mode_t mask_after = ::umask(old_mask);
+    CHECK(wrong == 0);
+    CHECK(mask_after == 022);
+  }
+
+  TEST_CASE("the WAL files of a new state are owner-only too")
+  {
+    test::TestDir dir;
+    const mode_t old_mask = ::umask(022);
+    const auto file = dir.path() / "state" / "herald.db";
+    auto store = open_sqlite_store(file);
+    store->begin_write();
+    store->insert_job(make_job("j/a", at(100)));
+    store->commit();
+    ::umask(old_mask);
+    for (const auto* suffix : { "-wal", "-shm" }) {
+      struct stat st
+      {};
+      REQUIRE(::stat((file.string() + suffix).c_str(), &st) == 0);
+      CHECK((st.st_mode & 0777) == 0600);
+    }
+  }
+
+  TEST_CASE("a state that names a directory is refused with what --state takes")
+  {
+    test::TestDir dir;
+    for (const auto& location : { dir.path().string(), dir.path().string() + "/new/" }) {
+      CAPTURE(location);
+      try {
+        open_sqlite_store(location);
+        FAIL("expected an error");
+      } catch (const Error& e) {
+        const auto example = (std::filesystem::path(location) / "state.db").lexically_normal();
+        CHECK(std::string(e.what()) ==
+              "cannot open state " + location +
+                ": it names a directory; the state is a file (made when missing, e.g. " +
+                example.string() + ") or a postgresql:// URL");
+        CHECK(e.status() == ExitStatus::state);
+      }
+    }
+  }
+
   TEST_CASE("a store from a newer herald is refused")
   {
     test::TestDir dir;
@@ -128,6 +222,69 @@ TEST_SUITE("store::Store on both backends")
     CHECK(store->find_job("cal", "j/a")->state == JobState::sending);
   }
 
+  TEST_CASE_TEMPLATE("a batch of conditional updates writes each that still holds, in order", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    for (const char* id : { "j/a", "j/b", "j/c" }) {
+      store->insert_job(make_job(id, at(100)));
+    }
+    Job taken = make_job("j/b", at(100), JobState::claimed);
+    taken.lease_token = "other";
+    REQUIRE(store->update_job_if(taken, JobState::pending, ""));
+
+    std::vector<JobChange> claims;
+    for (const char* id : { "j/a", "j/b", "j/c" }) {
+      Job claim = make_job(id, at(100), JobState::claimed);
+      claim.lease_token = std::string("t-") + id;
+      claims.push_back({ claim, JobState::pending, "" });
+    }
+    // In a transaction, as the runner claims: the same batch twice, the second time all lost.
+    for (const bool first : { true, false }) {
+      store->begin_write();
+      const auto written = store->update_jobs_if(claims);
+      store->commit();
+      CHECK(written == std::vector<bool>{ first, false, first });
+    }
+    CHECK(store->find_job("cal", "j/a")->lease_token == "t-j/a");
+    CHECK(store->find_job("cal", "j/b")->lease_token == "other");
+    CHECK(store->find_job("cal", "j/c")->lease_token == "t-j/c");
+    CHECK(store->update_jobs_if({}).empty());
+  }
+
+  TEST_CASE_TEMPLATE("a claim takes, in order, up to the number wanted of the jobs still as found",
+                     B, HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    std::vector<Job> found;
+    for (const char* id : { "j/a", "j/b", "j/c", "j/d" }) {
+      store->insert_job(make_job(id, at(100)));
+      found.push_back(make_job(id, at(100)));
+    }
+    Job taken = make_job("j/b", at(100), JobState::claimed);
+    taken.lease_token = "other";
+    REQUIRE(store->update_job_if(taken, JobState::pending, ""));
+
+    const Lease lease{ "mine", at(400), at(200) };
+    store->begin_write();
+    CHECK(store->claim_jobs(found, lease, 2) == std::vector<size_t>{ 0, 2 });
+    store->commit();
+    const auto a = store->find_job("cal", "j/a");
+    CHECK(a->state == JobState::claimed);
+    CHECK(a->lease_token == "mine");
+    CHECK(a->lease_until == at(400));
+    CHECK(a->updated_at == at(200));
+    CHECK(a->payload == "{}"); // the rest of the row as it was
+    CHECK(store->find_job("cal", "j/b")->lease_token == "other");
+    CHECK(store->find_job("cal", "j/d")->state == JobState::pending); // not wanted
+    store->begin_write();
+    CHECK(store->claim_jobs(found, { "again", at(400), at(200) }, 4) == std::vector<size_t>{ 3 });
+    CHECK(store->claim_jobs({}, lease, 4).empty());
+    store->commit();
+  }
+
   TEST_CASE_TEMPLATE("actionable jobs: due pending, due retries and expired leases only", B,
                      HERALD_STATE_BACKENDS)
   {
@@ -167,6 +324,24 @@ TEST_SUITE("store::Store on both backends")
     CHECK(by_key->horizon_until == at(2));
     CHECK(store->find_calendar_by_path("/a/herald.yaml")->key == "name:x");
     CHECK_FALSE(store->find_calendar_by_path("/b/herald.yaml"));
+  }
+
+  TEST_CASE_TEMPLATE("text that is not UTF-8 is stored with U+FFFD in its place", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    // PostgreSQL would refuse the row, SQLite would keep bytes that break every reader.
+    B state;
+    auto store = open_store(state.location());
+    auto job = make_job("j/a", at(100));
+    job.error = "permanent: x: HTTP 422: \xE6\x97"; // a character cut in half
+    job.url = "https://example.org/\xFF";
+    job.remote_id = "id-\xC0";
+    store->insert_job(job);
+    const auto stored = store->find_job("cal", "j/a");
+    REQUIRE(stored);
+    CHECK(stored->error == "permanent: x: HTTP 422: \uFFFD");
+    CHECK(stored->url == "https://example.org/\uFFFD");
+    CHECK(stored->remote_id == "id-\uFFFD");
   }
 
   TEST_CASE_TEMPLATE("a rolled-back transaction leaves nothing behind", B, HERALD_STATE_BACKENDS)
@@ -315,6 +490,85 @@ TEST_SUITE("store::PostgresqlStore")
     first->commit();
     CHECK_FALSE(second->update_job_if(theirs, JobState::pending, ""));
     CHECK(second->find_job("cal", "j/a")->lease_token == "t1");
+  }
+
+  TEST_CASE("a batch of claims skips the rows another runner is claiming")
+  {
+    test::PostgresqlState state;
+    auto first = open_store(state.location());
+    auto second = open_store(state.location());
+    for (const char* id : { "j/a", "j/b" }) {
+      first->insert_job(make_job(id, at(100)));
+    }
+    Job mine = make_job("j/a", at(100), JobState::claimed);
+    mine.lease_token = "t1";
+    first->begin_write();
+    REQUIRE(first->update_job_if(mine, JobState::pending, ""));
+
+    std::vector<JobChange> theirs;
+    for (const char* id : { "j/a", "j/b" }) {
+      Job claim = make_job(id, at(100), JobState::claimed);
+      claim.lease_token = "t2";
+      theirs.push_back({ claim, JobState::pending, "" });
+    }
+    second->begin_write();
+    CHECK(second->update_jobs_if(theirs) == std::vector<bool>{ false, true });
+    second->commit();
+    first->commit();
+    CHECK(second->find_job("cal", "j/a")->lease_token == "t1");
+    CHECK(second->find_job("cal", "j/b")->lease_token == "t2");
+  }
+
+  TEST_CASE("runners claiming one backlog at once take different jobs, without waiting")
+  {
+    test::PostgresqlState state;
+    auto first = open_store(state.location());
+    auto second = open_store(state.location());
+    std::vector<Job> found;
+    for (const char* id : { "j/a", "j/b", "j/c", "j/d" }) {
+      first->insert_job(make_job(id, at(100)));
+      found.push_back(make_job(id, at(100)));
+    }
+    first->begin_write();
+    REQUIRE(first->claim_jobs(found, { "t1", at(400), at(200) }, 2) == std::vector<size_t>{ 0, 1 });
+    // The first claim is not committed: the second runner skips its rows and takes the next.
+    second->begin_write();
+    CHECK(second->claim_jobs(found, { "t2", at(400), at(200) }, 2) == std::vector<size_t>{ 2, 3 });
+    second->commit();
+    first->commit();
+    for (const auto& [id, token] :
+         { std::pair{ "j/a", "t1" }, { "j/b", "t1" }, { "j/c", "t2" }, { "j/d", "t2" } }) {
+      CHECK(first->find_job("cal", id)->lease_token == token);
+    }
+  }
+
+  TEST_CASE("a failing batch throws, and the connection goes on after the rollback")
+  {
+    test::PostgresqlState state;
+    auto store = open_store(state.location());
+    store->insert_job(make_job("j/a", at(100)));
+    {
+      // A row the database refuses (text is always valid UTF-8 by now, so a constraint it is).
+      PGconn* conn = PQconnectdb(state.location().c_str());
+      PQclear(PQexec(conn, "ALTER TABLE jobs ADD CONSTRAINT no_bad CHECK (payload <> 'bad')"));
+      PQfinish(conn);
+    }
+    Job claim = make_job("j/a", at(100), JobState::claimed);
+    claim.lease_token = "t1";
+    Job bad = claim;
+    bad.payload = "bad";
+    store->begin_write();
+    CHECK_THROWS_AS(store->update_jobs_if({ { claim, JobState::pending, "" },
+                                            { bad, JobState::claimed, "t1" },
+                                            { claim, JobState::pending, "" } }),
+                    Error);
+    store->rollback();
+    CHECK(store->find_job("cal", "j/a")->state == JobState::pending);
+    store->begin_write();
+    CHECK(store->update_jobs_if(
+            { { claim, JobState::pending, "" }, { claim, JobState::pending, "" } }) ==
+          std::vector<bool>{ true, false });
+    store->commit();
   }
 
   TEST_CASE("a claim waits for a calendar sync instead of skipping the rows it holds")

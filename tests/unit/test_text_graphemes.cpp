@@ -91,6 +91,18 @@ TEST_SUITE("text::graphemes")
     CHECK(count_graphemes("\xFF\xFF") == 2);
   }
 
+  TEST_CASE("replace_invalid_utf8: one U+FFFD per maximal subpart, good text untouched")
+  {
+    CHECK(replace_invalid_utf8("Grüße 👋") == "Grüße 👋");
+    CHECK(replace_invalid_utf8("ab\xFF"
+                               "cd") == "ab\uFFFDcd");
+    CHECK(replace_invalid_utf8("a\xF0\x9F\x98"
+                               "b") == "a\uFFFDb"); // a truncated emoji
+    CHECK(replace_invalid_utf8("\xFF\xFE") == "\uFFFD\uFFFD");
+    CHECK(replace_invalid_utf8("ok \xE2\x82") == "ok \uFFFD");
+    CHECK(is_valid_utf8(replace_invalid_utf8("x\xC0\xAF\xED\xA0\x80y")));
+  }
+
   TEST_CASE("every thread gets its own iterator")
   {
     size_t in_thread = 0;

@@ -1,11 +1,20 @@
+#include "testutil.hpp"
+
+#include "util/atomic_file.hpp"
 #include "util/diagnostics.hpp"
 #include "util/duration.hpp"
 #include "util/edit_distance.hpp"
 #include "util/hash.hpp"
+#include "util/media_kind.hpp"
+#include "util/private_dir.hpp"
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <array>
+#include <fstream>
+#include <sstream>
 
 using namespace herald;
 using namespace std::chrono_literals;
@@ -34,6 +43,31 @@ TEST_SUITE("util")
     CHECK(parse_duration("h").error() == "invalid duration 'h' (expected e.g. 30m, 1h, 2d)");
   }
 
+  TEST_CASE("create_private_directories: 0700 for what it makes, nothing else touched")
+  {
+    test::TestDir dir;
+    std::filesystem::create_directory(dir.path() / "kept");
+    ::chmod((dir.path() / "kept").c_str(), 0751);
+    const mode_t old_mask = ::umask(022);
+    const auto made = create_private_directories(dir.path() / "kept" / "a" / "b");
+    ::umask(old_mask);
+    REQUIRE(made);
+    const auto mode_of = [](const std::filesystem::path& path) {
+      struct stat st;
+      REQUIRE(::stat(path.c_str(), &st) == 0);
+      return st.st_mode & 07777;
+    };
+    CHECK(mode_of(dir.path() / "kept") == 0751);
+    CHECK(mode_of(dir.path() / "kept" / "a") == 0700);
+    CHECK(mode_of(dir.path() / "kept" / "a" / "b") == 0700);
+    CHECK(create_private_directories(dir.path() / "kept" / "a"));
+
+    dir.write("file", "x");
+    CHECK(create_private_directories(dir.path() / "file" / "sub").error() ==
+          "cannot create " + (dir.path() / "file" / "sub").string() + ": " +
+            (dir.path() / "file").string() + " is not a directory");
+  }
+
   TEST_CASE("format_duration")
   {
     CHECK(format_duration(45s) == "45s");
@@ -41,6 +75,20 @@ TEST_SUITE("util")
     CHECK(format_duration(90min) == "1h30m");
     CHECK(format_duration(2h) == "2h");
     CHECK(format_duration(100h) == "4d4h");
+    CHECK(format_duration(0s) == "0s");
+  }
+
+  TEST_CASE("format_duration keeps every unit, so the text reads back as the same duration")
+  {
+    // Found by tests/fuzz/fuzz_time (corpus/time/format-duration-90s): 90s was written "1m", so
+    // a plugin's `timeout: 90s` was reported as "no answer within 1m".
+    CHECK(format_duration(90s) == "1m30s");
+    CHECK(format_duration(93784s) == "1d2h3m4s");
+    CHECK(format_duration(-90s) == "-1m30s");
+    for (const auto text : { "90s", "1d2h3m4s", "2w", "99999999d23h", "59m59s" }) {
+      const auto parsed = parse_duration(text).value();
+      CHECK(parse_duration(format_duration(parsed)).value() == parsed);
+    }
   }
 
   TEST_CASE("edit distance and suggestions")
@@ -115,5 +163,77 @@ TEST_SUITE("util")
       CHECK_FALSE(only.has_errors());
       CHECK(only.all().empty());
     }
+  }
+
+  TEST_CASE("write_file_atomically: no planted symlink is followed, no temporary file is left")
+  {
+    test::TestDir dir;
+    const auto victim = dir.write("victim.txt", "keep me");
+    const auto file = dir.path() / "out.json";
+    // The names a fixed-name writer would use, planted as symlinks to the victim.
+    std::filesystem::create_symlink(victim, dir.path() / "out.json.tmp");
+    std::filesystem::create_symlink(victim, dir.path() / ".out.json.tmp");
+
+    REQUIRE(write_file_atomically(file, "new content\n").has_value());
+    const auto read = [](const std::filesystem::path& path) {
+      std::ifstream in(path);
+      std::stringstream text;
+      text << in.rdbuf();
+      return text.str();
+    };
+    CHECK(read(victim) == "keep me");
+    CHECK(read(file) == "new content\n");
+    struct stat st
+    {};
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777 & ~0644) == 0); // the mode asked for, less the umask
+    CHECK((st.st_mode & 0600) == 0600);
+    size_t entries = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      ++entries;
+    }
+    CHECK(entries == 4); // the victim, the two planted links and the file: nothing left over
+
+    SUBCASE("a symlink at the file itself is replaced, not written through")
+    {
+      std::filesystem::remove(file);
+      std::filesystem::create_symlink(victim, file);
+      REQUIRE(write_file_atomically(file, "page").has_value());
+      CHECK(read(victim) == "keep me");
+      CHECK_FALSE(std::filesystem::is_symlink(file));
+      CHECK(read(file) == "page");
+    }
+    SUBCASE("the error names the file")
+    {
+      const auto missing = dir.path() / "no" / "such" / "out.json";
+      const auto written = write_file_atomically(missing, "x");
+      REQUIRE_FALSE(written.has_value());
+      CHECK(written.error() == "cannot write " + missing.string() + ": No such file or directory");
+    }
+  }
+
+  TEST_CASE("media types from a file's first bytes and from its name")
+  {
+    using namespace std::string_literals;
+    CHECK(media_type_of_content("\x89PNG\r\n\x1a\n") == "image/png");
+    CHECK(media_type_of_content("\xFF\xD8\xFF\xE1") == "image/jpeg");
+    CHECK(media_type_of_content("GIF89a") == "image/gif");
+    CHECK(media_type_of_content("RIFF\x10\0\0\0WEBPVP8 "s) == "image/webp");
+    CHECK(media_type_of_content("RIFF\x10\0\0\0WAVEfmt "s) == "");
+    CHECK(media_type_of_content("\0\0\0\x20"
+                                "ftypisom"s) == "video/mp4");
+    CHECK(media_type_of_content("\0\0\0\x14"
+                                "ftypqt  "s) == "video/quicktime");
+    CHECK(media_type_of_content("\0\0\0\x20"
+                                "ftypM4A "s) == "audio/mp4");
+    CHECK(media_type_of_content("\x1A\x45\xDF\xA3") == "video/webm");
+    CHECK(media_type_of_content("ID3\x04") == "audio/mpeg");
+    CHECK(media_type_of_content("#!/bin/sh\n") == "");
+    CHECK(media_type_of_content("") == "");
+    CHECK(media_type_of_name("a/b.PNG") == "image/png");
+    CHECK(media_type_of_name("clip.mov") == "video/quicktime");
+    CHECK(media_type_of_name("notes.txt") == "");
+    CHECK(media_types_agree("video/mp4", "video/quicktime"));
+    CHECK_FALSE(media_types_agree("image/png", "image/jpeg"));
   }
 }

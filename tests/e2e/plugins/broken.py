@@ -9,13 +9,18 @@ It answers hello properly (except in the hello-* modes), then misbehaves on publ
   garbage-publish  answers the publish with a line that is not JSON
   huge-publish     answers the publish with 3 MiB of JSON that never ends its line
   unknown-publish  answers the publish with an unknown message type
+  latin1-publish   answers the publish with a line in Latin-1, not UTF-8 (and says so on
+                   stderr, in Latin-1 too)
   garbage-hello    answers hello with a line that is not JSON
   protocol-2       answers hello with protocol 2
   exit-hello       exits at once, without reading anything
+  flood-publish    reads each request 4 KiB at a time, writing 1 MiB of short lines to stdout
+                   between two reads (a well-formed answer once it has the whole request)
 With --pids FILE it appends its pid to FILE first.
 """
 
 import json
+import os
 import sys
 import time
 
@@ -34,7 +39,24 @@ def say(document):
 if mode == "exit-hello":
     sys.exit(3)
 
-for line in sys.stdin:
+def slow_lines():
+    """The requests, read 4 KiB at a time, with 1 MiB of chatter on stdout between reads."""
+    pending = b""
+    while True:
+        if b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            yield line.decode()
+            continue
+        chunk = os.read(0, 4096)
+        if not chunk:
+            return
+        pending += chunk
+        if b"\n" not in pending:
+            sys.stdout.write('{"type":"log"}\n' * (1 << 16))
+            sys.stdout.flush()
+
+
+for line in slow_lines() if mode == "flood-publish" else sys.stdin:
     request = json.loads(line)
     rid = request["id"]
     if request["type"] == "hello":
@@ -62,5 +84,10 @@ for line in sys.stdin:
         time.sleep(3600)
     elif mode == "unknown-publish":
         say({"type": "surprise", "id": rid})
+    elif mode == "latin1-publish":
+        sys.stderr.buffer.write(b"publi\xe9\n")
+        sys.stderr.buffer.flush()
+        sys.stdout.buffer.write(b'{"type":"published","id":%d,"remote_id":"caf\xe9"}\n' % rid)
+        sys.stdout.buffer.flush()
     else:
         say({"type": "published", "id": rid, "remote_id": "fine"})
