@@ -20,6 +20,11 @@ cd "$(dirname "$0")/.."
 build() {
   local build_dir=$1 target=$2
   shift 2
+  # A directory configured for another compiler (an older layout) starts again.
+  if [ -f "$build_dir/CMakeCache.txt" ] &&
+    ! grep -q '^CMAKE_CXX_COMPILER:.*clang++-14$' "$build_dir/CMakeCache.txt"; then
+    rm -rf "$build_dir"
+  fi
   # shellcheck disable=SC2086
   cmake -S . -B "$build_dir" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DHERALD_BUILD_TESTS=ON \

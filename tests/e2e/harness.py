@@ -11,6 +11,8 @@ import uuid
 from pathlib import Path
 
 HERALD = os.environ.get("HERALD_BIN", "")
+# A herald built with a sanitizer (scripts/sanitize.sh): its memory use is the sanitizer's.
+SANITIZED = os.environ.get("HERALD_SANITIZED", "0") == "1"
 SOURCE_DIR = Path(os.environ.get("HERALD_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 # How the sanitizers' reports begin (a herald built with HERALD_ENABLE_ASAN and friends).
 SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error: ",

@@ -8,7 +8,7 @@ import subprocess
 import time
 
 from fake_platforms import WebhookFake
-from harness import HERALD, SOURCE_DIR, HeraldTest, main
+from harness import HERALD, SANITIZED, SOURCE_DIR, HeraldTest, main
 
 EXAMPLES = SOURCE_DIR / "examples" / "plugins"
 BROKEN = SOURCE_DIR / "tests" / "e2e" / "plugins"
@@ -467,8 +467,10 @@ class BrokenPluginTest(PluginTest):
                          "not-sent: plugin ./plugins/broken.py: wrote more than one answer line "
                          "(1048576 bytes) before reading the whole request in answer to publish; "
                          "stopped it (attempt 1 of 5; next at 2026-12-01T09:01:11Z)")
-        # The largest process of the run (herald, or a plugin) stays small.
-        self.assertLess(peak_kib, 60 * 1024)
+        # The largest process of the run (herald, or a plugin) stays small; under a sanitizer
+        # the figure is mostly its shadow memory, and the main build checks it.
+        if not SANITIZED:
+            self.assertLess(peak_kib, 60 * 1024)
 
     def test_a_plugin_inherits_no_descriptor_beyond_its_standard_three(self):
         self.calendar("./plugins/fds.py, fds.txt")

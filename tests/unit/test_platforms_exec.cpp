@@ -366,7 +366,10 @@ TEST_SUITE("platforms::exec")
       { "echo '" + std::string(70, '[') + std::string(70, ']') + "'",
         "its answer to publish is nested too deeply; it may have published" },
     };
-    for (const auto& [behaviour, message] : cases) {
+    for (const auto& one : cases) {
+      // Not a structured binding: CAPTURE takes it into a lambda, which clang 14 refuses.
+      const std::string& behaviour = one.first;
+      const std::string& message = one.second;
       CAPTURE(behaviour);
       plugin(f.dir, "{}", behaviour);
       auto adapter = f.adapter({ { "command", "./plugin.sh" } });
