@@ -11,10 +11,21 @@ scripts/install-deps.sh
 HERALD_CMAKE_ARGS="-DHERALD_WERROR=ON ${HERALD_CMAKE_ARGS:-}" scripts/build.sh
 scripts/pg-test-server.sh run ctest --test-dir "${HERALD_BUILD_DIR:-build}" --output-on-failure -j2
 # Then the bug-finding builds (clang 14), each failing the run on any report: the suite under
-# AddressSanitizer + UBSan; the fuzz targets, linked to that build's objects, each over its
-# corpus and then briefly on new inputs; the threaded unit tests under ThreadSanitizer; and
+# AddressSanitizer + UBSan; the threaded unit tests under ThreadSanitizer; the fuzz targets,
+# linked to the ASan build's objects, each over its corpus and then briefly on new inputs; and
 # clang-tidy on lib/ and cmd/.
 scripts/sanitize.sh address
-HERALD_FUZZ_BUILD_DIR=build-asan scripts/fuzz.sh
 scripts/sanitize.sh thread
-scripts/tidy.sh
+# A fuzz target runs on one core: clang-tidy takes the other meanwhile.
+tidy_log=${HERALD_BUILD_DIR:-build}/tidy.log
+HERALD_TIDY_JOBS=1 scripts/tidy.sh >"$tidy_log" 2>&1 &
+tidy=$!
+fuzz_status=0
+HERALD_FUZZ_BUILD_DIR=build-asan scripts/fuzz.sh || fuzz_status=$?
+tidy_status=0
+wait "$tidy" || tidy_status=$?
+cat "$tidy_log"
+if [ "$fuzz_status" -ne 0 ] || [ "$tidy_status" -ne 0 ]; then
+  echo "test: fuzzing exited with $fuzz_status, clang-tidy with $tidy_status" >&2
+  exit 1
+fi

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <system_error>
 #include <string>
+#include <system_error>
 
 namespace herald::platforms::bluesky {
 
@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // A session file is a few hundred bytes; anything much bigger is not ours.
-constexpr off_t k_max_session_bytes = 64 * 1024;
+constexpr off_t k_max_session_bytes = off_t(64) * 1024;
 
 std::string
 host_of(std::string_view url)
@@ -114,8 +114,8 @@ SessionFile::load() const
       return unexpected(
         fmt::format("refusing the session file {}: it is a symbolic link", m_path.string()));
     }
-    return unexpected(
-      fmt::format("cannot read the session file {}: {}", m_path.string(), std::generic_category().message(errno)));
+    return unexpected(fmt::format("cannot read the session file {}: {}", m_path.string(),
+                                  std::generic_category().message(errno)));
   }
   struct stat st
   {};

@@ -12,7 +12,7 @@ namespace {
 
 // Redaction reads this much of a long body (a 4 MiB error page) before the quote is cut to
 // k_max_server_text; a secret that this first cut splits is masked too (http::redact_head).
-constexpr size_t k_redacted_prefix = 64 * 1024;
+constexpr size_t k_redacted_prefix = size_t(64) * 1024;
 
 } // namespace
 

@@ -227,7 +227,7 @@ public:
       }
     }
     finish(*first);
-    return masked(std::move(*first));
+    return masked(*first);
   }
 
 protected:
@@ -254,7 +254,7 @@ protected:
 
   // Recorded and printed: never showing the token, should a server echo it in a message's `ts`
   // or link (found by tests/fuzz/fuzz_slack).
-  Published masked(Published published) const
+  Published masked(const Published& published) const
   {
     return { http::redact(published.remote_id, secrets()), http::redact(published.url, secrets()) };
   }
@@ -471,7 +471,7 @@ private:
         if (is_marked(message, post)) {
           Published found{ m_channel + "/" + string_of(message, "ts"), "" };
           finish(found);
-          return std::optional<Published>(masked(std::move(found)));
+          return std::optional<Published>(masked(found));
         }
       }
       cursor.clear();

@@ -9,10 +9,10 @@
 
 #include <fmt/core.h>
 
-#include <cstdio>
 #include <cerrno>
-#include <system_error>
+#include <cstdio>
 #include <fstream>
+#include <system_error>
 
 namespace herald::platforms {
 

@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <system_error>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <system_error>
 
 namespace herald::store {
 
@@ -128,15 +128,17 @@ create_private_file(const std::string& location)
     if (errno == EEXIST) {
       return; // SQLite opens what is there, or says why it cannot
     }
-    throw Error(fmt::format("cannot create state {}: {}", location, std::generic_category().message(errno)),
-                ExitStatus::state);
+    throw Error(
+      fmt::format("cannot create state {}: {}", location, std::generic_category().message(errno)),
+      ExitStatus::state);
   }
   const bool set = ::fchmod(fd, 0600) == 0; // an umask such as 0277 must not leave it read-only
   const int error = errno;
   ::close(fd);
   if (!set) {
-    throw Error(fmt::format("cannot create state {}: {}", location, std::generic_category().message(error)),
-                ExitStatus::state);
+    throw Error(
+      fmt::format("cannot create state {}: {}", location, std::generic_category().message(error)),
+      ExitStatus::state);
   }
 }
 

@@ -7,8 +7,8 @@
 
 #include <atomic>
 #include <cerrno>
-#include <system_error>
 #include <random>
+#include <system_error>
 
 namespace herald {
 
@@ -50,7 +50,8 @@ Result<void>
 write_file_atomically(const fs::path& file, std::string_view content, mode_t mode)
 {
   const auto fail = [&](std::string_view what, int error) {
-    return unexpected(fmt::format("cannot {} {}: {}", what, file.string(), std::generic_category().message(error)));
+    return unexpected(
+      fmt::format("cannot {} {}: {}", what, file.string(), std::generic_category().message(error)));
   };
   fs::path temp;
   int fd = -1;

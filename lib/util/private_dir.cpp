@@ -25,9 +25,10 @@ create_private_directories(const std::filesystem::path& dir)
     if (error == EEXIST && ::stat(partial.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
       continue;
     }
-    const std::string reason = error == EEXIST
-                                 ? fmt::format("{} is not a directory", partial.string())
-                                 : fmt::format("{}: {}", partial.string(), std::generic_category().message(error));
+    const std::string reason =
+      error == EEXIST
+        ? fmt::format("{} is not a directory", partial.string())
+        : fmt::format("{}: {}", partial.string(), std::generic_category().message(error));
     return unexpected(fmt::format("cannot create {}: {}", dir.string(), reason));
   }
   return {};
