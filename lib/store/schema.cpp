@@ -163,14 +163,27 @@ schema_version(SqlConnection& db)
   if (db.dialect() == SqlDialect::sqlite) {
     return first_integer(db, "PRAGMA user_version");
   }
-  // One round trip, on every command: the table may not exist yet, and a statement naming it
-  // would fail, so its version is read through query_to_xml, which plans the inner query only
-  // when the CASE gets there.
-  return first_integer(
-    db, "SELECT CASE WHEN to_regclass('herald_schema') IS NULL THEN 0 ELSE"
-        " COALESCE((xpath('/row/v/text()', query_to_xml("
-        "  'SELECT MAX(version) AS v FROM herald_schema', false, true, '')))[1]::text::bigint, 0)"
-        " END");
+  // Every command reads this first, in a backend that has just started: a plain read of the
+  // table is the cheapest statement there (about 1 ms less than any query that first asks the
+  // catalog whether the table exists). Only a database herald has never written lacks the
+  // table: then the read fails, once, and the catalog says why. Inside a transaction the
+  // failure would abort it, so there the catalog is asked first.
+  const auto table_exists = [&] {
+    return first_integer(db, "SELECT CASE WHEN to_regclass('herald_schema') IS NULL THEN 0 "
+                             "ELSE 1 END") == 1;
+  };
+  const std::string read = "SELECT MAX(version) FROM herald_schema";
+  if (db.in_transaction()) {
+    return table_exists() ? first_integer(db, read) : 0;
+  }
+  try {
+    return first_integer(db, read);
+  } catch (const Error&) {
+    if (table_exists()) {
+      throw; // the failure is real
+    }
+    return 0;
+  }
 }
 
 void
