@@ -4,6 +4,9 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
+#include <thread>
+
 namespace herald::store {
 
 SqliteDb::SqliteDb(const std::string& path, int flags, const std::string& uri)
@@ -52,8 +55,28 @@ void
 SqliteDb::use_state_settings()
 {
   exec("PRAGMA busy_timeout = 10000");
-  exec("PRAGMA journal_mode = WAL");
+  use_wal();
   exec("PRAGMA synchronous = FULL");
+}
+
+void
+SqliteDb::use_wal()
+{
+  // Turning a new file to WAL needs an exclusive lock, and while another connection reads the
+  // file (several runners creating one state at once) SQLite answers SQLITE_BUSY at once,
+  // without the busy handler: wait here instead, about as long as the busy timeout would.
+  constexpr int k_attempts = 1000;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (const Error&) {
+      if ((sqlite3_errcode(m_db) & 0xff) != SQLITE_BUSY || attempt == k_attempts) {
+        throw;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 int

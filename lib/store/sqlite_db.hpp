@@ -36,6 +36,7 @@ public:
   [[noreturn]] void fail(std::string_view what) const;
 
 private:
+  void use_wal();
   std::string m_path;
   sqlite3* m_db = nullptr;
 };
