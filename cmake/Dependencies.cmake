@@ -20,3 +20,5 @@ herald_require(PostgreSQL 15)
 herald_require(doctest 2.4)
 herald_require(CURL 7.88)
 herald_require(ICU 72 COMPONENTS uc)
+# ICU is loaded with dlopen by its major version (lib/text/icu_api.cpp): the package names it.
+string(REGEX MATCH "^[0-9]+" HERALD_ICU_MAJOR "${ICU_VERSION}")

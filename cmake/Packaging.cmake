@@ -42,12 +42,14 @@ set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
-# dpkg-shlibdeps adds the libraries the binary links (libstdc++, yaml-cpp, fmt, SQLite, ICU,
-# date-tz, ...). Three it needs are invisible to it: libcurl and libpq, loaded with dlopen on
-# first use (lib/http/curl_api.cpp, CURLOPT_PROTOCOLS_STR needs 7.85; lib/store/pq_api.cpp),
-# and the zone database that date-tz reads from /usr/share/zoneinfo.
+# dpkg-shlibdeps adds the libraries the binary links (libstdc++, yaml-cpp, fmt, SQLite,
+# date-tz, ...). Four it needs are invisible to it: libcurl, libpq and ICU, loaded with dlopen
+# on first use (lib/http/curl_api.cpp, CURLOPT_PROTOCOLS_STR needs 7.85; lib/store/pq_api.cpp;
+# lib/text/icu_api.cpp, whose symbols carry the major version the headers had), and the zone
+# database that date-tz reads from /usr/share/zoneinfo.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0), libpq5, tzdata")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "libcurl4 (>= 7.85.0), libpq5, libicu${HERALD_ICU_MAJOR}, tzdata")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_GENERATOR DEB)

@@ -1,12 +1,9 @@
 #include "graphemes.hpp"
 
+#include "icu_api.hpp"
 #include "utf8.hpp"
 
 #include <fmt/core.h>
-
-#include <unicode/brkiter.h>
-#include <unicode/locid.h>
-#include <unicode/utext.h>
 
 #include <cstdint>
 #include <memory>
@@ -16,28 +13,50 @@ namespace herald::text {
 
 namespace {
 
-std::unique_ptr<icu::BreakIterator>
+struct BreakIteratorCloser
+{
+  void operator()(UBreakIterator* it) const { icu_api().break_close(it); }
+};
+using BreakIteratorPtr = std::unique_ptr<UBreakIterator, BreakIteratorCloser>;
+
+BreakIteratorPtr
 create_character_iterator()
 {
+  const IcuApi& icu = icu_api();
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::BreakIterator> it(
-    icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), status));
+  BreakIteratorPtr it(icu.break_open(UBRK_CHARACTER, "", nullptr, 0, &status));
   if (U_FAILURE(status) || !it) {
     throw std::runtime_error(
-      fmt::format("cannot create ICU's grapheme break iterator: {}", u_errorName(status)));
+      fmt::format("cannot create ICU's grapheme break iterator: {}", icu.error_name(status)));
   }
   return it;
 }
 
-icu::BreakIterator&
+UBreakIterator*
 character_iterator()
 {
   // Creating an iterator loads and compiles ICU's rules (milliseconds), so each thread makes one
   // on first use and keeps it; a function-local thread_local runs no code at program start, which
   // keeps ICU out of a tick that never measures text. A throw here leaves it unset: the next call
   // tries again.
-  thread_local const std::unique_ptr<icu::BreakIterator> it = create_character_iterator();
-  return *it;
+  thread_local const BreakIteratorPtr it = create_character_iterator();
+  return it.get();
+}
+
+// In ASCII text every character is one grapheme, except that CR LF is one (UAX #29, GB3).
+std::optional<size_t>
+count_ascii_graphemes(std::string_view text)
+{
+  size_t count = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) >= 0x80) {
+      return std::nullopt;
+    }
+    if (!(text[i] == '\n' && i > 0 && text[i - 1] == '\r')) {
+      ++count;
+    }
+  }
+  return count;
 }
 
 } // namespace
@@ -87,20 +106,26 @@ count_graphemes(std::string_view utf8)
     // ICU's break iterators report positions as int32_t.
     throw std::length_error("text too large to count graphemes (2 GiB or more)");
   }
-  icu::BreakIterator& it = character_iterator();
+  if (const auto ascii = count_ascii_graphemes(utf8)) {
+    return *ascii; // without loading ICU
+  }
+  const IcuApi& icu = icu_api();
+  UBreakIterator* it = character_iterator();
 
-  // A UText reads the UTF-8 in place (no UnicodeString copy); ICU decodes ill-formed bytes to
-  // U+FFFD like code_point_at does.
+  // A UText reads the UTF-8 in place (no copy); ICU decodes ill-formed bytes to U+FFFD like
+  // code_point_at does.
   UErrorCode status = U_ZERO_ERROR;
   UText text = UTEXT_INITIALIZER;
-  utext_openUTF8(&text, utf8.data(), static_cast<int64_t>(utf8.size()), &status);
-  it.setText(&text, status);
+  icu.text_open_utf8(&text, utf8.data(), static_cast<int64_t>(utf8.size()), &status);
+  icu.break_set_utext(it, &text, &status);
   if (U_FAILURE(status)) {
-    utext_close(&text);
-    throw std::runtime_error(fmt::format("cannot measure text with ICU: {}", u_errorName(status)));
+    icu.text_close(&text);
+    throw std::runtime_error(
+      fmt::format("cannot measure text with ICU: {}", icu.error_name(status)));
   }
   size_t count = 0;
-  for (int32_t boundary = it.next(); boundary != icu::BreakIterator::DONE; boundary = it.next()) {
+  for (int32_t boundary = icu.break_next(it); boundary != UBRK_DONE;
+       boundary = icu.break_next(it)) {
     ++count;
   }
 
@@ -108,10 +133,10 @@ count_graphemes(std::string_view utf8)
   // dangling pointer outlives this call.
   UErrorCode reset_status = U_ZERO_ERROR;
   UText empty = UTEXT_INITIALIZER;
-  utext_openUTF8(&empty, "", 0, &reset_status);
-  it.setText(&empty, reset_status);
-  utext_close(&empty);
-  utext_close(&text);
+  icu.text_open_utf8(&empty, "", 0, &reset_status);
+  icu.break_set_utext(it, &empty, &reset_status);
+  icu.text_close(&empty);
+  icu.text_close(&text);
   return count;
 }
 

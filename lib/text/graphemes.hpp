@@ -30,8 +30,9 @@ size_t count_utf16_units(std::string_view utf8);
 
 // Extended grapheme clusters (UAX #29 as ICU implements it, root locale): what a reader sees as
 // one character, e.g. "e" + U+0301, a flag or a ZWJ family emoji each count 1.
-// Initialises ICU on the first call in a thread (one break iterator per thread, reused), never
-// before. Throws std::runtime_error only if ICU cannot create the iterator (missing ICU data),
+// ASCII text is counted without ICU. Other text loads ICU (icu_api.hpp) and makes one break
+// iterator per thread on first use, reused, never before. Throws std::runtime_error only if ICU
+// cannot be loaded or cannot create the iterator (missing ICU data),
 // std::length_error for text of 2 GiB or more (ICU's positions are 32-bit).
 size_t count_graphemes(std::string_view utf8);
 

@@ -1,8 +1,7 @@
 #include "links.hpp"
 
+#include "icu_api.hpp"
 #include "utf8.hpp"
-
-#include <unicode/uchar.h>
 
 #include <algorithm>
 #include <optional>
@@ -11,17 +10,30 @@ namespace herald::text {
 
 namespace {
 
+// ASCII answers come without ICU (icu_api.hpp), which only other characters load.
+bool
+is_ascii(int32_t c)
+{
+  return c >= 0 && c < 0x80;
+}
+
 bool
 is_space(int32_t c)
 {
   // JavaScript's \s (Bluesky's URL rule) is White_Space plus U+FEFF.
-  return c >= 0 && (u_isUWhiteSpace(c) || c == 0xFEFF);
+  if (is_ascii(c)) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+  }
+  return c >= 0 && (icu_api().is_u_white_space(c) || c == 0xFEFF);
 }
 
 bool
 is_letter(int32_t c)
 {
-  return c >= 0 && u_hasBinaryProperty(c, UCHAR_ALPHABETIC);
+  if (is_ascii(c)) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+  return c >= 0 && icu_api().has_binary_property(c, UCHAR_ALPHABETIC);
 }
 
 bool
@@ -29,8 +41,11 @@ is_word_char(int32_t c)
 {
   // Unicode's \w (UTS #18): letters, marks, decimal digits, connector punctuation such as '_'.
   // Marks matter: in a decomposed "café" the accent is a separate code point inside the word.
-  return c >= 0 &&
-         (is_letter(c) || (U_GET_GC_MASK(c) & (U_GC_M_MASK | U_GC_ND_MASK | U_GC_PC_MASK)) != 0);
+  if (is_ascii(c)) {
+    return is_letter(c) || (c >= '0' && c <= '9') || c == '_';
+  }
+  return c >= 0 && (is_letter(c) || (U_MASK(icu_api().char_type(c)) &
+                                     (U_GC_M_MASK | U_GC_ND_MASK | U_GC_PC_MASK)) != 0);
 }
 
 bool

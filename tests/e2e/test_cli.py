@@ -58,15 +58,19 @@ class CliTest(HeraldTest):
         self.assertExit(r, 0)
         self.assertRegex(r.out, r"^herald \d+\.\d+\.\d+\n(.*\n)*platforms: .*\bstub\b")
 
-    def test_commands_on_a_sqlite_state_do_not_load_libpq_or_libcurl(self):
-        # Both are loaded with dlopen on first use; the dynamic loader says what it maps.
-        self.write("herald.yaml", STUB_ACCOUNTS + "posts: []\n")
-        for args in (["--version"], ["status"], ["run"], ["run"]):
+    def test_commands_on_a_sqlite_state_do_not_load_libpq_libcurl_or_icu(self):
+        # All three are loaded with dlopen on first use; the dynamic loader says what it maps.
+        # An ASCII post is measured without ICU; the second run is an unchanged tick.
+        self.write("herald.yaml", STUB_ACCOUNTS + "posts:\n  - id: later\n"
+                   "    at: 2099-01-01T09:00:00Z\n    to: [masto]\n"
+                   "    text: Plain ASCII, https://example.org\n")
+        for args in (["--version"], ["validate"], ["run"], ["run"], ["status"], ["history"]):
             r = self.herald(*args, env={"LD_DEBUG": "libs"})
             self.assertExit(r, 0)
             loaded = [line for line in r.err.splitlines() if "calling init:" in line]
             self.assertTrue(loaded, r.err[-500:])
-            self.assertFalse([line for line in loaded if "libpq" in line or "libcurl" in line],
+            self.assertFalse([line for line in loaded
+                              if any(lib in line for lib in ("libpq", "libcurl", "libicu"))],
                              args)
 
     def test_bad_now(self):

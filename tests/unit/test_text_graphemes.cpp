@@ -27,6 +27,24 @@ TEST_SUITE("text::graphemes")
     CHECK(count_graphemes("\r\n") == 1); // CR LF is one cluster
   }
 
+  TEST_CASE("ASCII is counted without ICU exactly as ICU counts it")
+  {
+    // Every pair of ASCII characters, controls included: the fast path's count, and ICU's count
+    // of the same pair followed by a precomposed letter (which always starts a cluster of its
+    // own, and sends the text through ICU).
+    int mismatches = 0;
+    for (int a = 0; a < 0x80; ++a) {
+      for (int b = 0; b < 0x80; ++b) {
+        const std::string pair{ static_cast<char>(a), static_cast<char>(b) };
+        if (count_graphemes(pair) + 1 != count_graphemes(pair + "\u00E9")) {
+          ++mismatches;
+        }
+      }
+    }
+    CHECK(mismatches == 0);
+    CHECK(count_graphemes("a\r\n\r\nb\n\r") == 6); // a, CR LF, CR LF, b, LF, CR
+  }
+
   TEST_CASE("a combining mark joins its base letter")
   {
     const std::string e_acute = "e\u0301";
