@@ -241,12 +241,19 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
 
   report.calendar_key = record->key;
   runner.before_claims = http::preload_curl_api; // loads while the claims are committed
-  report.outcomes =
-    queue::run_due_jobs(*store, record->key, record->baseline, options.now, adapters, runner);
   // One-off posts queued with `herald post --at` fire on the calendar's ticks. They were asked
-  // for explicitly, so no baseline holds them back; their grace still does.
-  auto one_off = queue::run_due_jobs(*store, one_off_key(record->key), TimePoint::min(),
-                                     options.now, adapters, runner);
+  // for explicitly, so no baseline holds them back; their grace still does. Both lists come
+  // from one statement.
+  const std::string one_off_calendar = one_off_key(record->key);
+  std::vector<store::Job> calendar_jobs;
+  std::vector<store::Job> one_off_jobs;
+  for (auto& job : store->actionable_jobs({ record->key, one_off_calendar }, options.now)) {
+    (job.calendar == one_off_calendar ? one_off_jobs : calendar_jobs).push_back(std::move(job));
+  }
+  report.outcomes = queue::run_found_jobs(*store, record->key, record->baseline, options.now,
+                                          std::move(calendar_jobs), adapters, runner);
+  auto one_off = queue::run_found_jobs(*store, one_off_calendar, TimePoint::min(), options.now,
+                                       std::move(one_off_jobs), adapters, runner);
   report.outcomes.insert(report.outcomes.end(), one_off.begin(), one_off.end());
   return report;
 }

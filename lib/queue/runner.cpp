@@ -117,9 +117,9 @@ public:
   {
   }
 
-  std::vector<Outcome> go()
+  // `jobs`: the calendar's actionable jobs at `now`, as Store::actionable_jobs found them.
+  std::vector<Outcome> go(std::vector<Job> jobs)
   {
-    auto jobs = m_store.actionable_jobs(m_calendar_key, m_now);
     if (!m_options.only_post.empty()) {
       std::erase_if(jobs, [&](const Job& job) { return job.post_id != m_options.only_post; });
     }
@@ -733,7 +733,16 @@ std::vector<Outcome>
 run_due_jobs(store::Store& store, const std::string& calendar_key, TimePoint baseline,
              TimePoint now, AdapterSource& adapters, const RunnerOptions& options)
 {
-  return Run(store, calendar_key, baseline, now, adapters, options).go();
+  return Run(store, calendar_key, baseline, now, adapters, options)
+    .go(store.actionable_jobs(calendar_key, now));
+}
+
+std::vector<Outcome>
+run_found_jobs(store::Store& store, const std::string& calendar_key, TimePoint baseline,
+               TimePoint now, std::vector<Job> jobs, AdapterSource& adapters,
+               const RunnerOptions& options)
+{
+  return Run(store, calendar_key, baseline, now, adapters, options).go(std::move(jobs));
 }
 
 } // namespace herald::queue

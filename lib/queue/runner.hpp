@@ -99,6 +99,12 @@ std::vector<Outcome> run_due_jobs(store::Store& store, const std::string& calend
                                   TimePoint baseline, TimePoint now, AdapterSource& adapters,
                                   const RunnerOptions& options);
 
+// The same for jobs the caller already read with Store::actionable_jobs (one statement for a
+// calendar and its one-off posts), all of `calendar_key`.
+std::vector<Outcome> run_found_jobs(store::Store& store, const std::string& calendar_key,
+                                    TimePoint baseline, TimePoint now, std::vector<store::Job> jobs,
+                                    AdapterSource& adapters, const RunnerOptions& options);
+
 // Stable per job and content revision, identical on every retry from any host.
 std::string idempotency_key(const std::string& calendar_key, const store::Job& job);
 

@@ -109,6 +109,7 @@ job_params(const Job& job, std::string_view holder)
 class SqlStore : public Store
 {
 public:
+  using Store::actionable_jobs;
   explicit SqlStore(std::unique_ptr<SqlConnection> db)
     : m_db(std::move(db))
   {
@@ -263,19 +264,31 @@ public:
     return claimed;
   }
 
-  std::vector<Job> actionable_jobs(std::string_view calendar, TimePoint now) override
+  std::vector<Job> actionable_jobs(const std::vector<std::string>& calendars,
+                                   TimePoint now) override
   {
+    if (calendars.empty()) {
+      return {};
+    }
+    // ?1 is the time, ?2... the calendars.
+    SqlParams params;
+    params.add(seconds(now));
+    std::string in;
+    for (size_t i = 0; i < calendars.size(); ++i) {
+      in += fmt::format("{}?{}", i ? ", " : "", i + 2);
+      params.add(calendars[i]);
+    }
     // Three index range scans rather than one OR over every row of the calendar: a cron tick
     // with nothing due must not read the whole table.
-    return jobs_of(fmt::format("SELECT {0} FROM jobs WHERE calendar = ?1 AND state = 'pending'"
-                               " AND due <= ?2"
-                               " UNION ALL SELECT {0} FROM jobs WHERE calendar = ?1"
-                               " AND state = 'retry-wait' AND next_attempt <= ?2"
-                               " UNION ALL SELECT {0} FROM jobs WHERE calendar = ?1"
-                               " AND state IN ('claimed', 'sending') AND lease_until <= ?2"
+    return jobs_of(fmt::format("SELECT {0} FROM jobs WHERE calendar IN ({1}) AND state = 'pending'"
+                               " AND due <= ?1"
+                               " UNION ALL SELECT {0} FROM jobs WHERE calendar IN ({1})"
+                               " AND state = 'retry-wait' AND next_attempt <= ?1"
+                               " UNION ALL SELECT {0} FROM jobs WHERE calendar IN ({1})"
+                               " AND state IN ('claimed', 'sending') AND lease_until <= ?1"
                                " ORDER BY 7, 2",
-                               k_job_columns),
-                   SqlParams().add(calendar).add(seconds(now)));
+                               k_job_columns, in),
+                   params);
   }
 
   std::optional<TimePoint> next_due(std::string_view calendar) override

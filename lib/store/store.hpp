@@ -96,8 +96,15 @@ public:
                                          size_t at_most) = 0;
 
   // Jobs that need attention at `now`: pending or retry-wait jobs due by then, and claimed or
-  // sending jobs whose lease has expired (their runner died). Reads only the index.
-  virtual std::vector<Job> actionable_jobs(std::string_view calendar, TimePoint now) = 0;
+  // sending jobs whose lease has expired (their runner died). Reads only the index. Several
+  // calendars (a calendar and its one-off posts) are read in one statement: a cron tick with
+  // nothing due costs one round trip for both. In due order.
+  virtual std::vector<Job> actionable_jobs(const std::vector<std::string>& calendars,
+                                           TimePoint now) = 0;
+  std::vector<Job> actionable_jobs(std::string_view calendar, TimePoint now)
+  {
+    return actionable_jobs(std::vector<std::string>{ std::string(calendar) }, now);
+  }
 
   // The earliest due time of a pending or retry-wait job, for the daemon's sleep.
   virtual std::optional<TimePoint> next_due(std::string_view calendar) = 0;

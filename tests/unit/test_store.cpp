@@ -310,6 +310,21 @@ TEST_SUITE("store::Store on both backends")
     CHECK(ids == std::vector<std::string>{ "dead/a", "retry/a", "due/a" });
     CHECK(store->actionable_jobs("other", at(200)).empty());
     CHECK(store->next_due("cal").value() == at(100));
+
+    // A calendar and its one-off posts in one statement, in due order across both.
+    Job one_off = make_job("soon/a", at(120));
+    one_off.calendar = "post:cal";
+    store->insert_job(one_off);
+    Job elsewhere = make_job("other/a", at(10));
+    elsewhere.calendar = "other";
+    store->insert_job(elsewhere);
+    std::vector<std::string> both;
+    for (const auto& job :
+         store->actionable_jobs(std::vector<std::string>{ "cal", "post:cal" }, at(200))) {
+      both.push_back(job.calendar + " " + job.id);
+    }
+    CHECK(both ==
+          std::vector<std::string>{ "cal dead/a", "cal retry/a", "cal due/a", "post:cal soon/a" });
   }
 
   TEST_CASE_TEMPLATE("calendar records round-trip and are found by path", B, HERALD_STATE_BACKENDS)
