@@ -113,7 +113,7 @@ say_if_empty(const app::JobList& list, const Context& context, std::string_view 
 void
 run_status(const ListOptions& options, Context& context)
 {
-  const auto list = app::unpublished_jobs(query_for(options, context));
+  const auto [list, attention] = app::status_lists(query_for(options, context));
   if (context.global.json) {
     print_json(list);
     return;
@@ -140,10 +140,6 @@ run_status(const ListOptions& options, Context& context)
                format_utc(job.due), shown(job.id), detail.empty() ? "" : "  " + shown(detail));
   }
   // What needs a person must not scroll by unnoticed among the pending jobs.
-  auto attention_query = query_for(options, context);
-  attention_query.states.clear();
-  attention_query.limit = 0;
-  const auto attention = app::jobs_needing_attention(attention_query);
   if (!attention.jobs.empty()) {
     std::map<std::string_view, size_t> by_state;
     for (const auto& job : attention.jobs) {

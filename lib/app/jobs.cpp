@@ -30,14 +30,13 @@ keys_of(const JobQuery& query, store::Store& store)
 }
 
 JobList
-query_jobs(const JobQuery& query, store::JobFilter filter)
+query_jobs(store::Store* store, const JobQuery& query, store::JobFilter filter)
 {
   JobList list;
-  if (!store::StateLocation(query.state).exists()) {
+  if (!store) {
     return list;
   }
   list.state_exists = true;
-  auto store = store::open_store_for_reading(query.state);
   const auto keys = keys_of(query, *store);
   list.calendar_known = query.all_calendars || store->find_calendar(keys.front()).has_value();
   for (const auto& calendar : keys) {
@@ -61,10 +60,18 @@ query_jobs(const JobQuery& query, store::JobFilter filter)
   return list;
 }
 
-} // namespace
+// The state opened for reading, or nothing when there is none yet.
+std::unique_ptr<store::Store>
+open_if_any(const JobQuery& query)
+{
+  if (!store::StateLocation(query.state).exists()) {
+    return nullptr;
+  }
+  return store::open_store_for_reading(query.state);
+}
 
-JobList
-unpublished_jobs(const JobQuery& query)
+store::JobFilter
+unpublished_filter(const JobQuery& query)
 {
   using store::JobState;
   store::JobFilter filter;
@@ -75,7 +82,18 @@ unpublished_jobs(const JobQuery& query)
       JobState::failed,  JobState::unknown, JobState::missed,  JobState::cancelled
     };
   }
-  return query_jobs(query, filter);
+  return filter;
+}
+
+JobList needing_attention(store::Store* store, const JobQuery& query);
+
+} // namespace
+
+JobList
+unpublished_jobs(const JobQuery& query)
+{
+  const auto store = open_if_any(query);
+  return query_jobs(store.get(), query, unpublished_filter(query));
 }
 
 JobList
@@ -85,19 +103,39 @@ published_jobs(const JobQuery& query)
   filter.states = { store::JobState::posted };
   filter.order_by = "posted";
   filter.descending = true;
-  return query_jobs(query, filter);
+  const auto store = open_if_any(query);
+  return query_jobs(store.get(), query, filter);
 }
 
 JobList
 jobs_needing_attention(const JobQuery& query)
 {
+  const auto store = open_if_any(query);
+  return needing_attention(store.get(), query);
+}
+
+StatusLists
+status_lists(const JobQuery& query)
+{
+  const auto store = open_if_any(query);
+  JobQuery attention = query;
+  attention.states.clear();
+  attention.limit = 0;
+  return { query_jobs(store.get(), query, unpublished_filter(query)),
+           needing_attention(store.get(), attention) };
+}
+
+namespace {
+
+JobList
+needing_attention(store::Store* store, const JobQuery& query)
+{
   using store::JobState;
   JobList list;
-  if (!store::StateLocation(query.state).exists()) {
+  if (!store) {
     return list;
   }
   list.state_exists = true;
-  auto store = store::open_store_for_reading(query.state);
   // The baseline of each job's calendar; one-off posts have none: they were asked for.
   std::map<std::string, std::optional<TimePoint>> baselines;
   const auto baseline_of = [&](const std::string& key) {
@@ -125,5 +163,7 @@ jobs_needing_attention(const JobQuery& query)
                    [](const auto& a, const auto& b) { return a.due < b.due; });
   return list;
 }
+
+} // namespace
 
 } // namespace herald::app

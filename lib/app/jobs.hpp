@@ -40,4 +40,13 @@ JobList published_jobs(const JobQuery& query);
 // one-off posts, in due order. For `status` and `run --strict`. Honours `query.accounts`.
 JobList jobs_needing_attention(const JobQuery& query);
 
+// What `status` shows, from one opening of the state: unpublished_jobs(query), and
+// jobs_needing_attention of the same query with every state and no limit.
+struct StatusLists
+{
+  JobList unpublished;
+  JobList attention;
+};
+StatusLists status_lists(const JobQuery& query);
+
 } // namespace herald::app

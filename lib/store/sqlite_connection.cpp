@@ -166,8 +166,8 @@ open_sqlite_connection(const std::string& location, StateAccess access)
   std::error_code ec;
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   const bool dir_writable = ::access(dir.c_str(), W_OK) == 0;
-  // A reader that could write opens the state as a writer does, so that closing it removes
-  // the WAL files as usual (a read-only connection would leave them behind).
+  // A reader that could write opens the state as a writer does, so that closing it empties
+  // the log into the main file as usual (a read-only connection cannot).
   if (access == StateAccess::read_only &&
       !(dir_writable && ::access(location.c_str(), R_OK | W_OK) == 0)) {
     const std::string shm = location + "-shm";

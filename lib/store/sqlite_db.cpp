@@ -57,6 +57,12 @@ SqliteDb::use_state_settings()
   exec("PRAGMA busy_timeout = 10000");
   use_wal();
   exec("PRAGMA synchronous = FULL");
+  // The WAL files stay between commands, emptied when the last connection closes (the size
+  // limit makes SQLite truncate the log then): making and deleting them, and sizing the
+  // shared-memory file, cost a short command such as `status` about a fifth of its time.
+  int persist = 1;
+  sqlite3_file_control(m_db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  exec("PRAGMA journal_size_limit = 4194304");
 }
 
 void

@@ -158,6 +158,25 @@ TEST_SUITE("store::SqliteStore")
     }
   }
 
+  TEST_CASE("the WAL files stay between commands, and the log is empty once the state is closed")
+  {
+    test::TestDir dir;
+    const auto file = dir.path() / "herald.db";
+    {
+      auto store = open_sqlite_store(file);
+      store->begin_write();
+      store->insert_job(make_job("j/a", at(100)));
+      store->commit();
+      CHECK(std::filesystem::file_size(file.string() + "-wal") > 0);
+    }
+    // Everything is in the main file: a copy of it alone (a backup) holds the job.
+    CHECK(std::filesystem::file_size(file.string() + "-wal") == 0);
+    CHECK(std::filesystem::exists(file.string() + "-shm"));
+    const auto copy = dir.path() / "copy.db";
+    std::filesystem::copy_file(file, copy);
+    CHECK(open_sqlite_store(copy)->list_jobs({}).size() == 1);
+  }
+
   TEST_CASE("a state that names a directory is refused with what --state takes")
   {
     test::TestDir dir;
