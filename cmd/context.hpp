@@ -27,7 +27,7 @@ struct GlobalOptions
   bool verbose = false;
   bool quiet = false;
   std::string color = "auto";
-  size_t max_calendar_bytes = size_t(64) * 1024 * 1024;
+  size_t max_calendar_bytes = size_t(16) * 1024 * 1024;
   std::string credentials; // empty: the default file, when it exists
 };
 

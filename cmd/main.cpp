@@ -38,7 +38,7 @@ make_app(Context& context)
     ->check(CLI::IsMember({ "auto", "always", "never" }));
   app
     ->add_option("--max-calendar-bytes", g.max_calendar_bytes,
-                 "Refuse calendar files larger than this (default 64 MiB)")
+                 "Refuse calendar files larger than this (default 16 MiB)")
     ->envname("HERALD_MAX_CALENDAR_BYTES")
     ->check(at_least(1));
   app

@@ -13,8 +13,9 @@ namespace herald::calendar {
 
 struct LoadOptions
 {
-  // Checked before parsing, per file. Generous: a 100,000-post calendar is ~20 MB.
-  size_t max_bytes = size_t(64) * 1024 * 1024;
+  // Checked before parsing, per file: about 100 times the largest calendar people keep (a
+  // year of daily posts with variants is 100-200 kB); herald(1) says why.
+  size_t max_bytes = size_t(16) * 1024 * 1024;
   // Whether `media:` files must exist (plan and validate check them; tests may turn it off).
   bool check_media = true;
   // Checks an account's platform settings (unknown keys, missing required ones, literal

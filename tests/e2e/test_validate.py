@@ -237,6 +237,16 @@ posts:
         r = self.herald("validate", env={"HERALD_MAX_CALENDAR_BYTES": "1000"})
         self.assertExit(r, 2)
 
+    def test_default_size_cap_is_16_mib(self):
+        # A comment fills the file: only the cap can refuse it.
+        self.write("herald.yaml", GOOD + "#" * (16 * 1024 * 1024) + "\n")
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("larger than the limit of 16777216", r.err)
+        self.assertIn("HERALD_MAX_CALENDAR_BYTES", r.err)
+        r = self.herald("validate", env={"HERALD_MAX_CALENDAR_BYTES": str(17 * 1024 * 1024)})
+        self.assertExit(r, 0)
+
     def test_duplicate_keys(self):
         self.write("herald.yaml", GOOD.replace("text: hello", "text: hello\n    text: again"))
         r = self.herald("validate")
