@@ -6,7 +6,10 @@
 //   - a cron tick on the unchanged calendar with nothing due (target: under 10 ms, 20 MB);
 // and, with --bare, start-up beside a C program that only starts and exits, interleaved run by
 // run: `herald --version`, `status` on a small state (a 3-post calendar) and the unchanged tick
-// above (target: each within 3 ms of the C program's median).
+// above (target: each within 3 ms of the C program's median);
+// and `herald validate` of generated calendars of about 5 MB and 50 MB, wall time and peak RSS
+// (target: 50 MB in under 3 s and 300 MB, or refused at once by the size cap; the 50 MB one is
+// also validated with the cap raised, for information).
 //
 // Usage: herald_bench HERALD_BINARY [--bare BARE_PROGRAM] [--posts N] [--runs N]
 //                     [--sync-runs N]
@@ -76,7 +79,7 @@ generate(const fs::path& path, int posts)
 }
 
 Sample
-run(const std::vector<std::string>& args)
+run(const std::vector<std::string>& args, int expected_status = 0)
 {
   std::vector<char*> argv;
   for (const auto& a : args) {
@@ -96,7 +99,7 @@ run(const std::vector<std::string>& args)
   struct rusage usage;
   wait4(pid, &status, 0, &usage);
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != expected_status) {
     std::fprintf(stderr, "herald_bench: %s failed (status %d)\n", args.back().c_str(), status);
     std::exit(1);
   }
@@ -221,6 +224,33 @@ main(int argc, char** argv)
       report(name, *samples, "within 3 ms of the C program");
       std::printf("%-30s %+.2f ms over the C program\n", "", median_ms(*samples) - floor);
     }
+  }
+
+  // validate of big calendars: the generator writes about 136 bytes per post.
+  for (const int megabytes : { 5, 50 }) {
+    const fs::path big = work / ("big-" + std::to_string(megabytes) + ".yaml");
+    generate(big, megabytes * 1'000'000 / 136);
+    std::printf("calendar: %.1f MB\n", fs::file_size(big) / 1e6);
+    const std::vector<std::string> validate{ herald, "-c", big.string(), "validate" };
+    const int runs_here = megabytes > 10 ? 3 : 5;
+    std::vector<Sample> at_default;
+    for (int i = 0; i < runs_here; ++i) {
+      // Over the 16 MiB cap, validate refuses the file (exit status 2).
+      at_default.push_back(run(validate, fs::file_size(big) > (16u << 20) ? 2 : 0));
+    }
+    const std::string name = "validate " + std::to_string(megabytes) + " MB";
+    report(name.c_str(), at_default,
+           megabytes > 10 ? "< 3 s and < 300 MB, or refused at once" : "(for information)");
+    if (fs::file_size(big) > (16u << 20)) {
+      std::vector<Sample> raised;
+      auto args = validate;
+      args.insert(args.begin() + 1, { "--max-calendar-bytes", "1000000000" });
+      for (int i = 0; i < runs_here; ++i) {
+        raised.push_back(run(args));
+      }
+      report("  the same, cap raised", raised, "(for information)");
+    }
+    fs::remove(big);
   }
   fs::remove_all(work);
   return 0;
