@@ -150,7 +150,10 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
   if (!options.at || *options.at <= options.now) {
     http::preload_curl_api(); // while the calendar is read and the job committed
   }
-  auto loaded = load_checked(options.calendar, options.load);
+  // Only the accounts and defaults matter here: the posts are not read (nor checked).
+  auto load = options.load;
+  load.read_posts = false;
+  auto loaded = load_checked(options.calendar, load);
   report.diagnostics = std::move(loaded.diagnostics);
   report.diagnostics.drop_unset_secrets({ options.to.begin(), options.to.end() });
   if (report.diagnostics.has_errors() || !loaded.calendar) {

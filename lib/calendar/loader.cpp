@@ -4,6 +4,7 @@
 #include "secrets.hpp"
 #include "source_text.hpp"
 #include "text/utf8.hpp"
+#include "top_level_sections.hpp"
 #include "yaml_tree.hpp"
 
 #include <fmt/core.h>
@@ -64,6 +65,11 @@ load_file(const fs::path& absolute, std::string display, const IncludeSite* site
                         fmt::format("cannot read file: {}", text.error().message));
     }
     return std::nullopt;
+  }
+  if (!options.read_posts) {
+    if (auto settings = without_top_level_block(*text, "posts")) {
+      *text = std::move(*settings);
+    }
   }
   // Checked here, once: every text value downstream goes to JSON, the state and terminals.
   if (const auto bad = text::locate_invalid_utf8(*text)) {
@@ -201,8 +207,10 @@ read_main_settings(LoadContext& ctx, const SourceFile& file)
 
 } // namespace
 
+namespace {
+
 LoadResult
-load_calendar(const fs::path& path, const LoadOptions& options)
+load_calendar_once(const fs::path& path, const LoadOptions& options)
 {
   LoadResult result;
   Diagnostics& diagnostics = result.diagnostics;
@@ -248,7 +256,8 @@ load_calendar(const fs::path& path, const LoadOptions& options)
     read_slots(ctx, main_file, *slots);
   }
   for (const auto& file : files) {
-    if (const YamlNode* posts = find_value(file.root, "posts")) {
+    const YamlNode* posts = find_value(file.root, "posts");
+    if (posts && options.read_posts) {
       read_posts(ctx, file, *posts);
     }
   }
@@ -259,6 +268,25 @@ load_calendar(const fs::path& path, const LoadOptions& options)
   diagnostics.sort();
   result.calendar = std::move(calendar);
   return result;
+}
+
+} // namespace
+
+LoadResult
+load_calendar(const fs::path& path, const LoadOptions& options)
+{
+  auto result = load_calendar_once(path, options);
+  // An unset secret is no reason to read more: the command decides which accounts need one.
+  const auto& found = result.diagnostics.all();
+  const bool other_errors = std::any_of(found.begin(), found.end(), [](const Diagnostic& d) {
+    return d.severity == Severity::error && d.unset_secret_of.empty();
+  });
+  if (options.read_posts || !other_errors) {
+    return result;
+  }
+  LoadOptions whole = options;
+  whole.read_posts = true;
+  return load_calendar_once(path, whole);
 }
 
 } // namespace herald::calendar

@@ -18,6 +18,11 @@ struct LoadOptions
   size_t max_bytes = size_t(16) * 1024 * 1024;
   // Whether `media:` files must exist (plan and validate check them; tests may turn it off).
   bool check_media = true;
+  // false: the posts are neither parsed nor checked, for a command that needs only the
+  // accounts and defaults (`herald post`). Their YAML is skipped unread where the file is in
+  // plain block style; when the rest then has an error, the whole calendar is read after all,
+  // so that diagnostics are those of a full read.
+  bool read_posts = true;
   // Checks an account's platform settings (unknown keys, missing required ones, literal
   // secrets); supplied by the layer that knows the platforms, so this part does not.
   std::function<void(const Account&, Diagnostics&)> check_account;

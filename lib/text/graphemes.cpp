@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
@@ -65,6 +66,17 @@ std::optional<size_t>
 find_invalid_utf8(std::string_view utf8)
 {
   for (size_t pos = 0; pos < utf8.size();) {
+    // ASCII, most of a calendar, eight bytes at a time: no decoding.
+    uint64_t word = 0;
+    if (pos + sizeof word <= utf8.size() &&
+        (std::memcpy(&word, utf8.data() + pos, sizeof word), (word & 0x8080808080808080U) == 0)) {
+      pos += sizeof word;
+      continue;
+    }
+    if (static_cast<unsigned char>(utf8[pos]) < 0x80) {
+      ++pos;
+      continue;
+    }
     const CodePoint cp = code_point_at(utf8, pos);
     if (cp.value == k_ill_formed) {
       return pos;

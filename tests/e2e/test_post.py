@@ -23,6 +23,23 @@ class PostTest(HeraldTest):
         texts = {doc["account"]: doc["parts"][0]["text"] for doc in self.outbox().values()}
         self.assertEqual(texts, {"masto": "herald 2.1 is out", "sky": "herald 2.1 is out"})
 
+    def test_reads_only_the_accounts_and_defaults_of_the_calendar(self):
+        # A post with an unknown key stops validate and run, not a one-off post: its YAML is
+        # not even parsed (a calendar's posts are nearly all of a big file).
+        self.write("herald.yaml", STUB_ACCOUNTS + "posts:\n- id: later\n  tooo: [masto]\n"
+                   "  text: [unclosed\n")
+        self.assertExit(self.herald("validate"), 2)
+        r = self.herald("post", "--to", "masto", "--text", "herald 2.2 is out", "--now", NOW)
+        self.assertExit(r, 0)
+        self.assertEqual(len(self.outbox()), 1)
+        # An error in the accounts still stops it, reported as validate reports it.
+        self.write("herald.yaml", STUB_ACCOUNTS.replace("platform: stub", "plattform: stub", 1)
+                   + "posts: []\n")
+        r = self.herald("post", "--to", "masto", "--text", "herald 2.3 is out", "--now", NOW)
+        self.assertExit(r, 2)
+        self.assertIn("did you mean 'platform'", r.err)
+        self.assertEqual(len(self.outbox()), 1)
+
     def test_history_and_status_show_one_off_posts_with_their_calendar(self):
         self.herald("post", "--to", "masto", "--text", "before any run", "--now", NOW)
         [job] = self.herald("--json", "history").json()
