@@ -12,6 +12,7 @@
 #include "conversations.hpp"
 #include "credentials.hpp"
 #include "http/ascii.hpp"
+#include "http_errors.hpp"
 
 #include "schedule/zone.hpp"
 #include "util/error.hpp"
@@ -159,7 +160,9 @@ public:
     if (!member(top, "post").is_object()) {
       return unexpected(
         PublishError{ PublishError::Kind::permanent,
-                      fmt::format("{}: {} is not available (deleted or blocked)", what, id),
+                      // The id came from the state or a server: quoted like server text.
+                      fmt::format("{}: {} is not available (deleted or blocked)", what,
+                                  server_text(id, m_client.secrets())),
                       {} });
     }
     Thread thread;
