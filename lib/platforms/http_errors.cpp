@@ -39,9 +39,12 @@ from_response(const http::Response& response, std::string_view what, std::string
   const int status = response.status;
   // The platform's own text may be anything: the message goes to the state and --json output.
   const std::string quoted = server_text(detail, secrets);
+  // `what` may name an id that came from a server or the state ("GET /api/v1/statuses/ID"):
+  // redacted as well.
+  const std::string action = http::redact(what, secrets);
   const std::string message = text::replace_invalid_utf8(
-    quoted.empty() ? fmt::format("{}: HTTP {}", what, status)
-                   : fmt::format("{}: HTTP {}: {}", what, status, quoted));
+    quoted.empty() ? fmt::format("{}: HTTP {}", action, status)
+                   : fmt::format("{}: HTTP {}: {}", action, status, quoted));
   auto retry_at = http::retry_after(response, now);
   if (!retry_at) {
     retry_at = reset;

@@ -309,10 +309,12 @@ private:
     return r;
   }
 
-  static PublishError malformed(std::string_view call, std::string_view expected)
+  // `call` may name an id that came from a server or the state: redacted.
+  PublishError malformed(std::string_view call, std::string_view expected) const
   {
     return { PublishError::Kind::not_sent,
-             fmt::format("mastodon: {}: the answer is not {}", call, expected),
+             fmt::format("mastodon: {}: the answer is not {}", server_text(call, { m_token }),
+                         expected),
              {} };
   }
 
@@ -325,7 +327,8 @@ private:
   Result<std::pair<nlohmann::json, http::Response>, PublishError> get_url(const std::string& url,
                                                                           std::string_view call)
   {
-    const std::string what = fmt::format("mastodon: {}", call);
+    // `call` may name an id that came from a server or the state: redacted.
+    const std::string what = fmt::format("mastodon: {}", server_text(call, { m_token }));
     auto response = transport()->send(request("GET", url));
     if (!response) {
       return unexpected(from_transport(response.error(), "mastodon"));
