@@ -165,10 +165,11 @@ public:
         PublishError::Kind::not_sent, fmt::format("{}: the answer has no record", what), {} });
     }
     if (string_field(body["value"], "text") != post.parts.front().text) {
-      return unexpected(PublishError{
-        PublishError::Kind::permanent,
-        fmt::format("bluesky: record key {} already holds a different post ({})", rkey, uri),
-        {} });
+      return unexpected(
+        PublishError{ PublishError::Kind::permanent,
+                      fmt::format("bluesky: record key {} already holds a different post ({})",
+                                  rkey, server_text(uri, m_client.secrets())),
+                      {} });
     }
     return std::optional<Published>(Published{ uri, web_url(uri) });
   }
@@ -326,10 +327,11 @@ private:
       return unexpected(std::move(error));
     }
     if (!body.contains("value") || string_field(body["value"], "text") != text) {
-      return unexpected(PublishError{
-        PublishError::Kind::permanent,
-        fmt::format("bluesky: record key {} already holds a different post ({})", rkey, ref.uri),
-        {} });
+      return unexpected(
+        PublishError{ PublishError::Kind::permanent,
+                      fmt::format("bluesky: record key {} already holds a different post ({})",
+                                  rkey, server_text(ref.uri, m_client.secrets())),
+                      {} });
     }
     return ref;
   }

@@ -447,11 +447,11 @@ private:
       }
       return unexpected(media_error(*response, what));
     }
-    return unexpected(
-      PublishError{ PublishError::Kind::not_sent,
-                    fmt::format("mastodon: media {} ({}) still processing after {} checks", id,
-                                media.file.filename().string(), k_media_polls),
-                    {} });
+    return unexpected(PublishError{
+      PublishError::Kind::not_sent,
+      fmt::format("mastodon: media {} ({}) still processing after {} checks",
+                  server_text(id, { m_token }), media.file.filename().string(), k_media_polls),
+      {} });
   }
 
   // Media calls create no status, so a 5xx there is safe to retry: not_sent, not maybe_sent.
