@@ -1,10 +1,13 @@
 """herald state migrate (SQLite -> PostgreSQL, verified) and herald state check."""
 
+import os
 import re
 import sqlite3
 import stat
+import uuid
+from urllib.parse import urlsplit
 
-from harness import STUB_ACCOUNTS, HeraldTest, OnPostgresql, main, psql
+from harness import STUB_ACCOUNTS, HeraldTest, OnPostgresql, main, postgresql_server, psql
 
 CALENDAR = STUB_ACCOUNTS + """
 defaults:
@@ -35,6 +38,30 @@ class StatePathTest(HeraldTest):
         self.assertEqual(stat.S_IMODE(home.stat().st_mode), 0o755)  # not made by herald
         for made in (".local", ".local/state", ".local/state/herald"):
             self.assertEqual(stat.S_IMODE((home / made).stat().st_mode), 0o700, made)
+
+
+class StateSocketTest(HeraldTest):
+    """A PostgreSQL on the same host is reached over its Unix socket (no TCP, no password: the
+    local rule of pg_hba.conf), the fastest way there; libpq's URL takes the socket directory as
+    a host parameter."""
+
+    def test_a_state_url_with_a_socket_directory_works_end_to_end(self):
+        port = urlsplit(postgresql_server()).port
+        directory = os.environ.get("HERALD_TEST_PG_DIR", "")
+        self.assertTrue(directory, "HERALD_TEST_PG_DIR (the socket's directory) is not set")
+        database = f"herald_e2e_{uuid.uuid4().hex[:12]}"
+        psql(f"CREATE DATABASE {database}")
+        self.addCleanup(psql, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        self.env.pop("PGPASSWORD", None)
+        self.env["HERALD_STATE"] = f"postgresql:///{database}?host={directory}&port={port}&user=herald"
+        self.write("herald.yaml", CALENDAR)
+        self.assertExit(self.herald("run", "--now", "2026-12-01T08:00:00Z"), 0)
+        self.assertEqual(len(self.outbox()), 9)
+        self.assertEqual(psql("SELECT count(*) FROM jobs WHERE state = 'posted'",
+                              database=database).strip(), "9")
+        r = self.herald("state", "check", calendar=None)
+        self.assertExit(r, 0)
+        self.assertIn("(PostgreSQL): schema 4\n", r.out)
 
 
 class StateMigrateTest(HeraldTest):
