@@ -17,6 +17,8 @@
 //     already (found by the look-up, nothing sent). Target: fresh within 1.5x of warm.
 //
 // Usage: herald_fire_bench HERALD_BINARY [--posts N] [--runs N] [--post-runs N]
+//        herald_fire_bench --serve   (the fake alone, for profiling one `herald post` by hand:
+//                                     prints the calendar and environment, runs until killed)
 #include "bench_util.hpp"
 #include "fake_mastodon.hpp"
 
@@ -75,11 +77,32 @@ remove_state(const fs::path& state)
   }
 }
 
+// The fake and a one-account calendar, for strace/perf runs of a single `herald post`.
+[[noreturn]] void
+serve()
+{
+  FakeMastodon fake;
+  char dir_template[] = "/tmp/herald-fire-serve-XXXXXX";
+  const fs::path work = mkdtemp(dir_template);
+  write_mastodon_calendar(work / "herald.yaml", fake.url(), 0, 1, "", "BENCH_MASTODON_TOKEN",
+                          false);
+  std::printf("export BENCH_MASTODON_TOKEN=%s\n"
+              "herald -c %s --state %s post --to m0 --text \"...\"\n",
+              k_token, (work / "herald.yaml").c_str(), (work / "state.db").c_str());
+  std::fflush(stdout);
+  for (;;) {
+    pause();
+  }
+}
+
 } // namespace
 
 int
 main(int argc, char** argv)
 {
+  if (argc == 2 && !std::strcmp(argv[1], "--serve")) {
+    serve();
+  }
   if (argc < 2) {
     std::fprintf(stderr, "usage: herald_fire_bench HERALD_BINARY [--posts N] [--runs N] "
                          "[--post-runs N]\n");

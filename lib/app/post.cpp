@@ -178,22 +178,27 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
 
   auto store = store::open_store(options.state);
   const std::string key = one_off_key(calendar_key(cal));
-  store->begin_write();
-  try {
+  const auto sync = [&] {
     queue::sync_calendar(*store, cal, key, options.now, options.now, options.now, options.now,
                          /*cancel_missing=*/false);
-    store->commit();
-  } catch (...) {
-    store->rollback();
-    throw;
-  }
+  };
   if (report.due > options.now) {
+    store->begin_write();
+    try {
+      sync();
+      store->commit();
+    } catch (...) {
+      store->rollback();
+      throw;
+    }
     report.queued = true;
     return report;
   }
   auto runner = options.runner;
   runner.only_post = report.post_id;
   runner.calendar_dir = fs::absolute(cal.file).lexically_normal().parent_path();
+  // The job is stored, claimed and its intent recorded in one commit.
+  runner.prepare = sync;
   auto outcomes = queue::run_due_jobs(*store, key, TimePoint::min(), options.now, adapters, runner);
   for (const auto& account : cal.posts.front().to) {
     const auto id = report.post_id + "/" + account;

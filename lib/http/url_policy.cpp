@@ -2,6 +2,7 @@
 
 #include "ascii.hpp"
 #include "curl_api.hpp"
+#include "plain_url.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -63,14 +64,14 @@ is_loopback_host(std::string_view host)
 }
 
 Result<UrlTarget, std::string>
-check_url(std::string_view url)
+parse_url_with_curl(std::string_view url)
 {
   std::unique_ptr<CURLU, UrlDeleter> handle(curl_api().url());
   if (!handle) {
     return unexpected<std::string>("out of memory parsing the URL");
   }
   const std::string text(url);
-  // NON_SUPPORT_SCHEME: parse any scheme, so that "gopher:" is refused by name below.
+  // NON_SUPPORT_SCHEME: parse any scheme, so that "gopher:" is refused by name.
   if (curl_api().url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
       CURLUE_OK) {
     return unexpected<std::string>("malformed URL");
@@ -78,17 +79,7 @@ check_url(std::string_view url)
   UrlTarget target;
   target.scheme = get_part(handle.get(), CURLUPART_SCHEME);
   target.host = get_part(handle.get(), CURLUPART_HOST);
-  if (target.scheme != "https" && target.scheme != "http") {
-    return unexpected<std::string>("refusing scheme '" + target.scheme +
-                                   "' (only https, or http to a loopback host)");
-  }
-  if (target.host.empty()) {
-    return unexpected<std::string>("malformed URL (no host)");
-  }
   target.loopback = is_loopback_host(target.host);
-  if (target.scheme == "http" && !target.loopback) {
-    return unexpected<std::string>("refusing http:// to a non-loopback host (use https)");
-  }
   char* port = nullptr;
   if (curl_api().url_get(handle.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
       port != nullptr) {
@@ -96,6 +87,30 @@ check_url(std::string_view url)
     curl_api().free(port);
   }
   return target;
+}
+
+Result<UrlTarget, std::string>
+check_url(std::string_view url)
+{
+  // Most addresses are plain: those are read without waiting for libcurl to load.
+  auto plain = parse_plain_url(url);
+  auto parsed =
+    plain ? Result<UrlTarget, std::string>(std::move(*plain)) : parse_url_with_curl(url);
+  if (!parsed) {
+    return parsed;
+  }
+  UrlTarget& target = *parsed;
+  if (target.scheme != "https" && target.scheme != "http") {
+    return unexpected<std::string>("refusing scheme '" + target.scheme +
+                                   "' (only https, or http to a loopback host)");
+  }
+  if (target.host.empty()) {
+    return unexpected<std::string>("malformed URL (no host)");
+  }
+  if (target.scheme == "http" && !target.loopback) {
+    return unexpected<std::string>("refusing http:// to a non-loopback host (use https)");
+  }
+  return parsed;
 }
 
 Result<UrlTarget, std::string>

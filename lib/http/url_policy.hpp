@@ -15,10 +15,15 @@ struct UrlTarget
   bool loopback = false;
 };
 
-// Parses `url` with libcurl's own URL parser (so the check and the transfer cannot disagree)
-// and applies herald's rule (reliability.md H3): https to any host, http only to a loopback
-// host, nothing else. The error message never repeats the URL.
+// Parses `url` as libcurl's own URL parser does (so the check and the transfer cannot
+// disagree: a plain URL is read by hand, with libcurl's answers, see plain_url.hpp) and applies
+// herald's rule (reliability.md H3): https to any host, http only to a loopback host, nothing
+// else. The error message never repeats the URL.
 Result<UrlTarget, std::string> check_url(std::string_view url);
+
+// libcurl's reading of any URL (any scheme; the port is the scheme's default when none is
+// written, 0 for a scheme libcurl does not know), without herald's rule.
+Result<UrlTarget, std::string> parse_url_with_curl(std::string_view url);
 
 // A web address a person may open in a browser (`herald engage open --browser`): the text starts
 // with http:// or https:// (so it can never be read as an option by the program it is handed

@@ -120,6 +120,64 @@ public:
   // `jobs`: the calendar's actionable jobs at `now`, as Store::actionable_jobs found them.
   std::vector<Outcome> go(std::vector<Job> jobs)
   {
+    select(std::move(jobs));
+    if (!m_waiting.empty()) {
+      if (m_options.before_claims) {
+        m_options.before_claims();
+      }
+      fire_all();
+    }
+    return outcomes();
+  }
+
+  // The same after RunnerOptions::prepare, in one write transaction with the jobs' reading and
+  // the first claims and intents.
+  std::vector<Outcome> prepare_and_go()
+  {
+    m_store.begin_write();
+    m_held = true;
+    try {
+      m_options.prepare();
+      auto jobs = m_store.actionable_jobs(m_calendar_key, m_now);
+      // Recovering a job asks the platform: not while holding the write lock.
+      if (std::any_of(jobs.begin(), jobs.end(),
+                      [](const Job& job) { return job.state == JobState::sending; })) {
+        commit_held();
+      }
+      select(std::move(jobs));
+      if (!m_waiting.empty() && m_options.before_claims) {
+        m_options.before_claims();
+      }
+      if (m_waiting.empty()) {
+        commit_held();
+      }
+    } catch (...) {
+      rollback_held();
+      throw;
+    }
+    if (!m_waiting.empty()) {
+      try {
+        fire_all(); // its first claims join the held transaction and commit it
+      } catch (...) {
+        rollback_held();
+        throw;
+      }
+    }
+    return outcomes();
+  }
+
+private:
+  // A job on its way out: as it was found, and as it is while being sent.
+  struct InFlight
+  {
+    size_t index = 0;
+    Job found;
+    Job sending;
+  };
+
+  // Sorts the found jobs into those to publish now (m_waiting) and those settled at once.
+  void select(std::vector<Job> jobs)
+  {
     if (!m_options.only_post.empty()) {
       std::erase_if(jobs, [&](const Job& job) { return job.post_id != m_options.only_post; });
     }
@@ -129,12 +187,10 @@ public:
     for (size_t i = 0; i < jobs.size(); ++i) {
       handle(i, jobs[i]);
     }
-    if (!m_waiting.empty()) {
-      if (m_options.before_claims) {
-        m_options.before_claims();
-      }
-      fire_all();
-    }
+  }
+
+  std::vector<Outcome> outcomes()
+  {
     std::stable_sort(m_outcomes.begin(), m_outcomes.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<Outcome> outcomes;
@@ -148,14 +204,33 @@ public:
     return outcomes;
   }
 
-private:
-  // A job on its way out: as it was found, and as it is while being sent.
-  struct InFlight
+  // The transaction prepare_and_go() holds open, if it still does.
+  void commit_held()
   {
-    size_t index = 0;
-    Job found;
-    Job sending;
-  };
+    if (m_held) {
+      m_held = false;
+      m_store.commit();
+    }
+  }
+
+  void rollback_held()
+  {
+    if (m_held) {
+      m_held = false;
+      m_store.rollback();
+    }
+  }
+
+  // A write transaction around `body`; inside the held one, `body` joins it.
+  template<typename Body>
+  void transaction(Body&& body)
+  {
+    if (m_held) {
+      body();
+      return;
+    }
+    in_transaction(m_store, std::forward<Body>(body));
+  }
 
   // Missed jobs due in [since, now], merged into `jobs` in due order.
   void add_missed_since(TimePoint since, std::vector<Job>& jobs)
@@ -358,40 +433,37 @@ private:
     }
   }
 
-  // Tops up each account's queue of claimed jobs when it runs low: claim (commit), then record
-  // the intent with its idempotency key (commit), and only then hand the jobs to the workers.
+  // Tops up each account's queue of claimed jobs when it runs low: claim, record the intent
+  // with its idempotency key, commit (one durable commit for both), and only then hand the
+  // jobs to the workers.
   void claim_more(PublishPool& pool)
   {
     const auto runs_low = [&](const auto& entry) {
       return !entry.second.empty() && pool.queued(entry.first) <= k_claim_batch / 2;
     };
     if (std::none_of(m_waiting.begin(), m_waiting.end(), runs_low)) {
+      commit_held();
       return;
     }
     const store::Lease lease{ new_lease_token(), m_now + m_options.lease, m_now };
-    std::vector<InFlight> claimed;
-    in_transaction(m_store, [&] {
+    std::vector<InFlight> sending;
+    transaction([&] {
+      std::vector<InFlight> claimed;
       for (auto& entry : m_waiting) {
         if (runs_low(entry)) {
           claim_from(entry.second, k_claim_batch - pool.queued(entry.first), lease, claimed);
         }
       }
-    });
-    crash_point("after-claim");
-    if (claimed.empty()) {
-      return;
-    }
-
-    std::vector<store::JobChange> intents;
-    for (const auto& job : claimed) {
-      Job intent = job.sending;
-      intent.state = JobState::sending;
-      intent.attempts += 1;
-      intent.idempotency_key = idempotency_key(m_calendar_key, job.found);
-      intents.push_back({ std::move(intent), JobState::claimed, job.sending.lease_token });
-    }
-    std::vector<InFlight> sending;
-    in_transaction(m_store, [&] {
+      std::vector<store::JobChange> intents;
+      for (const auto& job : claimed) {
+        Job intent = job.sending;
+        intent.state = JobState::sending;
+        intent.attempts += 1;
+        intent.idempotency_key = idempotency_key(m_calendar_key, job.found);
+        intents.push_back({ std::move(intent), JobState::claimed, job.sending.lease_token });
+      }
+      // Dying here (before the commit) leaves the jobs as they were found: nothing was sent.
+      crash_point("before-intent-commit");
       const auto written = m_store.update_jobs_if(intents);
       for (size_t i = 0; i < claimed.size(); ++i) {
         if (written[i]) {
@@ -400,6 +472,7 @@ private:
         }
       }
     });
+    commit_held();
     crash_point("after-intent");
 
     for (auto& job : sending) {
@@ -477,7 +550,7 @@ private:
   // A job that cannot be handed to an adapter fails for good, in its own transaction.
   void settle_now(PublishPool& pool, const InFlight& job, const std::string& why)
   {
-    in_transaction(m_store, [&] {
+    transaction([&] {
       settle_failure(pool, job, { platforms::PublishError::Kind::permanent, why, {} });
     });
   }
@@ -673,6 +746,7 @@ private:
   size_t m_next_task = 0;
   std::vector<std::pair<size_t, Outcome>> m_outcomes; // with the index of their job
   std::map<size_t, std::string> m_ledgers;            // what the platform's ledger said, by index
+  bool m_held = false;                                // prepare_and_go()'s transaction is open
   bool m_batching = false;                            // settles wait for write_batch()
   std::vector<store::JobChange> m_batch;              // their writes
   std::vector<std::function<void()>> m_then;          // and what follows each write
@@ -733,8 +807,11 @@ std::vector<Outcome>
 run_due_jobs(store::Store& store, const std::string& calendar_key, TimePoint baseline,
              TimePoint now, AdapterSource& adapters, const RunnerOptions& options)
 {
-  return Run(store, calendar_key, baseline, now, adapters, options)
-    .go(store.actionable_jobs(calendar_key, now));
+  Run run(store, calendar_key, baseline, now, adapters, options);
+  if (options.prepare) {
+    return run.prepare_and_go();
+  }
+  return run.go(store.actionable_jobs(calendar_key, now));
 }
 
 std::vector<Outcome>

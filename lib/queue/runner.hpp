@@ -57,6 +57,10 @@ struct RunnerOptions
   // Called once before the first claim of a run that has jobs to publish: work that can
   // overlap the claims' commits (loading the HTTP library).
   std::function<void()> before_claims;
+  // Runs inside the run's first write transaction, before the due jobs are read (`herald
+  // post`: the sync of its one-off post), so that it commits together with the first claims
+  // and their intents: one durable commit before the request leaves instead of two.
+  std::function<void()> prepare;
 };
 
 // What happened to one job in this run.

@@ -60,10 +60,18 @@ class CliTest(HeraldTest):
 
     def test_commands_on_a_sqlite_state_do_not_load_libpq_libcurl_or_icu(self):
         # All three are loaded with dlopen on first use; the dynamic loader says what it maps.
-        # An ASCII post is measured without ICU; the second run is an unchanged tick.
-        self.write("herald.yaml", STUB_ACCOUNTS + "posts:\n  - id: later\n"
-                   "    at: 2099-01-01T09:00:00Z\n    to: [masto]\n"
+        # An ASCII post is measured without ICU; the second run is an unchanged tick; the
+        # addresses of accounts, when plain, are checked without libcurl.
+        self.write("herald.yaml", STUB_ACCOUNTS + "  social:\n    platform: mastodon\n"
+                   "    url: https://mastodon.example:8443/\n    token_env: SOCIAL_TOKEN\n"
+                   "  team:\n    platform: discord\n"
+                   "    webhook_env: TEAM_HOOK\n"
+                   "posts:\n  - id: later\n"
+                   "    at: 2099-01-01T09:00:00Z\n    to: [masto, social, team]\n"
                    "    text: Plain ASCII, https://example.org\n")
+        self.env["SOCIAL_TOKEN"] = "t0ken"
+        self.env["TEAM_HOOK"] = "https://discord.com/api/webhooks/1/abc"
+
         for args in (["--version"], ["validate"], ["run"], ["run"], ["status"], ["history"]):
             r = self.herald(*args, env={"LD_DEBUG": "libs"})
             self.assertExit(r, 0)

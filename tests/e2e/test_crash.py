@@ -45,8 +45,23 @@ class CrashTest(HeraldTest):
         [job] = self.herald("--json", "status").json()
         self.assertRegex(job["held_by"], rf"^{re.escape(host)}:\d+$")
 
-    def test_killed_after_claim(self):
-        [job] = self.crash_then_recover("after-claim")
+    def test_killed_before_the_claim_and_intent_commit(self):
+        # The claim and the intent commit together: dying before that leaves the job as it
+        # was (nothing was sent, no lease to wait for), and the next run publishes it once.
+        self.write("herald.yaml", CALENDAR)
+        self.herald("run", "--now", "2026-11-30T00:00:00Z")
+        r = self.herald("run", "--now", "2026-12-01T08:00:00Z",
+                        env={"HERALD_TEST_CRASH_AT": "before-intent-commit"})
+        self.assertExit(r, 137)
+        [job] = self.herald("--json", "status").json()
+        self.assertEqual((job["state"], job["attempts"]), ("pending", 0))
+        self.assertEqual(list(self.outbox()), [])
+        r = self.herald("--json", "run", "--now", "2026-12-01T08:01:00Z")
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        self.assertEqual((line["job"], line["status"]), ("launch/masto", "posted"))
+        self.assertEqual(list(self.outbox()), ["launch~masto.json"])
+        [job] = self.herald("--json", "history").json()
         self.assertEqual(job["attempts"], 1)
 
     def test_killed_after_recording_the_intent(self):

@@ -166,7 +166,7 @@ class FaultTest(HeraldTest):
         self.assertEqual(len({p["headers"]["idempotency-key"] for p in posts}), 1)
 
     def test_the_state_survives_a_crash_at_every_point(self):
-        for point in ("after-claim", "after-intent", "after-send"):
+        for point in ("before-intent-commit", "after-intent", "after-send"):
             with self.subTest(point=point):
                 self.state = self.new_state(point)
                 self.env["HERALD_STATE"] = str(self.state)
@@ -175,7 +175,8 @@ class FaultTest(HeraldTest):
                 r = self.herald("run", "--now", DUE, env={"HERALD_TEST_CRASH_AT": point})
                 self.assertExit(r, 137)
                 [job] = self.assertStateIntact()
-                self.assertEqual(job["state"], "claimed" if point == "after-claim" else "sending")
+                self.assertEqual(job["state"],
+                                 "pending" if point == "before-intent-commit" else "sending")
                 self.assertExit(self.herald("run", "--now", "2026-12-01T08:10:00Z"), 0)
                 [job] = self.herald("--json", "history").json()
                 self.assertEqual(job["state"], "posted")

@@ -63,6 +63,20 @@ class PostTest(HeraldTest):
         self.assertEqual(a["url"], b["url"])
         self.assertEqual(len(self.outbox()), 1)
 
+    def test_the_job_its_claim_and_its_intent_are_one_commit(self):
+        # Dying before the one commit that precedes the send leaves no trace of the post; the
+        # re-run publishes it once. After that commit, the job is `sending` under a lease.
+        r = self.herald("post", "--to", "masto", "--text", "notes", "--now", NOW,
+                        env={"HERALD_TEST_CRASH_AT": "before-intent-commit"})
+        self.assertExit(r, 137)
+        self.assertEqual(self.herald("--json", "status", "--all").json(), [])
+        r = self.herald("post", "--to", "masto", "--text", "notes", "--now", NOW,
+                        env={"HERALD_TEST_CRASH_AT": "after-intent"})
+        self.assertExit(r, 137)
+        [job] = self.herald("--json", "status", "--all").json()
+        self.assertEqual((job["state"], job["attempts"]), ("sending", 1))
+        self.assertEqual(self.outbox(), {})
+
     def test_text_from_standard_input_and_media_with_alt(self):
         self.write("shot.png", b"\x89PNG\r\n\x1a\n")
         r = subprocess.run([HERALD, "-c", "herald.yaml", "post", "--to", "masto", "--media",

@@ -8,15 +8,21 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <string>
 
 namespace fs = std::filesystem;
 
 int
 main(int argc, char** argv)
 {
-  const fs::path scratch =
-    fs::temp_directory_path() / ("herald-unittest-" + std::to_string(::getpid()));
-  fs::create_directories(scratch);
+  // A new directory each run: one named by the process id alone was found again, files and
+  // all, when a later run got the pid of a failed one whose files were kept.
+  std::string name = (fs::temp_directory_path() / "herald-unittest-XXXXXX").string();
+  if (::mkdtemp(name.data()) == nullptr) {
+    std::perror("herald_unittest: cannot make a scratch directory");
+    return 2;
+  }
+  const fs::path scratch(name);
   herald::test::set_scratch_root(scratch);
 
   doctest::Context context;

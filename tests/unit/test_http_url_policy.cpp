@@ -1,4 +1,5 @@
 #include "http/classify.hpp"
+#include "http/plain_url.hpp"
 #include "http/url_policy.hpp"
 
 #include <doctest/doctest.h>
@@ -45,6 +46,53 @@ TEST_SUITE("http::url_policy")
     CHECK(check_url("gopher://example.org/").error().starts_with("refusing scheme 'gopher'"));
     CHECK(check_url("example.org/no-scheme").error() == "malformed URL");
     CHECK(check_url("https://exa mple.org/").error() == "malformed URL");
+  }
+
+  TEST_CASE("plain URLs are read by hand with libcurl's answers; the rest is left to libcurl")
+  {
+    for (const char* url :
+         { "https://mastodon.social", "https://bsky.social/xrpc/com.atproto.server.createSession",
+           "http://127.0.0.1:8080/api/v1/statuses?max_id=1&x=%20#top", "http://localhost:3000/",
+           "https://discord.com/api/webhooks/123/abc-DEF_ghi", "https://a-b.c0.example:65535",
+           "http://127.255.0.1/", "https://10.0.0.1:8443/x/(y);z=1,2@3!$'*+~", "https://a.org?q",
+           "https://a.org#frag" }) {
+      CAPTURE(url);
+      const auto plain = parse_plain_url(url);
+      REQUIRE(plain);
+      const auto curl = parse_url_with_curl(url);
+      REQUIRE(curl);
+      CHECK(plain->scheme == curl->scheme);
+      CHECK(plain->host == curl->host);
+      CHECK(plain->port == curl->port);
+      CHECK(plain->loopback == curl->loopback);
+    }
+    // Forms libcurl rewrites or may refuse: it decides.
+    for (const char* url : { "http://127.1/",
+                             "http://0x7f.0.0.1/",
+                             "http://010.0.0.1/",
+                             "https://1.2.3.4.5/",
+                             "https://123/",
+                             "https://Example.org/",
+                             "HTTPS://a.org/",
+                             "https://a.org:0443/",
+                             "https://a.org:65536/",
+                             "https://a.org:/",
+                             "http://localhost:-6000/",
+                             "https://[::1]:9/",
+                             "https://u:p@a.org/",
+                             "https://a..b/",
+                             "https://a.b./",
+                             "https://a.org/ x",
+                             "https://a.org/\\x",
+                             "https://a.org/#x#y",
+                             "https://a.org/\xc3\xa9",
+                             "https://a.1/",
+                             "ftp://a.org/",
+                             "https:/a.org/",
+                             "" }) {
+      CAPTURE(url);
+      CHECK_FALSE(parse_plain_url(url));
+    }
   }
 
   TEST_CASE("loopback hosts")
