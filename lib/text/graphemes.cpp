@@ -108,19 +108,14 @@ count_utf16_units(std::string_view utf8)
   return count;
 }
 
-size_t
-count_graphemes(std::string_view utf8)
+namespace {
+
+// Calls `each` with the byte offset of every grapheme boundary after the start of `utf8`
+// (the last is utf8.size()), through ICU; the text is not ASCII-only.
+template<typename Each>
+void
+for_each_icu_boundary(std::string_view utf8, Each&& each)
 {
-  if (utf8.empty()) {
-    return 0;
-  }
-  if (utf8.size() > static_cast<size_t>(INT32_MAX)) {
-    // ICU's break iterators report positions as int32_t.
-    throw std::length_error("text too large to count graphemes (2 GiB or more)");
-  }
-  if (const auto ascii = count_ascii_graphemes(utf8)) {
-    return *ascii; // without loading ICU
-  }
   const IcuApi& icu = icu_api();
   UBreakIterator* it = character_iterator();
 
@@ -135,10 +130,9 @@ count_graphemes(std::string_view utf8)
     throw std::runtime_error(
       fmt::format("cannot measure text with ICU: {}", icu.error_name(status)));
   }
-  size_t count = 0;
   for (int32_t boundary = icu.break_next(it); boundary != UBRK_DONE;
        boundary = icu.break_next(it)) {
-    ++count;
+    each(static_cast<size_t>(boundary));
   }
 
   // The iterator keeps a shallow clone pointing into `utf8`; point it at static empty text so no
@@ -149,7 +143,63 @@ count_graphemes(std::string_view utf8)
   icu.break_set_utext(it, &empty, &reset_status);
   icu.text_close(&empty);
   icu.text_close(&text);
+}
+
+void
+check_icu_size(std::string_view utf8)
+{
+  if (utf8.size() > static_cast<size_t>(INT32_MAX)) {
+    // ICU's break iterators report positions as int32_t.
+    throw std::length_error("text too large to count graphemes (2 GiB or more)");
+  }
+}
+
+bool
+is_ascii(std::string_view text)
+{
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+size_t
+count_graphemes(std::string_view utf8)
+{
+  if (utf8.empty()) {
+    return 0;
+  }
+  check_icu_size(utf8);
+  if (const auto ascii = count_ascii_graphemes(utf8)) {
+    return *ascii; // without loading ICU
+  }
+  size_t count = 0;
+  for_each_icu_boundary(utf8, [&](size_t) { ++count; });
   return count;
+}
+
+std::vector<size_t>
+grapheme_boundaries(std::string_view utf8)
+{
+  std::vector<size_t> boundaries{ 0 };
+  if (utf8.empty()) {
+    return boundaries;
+  }
+  check_icu_size(utf8);
+  if (is_ascii(utf8)) {
+    for (size_t i = 1; i <= utf8.size(); ++i) {
+      if (!(i < utf8.size() && utf8[i] == '\n' && utf8[i - 1] == '\r')) {
+        boundaries.push_back(i);
+      }
+    }
+    return boundaries;
+  }
+  for_each_icu_boundary(utf8, [&](size_t boundary) { boundaries.push_back(boundary); });
+  return boundaries;
 }
 
 } // namespace herald::text

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 // Measuring UTF-8 text in the units platforms count: bytes are `size()`, the rest is here.
 //
@@ -35,5 +36,10 @@ size_t count_utf16_units(std::string_view utf8);
 // cannot be loaded or cannot create the iterator (missing ICU data),
 // std::length_error for text of 2 GiB or more (ICU's positions are 32-bit).
 size_t count_graphemes(std::string_view utf8);
+
+// The byte offsets where grapheme clusters begin and end, in order: 0, then the end of each
+// cluster (the last is utf8.size()); {0} for empty text. Where text may be cut without
+// splitting what a reader sees as one character. ICU as count_graphemes() uses it.
+std::vector<size_t> grapheme_boundaries(std::string_view utf8);
 
 } // namespace herald::text
