@@ -1,7 +1,6 @@
 #include "curl_api.hpp"
 
 #include "util/shared_library.hpp"
-#include "util/unavailable_error.hpp"
 
 #include <future>
 
@@ -53,19 +52,6 @@ curl_api()
   return api;
 }
 
-const CurlApi&
-initialised_curl_api()
-{
-  static const CurlApi& api = []() -> const CurlApi& {
-    const CurlApi& loaded = curl_api();
-    if (loaded.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw UnavailableError("cannot initialise libcurl");
-    }
-    return loaded;
-  }();
-  return api;
-}
-
 void
 preload_curl_api()
 {
@@ -73,7 +59,7 @@ preload_curl_api()
   // exits instead of racing static destruction.
   static std::future<void> loading = std::async(std::launch::async, [] {
     try {
-      initialised_curl_api();
+      curl_api();
     } catch (const std::exception&) {
       // Reported again, where it matters, by the first real curl_api() call.
     }

@@ -40,14 +40,9 @@ struct CurlApi
 // loader's reason, when it or one of the functions is missing.
 const CurlApi& curl_api();
 
-// curl_api() after curl_global_init (TLS set up: OpenSSL reads its configuration), once for the
-// process; what a transfer needs. Throws UnavailableError when the initialisation fails.
-const CurlApi& initialised_curl_api();
-
-// Starts loading and initialising libcurl on a background thread, so that a command about to
-// publish overlaps the ~5 ms this takes with its own work (reading the calendar, committing the
-// claims). curl_api() and initialised_curl_api() then wait for it if it is not done. Errors
-// surface from them.
+// Starts loading libcurl on a background thread, so that a command about to publish overlaps
+// the ~10 ms of loading with its own work (reading the calendar, committing the claims).
+// curl_api() then waits for it if it is not done. Loading errors surface from curl_api().
 void preload_curl_api();
 
 } // namespace herald::http

@@ -290,7 +290,13 @@ private:
 CurlTransport::Impl::Impl(CurlTransportOptions options)
   : m_options(std::move(options))
 {
-  m_curl = initialised_curl_api().easy_init();
+  static std::once_flag s_global_init;
+  std::call_once(s_global_init, [] {
+    if (curl_api().global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      throw UnavailableError("cannot initialise libcurl");
+    }
+  });
+  m_curl = curl_api().easy_init();
   if (m_curl == nullptr) {
     throw UnavailableError("cannot initialise libcurl");
   }
