@@ -32,6 +32,8 @@ struct PostCommand
   std::string id;
   std::string media_dir;
   std::string now;
+  bool split = false;
+  std::string numbering;
 };
 
 std::string
@@ -133,6 +135,9 @@ run_post(const PostCommand& command, Context& context)
   }
   options.id = command.id;
   options.media_dir = command.media_dir;
+  if (command.split || !command.numbering.empty()) {
+    options.split = calendar::SplitSettings{ command.numbering };
+  }
   options.load.max_bytes = context.global.max_calendar_bytes;
 
   const FixedClock clock(options.now);
@@ -198,6 +203,11 @@ setup_post(CLI::App& app, Context& context)
   sub->add_option("--at", command->at, "Publish at this time instead (RFC 3339)");
   sub->add_option("--id", command->id,
                   "The post's identity (default: derived from text, media and accounts)");
+  sub->add_flag("--split", command->split,
+                "Where the text is too long for an account, post it there as a thread "
+                "(default: the calendar's defaults: split:)");
+  sub->add_option("--numbering", command->numbering,
+                  "With --split: number the parts with this pattern, e.g. '{i}/{n}'");
   sub->add_option("--now", command->now, "Pretend the time is this (RFC 3339)");
   sub->callback([command, &context] { run_post(*command, context); });
 }

@@ -1,6 +1,7 @@
 #include "content_check.hpp"
 
 #include "platforms/registry.hpp"
+#include "queue/split_parts.hpp"
 
 #include <fmt/core.h>
 
@@ -38,7 +39,7 @@ for_each_message(const calendar::Calendar& calendar, Check check)
       if (std::find(post.to.begin(), post.to.end(), name) == post.to.end()) {
         continue;
       }
-      check(account, *platform, config, post, calendar::render_for(post, name));
+      check(account, *platform, config, post, queue::parts_for(post, account));
     }
   }
 }
@@ -113,7 +114,7 @@ check_with_platforms(const calendar::Calendar& calendar, Diagnostics& diagnostic
         continue;
       }
       platforms::MessageToCheck message{ post.id, post.pos, {}, {} };
-      for (const auto& part : calendar::render_for(post, name)) {
+      for (const auto& part : queue::parts_for(post, account)) {
         platforms::OutPart out{ part.text, {} };
         for (const auto& media : part.media) {
           out.media.push_back({ media.path, media.alt });

@@ -4,6 +4,7 @@
 
 #include "queue/expand.hpp"
 #include "queue/slots.hpp"
+#include "queue/split_parts.hpp"
 #include "store/state_location.hpp"
 
 #include <fmt/core.h>
@@ -91,7 +92,7 @@ make_plan(const std::filesystem::path& file, TimePoint from, TimePoint until,
         entry.post_id = post.id;
         entry.account = account;
         entry.platform = cal.accounts.at(account).platform;
-        entry.parts = calendar::render_for(post, account);
+        entry.parts = queue::parts_for(post, cal.accounts.at(account));
         entry.is_thread = entry.parts.size() > 1;
         entry.recurring = !occurrence.label.empty();
         entry.queued = queued;

@@ -116,6 +116,11 @@ make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics
   post.schedule.kind = calendar::Schedule::Kind::at;
   post.schedule.at = options.at.value_or(options.now);
   post.pos = here;
+  post.split = options.split ? options.split : cal.split;
+  if (options.split && !options.split->numbering.empty() &&
+      options.split->numbering.find("{i}") == std::string::npos) {
+    diagnostics.error(here, "--numbering must hold {i}, the part's number (e.g. '{i}/{n}')");
+  }
   if (diagnostics.has_errors()) {
     return std::nullopt;
   }

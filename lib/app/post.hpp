@@ -35,6 +35,9 @@ struct PostOptions
   // The post's identity. By default derived from the text, media and accounts, so that a CI job
   // that runs twice with the same release notes publishes them once.
   std::string id;
+  // --split / --numbering: cut a text too long for an account into a thread there; nullopt:
+  // as the calendar's `defaults: split:` says.
+  std::optional<calendar::SplitSettings> split;
   calendar::LoadOptions load;
   queue::RunnerOptions runner;
 };

@@ -1,6 +1,7 @@
 // `defaults:`: what posts fall back to.
 
 #include "load_context.hpp"
+#include "split_reader.hpp"
 #include "utm_reader.hpp"
 
 #include "util/duration.hpp"
@@ -14,7 +15,8 @@ namespace herald::calendar {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> k_default_keys = { "to", "grace", "utm", "media_dir" };
+constexpr std::array<std::string_view, 5> k_default_keys = { "to", "grace", "utm", "media_dir",
+                                                             "split" };
 
 } // namespace
 
@@ -53,6 +55,9 @@ read_defaults(LoadContext& ctx, const SourceFile& file, const YamlNode& defaults
   }
   if (const YamlNode* utm = find_value(defaults, "utm")) {
     ctx.calendar.utm = read_utm(ctx, file, *utm, "defaults.utm", std::nullopt);
+  }
+  if (const YamlNode* split = find_value(defaults, "split")) {
+    ctx.calendar.split = read_split(ctx, file, *split, "defaults.split", std::nullopt);
   }
 }
 

@@ -71,6 +71,12 @@ struct UtmSettings
   std::vector<std::string> exclude; // domains, lower case
 };
 
+// `split:` in `defaults:` or on a post: a text too long for an account becomes a thread there.
+struct SplitSettings
+{
+  std::string numbering; // e.g. "{i}/{n}", appended to each part; empty: none
+};
+
 struct Post
 {
   std::string id;
@@ -86,6 +92,8 @@ struct Post
   std::string campaign; // `campaign:`, else empty (the post id stands in)
   // The UTM tags of each account's links, templates expanded; no entry: links stay as written.
   std::map<std::string, text::UtmTags> utm;
+  // `split:` (else `defaults: split:`): cut into a thread where too long; nullopt: never.
+  std::optional<SplitSettings> split;
 };
 
 // `retry:` of an account; unset fields keep herald's defaults (herald-calendar(5)).
@@ -140,7 +148,8 @@ struct Calendar
   std::vector<std::string> default_to;
   std::chrono::seconds grace{ 3600 };
   std::vector<SlotRule> slots;
-  std::optional<UtmSettings> utm; // `defaults: utm:`; nullopt: links are not tagged
+  std::optional<UtmSettings> utm;     // `defaults: utm:`; nullopt: links are not tagged
+  std::optional<SplitSettings> split; // `defaults: split:`; nullopt: posts are not cut
   std::vector<Post> posts;
   EngageSettings engage;
 

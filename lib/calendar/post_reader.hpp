@@ -13,9 +13,9 @@
 namespace herald::calendar {
 
 // The keys a post may have, in the order of PostFields::Key.
-inline constexpr std::array<std::string_view, 17> k_post_keys = {
+inline constexpr std::array<std::string_view, 18> k_post_keys = {
   "id",       "text",   "to",      "at",    "cron", "start", "until",    "count",     "media",
-  "variants", "thread", "enabled", "grace", "utm",  "queue", "campaign", "media_dir",
+  "variants", "thread", "enabled", "grace", "utm",  "queue", "campaign", "media_dir", "split",
 };
 
 // The entries of a post's map by key; the first wins (later ones are duplicate keys).
@@ -40,6 +40,7 @@ struct PostFields
     queue,
     campaign,
     media_dir,
+    split,
   };
   std::array<const YamlEntry*, k_post_keys.size()> entries{};
 

@@ -2,6 +2,7 @@
 
 #include "post_id.hpp"
 #include "post_reader.hpp"
+#include "split_reader.hpp"
 #include "utm_reader.hpp"
 
 #include "util/duration.hpp"
@@ -185,6 +186,10 @@ read_post(LoadContext& ctx, const SourceFile& file, const YamlNode& node, size_t
     read_variants(ctx, scope, *variants, post);
   }
   read_flags(ctx, scope, fields, post);
+  post.split = ctx.calendar.split;
+  if (const YamlNode* split = fields.value(PostFields::split)) {
+    post.split = read_split(ctx, file, *split, join_path(scope.path, "split"), post.split);
+  }
   check_slots(ctx, scope, fields, post);
   read_tagging(ctx, scope, fields, post);
   ctx.calendar.posts.push_back(std::move(post));

@@ -215,14 +215,16 @@ private:
   // Looks through the account's own statuses (newest first, paging down with max_id) back to
   // `since` for one whose source text (the plain text as written, unlike `content`, which is
   // HTML) is exactly the post's. Only statuses whose `content` could show that text are asked
-  // for their source (one request each).
+  // for their source (one request each). A thread is found by its first part, a status that
+  // replies to nothing: the thread is known by it, as when it was published.
   Result<std::optional<Published>, PublishError> search(const OutPost& post, TimePoint since,
                                                         bool must_reach_since)
   {
-    if (post.parts.size() != 1) {
+    if (post.parts.empty()) {
       return unexpected(
-        PublishError{ PublishError::Kind::permanent, "mastodon: a thread is not looked for", {} });
+        PublishError{ PublishError::Kind::permanent, "mastodon: the post has no text", {} });
     }
+    const bool thread = post.parts.size() > 1;
     const std::string& text = post.parts.front().text;
     auto account_id = own_account_id();
     if (!account_id) {
@@ -261,7 +263,8 @@ private:
         if (*created_at < since) {
           return std::optional<Published>(); // the page goes back past `since`
         }
-        if (!could_show(status, text)) {
+        if (!could_show(status, text) ||
+            (thread && status.contains("in_reply_to_id") && !status["in_reply_to_id"].is_null())) {
           continue;
         }
         auto source =

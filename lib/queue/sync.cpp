@@ -2,6 +2,7 @@
 
 #include "expand.hpp"
 #include "slots.hpp"
+#include "split_parts.hpp"
 
 #include "platforms/post.hpp"
 #include "util/hash.hpp"
@@ -68,11 +69,11 @@ struct Rendered
 };
 
 Rendered
-render(const calendar::Post& post, const std::string& account_name, const std::string& account_json,
-       const std::filesystem::path& calendar_dir)
+render(const calendar::Post& post, const calendar::Account& account,
+       const std::string& account_json, const std::filesystem::path& calendar_dir)
 {
   const std::string parts =
-    platforms::to_json(out_parts(calendar::render_for(post, account_name), calendar_dir)).dump();
+    platforms::to_json(out_parts(parts_for(post, account), calendar_dir)).dump();
   // The revision covers what the audience would see, not where it is sent from, so that the
   // idempotency key derived from it changes exactly when the content does.
   return { R"({"account":)" + account_json + R"(,"parts":)" + parts + "}",
@@ -162,7 +163,8 @@ sync_calendar(store::Store& store, const calendar::Calendar& calendar,
                                " occurrences in the next weeks; only the first are queued");
     }
     for (const auto& account : post.to) {
-      const Rendered rendered = render(post, account, accounts_json.at(account), calendar_dir);
+      const Rendered rendered =
+        render(post, calendar.accounts.at(account), accounts_json.at(account), calendar_dir);
       if (queued) {
         const auto slot = slots.find(job_id(post.id, "", account));
         expansion.occurrences.clear();

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "calendar/model.hpp"
+
+#include <vector>
+
+namespace herald::queue {
+
+// What one account publishes for a post: calendar::render_for(), with a text too long for the
+// account cut into a thread when the post asks for it (`split:`) and the platform sends threads
+// (or consecutive messages): cut where the account's length rules allow (text::split_to_fit),
+// numbered as `split:` says, media on the first part. A text that fits, a post written as a
+// thread, an account of an unknown platform or with no limit, and a text that cannot be cut
+// (a URL alone too long) are left as they are, for the length check to report.
+std::vector<calendar::Content> parts_for(const calendar::Post& post,
+                                         const calendar::Account& account);
+
+} // namespace herald::queue
