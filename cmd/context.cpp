@@ -175,4 +175,22 @@ now_or(const std::string& now_option)
   return now_option.empty() ? SystemClock().now() : parse_time_option(now_option, "--now");
 }
 
+void
+print_text(std::string_view text, std::string_view indent)
+{
+  while (!text.empty() && text.back() == '\n') {
+    text.remove_suffix(1);
+  }
+  size_t start = 0;
+  while (true) {
+    const size_t end = text.find('\n', start);
+    // Calendar text is the calendar author's: a control character is not obeyed here either.
+    fmt::print("{}{}\n", indent, shown(text.substr(start, end - start)));
+    if (end == std::string_view::npos) {
+      break;
+    }
+    start = end + 1;
+  }
+}
+
 } // namespace herald::cmd

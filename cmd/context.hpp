@@ -63,6 +63,10 @@ struct Context
 std::string shown(std::string_view text);
 std::string shown_text(std::string_view text);
 
+// A post's text on standard output, each line after `indent`, shown() (trailing newlines left
+// out).
+void print_text(std::string_view text, std::string_view indent);
+
 // `json` as text for standard output (`indent` as nlohmann's dump(): -1 is one line). Every
 // JSON document herald prints goes through here: a byte sequence that is not UTF-8 (from a
 // platform or a plugin, in a message) becomes U+FFFD rather than an exception.

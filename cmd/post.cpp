@@ -34,6 +34,7 @@ struct PostCommand
   std::string now;
   bool split = false;
   std::string numbering;
+  bool dry_run = false;
 };
 
 std::string
@@ -113,6 +114,57 @@ print_earlier(const Context& context, const store::Job& job)
   print_job(context, store::to_string(job.state), job, message);
 }
 
+// --dry-run: what each account would get, with its counts against the account's limits.
+void
+print_previews(const Context& context, const std::vector<app::AccountPreview>& previews)
+{
+  for (const auto& preview : previews) {
+    if (context.global.json) {
+      auto parts = nlohmann::json::array();
+      for (size_t i = 0; i < preview.parts.size(); ++i) {
+        auto media = nlohmann::json::array();
+        for (const auto& item : preview.parts[i].media) {
+          media.push_back({ { "file", item.file }, { "alt", item.alt } });
+        }
+        auto lengths = nlohmann::json::array();
+        for (const auto& count : preview.lengths[i]) {
+          lengths.push_back({ { "rule", count.rule },
+                              { "unit", count.unit },
+                              { "count", count.count },
+                              { "limit", count.limit } });
+        }
+        parts.push_back(
+          { { "text", preview.parts[i].text }, { "media", media }, { "length", lengths } });
+      }
+      fmt::print("{}\n", json_text(nlohmann::json{ { "account", preview.account },
+                                                   { "platform", preview.platform },
+                                                   { "status", "dry-run" },
+                                                   { "parts", parts } }));
+      continue;
+    }
+    const size_t count = preview.parts.size();
+    fmt::print("{} ({}){}\n", shown(preview.account), shown(preview.platform),
+               count > 1 ? fmt::format(": thread of {}", count) : "");
+    for (size_t i = 0; i < count; ++i) {
+      std::string measured;
+      for (const auto& length : preview.lengths[i]) {
+        const std::string unit = length.unit == "graphemes"     ? "characters"
+                                 : length.unit == "code_points" ? "code points"
+                                 : length.unit == "utf16"       ? "UTF-16 units"
+                                                                : length.unit;
+        measured += fmt::format("{}{} of {} {}", measured.empty() ? "" : ", ", length.count,
+                                length.limit, unit);
+      }
+      fmt::print("  {}{}\n", count > 1 ? fmt::format("[{}/{}] ", i + 1, count) : "",
+                 measured.empty() ? "no limit" : measured);
+      print_text(preview.parts[i].text, "    ");
+      for (const auto& item : preview.parts[i].media) {
+        fmt::print("    media: {} (alt: {})\n", shown(item.file), shown(item.alt));
+      }
+    }
+  }
+}
+
 void
 run_post(const PostCommand& command, Context& context)
 {
@@ -139,6 +191,7 @@ run_post(const PostCommand& command, Context& context)
     options.split = calendar::SplitSettings{ command.numbering };
   }
   options.load.max_bytes = context.global.max_calendar_bytes;
+  options.dry_run = command.dry_run;
 
   const FixedClock clock(options.now);
   http::LogSink log = context.verbose_log();
@@ -149,6 +202,10 @@ run_post(const PostCommand& command, Context& context)
   context.status = report.exit_status();
   if (report.diagnostics.has_errors()) {
     context.print_error_summary(report.diagnostics, "; nothing was published");
+    return;
+  }
+  if (command.dry_run) {
+    print_previews(context, report.previews);
     return;
   }
   if (report.queued) {
@@ -208,6 +265,9 @@ setup_post(CLI::App& app, Context& context)
                 "(default: the calendar's defaults: split:)");
   sub->add_option("--numbering", command->numbering,
                   "With --split: number the parts with this pattern, e.g. '{i}/{n}'");
+  sub->add_flag("--dry-run", command->dry_run,
+                "Show what each account would get, with its length against the limits; send "
+                "nothing, change no state");
   sub->add_option("--now", command->now, "Pretend the time is this (RFC 3339)");
   sub->callback([command, &context] { run_post(*command, context); });
 }

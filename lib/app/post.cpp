@@ -2,11 +2,14 @@
 
 #include "content_check.hpp"
 #include "http/curl_api.hpp"
+#include "text/length_rules.hpp"
 #include "text/utf8.hpp"
 #include "tick.hpp"
 
 #include "calendar/media_check.hpp"
 #include "calendar/post_id.hpp"
+#include "platforms/registry.hpp"
+#include "queue/split_parts.hpp"
 #include "queue/sync.hpp"
 #include "store/state_location.hpp"
 #include "util/hash.hpp"
@@ -14,6 +17,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <set>
 #include <utility>
 
 namespace herald::app {
@@ -127,6 +131,52 @@ make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics
   return post;
 }
 
+std::string_view
+unit_key(text::LengthRule::Unit unit)
+{
+  switch (unit) {
+  case text::LengthRule::Unit::graphemes:
+    return "graphemes";
+  case text::LengthRule::Unit::bytes:
+    return "bytes";
+  case text::LengthRule::Unit::utf16:
+    return "utf16";
+  case text::LengthRule::Unit::code_points:
+    return "code_points";
+  }
+  return "?";
+}
+
+// What each account of the post would get, measured as its platform measures it.
+std::vector<AccountPreview>
+previews_of(const calendar::Calendar& cal, const calendar::Post& post)
+{
+  std::vector<AccountPreview> previews;
+  for (const auto& name : post.to) {
+    const auto& account = cal.accounts.at(name);
+    AccountPreview preview{ name, account.platform, queue::parts_for(post, account), {} };
+    const platforms::Platform* platform = platforms::find_platform(account.platform);
+    const platforms::AccountConfig config{ account.name, account.platform, account.settings,
+                                           account.base_dir };
+    for (const auto& part : preview.parts) {
+      std::vector<LengthCount> counts;
+      if (platform) {
+        platforms::OutPart message{ part.text, {} };
+        for (const auto& media : part.media) {
+          message.media.push_back({ media.path, media.alt });
+        }
+        for (const auto& rule : platform->message_length_rules(config, message)) {
+          counts.push_back({ rule.name, std::string(unit_key(rule.unit)),
+                             text::measure(part.text, rule), rule.limit });
+        }
+      }
+      preview.lengths.push_back(std::move(counts));
+    }
+    previews.push_back(std::move(preview));
+  }
+  return previews;
+}
+
 } // namespace
 
 ExitStatus
@@ -135,7 +185,7 @@ PostReport::exit_status() const
   if (diagnostics.has_errors()) {
     return ExitStatus::usage;
   }
-  if (queued) {
+  if (queued || !previews.empty()) {
     return ExitStatus::ok;
   }
   // Green only when every account asked for holds this post as published, whatever this call
@@ -152,7 +202,7 @@ PostReport
 post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
 {
   PostReport report;
-  if (!options.at || *options.at <= options.now) {
+  if (!options.dry_run && (!options.at || *options.at <= options.now)) {
     http::preload_curl_api(); // while the calendar is read and the job committed
   }
   // Only the accounts and defaults matter here: the posts are not read (nor checked).
@@ -160,7 +210,10 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
   load.read_posts = false;
   auto loaded = load_checked(options.calendar, load);
   report.diagnostics = std::move(loaded.diagnostics);
-  report.diagnostics.drop_unset_secrets({ options.to.begin(), options.to.end() });
+  // A dry run sends nothing, so it needs no secret (a pull request's preview has none).
+  report.diagnostics.drop_unset_secrets(
+    options.dry_run ? std::set<std::string>{}
+                    : std::set<std::string>(options.to.begin(), options.to.end()));
   if (report.diagnostics.has_errors() || !loaded.calendar) {
     return report;
   }
@@ -178,6 +231,10 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
   check_lengths(cal, report.diagnostics);
   check_media(cal, report.diagnostics);
   if (report.diagnostics.has_errors()) {
+    return report;
+  }
+  if (options.dry_run) {
+    report.previews = previews_of(cal, cal.posts.front());
     return report;
   }
 

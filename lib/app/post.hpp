@@ -38,6 +38,8 @@ struct PostOptions
   // --split / --numbering: cut a text too long for an account into a thread there; nullopt:
   // as the calendar's `defaults: split:` says.
   std::optional<calendar::SplitSettings> split;
+  // --dry-run: check and show what each account would get; send nothing, change no state.
+  bool dry_run = false;
   calendar::LoadOptions load;
   queue::RunnerOptions runner;
 };
@@ -49,13 +51,33 @@ struct AccountResult
   std::optional<queue::Outcome> outcome; // what this call did; none: an earlier call settled it
 };
 
+// One length rule's count of a message, as the platform counts it.
+struct LengthCount
+{
+  std::string rule; // the platform ("mastodon")
+  std::string unit; // graphemes, bytes, utf16 or code_points
+  size_t count = 0;
+  size_t limit = 0;
+};
+
+// What one account would get from a --dry-run: its messages (a thread: several), each with its
+// counts against the account's limits.
+struct AccountPreview
+{
+  std::string account;
+  std::string platform;
+  std::vector<calendar::Content> parts;
+  std::vector<std::vector<LengthCount>> lengths; // per part
+};
+
 struct PostReport
 {
   Diagnostics diagnostics; // with errors, nothing was changed or published
   std::string post_id;
   TimePoint due{};
-  bool queued = false;                 // due later: `herald run` will publish it
-  std::vector<AccountResult> accounts; // one per account of --to, in that order
+  bool queued = false;                  // due later: `herald run` will publish it
+  std::vector<AccountResult> accounts;  // one per account of --to, in that order
+  std::vector<AccountPreview> previews; // --dry-run: one per account of --to, in that order
 
   // 2 for a usage error or an invalid calendar; 0 when queued or when every account holds the
   // post as published (by this call or an earlier one); else 1 (failed, retry-wait, unknown,

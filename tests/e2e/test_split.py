@@ -120,6 +120,30 @@ class SplitTest(HeraldTest):
         self.assertRegex(r.err, re.escape("is too long for account 'masto' (mastodon)"))
         self.assertEqual(len(self.fake.status_posts()), 3)
 
+    def test_post_dry_run_shows_each_account_and_sends_nothing(self):
+        self.calendar("posts: []\n")
+        del self.env["MASTODON_TOKEN"]  # a pull request's preview has no secrets
+        r = self.herald("post", "--dry-run", "--to", "masto", "--split", "--numbering", "{i}/{n}",
+                        "--text", LONG, "--now", "2026-12-01T08:00:00Z")
+        self.assertExit(r, 0)
+        self.assertEqual(r.out.splitlines()[0], "masto (mastodon): thread of 3")
+        self.assertRegex(r.out, r"\n  \[1/3\] \d+ of 500 characters\n    Sentence 0 of the first")
+        r = self.herald("--json", "post", "--dry-run", "--to", "masto", "--split",
+                        "--text", LONG, "--now", "2026-12-01T08:00:00Z")
+        self.assertExit(r, 0)
+        [preview] = r.json_lines()
+        self.assertEqual((preview["account"], preview["platform"], preview["status"]),
+                         ("masto", "mastodon", "dry-run"))
+        self.assertEqual([p["text"] for p in preview["parts"]], PARAGRAPHS)
+        for part in preview["parts"]:
+            [length] = part["length"]
+            self.assertEqual((length["rule"], length["unit"], length["limit"]),
+                             ("mastodon", "graphemes", 500))
+            self.assertEqual(length["count"], mastodon_length(part["text"]))
+        # Nothing was sent and the state was not even made.
+        self.assertEqual(self.fake.requests(), [])
+        self.assertFalse(self.state.exists())
+
 
 if __name__ == "__main__":
     main()
