@@ -3,6 +3,7 @@
 #include "app/post.hpp"
 
 #include "context.hpp"
+#include "release/changelog.hpp"
 
 #include "platforms/context.hpp"
 #include "schedule/zone.hpp"
@@ -35,7 +36,48 @@ struct PostCommand
   bool split = false;
   std::string numbering;
   bool dry_run = false;
+  std::string release_notes;
+  std::string version;
+  std::string release_event;
 };
+
+std::string
+read_file(const std::string& path, std::string_view option)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Error(fmt::format("cannot read {} {}", option, path), ExitStatus::usage);
+  }
+  return { std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
+}
+
+// --release-notes FILE --version V, or --release-event FILE; nullopt without them.
+std::optional<release::ReleaseNotes>
+read_release(const PostCommand& command)
+{
+  if (!command.release_event.empty()) {
+    auto notes = release::read_release_event(read_file(command.release_event, "--release-event"));
+    if (!notes) {
+      throw Error(fmt::format("{}: {}", command.release_event, notes.error()), ExitStatus::usage);
+    }
+    return *notes;
+  }
+  if (command.release_notes.empty()) {
+    if (!command.version.empty()) {
+      throw Error("--version goes with --release-notes", ExitStatus::usage);
+    }
+    return std::nullopt;
+  }
+  if (command.version.empty()) {
+    throw Error("--release-notes needs --version, the version to announce", ExitStatus::usage);
+  }
+  auto notes =
+    release::read_changelog(read_file(command.release_notes, "--release-notes"), command.version);
+  if (!notes) {
+    throw Error(fmt::format("{}: {}", command.release_notes, notes.error()), ExitStatus::usage);
+  }
+  return *notes;
+}
 
 std::string
 read_text(const PostCommand& command)
@@ -178,7 +220,10 @@ run_post(const PostCommand& command, Context& context)
   options.state = context.state_path();
   options.now = now_or(command.now);
   options.to = command.to;
-  options.text = read_text(command);
+  options.release = read_release(command);
+  if (!options.release) {
+    options.text = read_text(command);
+  }
   for (size_t i = 0; i < command.media.size(); ++i) {
     options.media.push_back({ command.media[i], command.alt[i] });
   }
@@ -249,10 +294,23 @@ setup_post(CLI::App& app, Context& context)
     ->delimiter(',')
     ->required();
   auto* text = sub->add_option("--text", command->text, "The text");
+  auto* text_file = sub
+                      ->add_option("--text-file", command->text_file,
+                                   "Read the text from a file (- for standard input)")
+                      ->excludes(text);
+  auto* notes = sub
+                  ->add_option("--release-notes", command->release_notes,
+                               "Announce a release from this Keep a Changelog file (with "
+                               "--version)")
+                  ->excludes(text)
+                  ->excludes(text_file);
+  sub->add_option("--version", command->version, "The version whose --release-notes to announce");
   sub
-    ->add_option("--text-file", command->text_file,
-                 "Read the text from a file (- for standard input)")
-    ->excludes(text);
+    ->add_option("--release-event", command->release_event,
+                 "Announce the release of this GitHub release event ($GITHUB_EVENT_PATH)")
+    ->excludes(text)
+    ->excludes(text_file)
+    ->excludes(notes);
   sub->add_option("--media", command->media, "A media file (repeatable; each needs an --alt)");
   sub->add_option("--alt", command->alt, "Alt text for the --media at the same position");
   sub->add_option("--media-dir", command->media_dir,

@@ -2,6 +2,7 @@
 
 #include "content_check.hpp"
 #include "http/curl_api.hpp"
+#include "release/announcement.hpp"
 #include "text/length_rules.hpp"
 #include "text/utf8.hpp"
 #include "tick.hpp"
@@ -17,6 +18,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -177,6 +179,28 @@ previews_of(const calendar::Calendar& cal, const calendar::Post& post)
   return previews;
 }
 
+// The announcement of `notes` for each account of `to` that the calendar has: the short form
+// for a microblog, the whole notes elsewhere.
+std::map<std::string, std::string>
+release_texts(const release::ReleaseNotes& notes, const calendar::Calendar& cal,
+              const std::vector<std::string>& to)
+{
+  const auto plain = release::to_plain_text(notes.body);
+  std::map<std::string, std::string> texts;
+  for (const auto& name : to) {
+    const auto account = cal.accounts.find(name);
+    if (account == cal.accounts.end()) {
+      continue; // make_post reports it
+    }
+    const platforms::Platform* platform = platforms::find_platform(account->second.platform);
+    const platforms::AccountConfig config{ name, account->second.platform, account->second.settings,
+                                           account->second.base_dir };
+    const size_t limit = platform ? platform->capabilities_for(config).max_text_length : 0;
+    texts[name] = release::default_announcement(notes, plain, release::wants_short_form(limit));
+  }
+  return texts;
+}
+
 } // namespace
 
 ExitStatus
@@ -218,9 +242,24 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
     return report;
   }
   calendar::Calendar cal = std::move(*loaded.calendar);
-  auto post = make_post(options, cal, report.diagnostics);
+  PostOptions effective = options;
+  std::map<std::string, std::string> texts; // per account, from release notes
+  if (options.release) {
+    texts = release_texts(*options.release, cal, options.to);
+    effective.text = texts.empty() ? std::string() : texts.begin()->second;
+    for (const auto& [account, text] : texts) {
+      effective.text = std::min(effective.text, text,
+                                [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    }
+  }
+  auto post = make_post(effective, cal, report.diagnostics);
   if (!post) {
     return report;
+  }
+  for (const auto& [account, text] : texts) {
+    if (text != effective.text) {
+      post->variants[account].text = text;
+    }
   }
   if (cal.utm) {
     calendar::apply_utm(cal, *cal.utm, *post); // `defaults: utm:` tags its links too

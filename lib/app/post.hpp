@@ -1,5 +1,7 @@
 #pragma once
 
+#include "release/changelog.hpp"
+
 #include "calendar/loader.hpp"
 #include "queue/adapters.hpp"
 #include "queue/runner.hpp"
@@ -40,6 +42,9 @@ struct PostOptions
   std::optional<calendar::SplitSettings> split;
   // --dry-run: check and show what each account would get; send nothing, change no state.
   bool dry_run = false;
+  // --release-notes/--version or --release-event: the text is made from these notes, per
+  // account (release::default_announcement), instead of `text`.
+  std::optional<release::ReleaseNotes> release;
   calendar::LoadOptions load;
   queue::RunnerOptions runner;
 };
