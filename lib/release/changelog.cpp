@@ -1,5 +1,7 @@
 #include "changelog.hpp"
 
+#include "util/trim.hpp"
+
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -8,18 +10,6 @@
 namespace herald::release {
 
 namespace {
-
-std::string_view
-trim(std::string_view text)
-{
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 std::string_view
 without_v(std::string_view version)
@@ -44,19 +34,19 @@ version_heading(std::string_view line)
   if (!line.starts_with("## ")) {
     return std::nullopt;
   }
-  std::string_view rest = trim(line.substr(3));
+  std::string_view rest = trim_blanks(line.substr(3));
   Heading heading;
   if (rest.starts_with('[')) {
     const size_t close = rest.find(']');
     if (close == std::string_view::npos) {
       return std::nullopt;
     }
-    heading.version = std::string(without_v(trim(rest.substr(1, close - 1))));
-    rest = trim(rest.substr(close + 1));
+    heading.version = std::string(without_v(trim_blanks(rest.substr(1, close - 1))));
+    rest = trim_blanks(rest.substr(close + 1));
   } else {
     const size_t end = std::min(rest.find_first_of(" \t("), rest.size());
     heading.version = std::string(without_v(rest.substr(0, end)));
-    rest = trim(rest.substr(end));
+    rest = trim_blanks(rest.substr(end));
   }
   while (!rest.empty() && (rest.front() == '-' || rest.front() == '(' || rest.front() == ' ')) {
     rest.remove_prefix(1);
@@ -64,7 +54,7 @@ version_heading(std::string_view line)
   while (!rest.empty() && rest.back() == ')') {
     rest.remove_suffix(1);
   }
-  heading.date = std::string(trim(rest));
+  heading.date = std::string(trim_blanks(rest));
   if (heading.version.empty()) {
     return std::nullopt;
   }
@@ -75,7 +65,7 @@ version_heading(std::string_view line)
 bool
 is_link_definition(std::string_view line, std::string* label, std::string* url)
 {
-  line = trim(line);
+  line = trim_blanks(line);
   if (!line.starts_with('[')) {
     return false;
   }
@@ -84,10 +74,10 @@ is_link_definition(std::string_view line, std::string* label, std::string* url)
     return false;
   }
   if (label) {
-    *label = std::string(without_v(trim(line.substr(1, close - 1))));
+    *label = std::string(without_v(trim_blanks(line.substr(1, close - 1))));
   }
   if (url) {
-    *url = std::string(trim(line.substr(close + 2)));
+    *url = std::string(trim_blanks(line.substr(close + 2)));
   }
   return true;
 }
@@ -110,7 +100,7 @@ lines_of(std::string_view text)
 Result<ReleaseNotes, std::string>
 read_changelog(std::string_view changelog, std::string_view version)
 {
-  const std::string wanted(without_v(trim(version)));
+  const std::string wanted(without_v(trim_blanks(version)));
   const auto lines = lines_of(changelog);
   std::vector<std::string> found;
   ReleaseNotes notes;
@@ -157,7 +147,7 @@ read_changelog(std::string_view changelog, std::string_view version)
                   found.empty() ? "it has no '## ' version headings" : "it has: " + versions));
   }
   notes.version = wanted;
-  notes.body = std::string(trim(body));
+  notes.body = std::string(trim_blanks(body));
   while (notes.body.starts_with('\n')) {
     notes.body.erase(0, 1);
   }

@@ -1,23 +1,13 @@
 #include "markdown.hpp"
 
+#include "util/trim.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace herald::release {
 
 namespace {
-
-std::string_view
-trim(std::string_view text)
-{
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 size_t
 indent_of(std::string_view line)
@@ -103,7 +93,7 @@ inline_text(std::string_view line)
       const std::string fence(ticks, '`');
       const size_t close = line.find(fence, i + ticks);
       if (close != std::string_view::npos) {
-        out += trim(line.substr(i + ticks, close - i - ticks));
+        out += trim_blanks(line.substr(i + ticks, close - i - ticks));
         i = close + ticks;
         continue;
       }
@@ -144,7 +134,7 @@ inline_text(std::string_view line)
         if (close + 1 < line.size() && line[close + 1] == '(') {
           const size_t end = line.find(')', close + 2);
           if (end != std::string_view::npos) {
-            std::string_view url = trim(line.substr(close + 2, end - close - 2));
+            std::string_view url = trim_blanks(line.substr(close + 2, end - close - 2));
             if (const size_t space = url.find(' '); space != std::string_view::npos) {
               url = url.substr(0, space); // [text](url "title")
             }
@@ -214,7 +204,7 @@ to_plain_text(std::string_view markdown, size_t summary_items)
     const size_t end = std::min(source.find('\n', start), source.size());
     const std::string_view raw = std::string_view(source).substr(start, end - start);
     start = end + 1;
-    const std::string_view line = trim(raw);
+    const std::string_view line = trim_blanks(raw);
     if (line.starts_with("```") || line.starts_with("~~~")) {
       fenced = !fenced;
       continue;
@@ -236,7 +226,7 @@ to_plain_text(std::string_view markdown, size_t summary_items)
     if (line.starts_with('#')) {
       end_paragraph();
       const size_t hashes = line.find_first_not_of('#');
-      std::string title = inline_text(trim(line.substr(std::min(hashes, line.size()))));
+      std::string title = inline_text(trim_blanks(line.substr(std::min(hashes, line.size()))));
       section = lower(title);
       if (!out.empty() && !out.back().empty()) {
         out.emplace_back();
@@ -256,7 +246,7 @@ to_plain_text(std::string_view markdown, size_t summary_items)
         levels.push_back(indent);
       }
       const size_t depth = levels.size() - 1;
-      const std::string text = inline_text(trim(line.substr(item)));
+      const std::string text = inline_text(trim_blanks(line.substr(item)));
       out.push_back(std::string(depth * 2, ' ') + "\u2022 " + text);
       if (depth == 0) {
         notes.items.push_back(text);
