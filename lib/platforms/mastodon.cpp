@@ -215,8 +215,9 @@ private:
   // Looks through the account's own statuses (newest first, paging down with max_id) back to
   // `since` for one whose source text (the plain text as written, unlike `content`, which is
   // HTML) is exactly the post's. Only statuses whose `content` could show that text are asked
-  // for their source (one request each). A thread is found by its first part, a status that
-  // replies to nothing: the thread is known by it, as when it was published.
+  // for their source (one request each). Before a first send (find_earlier), a thread is found
+  // by its first part, a status that replies to nothing: the thread is known by it, as when it
+  // was published.
   Result<std::optional<Published>, PublishError> search(const OutPost& post, TimePoint since,
                                                         bool must_reach_since)
   {
@@ -225,6 +226,12 @@ private:
         PublishError{ PublishError::Kind::permanent, "mastodon: the post has no text", {} });
     }
     const bool thread = post.parts.size() > 1;
+    if (thread && must_reach_since) {
+      // After a crash mid-thread the first part alone cannot say whether the rest went out:
+      // a person decides (the job becomes unknown).
+      return unexpected(PublishError{
+        PublishError::Kind::permanent, "mastodon: a thread is not looked for after a crash", {} });
+    }
     const std::string& text = post.parts.front().text;
     auto account_id = own_account_id();
     if (!account_id) {

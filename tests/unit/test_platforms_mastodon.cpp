@@ -339,6 +339,30 @@ TEST_SUITE("platforms::mastodon: finding an earlier copy")
           "mastodon: the account posted more than 200 statuses since; not all were searched");
   }
 
+  TEST_CASE("a thread is found by its first part before a first send, never after a crash")
+  {
+    const auto since = parse_rfc3339("2026-11-24T08:00:00Z").value();
+    Harness h;
+    h.script.push_back(json_response(200, k_account));
+    auto reply = status_of("31", "2026-12-01T08:00:02.000Z", "<p>one</p>");
+    reply["in_reply_to_id"] = "12";
+    auto root = status_of("30", "2026-12-01T08:00:01.000Z", "<p>one</p>");
+    root["in_reply_to_id"] = nullptr;
+    h.script.push_back(json_response(200, nlohmann::json::array({ reply, root }).dump()));
+    h.script.push_back(json_response(200, R"({"id":"30","text":"one"})"));
+    const auto found = h.adapter()->find_earlier(post_of({ "one", "two" }), since);
+    REQUIRE(found);
+    REQUIRE(*found);
+    CHECK((*found)->remote_id == "30"); // the reply with the same text is not the thread
+    CHECK(h.sent.size() == 3);
+
+    Harness recovery;
+    const auto unsure = recovery.adapter()->find_published(post_of({ "one", "two" }), since);
+    REQUIRE_FALSE(unsure);
+    CHECK(unsure.error().message == "mastodon: a thread is not looked for after a crash");
+    CHECK(recovery.sent.empty());
+  }
+
   TEST_CASE("a failing look-up is an error, never a guess")
   {
     Harness h;
