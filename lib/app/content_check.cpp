@@ -11,17 +11,6 @@ namespace herald::app {
 
 namespace {
 
-// One calendar message as a platform sees it: its text and its media files.
-platforms::OutPart
-out_part(const calendar::Content& content)
-{
-  platforms::OutPart part{ content.text, {} };
-  for (const auto& media : content.media) {
-    part.media.push_back({ media.path, media.alt });
-  }
-  return part;
-}
-
 // Calls `check(account, platform, config, post, parts)` for every post and every account it goes
 // to, with the parts rendered for that account.
 template<typename Check>
@@ -33,8 +22,7 @@ for_each_message(const calendar::Calendar& calendar, Check check)
     if (!platform) {
       continue; // reported by check_account
     }
-    const platforms::AccountConfig config{ account.name, account.platform, account.settings,
-                                           account.base_dir };
+    const auto config = queue::account_config(account);
     for (const auto& post : calendar.posts) {
       if (std::find(post.to.begin(), post.to.end(), name) == post.to.end()) {
         continue;
@@ -56,23 +44,23 @@ message_name(const calendar::Post& post, size_t index, size_t count)
 void
 check_lengths(const calendar::Calendar& calendar, Diagnostics& diagnostics)
 {
-  for_each_message(calendar,
-                   [&](const calendar::Account& account, const platforms::Platform& platform,
-                       const platforms::AccountConfig& config, const calendar::Post& post,
-                       const std::vector<calendar::Content>& parts) {
-                     for (size_t i = 0; i < parts.size(); ++i) {
-                       const auto rules = platform.message_length_rules(config, out_part(parts[i]));
-                       if (rules.empty()) {
-                         continue;
-                       }
-                       for (const auto& problem : text::check_length(parts[i].text, rules)) {
-                         diagnostics.error(parts[i].pos.line > 0 ? parts[i].pos : post.pos,
-                                           fmt::format("{} is too long for account '{}' ({}): {}",
-                                                       message_name(post, i, parts.size()),
-                                                       account.name, account.platform, problem));
-                       }
-                     }
-                   });
+  for_each_message(calendar, [&](const calendar::Account& account,
+                                 const platforms::Platform& platform,
+                                 const platforms::AccountConfig& config, const calendar::Post& post,
+                                 const std::vector<calendar::Content>& parts) {
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const auto rules = platform.message_length_rules(config, queue::out_part(parts[i]));
+      if (rules.empty()) {
+        continue;
+      }
+      for (const auto& problem : text::check_length(parts[i].text, rules)) {
+        diagnostics.error(parts[i].pos.line > 0 ? parts[i].pos : post.pos,
+                          fmt::format("{} is too long for account '{}' ({}): {}",
+                                      message_name(post, i, parts.size()), account.name,
+                                      account.platform, problem));
+      }
+    }
+  });
 }
 
 void
@@ -86,7 +74,7 @@ check_media(const calendar::Calendar& calendar, Diagnostics& diagnostics)
       if (parts[i].media.empty()) {
         continue;
       }
-      for (const auto& problem : platform.media_problems(config, out_part(parts[i]))) {
+      for (const auto& problem : platform.media_problems(config, queue::out_part(parts[i]))) {
         const auto& first = parts[i].media.front().pos;
         diagnostics.error(
           first.line > 0 ? first : (parts[i].pos.line > 0 ? parts[i].pos : post.pos),
@@ -115,17 +103,12 @@ check_with_platforms(const calendar::Calendar& calendar, Diagnostics& diagnostic
       }
       platforms::MessageToCheck message{ post.id, post.pos, {}, {} };
       for (const auto& part : queue::parts_for(post, account)) {
-        platforms::OutPart out{ part.text, {} };
-        for (const auto& media : part.media) {
-          out.media.push_back({ media.path, media.alt });
-        }
-        message.parts.push_back(std::move(out));
+        message.parts.push_back(queue::out_part(part));
         message.part_pos.push_back(part.pos);
       }
       messages.push_back(std::move(message));
     }
-    const platforms::AccountConfig config{ account.name, account.platform, account.settings,
-                                           account.base_dir };
+    const auto config = queue::account_config(account);
     platform->check_messages(config, messages, account.setting_pos, account.pos, context,
                              diagnostics);
   }

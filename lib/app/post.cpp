@@ -158,16 +158,11 @@ previews_of(const calendar::Calendar& cal, const calendar::Post& post)
     const auto& account = cal.accounts.at(name);
     AccountPreview preview{ name, account.platform, queue::parts_for(post, account), {} };
     const platforms::Platform* platform = platforms::find_platform(account.platform);
-    const platforms::AccountConfig config{ account.name, account.platform, account.settings,
-                                           account.base_dir };
+    const auto config = queue::account_config(account);
     for (const auto& part : preview.parts) {
       std::vector<LengthCount> counts;
       if (platform) {
-        platforms::OutPart message{ part.text, {} };
-        for (const auto& media : part.media) {
-          message.media.push_back({ media.path, media.alt });
-        }
-        for (const auto& rule : platform->message_length_rules(config, message)) {
+        for (const auto& rule : platform->message_length_rules(config, queue::out_part(part))) {
           counts.push_back({ rule.name, std::string(unit_key(rule.unit)),
                              text::measure(part.text, rule), rule.limit });
         }
@@ -193,9 +188,9 @@ release_texts(const release::ReleaseNotes& notes, const calendar::Calendar& cal,
       continue; // make_post reports it
     }
     const platforms::Platform* platform = platforms::find_platform(account->second.platform);
-    const platforms::AccountConfig config{ name, account->second.platform, account->second.settings,
-                                           account->second.base_dir };
-    const size_t limit = platform ? platform->capabilities_for(config).max_text_length : 0;
+    const size_t limit =
+      platform ? platform->capabilities_for(queue::account_config(account->second)).max_text_length
+               : 0;
     texts[name] = release::default_announcement(notes, plain, release::wants_short_form(limit));
   }
   return texts;

@@ -6,6 +6,22 @@
 
 namespace herald::queue {
 
+platforms::AccountConfig
+account_config(const calendar::Account& account)
+{
+  return { account.name, account.platform, account.settings, account.base_dir };
+}
+
+platforms::OutPart
+out_part(const calendar::Content& content)
+{
+  platforms::OutPart part{ content.text, {} };
+  for (const auto& media : content.media) {
+    part.media.push_back({ media.path, media.alt });
+  }
+  return part;
+}
+
 std::vector<calendar::Content>
 parts_for(const calendar::Post& post, const calendar::Account& account)
 {
@@ -14,17 +30,12 @@ parts_for(const calendar::Post& post, const calendar::Account& account)
     return parts;
   }
   const platforms::Platform* platform = platforms::find_platform(account.platform);
-  const platforms::AccountConfig config{ account.name, account.platform, account.settings,
-                                         account.base_dir };
+  const auto config = account_config(account);
   if (!platform || !platform->capabilities_for(config).threads) {
     return parts;
   }
   // The first part's rules (with its media: a caption may be shorter) hold for every part.
-  platforms::OutPart first{ parts.front().text, {} };
-  for (const auto& media : parts.front().media) {
-    first.media.push_back({ media.path, media.alt });
-  }
-  const auto rules = platform->message_length_rules(config, first);
+  const auto rules = platform->message_length_rules(config, out_part(parts.front()));
   if (rules.empty() || text::check_length(parts.front().text, rules).empty()) {
     return parts;
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "calendar/model.hpp"
+#include "platforms/platform.hpp"
 
 #include <vector>
 
@@ -14,5 +15,11 @@ namespace herald::queue {
 // (a URL alone too long) are left as they are, for the length check to report.
 std::vector<calendar::Content> parts_for(const calendar::Post& post,
                                          const calendar::Account& account);
+
+// A calendar account as its platform sees it.
+platforms::AccountConfig account_config(const calendar::Account& account);
+
+// One calendar message as a platform sees it: its text and its media files.
+platforms::OutPart out_part(const calendar::Content& content);
 
 } // namespace herald::queue
