@@ -120,11 +120,14 @@ run_run(const RunOptions& options, Context& context)
     }
   }
   if (context.global.verbose) {
-    fmt::print(stderr,
-               "herald: state {}; calendar {}; {} new, {} updated, {} cancelled, {} revived jobs\n",
-               store::StateLocation(tick.state).display(),
-               report.calendar_read ? "read" : "unchanged (not read)", report.sync.inserted,
-               report.sync.updated, report.sync.cancelled, report.sync.revived);
+    fmt::print(
+      stderr, "herald: state {}; calendar {}; {} new, {} updated, {} cancelled, {} revived jobs\n",
+      store::StateLocation(tick.state).display(),
+      report.calendar_read  ? "read"
+      : report.copy_differs ? "unchanged here (not read; another host synced another "
+                              "copy since, which the jobs follow)"
+                            : "unchanged (not read)",
+      report.sync.inserted, report.sync.updated, report.sync.cancelled, report.sync.revived);
   }
 
   print_outcomes(report.outcomes, context);

@@ -44,8 +44,11 @@ content_hash(const std::vector<std::filesystem::path>& files)
 {
   Hasher hasher;
   hasher.field(k_version);
+  // Each file by its place beside the main file, so that copies of one calendar on several
+  // hosts (at different paths) hash alike.
+  const auto dir = files.empty() ? std::filesystem::path() : files.front().parent_path();
   for (const auto& file : files) {
-    hasher.field(file.string());
+    hasher.field(file.lexically_relative(dir).string());
     if (!hasher.update_from_file(file.string())) {
       return std::nullopt;
     }

@@ -16,7 +16,8 @@ std::optional<std::string> stat_fingerprint(const std::vector<std::filesystem::p
 bool modified_since(const std::vector<std::filesystem::path>& files,
                     std::filesystem::file_time_type since);
 
-// A hash of every file's bytes: tells a touched-but-unchanged calendar from an edited one.
+// A hash of every file's bytes and of its path relative to the main file (the first): tells a
+// touched-but-unchanged calendar from an edited one, and one host's copy from another's.
 std::optional<std::string> content_hash(const std::vector<std::filesystem::path>& files);
 
 } // namespace herald::app

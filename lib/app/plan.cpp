@@ -16,22 +16,18 @@ namespace herald::app {
 
 namespace {
 
-// The slots the state already gave this calendar's queued posts.
+// The slots the state already gave this calendar's queued posts. The calendar is found by its
+// identity, not by where its file sits: hosts sharing the state see the same slots.
 queue::SlotTimes
-slots_in_state(const std::filesystem::path& state, const std::filesystem::path& file)
+slots_in_state(const std::filesystem::path& state, const std::string& key)
 {
   queue::SlotTimes slots;
   if (state.empty() || !store::StateLocation(state).exists()) {
     return slots;
   }
   auto store = store::open_store(state);
-  const auto main_file = std::filesystem::absolute(file).lexically_normal();
-  const auto record = store->find_calendar_by_path(main_file.string());
-  if (!record) {
-    return slots;
-  }
   store::JobFilter filter;
-  filter.calendar = record->key;
+  filter.calendar = key;
   for (const auto& job : store->list_jobs(filter)) {
     if (queue::holds_slot(job)) {
       slots.emplace(job.id, job.due);
@@ -59,7 +55,7 @@ make_plan(const std::filesystem::path& file, TimePoint from, TimePoint until,
   queue::SlotTimes kept;
   queue::SlotTimes slots;
   if (std::any_of(cal.posts.begin(), cal.posts.end(), has_queue)) {
-    kept = slots_in_state(state, file);
+    kept = slots_in_state(state, calendar_key(cal));
     slots = queue::assign_slots(cal, kept, now);
   }
   for (const auto& post : cal.posts) {

@@ -40,6 +40,10 @@ longest_grace(const calendar::Calendar& calendar)
   return grace;
 }
 
+// How long before the horizon runs out a host refreshes it from its own copy even when another
+// host synced a different one (see run_tick).
+constexpr std::chrono::seconds k_horizon_takeover{ 86400 };
+
 bool
 horizon_fresh(const store::CalendarRecord& record, TimePoint now)
 {
@@ -182,23 +186,30 @@ run_tick(const TickOptions& options, queue::AdapterSource& adapters)
     record = store->find_calendar_by_path(main_file.string());
   }
 
-  // The fast path of a cron tick: an unchanged calendar is not read again.
+  // The fast path of a cron tick: an unchanged calendar is not read again. This host's copy is
+  // unchanged when its files' stat() is as this host last saw it, or else their bytes are.
   bool unchanged = false;
-  if (record && !options.force_read && horizon_fresh(*record, options.now) &&
-      identity_current(*record, main_file)) {
+  if (record && !options.force_read && identity_current(*record, main_file)) {
     const auto files = files_of(*record);
     const auto fingerprint = stat_fingerprint(files);
-    if (fingerprint && *fingerprint == record->fingerprint) {
-      unchanged = true;
-    } else if (fingerprint && content_hash(files) == record->content_hash) {
-      unchanged = true; // touched, not edited
+    bool copy_unchanged = fingerprint && *fingerprint == record->fingerprint;
+    if (!copy_unchanged && fingerprint && content_hash(files) == record->content_hash) {
+      copy_unchanged = true; // touched, not edited
       if (!options.dry_run) {
         record->fingerprint = *fingerprint;
         store->begin_write();
-        store->put_calendar(*record);
+        store->put_calendar_copy(*record, options.now);
         store->commit();
       }
     }
+    // Hosts sharing a state sync the calendar when their own copy changes: the jobs follow the
+    // copy edited last. A host whose copy is older does not sync it back over that one; it
+    // leaves refreshing the horizon to the host that synced, unless that host is gone so long
+    // that the horizon is about to run out.
+    report.copy_differs = copy_unchanged && record->content_hash != record->synced_hash;
+    unchanged = copy_unchanged &&
+                (horizon_fresh(*record, options.now) ||
+                 (report.copy_differs && options.now + k_horizon_takeover < record->horizon_until));
   }
 
   if (!unchanged) {

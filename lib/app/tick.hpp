@@ -32,6 +32,9 @@ struct TickReport
 {
   Diagnostics diagnostics;    // calendar problems; with errors, nothing was changed
   bool calendar_read = false; // false: the unchanged calendar was not re-read
+  // This host's copy of the calendar is not the one the jobs were last synced from (another
+  // host synced a different one since); it was not synced over it.
+  bool copy_differs = false;
   queue::SyncStats sync;
   std::vector<queue::Outcome> outcomes;
   std::string calendar_key; // the calendar's key in the state; empty when it was never synced

@@ -58,6 +58,9 @@ struct Job
 };
 
 // What herald knows of a calendar between runs, so an unchanged calendar is not re-parsed.
+// Hosts sharing a state share the calendar's sync (baseline, horizon, synced_hash) but each
+// reads its own copy of the files: path, fingerprint, content_hash and files describe the copy
+// on this host (Store::find_calendar_by_path), or the one last synced from (find_calendar).
 struct CalendarRecord
 {
   std::string key;
@@ -68,6 +71,7 @@ struct CalendarRecord
   TimePoint baseline{};      // first sync: anything due before it is never fired on its own
   TimePoint horizon_until{}; // recurring posts are expanded up to here
   TimePoint synced_at{};
+  std::string synced_hash; // content_hash of the copy the jobs were last synced from, by any host
 };
 
 } // namespace herald::store

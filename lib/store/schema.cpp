@@ -107,6 +107,22 @@ constexpr const char* k_schema_v4 = R"sql(
 ALTER TABLE jobs ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Each host's own copy of a calendar, as it last read it: the fingerprint that lets a tick skip
+// reading an unchanged file depends on the host (inode, mtime) and on where the file sits, so
+// hosts sharing a state each keep theirs instead of overwriting one another's (store.hpp).
+constexpr const char* k_schema_v5 = R"sql(
+CREATE TABLE calendar_copies(
+  host TEXT NOT NULL,
+  path TEXT NOT NULL,
+  calendar TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  files TEXT NOT NULL,
+  read_at INTEGER NOT NULL,
+  PRIMARY KEY(host, path)
+);
+)sql";
+
 // One step per schema version, in order; a store at version N runs every step above N in one
 // write transaction. Steps are only ever appended: a released step is never edited.
 struct Migration
@@ -116,10 +132,8 @@ struct Migration
 };
 
 constexpr Migration k_migrations[] = {
-  { 1, k_schema_v1 },
-  { 2, k_schema_v2 },
-  { 3, k_schema_v3 },
-  { 4, k_schema_v4 },
+  { 1, k_schema_v1 }, { 2, k_schema_v2 }, { 3, k_schema_v3 },
+  { 4, k_schema_v4 }, { 5, k_schema_v5 },
 };
 
 static_assert(std::size(k_migrations) > 0 &&

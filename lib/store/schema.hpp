@@ -9,7 +9,7 @@ namespace herald::store {
 // The schema version this herald writes: SQLite keeps it in PRAGMA user_version, PostgreSQL in
 // the one-row table herald_schema. Older states are migrated forward in one write transaction;
 // a newer one is refused.
-inline constexpr int k_schema_version = 4;
+inline constexpr int k_schema_version = 5;
 
 // Brings the state behind `db` to k_schema_version, or throws herald::Error (status `state`)
 // when it was written by a newer herald. Two processes migrating at once cannot race: SQLite

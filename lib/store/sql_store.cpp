@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <map>
 
 namespace herald::store {
@@ -31,22 +32,41 @@ constexpr const char* k_job_assignments =
   // The same lease keeps its holder; a new one is this process's (update_job_if).
   "lease_holder = CASE WHEN lease_token = ?19 THEN lease_holder ELSE ?22 END";
 
+// A calendar's record as its last sync left it (that sync's copy), in CalendarRecord's order.
+constexpr const char* k_calendar_columns =
+  "SELECT key, path, fingerprint, content_hash, files, baseline, horizon_until, synced_at, "
+  "content_hash";
+
 // The rule every job change follows: the row is still as the writer last saw it.
 constexpr const char* k_job_unchanged =
   "calendar = ?1 AND id = ?2 AND state = ?23 AND lease_token = ?24";
 
-std::string
-this_holder()
+// The name this host goes by in the state: HERALD_HOST, else the system's host name.
+const std::string&
+this_host()
 {
   static const std::string host = [] {
+    if (const char* set = std::getenv("HERALD_HOST"); set && *set) {
+      return std::string(set);
+    }
     std::array<char, 256> name{};
     if (::gethostname(name.data(), name.size() - 1) != 0) {
       return std::string("?");
     }
     return std::string(name.data());
   }();
-  return fmt::format("{}:{}", host, ::getpid());
+  return host;
 }
+
+std::string
+this_holder()
+{
+  return fmt::format("{}:{}", this_host(), ::getpid());
+}
+
+// A host's copy not read for this long is forgotten (CI runners are new hosts each time); the
+// host, should it come back, compares its copy with the last sync's instead.
+constexpr int64_t k_copy_kept_seconds = int64_t{ 366 } * 24 * 3600;
 
 Job
 read_job(const SqlRow& row)
@@ -131,12 +151,24 @@ public:
 
   std::optional<CalendarRecord> find_calendar(std::string_view key) override
   {
-    return find_calendar_where("key", key);
+    m_db->lock_writers();
+    return find_calendar_with(std::string(k_calendar_columns) + ", 0 FROM calendars WHERE key = ?1",
+                              SqlParams().add(key));
   }
 
   std::optional<CalendarRecord> find_calendar_by_path(std::string_view path) override
   {
-    return find_calendar_where("path", path);
+    m_db->lock_writers();
+    // One statement: this is the first thing a cron tick asks.
+    return find_calendar_with(
+      "SELECT c.key, k.path, k.fingerprint, k.content_hash, k.files, c.baseline, "
+      "c.horizon_until, c.synced_at AS synced_at, c.content_hash, 0 AS earlier "
+      "FROM calendar_copies k "
+      "JOIN calendars c ON c.key = k.calendar WHERE k.host = ?2 AND k.path = ?1 "
+      "UNION ALL " +
+        std::string(k_calendar_columns) +
+        ", 1 FROM calendars WHERE path = ?1 ORDER BY earlier, synced_at DESC LIMIT 1",
+      SqlParams().add(path).add(this_host()));
   }
 
   void put_calendar(const CalendarRecord& r) override
@@ -157,12 +189,34 @@ public:
                 .add(seconds(r.baseline))
                 .add(seconds(r.horizon_until))
                 .add(seconds(r.synced_at)));
+    m_db->run("DELETE FROM calendar_copies WHERE read_at < ?1",
+              SqlParams().add(seconds(r.synced_at) - k_copy_kept_seconds));
+    put_calendar_copy(r, r.synced_at);
+  }
+
+  void put_calendar_copy(const CalendarRecord& r, TimePoint read_at) override
+  {
+    m_db->lock_writers(true);
+    m_db->run("INSERT INTO calendar_copies(host, path, calendar, fingerprint, content_hash, files, "
+              "read_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(host, path) DO UPDATE SET "
+              "calendar = excluded.calendar, fingerprint = excluded.fingerprint, "
+              "content_hash = excluded.content_hash, files = excluded.files, "
+              "read_at = excluded.read_at",
+              SqlParams()
+                .add(this_host())
+                .add(r.path)
+                .add(r.key)
+                .add(r.fingerprint)
+                .add(r.content_hash)
+                .add(r.files)
+                .add(seconds(read_at)));
   }
 
   void rename_calendar(std::string_view from, std::string_view to) override
   {
     m_db->lock_writers();
     for (const char* sql : { "UPDATE calendars SET key = ?2 WHERE key = ?1",
+                             "UPDATE calendar_copies SET calendar = ?2 WHERE calendar = ?1",
                              "UPDATE jobs SET calendar = ?2 WHERE calendar = ?1",
                              "UPDATE post_metrics SET calendar = ?2 WHERE calendar = ?1",
                              "UPDATE account_metrics SET calendar = ?2 WHERE calendar = ?1" }) {
@@ -373,26 +427,27 @@ private:
     return jobs;
   }
 
-  std::optional<CalendarRecord> find_calendar_where(std::string_view column, std::string_view value)
+  // `select` returns k_calendar_columns' columns; the first row is read.
+  std::optional<CalendarRecord> find_calendar_with(const std::string& select,
+                                                   const SqlParams& params)
   {
-    m_db->lock_writers();
     std::optional<CalendarRecord> found;
-    m_db->query(fmt::format("SELECT key, path, fingerprint, content_hash, files, baseline, "
-                            "horizon_until, synced_at FROM calendars WHERE {} = ?1 "
-                            "ORDER BY synced_at DESC LIMIT 1",
-                            column),
-                SqlParams().add(value), [&](const SqlRow& row) {
-                  CalendarRecord r;
-                  r.key = row.text(0);
-                  r.path = row.text(1);
-                  r.fingerprint = row.text(2);
-                  r.content_hash = row.text(3);
-                  r.files = row.text(4);
-                  r.baseline = time_point(row.integer(5));
-                  r.horizon_until = time_point(row.integer(6));
-                  r.synced_at = time_point(row.integer(7));
-                  found = std::move(r);
-                });
+    m_db->query(select, params, [&](const SqlRow& row) {
+      if (found) {
+        return;
+      }
+      CalendarRecord r;
+      r.key = row.text(0);
+      r.path = row.text(1);
+      r.fingerprint = row.text(2);
+      r.content_hash = row.text(3);
+      r.files = row.text(4);
+      r.baseline = time_point(row.integer(5));
+      r.horizon_until = time_point(row.integer(6));
+      r.synced_at = time_point(row.integer(7));
+      r.synced_hash = row.text(8);
+      found = std::move(r);
+    });
     return found;
   }
 

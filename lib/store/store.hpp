@@ -65,9 +65,15 @@ public:
   virtual void rollback() = 0;
 
   virtual std::optional<CalendarRecord> find_calendar(std::string_view key) = 0;
-  // The calendar last synced from this main file, if any.
+  // The calendar this host last read from this main file, with its copy as this host read it;
+  // else the one last synced from a file at this path (a state written before hosts kept their
+  // own copies, or a host reading it for the first time), with that sync's copy.
   virtual std::optional<CalendarRecord> find_calendar_by_path(std::string_view path) = 0;
+  // Records a sync of `record`, read from this host's copy, and that copy.
   virtual void put_calendar(const CalendarRecord& record) = 0;
+  // Records this host's copy of the calendar only (a file touched, not edited): the sync, which
+  // another host may have made from another copy since, stays as it is.
+  virtual void put_calendar_copy(const CalendarRecord& record, TimePoint read_at) = 0;
   // Moves everything kept under calendar key `from` (its record, its jobs, their metric
   // snapshots) to `to`, which must be unused: for a calendar whose identity changed (earlier
   // versions keyed a calendar without `name:` by its absolute path). Inside begin_write().

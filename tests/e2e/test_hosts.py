@@ -2,6 +2,7 @@
 copy of the calendar, its own HOME) sharing only HERALD_STATE, as two servers would."""
 
 import datetime
+import os
 import re
 import signal
 import subprocess
@@ -35,9 +36,18 @@ class HostsTest(OnPostgresql, HeraldTest):
         """A host's directory with its copy of the calendar, and its environment."""
         home = self.dir / name
         (home / "home").mkdir(parents=True, exist_ok=True)
-        (home / "herald.yaml").write_text(calendar)
-        env = dict(self.env, HOME=str(home / "home"))
+        self.write_copy((home, None), calendar)
+        env = dict(self.env, HOME=str(home / "home"), HERALD_HOST=name)
         return home, env
+
+    @staticmethod
+    def write_copy(host, calendar):
+        """Writes a host's copy of the calendar, an hour old (a file written within the second
+        is read again on every tick)."""
+        path = host[0] / "herald.yaml"
+        path.write_text(calendar)
+        an_hour_ago = time.time() - 3600
+        os.utime(path, (an_hour_ago, an_hour_ago))
 
     def run_on(self, host, *args, timeout=120):
         home, env = host
@@ -80,6 +90,41 @@ class HostsTest(OnPostgresql, HeraldTest):
                          sorted([f"post number {i}" for i in range(100)] * 4))
         r = self.run_on(b, "--json", "status", "--all")
         self.assertEqual(r.json(), [])
+
+    def test_each_host_reads_its_own_copy_only_when_it_changes_and_the_last_edit_wins(self):
+        calendar = self.mastodon_calendar(f"  - id: first\n    at: {DUE}\n    text: first post\n",
+                                          accounts=("masto",))
+        a, b = self.host("host-a", calendar), self.host("host-b", calendar)
+
+        def tick(host, now=BEFORE):
+            r = self.run_on(host, "-v", "run", "--now", now)
+            self.assertExit(r, 0)
+            return r.err
+
+        self.assertIn("calendar read", tick(a))
+        self.assertIn("calendar read", tick(b))  # its first read on that host
+        # The copies sit at other paths, with other inodes and times: each host's fingerprint
+        # is its own, so neither host reads (and syncs) the calendar again on every tick.
+        for _ in range(2):
+            for host in (a, b):
+                self.assertIn("calendar unchanged (not read)", tick(host))
+
+        # An edit on B is synced by B; A, whose copy did not change, does not sync its older
+        # copy back over it, and fires what B's copy added.
+        self.write_copy(b, calendar + f"  - id: second\n    at: {DUE}\n    text: second post\n")
+        self.assertIn("1 new", tick(b))
+        self.assertIn("calendar unchanged here (not read; another host synced another copy",
+                      tick(a))
+        r = self.run_on(a, "--json", "run", "--now", DUE)
+        self.assertExit(r, 0)
+        self.assertEqual(sorted(self.fake.sources.values()), ["first post", "second post"])
+
+        # B synced on 11-30, expanding recurring posts 35 days ahead (to 01-04). A leaves the
+        # refresh to B while B may still make it; a day before the horizon runs out, A syncs
+        # its own copy rather than let it run out.
+        self.assertIn("calendar unchanged here", tick(a, "2027-01-02T00:00:00Z"))
+        self.assertIn("calendar read", tick(a, "2027-01-03T12:00:00Z"))
+        self.assertIn("calendar unchanged (not read)", tick(a, "2027-01-03T12:01:00Z"))
 
     def kill_on_a_then_recover_on_b(self, calendar, in_flight):
         """Host A dies (SIGKILL) while the platform has its request; host B's run at DUE finds

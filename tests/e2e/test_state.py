@@ -61,7 +61,7 @@ class StateSocketTest(HeraldTest):
                               database=database).strip(), "9")
         r = self.herald("state", "check", calendar=None)
         self.assertExit(r, 0)
-        self.assertIn("(PostgreSQL): schema 4\n", r.out)
+        self.assertIn("(PostgreSQL): schema 5\n", r.out)
 
 
 class StateMigrateTest(HeraldTest):
@@ -90,7 +90,8 @@ class StateMigrateTest(HeraldTest):
         self.assertEqual(lines[0], f"copied {self.state} to {shown}")
         rows = {m[1]: int(m[2]) for m in (re.match(r"^  (\w+) +(\d+) rows  checksum [0-9a-f]{16}$", line)
                                           for line in lines[1:-1])}
-        self.assertEqual(rows, {"meta": 0, "calendars": 1, "jobs": 9, "engage_cursors": 0,
+        self.assertEqual(rows, {"meta": 0, "calendars": 1, "calendar_copies": 1, "jobs": 9,
+                                "engage_cursors": 0,
                                 "engage_conversations": 0, "post_metrics": 0, "account_metrics": 0})
         self.assertTrue(lines[-1].startswith("verified: every table has the same rows and checksum"))
 
@@ -143,17 +144,17 @@ class StateCheckTest(HeraldTest):
         backend = "SQLite" if self.backend == "sqlite" else "PostgreSQL"
         shown = str(self.state)
         integrity = "integrity: ok\n" if self.backend == "sqlite" else ""
-        self.assertEqual(r.out, f"state {shown} ({backend}): schema 4\n{integrity}"
+        self.assertEqual(r.out, f"state {shown} ({backend}): schema 5\n{integrity}"
                                 "jobs: 9 (9 pending)\nok\n")
         r = self.herald("--json", "state", "check", calendar=None)
         self.assertExit(r, 0)
-        self.assertEqual(r.json(), {"state": shown, "backend": backend.lower(), "schema": 4,
+        self.assertEqual(r.json(), {"state": shown, "backend": backend.lower(), "schema": 5,
                                     "integrity": ["ok"] if self.backend == "sqlite" else [],
                                     "jobs": {"pending": 9}, "problems": [], "ok": True})
         self.break_a_job()
         r = self.herald("state", "check", calendar=None)
         self.assertExit(r, 3)
-        self.assertEqual(r.out, f"state {shown} ({backend}): schema 4\n{integrity}"
+        self.assertEqual(r.out, f"state {shown} ({backend}): schema 5\n{integrity}"
                                 "jobs: 9 (8 pending, 1 sending)\n"
                                 "problem: job p3/masto of calendar "
                                 f"{self.calendar_key()} (sending): claimed without a lease\n"

@@ -1,6 +1,7 @@
 #include "state_backends.hpp"
 #include "testutil.hpp"
 
+#include "store/sql_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/state_location.hpp"
 #include "util/error.hpp"
@@ -358,6 +359,63 @@ TEST_SUITE("store::Store on both backends")
     CHECK(by_key->horizon_until == at(2));
     CHECK(store->find_calendar_by_path("/a/herald.yaml")->key == "name:x");
     CHECK_FALSE(store->find_calendar_by_path("/b/herald.yaml"));
+  }
+
+  TEST_CASE_TEMPLATE("a host's copy of a calendar is kept beside the sync that hosts share", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    CalendarRecord a{ "name:x", "/a/herald.yaml", "fp-a", "hash-1", "[]", at(1), at(2), at(3) };
+    store->put_calendar(a);
+    auto here = store->find_calendar_by_path("/a/herald.yaml");
+    REQUIRE(here);
+    CHECK(here->fingerprint == "fp-a");
+    CHECK(here->synced_hash == "hash-1");
+    CHECK(here->content_hash == "hash-1");
+
+    // Touched, not edited: only the copy changes.
+    a.fingerprint = "fp-a2";
+    store->put_calendar_copy(a, at(4));
+    CHECK(store->find_calendar_by_path("/a/herald.yaml")->fingerprint == "fp-a2");
+    CHECK(store->find_calendar("name:x")->fingerprint == "fp-a");
+
+    // Synced again from another copy: the first copy is still what this path read, and differs.
+    store->put_calendar(
+      { "name:x", "/b/herald.yaml", "fp-b", "hash-2", "[]", at(1), at(5), at(6) });
+    here = store->find_calendar_by_path("/a/herald.yaml");
+    REQUIRE(here);
+    CHECK(here->fingerprint == "fp-a2");
+    CHECK(here->content_hash == "hash-1");
+    CHECK(here->synced_hash == "hash-2");
+    CHECK(here->horizon_until == at(5)); // the sync is shared
+    CHECK(store->find_calendar("name:x")->path == "/b/herald.yaml");
+
+    // A state from before hosts kept copies: the last sync's copy, found by its path.
+    connect(StateLocation(state.location()))->exec_script("DELETE FROM calendar_copies");
+    CHECK_FALSE(store->find_calendar_by_path("/a/herald.yaml"));
+    const auto earlier = store->find_calendar_by_path("/b/herald.yaml");
+    REQUIRE(earlier);
+    CHECK(earlier->fingerprint == "fp-b");
+    CHECK(earlier->content_hash == earlier->synced_hash);
+  }
+
+  TEST_CASE_TEMPLATE("copies not read for a year are forgotten at the next sync", B,
+                     HERALD_STATE_BACKENDS)
+  {
+    B state;
+    auto store = open_store(state.location());
+    const auto day = std::chrono::hours(24);
+    const TimePoint start = at(1000);
+    store->put_calendar({ "name:x", "/a/herald.yaml", "fp", "h", "[]", start, start, start });
+    CalendarRecord b{
+      "name:x", "/b/herald.yaml", "fp", "h", "[]", start, start, start + 300 * day
+    };
+    store->put_calendar(b);
+    b.synced_at = start + 400 * day;
+    store->put_calendar(b);
+    CHECK_FALSE(store->find_calendar_by_path("/a/herald.yaml"));
+    CHECK(store->find_calendar_by_path("/b/herald.yaml"));
   }
 
   TEST_CASE_TEMPLATE("text that is not UTF-8 is stored with U+FFFD in its place", B,
@@ -738,6 +796,7 @@ TEST_SUITE("store::Store on both backends")
     store->rename_calendar("/a/herald.yaml", "name:x");
     store->commit();
     CHECK(store->find_calendar("name:x")->path == "/a/herald.yaml");
+    CHECK(store->find_calendar_by_path("/a/herald.yaml")->key == "name:x"); // and its copy
     CHECK_FALSE(store->find_calendar("/a/herald.yaml"));
     CHECK(store->find_job("name:x", "j/a").has_value());
     CHECK_FALSE(store->find_job("cal", "j/a").has_value());

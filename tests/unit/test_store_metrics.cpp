@@ -65,7 +65,7 @@ TEST_SUITE("store::MetricsStore")
     test::TestDir dir;
     const auto file = (dir.path() / "state.db").string();
     open_sqlite_store(file);
-    exec(file, "DROP TABLE post_metrics; DROP TABLE account_metrics; "
+    exec(file, "DROP TABLE calendar_copies; DROP TABLE post_metrics; DROP TABLE account_metrics; "
                "ALTER TABLE jobs DROP COLUMN lease_holder; PRAGMA user_version = 2;");
     auto metrics = open_sqlite_metrics_store(file);
     metrics->add_follower_snapshot({ "cal", "masto", "mastodon", at(1), 5 });
