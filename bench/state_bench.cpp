@@ -8,6 +8,8 @@
 //     (target on PostgreSQL: at least 1,000/s), after checking that every post arrived exactly
 //     once;
 //   - a cron tick on the unchanged calendar with nothing due (target: under 15 ms);
+//   - on PostgreSQL, with --floor herald_pq_floor, the floor under that tick: a fresh process
+//     that loads libpq, connects, runs `SELECT 1` and exits, timed in turns with the tick;
 //   - on PostgreSQL, what libpq alone takes to connect, run `SELECT 1` and close, in process:
 //     the floor under every command, most of it the password exchange (SCRAM-SHA-256 hashes the
 //     password 4,096 times on the client, by design).
@@ -17,7 +19,7 @@
 // it for a PostgreSQL on the same host.
 //
 // Usage: herald_state_bench HERALD_BINARY --pg URL [--pg-socket URL] [--posts N]
-//                           [--processes N] [--runs N] [--ticks N]
+//                           [--processes N] [--runs N] [--ticks N] [--floor HERALD_PQ_FLOOR]
 #include "bench_util.hpp"
 #include "fake_mastodon.hpp"
 
@@ -165,7 +167,7 @@ main(int argc, char** argv)
 {
   if (argc < 2) {
     std::fprintf(stderr, "usage: herald_state_bench HERALD_BINARY --pg URL [--posts N] "
-                         "[--processes N] [--runs N] [--ticks N]\n");
+                         "[--processes N] [--runs N] [--ticks N] [--floor HERALD_PQ_FLOOR]\n");
     return 2;
   }
   const std::string herald = fs::absolute(argv[1]).string();
@@ -182,6 +184,7 @@ main(int argc, char** argv)
   int processes = 4;
   int runs = 5;
   int ticks = 30;
+  std::string floor_program; // herald_pq_floor
   for (int i = 2; i + 1 < argc; i += 2) {
     const int value = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--pg")) {
@@ -196,6 +199,8 @@ main(int argc, char** argv)
       runs = value;
     } else if (!std::strcmp(argv[i], "--ticks")) {
       ticks = value;
+    } else if (!std::strcmp(argv[i], "--floor")) {
+      floor_program = fs::absolute(argv[i + 1]).string();
     }
   }
   if (pg.empty()) {
@@ -247,9 +252,15 @@ main(int argc, char** argv)
     const std::vector<std::string> tick{ herald, "-c",  calendar.string(), "--state",
                                          state,  "run", "--now",           "2026-12-01T07:00:00Z" };
     run_together(tick, 1);
+    // The floor's runs alternate with the tick's, so that both meet the same noise.
+    const bool with_floor = !floor_program.empty() && !backend->url().empty();
     std::vector<double> tick_ms;
+    std::vector<double> floor_ms;
     for (int t = 0; t < ticks; ++t) {
       tick_ms.push_back(run_together(tick, 1));
+      if (with_floor) {
+        floor_ms.push_back(run_together({ floor_program, state }, 1));
+      }
     }
 
     std::printf("%-10s fire %d due posts over %d accounts from %d processes  median %7.1f "
@@ -262,6 +273,13 @@ main(int argc, char** argv)
                 backend->name().c_str(), posts, median(tick_ms),
                 *std::min_element(tick_ms.begin(), tick_ms.end()),
                 *std::max_element(tick_ms.begin(), tick_ms.end()), ticks);
+    if (with_floor) {
+      std::printf("%-10s floor: a C program that loads libpq, connects, SELECT 1, exits  median "
+                  "%7.2f ms (min %.2f, max %.2f, n=%d)\n",
+                  backend->name().c_str(), median(floor_ms),
+                  *std::min_element(floor_ms.begin(), floor_ms.end()),
+                  *std::max_element(floor_ms.begin(), floor_ms.end()), ticks);
+    }
     if (!backend->url().empty()) {
       std::vector<double> connect;
       for (int t = 0; t < ticks; ++t) {

@@ -63,6 +63,20 @@ class SlotsTest(HeraldTest):
         self.assertEqual(history["a/masto"]["state"], "posted")
         self.assertEqual(history["last/masto"]["due"], "2026-12-04T08:30:00Z")
 
+    def test_a_copy_of_the_calendar_elsewhere_plans_the_slots_the_state_gave(self):
+        # Hosts sharing a state each have their copy at a path of their own.
+        calendar = "name: shared\n" + CALENDAR.format(posts=queued("a", "b"))
+        self.write("herald.yaml", calendar)
+        self.assertExit(self.herald("run", "--now", "2026-11-30T09:00:00Z"), 0)
+        self.write("elsewhere/herald.yaml", calendar.replace(queued("a", "b"), queued("b", "a")))
+        r = self.herald("--json", "plan", "--now", "2026-11-30T09:00:00Z", "--days", "14",
+                        calendar="elsewhere/herald.yaml")
+        self.assertExit(r, 0)
+        self.assertEqual({e["job"]: (e["utc"], e["new_slot"]) for e in r.json()["entries"]}, {
+            "a/masto": ("2026-11-30T15:00:00Z", False),
+            "b/masto": ("2026-12-02T08:30:00Z", False),
+        })
+
     def test_a_queued_post_without_slots_is_an_error_at_its_line(self):
         self.write("herald.yaml", "timezone: UTC\n" + STUB_ACCOUNTS +
                    "slots:\n  - times: [\"09:00\"]\n    to: [masto]\n"
