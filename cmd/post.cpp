@@ -249,6 +249,18 @@ run_post(const PostCommand& command, Context& context)
     context.print_error_summary(report.diagnostics, "; nothing was published");
     return;
   }
+  if (report.skipped_by) {
+    const auto& notes = *options.release;
+    if (context.global.json) {
+      fmt::print("{}\n", json_text(nlohmann::json{ { "version", notes.version },
+                                                   { "status", "skipped" },
+                                                   { "skip", *report.skipped_by } }));
+    } else if (!context.global.quiet) {
+      fmt::print("release {} not announced: the calendar's release: skip: has {}\n",
+                 shown(notes.version), *report.skipped_by);
+    }
+    return;
+  }
   if (command.dry_run) {
     print_previews(context, report.previews);
     return;

@@ -3,6 +3,7 @@
 #include "content_check.hpp"
 #include "http/curl_api.hpp"
 #include "release/announcement.hpp"
+#include "release/release_template.hpp"
 #include "text/length_rules.hpp"
 #include "text/utf8.hpp"
 #include "tick.hpp"
@@ -174,18 +175,26 @@ previews_of(const calendar::Calendar& cal, const calendar::Post& post)
   return previews;
 }
 
-// The announcement of `notes` for each account of `to` that the calendar has: the short form
-// for a microblog, the whole notes elsewhere.
+// The announcement of `notes` for each account of `to` that the calendar has: from the
+// account's `release:` template, else the calendar's, else the short form for a microblog and
+// the whole notes elsewhere.
 std::map<std::string, std::string>
 release_texts(const release::ReleaseNotes& notes, const calendar::Calendar& cal,
               const std::vector<std::string>& to)
 {
-  const auto plain = release::to_plain_text(notes.body);
+  const auto plain = release::to_plain_text(notes.body, cal.release.summary_items);
   std::map<std::string, std::string> texts;
   for (const auto& name : to) {
     const auto account = cal.accounts.find(name);
     if (account == cal.accounts.end()) {
       continue; // make_post reports it
+    }
+    const auto variant = cal.release.variants.find(name);
+    const std::string& own =
+      variant != cal.release.variants.end() ? variant->second : cal.release.text;
+    if (!own.empty()) {
+      texts[name] = release::render_template(own, notes, plain);
+      continue;
     }
     const platforms::Platform* platform = platforms::find_platform(account->second.platform);
     const size_t limit =
@@ -204,7 +213,7 @@ PostReport::exit_status() const
   if (diagnostics.has_errors()) {
     return ExitStatus::usage;
   }
-  if (queued || !previews.empty()) {
+  if (queued || !previews.empty() || skipped_by) {
     return ExitStatus::ok;
   }
   // Green only when every account asked for holds this post as published, whatever this call
@@ -240,6 +249,10 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
   PostOptions effective = options;
   std::map<std::string, std::string> texts; // per account, from release notes
   if (options.release) {
+    if (const auto rule = release::skipped_by(*options.release, cal.release.skip)) {
+      report.skipped_by = std::string(release::to_string(*rule));
+      return report; // not announced, as the calendar asks: nothing sent, nothing stored
+    }
     texts = release_texts(*options.release, cal, options.to);
     effective.text = texts.empty() ? std::string() : texts.begin()->second;
     for (const auto& [account, text] : texts) {

@@ -83,9 +83,12 @@ struct PostReport
   bool queued = false;                  // due later: `herald run` will publish it
   std::vector<AccountResult> accounts;  // one per account of --to, in that order
   std::vector<AccountPreview> previews; // --dry-run: one per account of --to, in that order
+  // The `release: skip:` rule ("patch", "prerelease") that the release fell under: nothing was
+  // built, stored or sent.
+  std::optional<std::string> skipped_by;
 
-  // 2 for a usage error or an invalid calendar; 0 when queued or when every account holds the
-  // post as published (by this call or an earlier one); else 1 (failed, retry-wait, unknown,
+  // 2 for a usage error or an invalid calendar; 0 when queued, skipped or when every account holds
+  // the post as published (by this call or an earlier one); else 1 (failed, retry-wait, unknown,
   // missed, cancelled...), on the first run and on every re-run alike.
   ExitStatus exit_status() const;
 };

@@ -99,6 +99,9 @@ const YamlNode* find_value(const YamlNode& map, std::string_view key);
 // `engage:` (main file only; lib/calendar/engage.cpp).
 void read_engage(LoadContext& ctx, const SourceFile& file, const YamlNode& engage);
 
+// `release:` (main file only, after the accounts; lib/calendar/release.cpp).
+void read_release(LoadContext& ctx, const SourceFile& file, const YamlNode& release);
+
 // `media_dir:` (of a post or of `defaults:`): a directory, relative to `file`'s; reported and
 // nothing when it is not one.
 std::optional<MediaRoot> read_media_dir(LoadContext& ctx, const SourceFile& file,

@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::array<std::string_view, 8> k_top_keys = {
-  "timezone", "name", "accounts", "defaults", "posts", "include", "slots", "engage",
+constexpr std::array<std::string_view, 9> k_top_keys = {
+  "timezone", "name", "accounts", "defaults", "posts", "include", "slots", "engage", "release",
 };
 constexpr std::array<std::string_view, 3> k_included_file_keys = { "accounts", "posts", "include" };
 
@@ -263,6 +263,9 @@ load_calendar_once(const fs::path& path, const LoadOptions& options)
   }
   if (const YamlNode* engage = find_value(main_file.root, "engage")) {
     read_engage(ctx, main_file, *engage);
+  }
+  if (const YamlNode* release = find_value(main_file.root, "release")) {
+    read_release(ctx, main_file, *release);
   }
 
   diagnostics.sort();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "release/release_template.hpp"
 #include "text/utm.hpp"
 
 #include "schedule/clock.hpp"
@@ -138,6 +139,15 @@ struct EngageSettings
   bool ignore_bots = true;                        // `bots: true` lists them too
 };
 
+// `release:`: how `herald post --release-notes`/`--release-event` announces a release.
+struct ReleaseSettings
+{
+  std::string text; // the template for every account; empty: herald's default per platform
+  std::map<std::string, std::string> variants; // an account's own template
+  std::vector<release::SkipRule> skip;         // releases not announced
+  size_t summary_items = 3;                    // the items {summary} takes without a paragraph
+};
+
 struct Calendar
 {
   std::filesystem::path file;               // the main file, absolute
@@ -152,6 +162,7 @@ struct Calendar
   std::optional<SplitSettings> split; // `defaults: split:`; nullopt: posts are not cut
   std::vector<Post> posts;
   EngageSettings engage;
+  ReleaseSettings release;
 
   const Post* find_post(std::string_view id) const;
   bool has_slots_for(const std::string& account) const;

@@ -181,6 +181,9 @@ read_release_event(std::string_view json)
   notes.name = text("name");
   notes.url = text("html_url");
   notes.body = text("body");
+  const auto prerelease = release->find("prerelease");
+  notes.prerelease =
+    prerelease != release->end() && prerelease->is_boolean() && prerelease->get<bool>();
   return notes;
 }
 

@@ -12,11 +12,12 @@ namespace herald::release {
 
 struct ReleaseNotes
 {
-  std::string version; // as asked for ("1.4.0")
-  std::string name;    // the release's name, when the source has one ("herald 1.4.0")
-  std::string date;    // as written in the heading, when there is one
-  std::string url;     // the release's page: the changelog's link for the version, html_url
-  std::string body;    // the version's notes, Markdown
+  std::string version;     // as asked for ("1.4.0")
+  std::string name;        // the release's name, when the source has one ("herald 1.4.0")
+  std::string date;        // as written in the heading, when there is one
+  std::string url;         // the release's page: the changelog's link for the version, html_url
+  std::string body;        // the version's notes, Markdown
+  bool prerelease = false; // the source says so (a GitHub release's `prerelease`)
 };
 
 // The section of `changelog` (Keep a Changelog: "## [1.4.0] - 2026-12-01"; also "## 1.4.0",

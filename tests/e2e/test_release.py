@@ -116,6 +116,70 @@ class ReleaseTest(HeraldTest):
                          "https://github.com/h/h/pull/7\n\nhttps://github.com/h/h/releases/tag/v2.0.0")
         self.assertEqual(self.fake.requests(), [])
 
+    def test_release_templates_per_account_and_skipped_patch_releases(self):
+        self.write("herald.yaml", CALENDAR.format(url=self.fake.url).replace("posts: []", """
+release:
+  text: |
+    {name} is out: {summary}
+
+    {url}
+  variants:
+    chat:
+      text: |
+        New in {version}:
+        {added}
+
+        Fixed:
+        {fixed}
+
+        {security}
+  skip: [patch, prerelease]
+posts: []
+"""))
+        r = self.post("--release-notes", "CHANGELOG.md", "--version", "1.4.0")
+        self.assertExit(r, 0)
+        [status] = self.fake.status_posts()
+        self.assertEqual(status["json"]["status"],
+                         "Version 1.4.0 is out: Threads split themselves, and release notes become "
+                         "posts.\n\nhttps://github.com/h/h/releases/tag/v1.4.0")
+        [doc] = self.outbox().values()
+        self.assertEqual(doc["parts"][0]["text"],
+                         "New in 1.4.0:\n\u2022 split: thread cuts a long post into a thread (#42 "
+                         "(https://github.com/h/h/pull/42)).\n\u2022 Dry runs of herald post:\n\n"
+                         "Fixed:\n\u2022 A crash on a read-only state directory.")
+
+        # A patch release is not announced, and that is no failure for the CI job.
+        r = self.post("--release-notes", "CHANGELOG.md", "--version", "1.3.2")
+        self.assertExit(r, 0)
+        self.assertEqual(r.json_lines(), [{"version": "1.3.2", "status": "skipped", "skip": "patch"}])
+        r = self.herald("post", "--to", "masto", "--release-notes", "CHANGELOG.md", "--version",
+                        "1.3.2", "--now", "2026-12-01T12:00:00Z")
+        self.assertEqual((r.code, r.out),
+                         (0, "release 1.3.2 not announced: the calendar's release: skip: has patch\n"))
+        self.assertEqual(len(self.fake.status_posts()), 1)
+        self.assertEqual(len(self.outbox()), 1)
+
+    def test_a_release_template_with_an_unknown_field_is_an_error_at_its_place(self):
+        self.write("herald.yaml", CALENDAR.format(url=self.fake.url).replace("posts: []", """
+release:
+  text: "{name} is out: {sumary}"
+  variants:
+    nobody:
+      text: "{url}"
+  skip: major
+posts: []
+"""))
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("herald.yaml:11:9: error: 'release.text' has an unknown field '{sumary}' "
+                      "(known: {version}, {name}, {date}, {url}, {summary},", r.err)
+        self.assertIn("herald.yaml:13:5: error: unknown account 'nobody' in release.variants", r.err)
+        self.assertIn("herald.yaml:15:9: error: 'release.skip' takes 'patch' (1.4.1) and "
+                      "'prerelease' (1.5.0-rc.1), not 'major'", r.err)
+        r = self.post("--release-notes", "CHANGELOG.md", "--version", "1.4.0")
+        self.assertExit(r, 2)
+        self.assertEqual(self.fake.requests(), [])
+
 
 if __name__ == "__main__":
     main()

@@ -1,8 +1,10 @@
 // Release notes: a changelog, Markdown and a release event from a project's repository. Any
-// input: no crash, no hang, and a section found is a part of the input.
+// input: no crash, no hang, and a section found is a part of the input. The version line is
+// also a `release:` template: one that passes the check renders.
 #include "release/announcement.hpp"
 #include "release/changelog.hpp"
 #include "release/markdown.hpp"
+#include "release/release_template.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +33,14 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   if (plain.items.size() < plain.section.size()) {
     std::abort(); // every section listed has an item
   }
+  if (!template_problem(version)) {
+    ReleaseNotes notes;
+    notes.version = "1.4.0";
+    notes.body = std::string(changelog);
+    (void)render_template(version, notes, plain);
+  }
+  (void)skipped_by(ReleaseNotes{ std::string(version), "", "", "", "" },
+                   { SkipRule::patch, SkipRule::prerelease });
   (void)read_release_event(input);
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "release/announcement.hpp"
 #include "release/changelog.hpp"
 #include "release/markdown.hpp"
+#include "release/release_template.hpp"
 
 #include <doctest/doctest.h>
 
@@ -146,5 +147,61 @@ TEST_SUITE("release::notes")
     CHECK(wants_short_form(500));
     CHECK_FALSE(wants_short_form(2000));
     CHECK_FALSE(wants_short_form(0));
+  }
+
+  TEST_CASE("a template's fields, its braces and the blank lines an empty field leaves")
+  {
+    const ReleaseNotes notes{ "1.4.0", "", "2026-12-01", "https://x.org/1.4.0",
+                              "Intro.\n\n### Added\n- a\n- b\n\n### Fixed\n- c\n" };
+    const auto plain = to_plain_text(notes.body);
+    CHECK(render_template("{name} ({date}) {{beta}}: {summary}\n{url}", notes, plain) ==
+          "Version 1.4.0 (2026-12-01) {beta}: Intro.\nhttps://x.org/1.4.0");
+    CHECK(render_template("New:\n{added}\n\nFixed:\n{fixed}\n\n{security}\n\n\n{url}  ", notes,
+                          plain) == "New:\n• a\n• b\n\nFixed:\n• c\n\nhttps://x.org/1.4.0");
+    CHECK(render_template("{items}", notes, plain) == "• a\n• b\n• c");
+    CHECK(render_template("{version}: {notes}", notes, plain) ==
+          "1.4.0: Intro.\n\nAdded:\n• a\n• b\n\nFixed:\n• c");
+  }
+
+  TEST_CASE("a template naming an unknown field or with a stray brace is refused")
+  {
+    CHECK_FALSE(template_problem("{name} {{x}} {fixed} {security}"));
+    CHECK(template_problem("{nmae} is out")
+            ->starts_with("has an unknown field '{nmae}' (known: "
+                          "{version}, {name}, {date}, {url}, "));
+    CHECK(*template_problem("{name is out") ==
+          "has a '{' without '}' (write '{{' for the brace itself)");
+    CHECK(*template_problem("name} is out") ==
+          "has a '}' that no '{' opens (write '}}' for the brace itself)");
+  }
+
+  TEST_CASE("skip rules: patch releases and pre-releases")
+  {
+    const auto release = [](std::string version, bool prerelease = false) {
+      ReleaseNotes notes;
+      notes.version = std::move(version);
+      notes.prerelease = prerelease;
+      return notes;
+    };
+    const std::vector<SkipRule> both{ SkipRule::patch, SkipRule::prerelease };
+    CHECK_FALSE(skipped_by(release("1.4.0"), both));
+    CHECK_FALSE(skipped_by(release("2.0"), both));
+    CHECK_FALSE(skipped_by(release("1.4.0+build.7"), both));
+    CHECK(skipped_by(release("1.4.1"), both) == SkipRule::patch);
+    CHECK(skipped_by(release("1.4.10"), both) == SkipRule::patch);
+    CHECK(skipped_by(release("1.5.0-rc.1"), both) == SkipRule::prerelease);
+    CHECK(skipped_by(release("1.5.0", true), both) == SkipRule::prerelease);
+    CHECK_FALSE(skipped_by(release("1.4.1"), { SkipRule::prerelease }));
+    CHECK_FALSE(skipped_by(release("1.5.0-rc.1"), { SkipRule::patch }));
+    CHECK(parse_skip_rule("patch") == SkipRule::patch);
+    CHECK_FALSE(parse_skip_rule("major"));
+  }
+
+  TEST_CASE("a GitHub release marked as a pre-release")
+  {
+    const auto notes =
+      read_release_event(R"({"release":{"tag_name":"v2.0.0","prerelease":true,"body":""}})");
+    REQUIRE(notes);
+    CHECK(notes->prerelease);
   }
 }
