@@ -226,6 +226,34 @@ main(int argc, char** argv)
     }
   }
 
+  // plan --diff after an edit (one post added at the end), against the state and against the
+  // last commit of a git repository around the calendar.
+  {
+    const std::string git = "git -C " + work.string() + " ";
+    const bool repo = std::system((git + "init -q && " + git + "add herald.yaml && " + git +
+                                   "-c user.email=b@example.org -c user.name=bench commit -q -m "
+                                   "calendar")
+                                    .c_str()) == 0;
+    std::ofstream(calendar, std::ios::app)
+      << "  - id: added-in-review\n    at: 2027-03-01 09:00\n    text: A new post\n";
+    std::vector<Sample> against_state;
+    std::vector<Sample> against_git;
+    for (int i = 0; i < 5; ++i) {
+      against_state.push_back(run({ herald, "-c", calendar.string(), "--state", state.string(),
+                                    "plan", "--diff", "--now", "2026-12-01T01:00:00Z" },
+                                  1));
+      if (repo) {
+        against_git.push_back(run({ herald, "-c", calendar.string(), "plan", "--diff", "--against",
+                                    "HEAD", "--now", "2026-12-01T01:00:00Z" },
+                                  1));
+      }
+    }
+    report("plan --diff, the state", against_state, "< 1500 ms");
+    if (repo) {
+      report("plan --diff --against HEAD", against_git, "< 1500 ms");
+    }
+  }
+
   // validate of big calendars: the generator writes about 136 bytes per post.
   for (const int megabytes : { 5, 50 }) {
     const fs::path big = work / ("big-" + std::to_string(megabytes) + ".yaml");

@@ -51,7 +51,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libcurl4 (>= 7.85.0), libpq5, libicu${HERALD_ICU_MAJOR}, tzdata")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion, git") # git: plan --diff --against
 set(CPACK_GENERATOR DEB)
 # `cpack --config CPackSourceConfig.cmake` (or `make package_source`): a tarball of the tracked
 # sources, whose builds report commit "unknown" unless given -DHERALD_COMMIT.

@@ -2,6 +2,7 @@
 #include "app/plan.hpp"
 
 #include "context.hpp"
+#include "plan_diff.hpp"
 
 #include "schedule/zone.hpp"
 
@@ -18,6 +19,9 @@ struct PlanOptions
   std::string until;
   int days = 7;
   std::string now;
+  bool diff = false;
+  std::string against;         // --against REV
+  std::string format = "text"; // --diff's: text or markdown
 };
 
 nlohmann::json
@@ -38,6 +42,10 @@ void
 run_plan(const PlanOptions& options, Context& context)
 {
   context.load_credentials();
+  if (options.diff || !options.against.empty()) {
+    run_plan_diff({ options.against, options.format, options.now }, context);
+    return;
+  }
   const TimePoint from =
     options.from.empty() ? now_or(options.now) : parse_time_option(options.from, "--from");
   const TimePoint until = options.until.empty() ? from + std::chrono::days(options.days)
@@ -135,6 +143,12 @@ setup_plan(CLI::App& app, Context& context)
     ->check(CLI::Range(1, 3660))
     ->excludes(until);
   sub->add_option("--now", options->now, "Pretend the time is this (RFC 3339)");
+  sub->add_flag("--diff", options->diff,
+                "Show what syncing the calendar would change in the state (exit 1 if anything)");
+  sub->add_option("--against", options->against,
+                  "With --diff: compare with the calendar at this git revision instead");
+  sub->add_option("--format", options->format, "--diff's output: text or markdown")
+    ->check(CLI::IsMember({ "text", "markdown" }));
   sub->callback([options, &context] { run_plan(*options, context); });
 }
 

@@ -17,6 +17,7 @@ if [ "${1:-}" != "--build" ]; then
     clang-tidy-14 # scripts/tidy.sh
     zsh fish      # the tests run the zsh and fish completion scripts
     postgresql    # the server the tests start (scripts/pg-test-server.sh), never a system one
+    git           # plan --diff --against reads a revision; its tests make a repository
     clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer's runtime is in libclang-rt-14-dev
   )
 fi

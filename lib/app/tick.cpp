@@ -30,16 +30,6 @@ files_of(const store::CalendarRecord& record)
   return files;
 }
 
-std::chrono::seconds
-longest_grace(const calendar::Calendar& calendar)
-{
-  auto grace = calendar.grace;
-  for (const auto& post : calendar.posts) {
-    grace = std::max(grace, post.grace.value_or(calendar.grace));
-  }
-  return grace;
-}
-
 // How long before the horizon runs out a host refreshes it from its own copy even when another
 // host synced a different one (see run_tick).
 constexpr std::chrono::seconds k_horizon_takeover{ 86400 };
@@ -123,6 +113,16 @@ sync(store::Store& store, const calendar::Calendar& calendar, TimePoint now,
 }
 
 } // namespace
+
+std::chrono::seconds
+longest_grace(const calendar::Calendar& calendar)
+{
+  auto grace = calendar.grace;
+  for (const auto& post : calendar.posts) {
+    grace = std::max(grace, post.grace.value_or(calendar.grace));
+  }
+  return grace;
+}
 
 std::string
 calendar_key(const calendar::Calendar& calendar)

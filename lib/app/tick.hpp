@@ -54,6 +54,8 @@ ExitStatus exit_status_for(const Diagnostics& diagnostics,
 // The identity of a calendar in the state (calendar/identity.hpp): its `name:`, else its git
 // remote and path inside the repository, else its main file's absolute path.
 std::string calendar_key(const calendar::Calendar& calendar);
+// The longest grace of any post: how far back a sync expands recurring posts.
+std::chrono::seconds longest_grace(const calendar::Calendar& calendar);
 // Where `herald post` keeps the one-off posts made with a calendar's accounts.
 std::string one_off_key(const std::string& calendar_key);
 

@@ -53,7 +53,8 @@ std::optional<SourceFile>
 load_file(const fs::path& absolute, std::string display, const IncludeSite* site,
           const LoadOptions& options, Diagnostics& diagnostics)
 {
-  auto text = read_source_text(absolute, options.max_bytes);
+  auto text = options.read_file ? options.read_file(absolute, options.max_bytes)
+                                : read_source_text(absolute, options.max_bytes);
   if (!text) {
     if (text.error().kind == ReadFailure::Kind::too_big) {
       diagnostics.error(SourcePos{ display, 0, 0 }, text.error().message);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model.hpp"
+#include "source_text.hpp"
 
 #include "util/diagnostics.hpp"
 
@@ -26,6 +27,9 @@ struct LoadOptions
   // Checks an account's platform settings (unknown keys, missing required ones, literal
   // secrets); supplied by the layer that knows the platforms, so this part does not.
   std::function<void(const Account&, Diagnostics&)> check_account;
+  // Where the files' text comes from, given a file's absolute path and max_bytes: the file
+  // system when unset; `herald plan --diff --against REV` reads them at a git revision.
+  std::function<Result<std::string, ReadFailure>(const std::filesystem::path&, size_t)> read_file;
 };
 
 struct LoadResult
