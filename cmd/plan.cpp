@@ -42,7 +42,7 @@ void
 run_plan(const PlanOptions& options, Context& context)
 {
   context.load_credentials();
-  if (options.diff || !options.against.empty()) {
+  if (options.diff) {
     run_plan_diff({ options.against, options.format, options.now }, context);
     return;
   }
@@ -137,18 +137,26 @@ setup_plan(CLI::App& app, Context& context)
 {
   auto options = std::make_shared<PlanOptions>();
   auto* sub = app.add_subcommand("plan", "Show what will be published when, grouped by day");
-  sub->add_option("--from", options->from, "Start of the window (RFC 3339; default: now)");
+  auto* from =
+    sub->add_option("--from", options->from, "Start of the window (RFC 3339; default: now)");
   auto* until = sub->add_option("--until", options->until, "End of the window (RFC 3339)");
-  sub->add_option("--days", options->days, "Length of the window in days (default 7)")
-    ->check(CLI::Range(1, 3660))
-    ->excludes(until);
+  auto* days = sub->add_option("--days", options->days, "Length of the window in days (default 7)")
+                 ->check(CLI::Range(1, 3660))
+                 ->excludes(until);
   sub->add_option("--now", options->now, "Pretend the time is this (RFC 3339)");
-  sub->add_flag("--diff", options->diff,
-                "Show what syncing the calendar would change in the state (exit 1 if anything)");
-  sub->add_option("--against", options->against,
-                  "With --diff: compare with the calendar at this git revision instead");
+  // --diff compares whole syncs (recurring posts over the sync's own horizon): no window.
+  auto* diff = sub
+                 ->add_flag("--diff", options->diff,
+                            "Show what syncing the calendar would change in the state (exit 1 "
+                            "if anything)")
+                 ->excludes(from, until, days);
+  sub
+    ->add_option("--against", options->against,
+                 "With --diff: compare with the calendar at this git revision instead")
+    ->needs(diff);
   sub->add_option("--format", options->format, "--diff's output: text or markdown")
-    ->check(CLI::IsMember({ "text", "markdown" }));
+    ->check(CLI::IsMember({ "text", "markdown" }))
+    ->needs(diff);
   sub->callback([options, &context] { run_plan(*options, context); });
 }
 
