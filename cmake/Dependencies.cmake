@@ -20,5 +20,6 @@ herald_require(PostgreSQL 15)
 herald_require(doctest 2.4)
 herald_require(CURL 7.88)
 herald_require(ICU 72 COMPONENTS uc)
+herald_require(LibXml2 2.9) # headers only: loaded with dlopen (lib/text/xml_api.cpp)
 # ICU is loaded with dlopen by its major version (lib/text/icu_api.cpp): the package names it.
 string(REGEX MATCH "^[0-9]+" HERALD_ICU_MAJOR "${ICU_VERSION}")

@@ -89,6 +89,7 @@ struct Post
   bool is_thread = false;
   std::map<std::string, Variant> variants;
   bool enabled = true;
+  bool link_card = true; // `link_card: false`: no card for its link where a platform adds one
   std::optional<std::chrono::seconds> grace;
   std::string campaign; // `campaign:`, else empty (the post id stands in)
   // The UTM tags of each account's links, templates expanded; no entry: links stay as written.

@@ -13,9 +13,10 @@
 namespace herald::calendar {
 
 // The keys a post may have, in the order of PostFields::Key.
-inline constexpr std::array<std::string_view, 18> k_post_keys = {
-  "id",       "text",   "to",      "at",    "cron", "start", "until",    "count",     "media",
-  "variants", "thread", "enabled", "grace", "utm",  "queue", "campaign", "media_dir", "split",
+inline constexpr std::array<std::string_view, 19> k_post_keys = {
+  "id",    "text",     "to",        "at",     "cron",      "start", "until",
+  "count", "media",    "variants",  "thread", "enabled",   "grace", "utm",
+  "queue", "campaign", "media_dir", "split",  "link_card",
 };
 
 // The entries of a post's map by key; the first wins (later ones are duplicate keys).
@@ -41,6 +42,7 @@ struct PostFields
     campaign,
     media_dir,
     split,
+    link_card,
   };
   std::array<const YamlEntry*, k_post_keys.size()> entries{};
 

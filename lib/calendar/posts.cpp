@@ -92,18 +92,22 @@ read_to(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post
 void
 read_flags(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post)
 {
-  if (const YamlNode* enabled = fields.value(PostFields::enabled)) {
-    // Strict on purpose: `enabled: no` or `enabled: "false"` are likely mistakes.
-    const bool plain = enabled->is_scalar() && enabled->style == YamlNode::Style::plain;
-    if (plain && enabled->scalar == "true") {
-      post.enabled = true;
-    } else if (plain && enabled->scalar == "false") {
-      post.enabled = false;
-    } else {
-      ctx.error(scope.file, *enabled,
-                fmt::format("'{}' must be true or false", join_path(scope.path, "enabled")));
+  // Strict on purpose: `enabled: no` or `enabled: "false"` are likely mistakes.
+  const auto read_bool = [&](PostFields::Key key, std::string_view name, bool& slot) {
+    const YamlNode* node = fields.value(key);
+    if (!node) {
+      return;
     }
-  }
+    const bool plain = node->is_scalar() && node->style == YamlNode::Style::plain;
+    if (plain && (node->scalar == "true" || node->scalar == "false")) {
+      slot = node->scalar == "true";
+    } else {
+      ctx.error(scope.file, *node,
+                fmt::format("'{}' must be true or false", join_path(scope.path, name)));
+    }
+  };
+  read_bool(PostFields::enabled, "enabled", post.enabled);
+  read_bool(PostFields::link_card, "link_card", post.link_card);
   if (const YamlNode* grace = fields.value(PostFields::grace)) {
     const std::string path = join_path(scope.path, "grace");
     if (expect_scalar(ctx, scope.file, *grace, path, "a duration, like 1h or 30m")) {

@@ -356,6 +356,7 @@ CurlTransport::Impl::send(const Request& request)
     const bool follow = request.follow_redirects && request.method == "GET" &&
                         is_redirect(result->response.status) && !result->redirect_url.empty();
     if (!follow) {
+      result->response.url = url;
       return std::move(result->response);
     }
     if (hop == k_max_redirects) {

@@ -56,6 +56,7 @@ struct Response
   int status = 0;
   std::vector<Header> headers; // of the final response only, in order received
   std::string body;
+  std::string url; // the URL that answered, after any redirects (empty: the request's)
 
   // The first header called `name` (ASCII case-insensitive), if any.
   std::optional<std::string> header(std::string_view name) const;

@@ -2,8 +2,10 @@
 // PDS (platforms.md section 2 and its addendum).
 //
 // Settings: `handle` (required: the createSession identifier), `password_env` (required: the
-// variable holding an app password), `url` (the PDS, default https://bsky.social) and `language`
-// (optional: the record's `langs`).
+// variable holding an app password), `url` (the PDS, default https://bsky.social), `language`
+// (optional: the record's `langs`) and `link_card` (default true: a part with a link and no
+// images gets an app.bsky.embed.external card from the link's page, link_card.hpp; a page that
+// cannot be used leaves the plain link, never a failed job; `link_card: false` on a post too).
 //
 // Session: createSession is limited to 30 per 5 minutes, so the session is kept between runs in
 // an owner-only file, <state dir>/bluesky/<handle>@<host>.json (bluesky_session.cpp), and reused.
@@ -28,6 +30,7 @@
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "http_errors.hpp"
+#include "link_card.hpp"
 #include "media_type.hpp"
 #include "registry_entries.hpp"
 #include "text/length_rules.hpp"
@@ -76,9 +79,11 @@ class BlueskyAdapter : public Adapter
 {
 public:
   BlueskyAdapter(std::string base_url, std::string identifier, std::string password,
-                 std::string language, SessionFile file, const AdapterContext& context)
+                 std::string language, bool link_cards, SessionFile file,
+                 const AdapterContext& context)
     : m_identifier(identifier)
     , m_language(std::move(language))
+    , m_link_cards(link_cards)
     , m_context(context)
     , m_client(std::move(base_url), std::move(identifier), std::move(password), std::move(file),
                m_context)
@@ -267,6 +272,14 @@ private:
         images.push_back(std::move(*image));
       }
       record["embed"] = { { "$type", "app.bsky.embed.images" }, { "images", std::move(images) } };
+    } else if (m_link_cards && post.link_card) {
+      auto card = link_card_embed(part.text);
+      if (!card) {
+        return unexpected(std::move(card.error()));
+      }
+      if (!card->is_null()) {
+        record["embed"] = std::move(*card);
+      }
     }
     const std::string rkey = bluesky::record_key(post, i);
     const auto r =
@@ -336,20 +349,43 @@ private:
     return ref;
   }
 
-  // Uploads one image; the answer is its entry in app.bsky.embed.images.
-  Result<nlohmann::json, PublishError> upload(const OutMedia& media)
+  // The app.bsky.embed.external card of the first link in `text` (null: none). A page that
+  // cannot be read gives no card, only a line in -v: the post goes out with its plain link. A
+  // failed upload of the card's image is a failure of the part, as for any image: nothing was
+  // posted yet.
+  Result<nlohmann::json, PublishError> link_card_embed(const std::string& text)
+  {
+    const auto link = first_link(text);
+    if (!link) {
+      return nlohmann::json();
+    }
+    auto card = fetch_link_card(m_pages.get(), *link);
+    if (!card) {
+      if (m_context.log) {
+        m_context.log(fmt::format("* bluesky: no link card for {}: {}", *link, card.error()));
+      }
+      return nlohmann::json();
+    }
+    nlohmann::json external = { { "uri", card->uri },
+                                { "title", card->title },
+                                { "description", card->description } };
+    if (!card->thumb.empty()) {
+      auto blob = upload_blob(std::move(card->thumb), card->thumb_type, "the link card's image");
+      if (!blob) {
+        return unexpected(std::move(blob.error()));
+      }
+      external["thumb"] = std::move(*blob);
+    }
+    return nlohmann::json{ { "$type", "app.bsky.embed.external" }, { "external", external } };
+  }
+
+  // Uploads bytes as a blob; the answer is the blob reference.
+  Result<nlohmann::json, PublishError> upload_blob(std::string bytes, const std::string& type,
+                                                   std::string_view name)
   {
     constexpr std::string_view what = "bluesky: POST com.atproto.repo.uploadBlob";
-    std::ifstream in(media.file, std::ios::binary);
-    if (!in) {
-      return unexpected(PublishError{ PublishError::Kind::permanent,
-                                      fmt::format("bluesky: cannot read {}", media.file.string()),
-                                      {} });
-    }
-    std::string bytes{ std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
     auto r = m_client.request("POST", "com.atproto.repo.uploadBlob");
-    r.headers.push_back({ "Content-Type", media_type_for(media.file) });
-    const auto size = bluesky::image_size(bytes);
+    r.headers.push_back({ "Content-Type", type });
     r.body = std::move(bytes);
     auto response = m_client.authed(r);
     if (!response) {
@@ -360,12 +396,30 @@ private:
     }
     const auto body = parse(*response);
     if (!body.is_object() || !body.contains("blob") || !body["blob"].is_object()) {
-      return unexpected(PublishError{
-        PublishError::Kind::not_sent,
-        fmt::format("{}: the answer has no blob for {}", what, media.file.filename().string()),
-        {} });
+      return unexpected(PublishError{ PublishError::Kind::not_sent,
+                                      fmt::format("{}: the answer has no blob for {}", what, name),
+                                      {} });
     }
-    nlohmann::json image = { { "image", body["blob"] }, { "alt", media.alt } };
+    return body["blob"];
+  }
+
+  // Uploads one image; the answer is its entry in app.bsky.embed.images.
+  Result<nlohmann::json, PublishError> upload(const OutMedia& media)
+  {
+    std::ifstream in(media.file, std::ios::binary);
+    if (!in) {
+      return unexpected(PublishError{ PublishError::Kind::permanent,
+                                      fmt::format("bluesky: cannot read {}", media.file.string()),
+                                      {} });
+    }
+    std::string bytes{ std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
+    const auto size = bluesky::image_size(bytes);
+    auto blob =
+      upload_blob(std::move(bytes), media_type_for(media.file), media.file.filename().string());
+    if (!blob) {
+      return unexpected(std::move(blob.error()));
+    }
+    nlohmann::json image = { { "image", std::move(*blob) }, { "alt", media.alt } };
     if (size) {
       image["aspectRatio"] = { { "width", size->width }, { "height", size->height } };
     }
@@ -374,8 +428,10 @@ private:
 
   std::string m_identifier;
   std::string m_language;
+  bool m_link_cards = true;
   AdapterContext m_context;
-  bluesky::Client m_client; // after m_context, which it refers to
+  bluesky::Client m_client;           // after m_context, which it refers to
+  LazyTransport m_pages{ m_context }; // for link cards: the pages are not the PDS
 };
 
 class BlueskyPlatform : public Platform
@@ -390,7 +446,7 @@ public:
 
   std::vector<std::string_view> setting_keys() const override
   {
-    return { "handle", "password_env", "url", "language" };
+    return { "handle", "password_env", "url", "language", "link_card" };
   }
 
   std::vector<text::LengthRule> length_rules(const AccountConfig& /*account*/) const override
@@ -410,6 +466,13 @@ public:
     check_secret(account, "password", setting_pos, account_pos, context, diagnostics);
     check_url_setting(account, "PDS", setting_pos, account_pos, diagnostics);
     check_language_setting(account, setting_pos, account_pos, diagnostics);
+    if (!link_card_setting(account.settings)) {
+      const auto it = setting_pos.find("link_card");
+      diagnostics.error(it != setting_pos.end() ? it->second : account_pos,
+                        fmt::format("account '{}': 'link_card' must be true (a card for a link, "
+                                    "the default) or false",
+                                    account.name));
+    }
   }
 
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
@@ -421,10 +484,27 @@ public:
     auto login = bluesky::login_of(account, context);
     return std::make_unique<BlueskyAdapter>(std::move(login.url), std::move(login.handle),
                                             std::move(login.password), setting(account, "language"),
+                                            link_card_setting(account.settings).value_or(true),
                                             std::move(login.file), context);
   }
 
 private:
+  // `link_card:` (default true); nullopt when it is neither true nor false.
+  static std::optional<bool> link_card_setting(const nlohmann::json& settings)
+  {
+    const auto it = settings.find("link_card");
+    if (it == settings.end()) {
+      return true;
+    }
+    if (it->is_boolean()) {
+      return it->get<bool>();
+    }
+    if (it->is_string() && (*it == "true" || *it == "false")) {
+      return *it == "true";
+    }
+    return std::nullopt;
+  }
+
   static std::optional<std::string> handle_problem(const nlohmann::json& settings)
   {
     const auto it = settings.find("handle");

@@ -42,12 +42,13 @@ public:
   {
   }
 
-  http::HttpTransport* operator->()
+  http::HttpTransport* operator->() { return &get(); }
+  http::HttpTransport& get()
   {
     if (!m_transport) {
       m_transport = m_context.make_transport();
     }
-    return m_transport.get();
+    return *m_transport;
   }
 
 private:

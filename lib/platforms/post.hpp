@@ -37,6 +37,8 @@ struct OutPost
   // A one-off post (`herald post`): `due` is when the command ran, so it differs on a re-run and
   // must not go into anything that has to be the same on every runner (record keys).
   bool one_off = false;
+  // `link_card: false` on the post: no link card where the platform would add one (Bluesky).
+  bool link_card = true;
 };
 
 nlohmann::json to_json(const std::vector<OutPart>& parts);

@@ -60,13 +60,15 @@ out_post_of(const Job& job, const nlohmann::json& payload,
       media.file = on_this_host(media.file, calendar_dir);
     }
   }
-  return { job.id,
-           job.post_id,
-           job.account,
-           job.idempotency_key,
-           std::move(parts),
-           job.due,
-           is_one_off_key(job.calendar) };
+  platforms::OutPost post{ job.id,
+                           job.post_id,
+                           job.account,
+                           job.idempotency_key,
+                           std::move(parts),
+                           job.due,
+                           is_one_off_key(job.calendar) };
+  post.link_card = payload.value("link_card", true);
+  return post;
 }
 
 std::chrono::seconds

@@ -76,7 +76,9 @@ render(const calendar::Post& post, const calendar::Account& account,
     platforms::to_json(out_parts(parts_for(post, account), calendar_dir)).dump();
   // The revision covers what the audience would see, not where it is sent from, so that the
   // idempotency key derived from it changes exactly when the content does.
-  return { R"({"account":)" + account_json + R"(,"parts":)" + parts + "}",
+  // `link_card: false` only when set, so that the payloads of other posts stay as they were.
+  return { R"({"account":)" + account_json + R"(,"parts":)" + parts +
+             (post.link_card ? "" : R"(,"link_card":false)") + "}",
            Hasher().field(parts).hex() };
 }
 

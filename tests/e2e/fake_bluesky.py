@@ -227,7 +227,23 @@ class FakeBluesky(HookFakeServer):
             return _error(400, "InvalidRequest",
                           "Invalid record key for app.bsky.feed.post: Invalid TID string")
         embed = record.get("embed")
-        if embed is not None:
+        if embed is not None and isinstance(embed, dict) \
+                and embed.get("$type") == "app.bsky.embed.external":
+            # The lexicon: external {uri, title, description: strings; thumb: an image blob of
+            # at most 1,000,000 bytes}.
+            external = embed.get("external")
+            if not isinstance(external, dict) or not all(
+                    isinstance(external.get(k), str) for k in ("uri", "title", "description")):
+                return _error(400, "InvalidRequest", "Invalid app.bsky.embed.external")
+            thumb = external.get("thumb")
+            if thumb is not None:
+                link = ((thumb or {}).get("ref") or {}).get("$link")
+                blob = self.blobs.get(link)
+                if blob is None:
+                    return _error(400, "BlobNotFound", f"Could not find blob: {link}")
+                if not blob["mimeType"].startswith("image/") or blob["size"] > 1_000_000:
+                    return _error(400, "InvalidRequest", "Invalid thumb: an image up to 1MB")
+        elif embed is not None:
             images = embed.get("images") if isinstance(embed, dict) else None
             if embed.get("$type") != "app.bsky.embed.images" or not isinstance(images, list) \
                     or len(images) > 4:

@@ -20,6 +20,7 @@ accounts:
     handle: alice.test
     password_env: BSKY_PASSWORD
     language: fr
+    link_card: false  # test_link_card.py fetches cards, from a loopback page server
 """
 
 POST = """

@@ -33,6 +33,7 @@ accounts:
     url: {sky}
     handle: alice.test
     password_env: BSKY_PASSWORD
+    link_card: false
   notes:
     platform: stub
     dir: outbox

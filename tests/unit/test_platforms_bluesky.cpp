@@ -181,7 +181,8 @@ struct Rig
              { { "handle", "alice.test" },
                { "password_env", "SKY_PASSWORD" },
                { "url", server.url("/") },
-               { "language", "en" } },
+               { "language", "en" },
+               { "link_card", false } }, // no page fetches from unit tests
              dir.path() };
   }
 

@@ -1,0 +1,169 @@
+"""Bluesky link cards (app.bsky.embed.external): built from a loopback page server's Open Graph,
+Twitter Card or <title> tags, the image uploaded as a blob; any failure of the page leaves the
+plain link and a line in -v, never a failed job (issue 15)."""
+
+import struct
+import time
+import zlib
+
+from fake_bluesky import FakeBluesky
+from fake_platforms import HookFakeServer
+from harness import HeraldTest, main
+
+PASSWORD = "app-pass-s3cr3t"
+
+
+def png(width=2, height=1):
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height)))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+OG_PAGE = b"""<!doctype html><html><head>
+<title>Ignored when og:title is there</title>
+<meta property="og:title" content="herald 1.4 &amp; friends">
+<meta property="og:description" content="  Threads that   split
+  themselves. ">
+<meta property="og:image" content="/img/card.png">
+</head><body><p>Hello</p></body></html>"""
+
+TWITTER_PAGE = b"""<html><head><title>Plain title</title>
+<meta name="twitter:description" content="From the Twitter tags">
+<meta name="twitter:image" content="https://127.0.0.1:1/unreachable.png">
+</head><body>x</body></html>"""
+
+
+class PageServer(HookFakeServer):
+    def __init__(self):
+        super().__init__()
+        self.pages = {
+            "/og": (200, "text/html; charset=utf-8", OG_PAGE),
+            "/twitter": (200, "text/html", TWITTER_PAGE),
+            "/img/card.png": (200, "image/png", png()),
+            "/big": (200, "text/html", b"<html><head><title>big</title></head><body>"
+                     + b"x" * (2 << 20) + b"</body></html>"),
+            "/text": (200, "text/plain", b"just text"),
+            "/slow": (200, "text/html", OG_PAGE),
+        }
+
+    def handle(self, request):
+        if request.path == "/slow":
+            time.sleep(7)
+        if request.path == "/redirect":
+            return 302, {"Location": "file:///etc/passwd"}, b""
+        if request.path not in self.pages:
+            return 404, {"Content-Type": "text/html"}, b"<title>Not found</title>"
+        status, content_type, body = self.pages[request.path]
+        return status, {"Content-Type": content_type}, body
+
+
+class LinkCardTest(HeraldTest):
+    def setUp(self):
+        super().setUp()
+        self.fake = FakeBluesky(password=PASSWORD)
+        self.addCleanup(self.fake.stop)
+        self.pages = PageServer()
+        self.addCleanup(self.pages.stop)
+        self.env["BSKY_PASSWORD"] = PASSWORD
+
+    def post(self, path, account_extra="", post_extra=""):
+        self.write("herald.yaml", f"""
+accounts:
+  sky:
+    platform: bluesky
+    url: {self.fake.url('')}
+    handle: alice.test
+    password_env: BSKY_PASSWORD
+{account_extra}posts:
+  - id: p
+    at: 2026-12-01T08:00:00Z
+    to: [sky]
+    text: "New: {self.pages.url(path)} #release"
+{post_extra}""")
+        r = self.herald("-v", "--json", "run", "--now", "2026-12-01T08:00:00Z", timeout=60)
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        self.assertEqual(line["status"], "posted")
+        [record] = self.fake.posts()
+        return record["value"], r.err
+
+    def test_a_card_from_open_graph_tags_with_the_image_as_a_blob(self):
+        value, _ = self.post("/og")
+        embed = value["embed"]
+        self.assertEqual(embed["$type"], "app.bsky.embed.external")
+        external = embed["external"]
+        self.assertEqual(external["uri"], self.pages.url("/og"))
+        self.assertEqual(external["title"], "herald 1.4 & friends")
+        self.assertEqual(external["description"], "Threads that split themselves.")
+        blob = self.fake.blobs[external["thumb"]["ref"]["$link"]]
+        self.assertEqual((blob["mimeType"], blob["data"]), ("image/png", png()))
+        # The link keeps its facet: the card is beside it, not instead of it.
+        self.assertEqual(value["facets"][0]["features"][0]["uri"], self.pages.url("/og"))
+
+    def test_twitter_tags_and_the_title_and_an_image_that_fails(self):
+        value, _ = self.post("/twitter")
+        external = value["embed"]["external"]
+        self.assertEqual((external["title"], external["description"]),
+                         ("Plain title", "From the Twitter tags"))
+        self.assertNotIn("thumb", external)
+
+    def test_a_page_that_cannot_be_used_leaves_the_plain_link(self):
+        cases = {
+            "/missing": "HTTP 404",
+            "/text": "text/plain is not a web page",
+            "/big": "larger than",
+            "/redirect": "GET",
+            "/slow": "GET",
+        }
+        for path, why in cases.items():
+            with self.subTest(path=path):
+                self.fake.records.clear()
+                value, err = self.post(path)
+                self.assertNotIn("embed", value)
+                self.assertIn(f"* bluesky: no link card for {self.pages.url(path)}: ", err)
+                self.assertIn(why, err[err.index("no link card"):].split("\n")[0])
+                self.reset_state()
+
+    def test_link_card_false_on_the_post_or_the_account(self):
+        value, _ = self.post("/og", post_extra="    link_card: false\n")
+        self.assertNotIn("embed", value)
+        self.assertEqual(self.pages.requests, [])
+        self.reset_state()
+        self.fake.records.clear()
+        value, _ = self.post("/og", account_extra="    link_card: false\n")
+        self.assertNotIn("embed", value)
+        self.assertEqual(self.pages.requests, [])
+
+    def test_a_bad_link_card_setting_is_an_error_at_its_place(self):
+        self.write("herald.yaml", f"""
+accounts:
+  sky:
+    platform: bluesky
+    url: {self.fake.url('')}
+    handle: alice.test
+    password_env: BSKY_PASSWORD
+    link_card: maybe
+posts:
+  - id: p
+    at: 2026-12-01T08:00:00Z
+    to: [sky]
+    text: hi
+    link_card: no
+""")
+        r = self.herald("validate")
+        self.assertExit(r, 2)
+        self.assertIn("herald.yaml:7:16: error: account 'sky': 'link_card' must be true", r.err)
+        self.assertIn("herald.yaml:13:16: error: 'posts[0].link_card' must be true or false", r.err)
+
+    def reset_state(self):
+        for suffix in ("", "-wal", "-shm"):
+            path = self.state.with_name(self.state.name + suffix)
+            if path.exists():
+                path.unlink()
+
+
+if __name__ == "__main__":
+    main()
