@@ -4,6 +4,7 @@
 #include "context.hpp"
 #include "plan_diff.hpp"
 
+#include "platforms/context.hpp"
 #include "schedule/zone.hpp"
 
 #include <fmt/core.h>
@@ -20,20 +21,35 @@ struct PlanOptions
   int days = 7;
   std::string now;
   bool diff = false;
+  bool fetch_cards = false;
   std::string against;         // --against REV
   std::string format = "text"; // --diff's: text or markdown
 };
 
 nlohmann::json
-parts_json(const std::vector<calendar::Content>& parts)
+parts_json(const app::PlanEntry& entry)
 {
   auto json = nlohmann::json::array();
-  for (const auto& part : parts) {
+  for (size_t i = 0; i < entry.parts.size(); ++i) {
+    const auto& part = entry.parts[i];
     auto media = nlohmann::json::array();
     for (const auto& m : part.media) {
       media.push_back({ { "file", m.file }, { "alt", m.alt } });
     }
-    json.push_back({ { "text", part.text }, { "media", media } });
+    nlohmann::json out{ { "text", part.text }, { "media", media } };
+    if (i < entry.cards.size() && entry.cards[i]) {
+      const auto& card = *entry.cards[i];
+      out["card"] = { { "uri", card.uri },
+                      { "title", card.title },
+                      { "description", card.description },
+                      { "thumb", card.thumb.empty()
+                                   ? nlohmann::json()
+                                   : nlohmann::json{ { "type", card.thumb_type },
+                                                     { "bytes", card.thumb.size() } } } };
+    } else if (i < entry.card_problems.size() && !entry.card_problems[i].empty()) {
+      out["card_error"] = entry.card_problems[i];
+    }
+    json.push_back(std::move(out));
   }
   return json;
 }
@@ -55,8 +71,13 @@ run_plan(const PlanOptions& options, Context& context)
   }
   calendar::LoadOptions load;
   load.max_bytes = context.global.max_calendar_bytes;
-  const auto plan = app::make_plan(context.global.calendar, from, until, load, context.state_path(),
-                                   now_or(options.now));
+  auto plan = app::make_plan(context.global.calendar, from, until, load, context.state_path(),
+                             now_or(options.now));
+  if (options.fetch_cards) {
+    const FixedClock clock(now_or(options.now));
+    const auto platform_context = platforms::default_context(clock, {}, context.verbose_log());
+    app::fetch_link_cards(plan, *platform_context.make_transport());
+  }
   const auto& diagnostics = plan.loaded.diagnostics;
   if (diagnostics.has_errors() || !plan.loaded.calendar) {
     context.print_diagnostics(diagnostics);
@@ -83,7 +104,7 @@ run_plan(const PlanOptions& options, Context& context)
                                  { "recurring", e.recurring },
                                  { "queued", e.queued },
                                  { "new_slot", e.new_slot },
-                                 { "parts", parts_json(e.parts) } });
+                                 { "parts", parts_json(e) } });
     }
     out["warnings"] = nlohmann::json::array();
     for (const auto& d : diagnostics.all()) {
@@ -126,6 +147,14 @@ run_plan(const PlanOptions& options, Context& context)
         fmt::print("         {} {} (alt: {})\n", context.paint("[media]", "dim"), shown(m.file),
                    shown(m.alt));
       }
+      if (i < e.cards.size() && e.cards[i]) {
+        fmt::print("         {} {} ({}){}\n", context.paint("[card]", "dim"),
+                   shown(e.cards[i]->title), shown(e.cards[i]->uri),
+                   e.cards[i]->thumb.empty() ? "" : ", with an image");
+      } else if (i < e.card_problems.size() && !e.card_problems[i].empty()) {
+        fmt::print("         {} none: {}\n", context.paint("[card]", "dim"),
+                   shown(e.card_problems[i]));
+      }
     }
   }
 }
@@ -157,6 +186,10 @@ setup_plan(CLI::App& app, Context& context)
   sub->add_option("--format", options->format, "--diff's output: text or markdown")
     ->check(CLI::IsMember({ "text", "markdown" }))
     ->needs(diff);
+  sub
+    ->add_flag("--fetch-cards", options->fetch_cards,
+               "Fetch the link card each post would get where herald builds one (Bluesky)")
+    ->excludes(diff);
   sub->callback([options, &context] { run_plan(*options, context); });
 }
 

@@ -2,6 +2,7 @@
 
 #include "tick.hpp"
 
+#include "platforms/registry.hpp"
 #include "queue/expand.hpp"
 #include "queue/slots.hpp"
 #include "queue/split_parts.hpp"
@@ -37,6 +38,39 @@ slots_in_state(const std::filesystem::path& state, const std::string& key)
 }
 
 } // namespace
+
+void
+fetch_link_cards(Plan& plan, http::HttpTransport& transport)
+{
+  if (!plan.loaded.calendar) {
+    return;
+  }
+  const calendar::Calendar& cal = *plan.loaded.calendar;
+  for (auto& entry : plan.entries) {
+    const auto& account = cal.accounts.at(entry.account);
+    const platforms::Platform* platform = platforms::find_platform(account.platform);
+    const calendar::Post* post = cal.find_post(entry.post_id);
+    entry.cards.assign(entry.parts.size(), std::nullopt);
+    entry.card_problems.assign(entry.parts.size(), "");
+    if (!platform || !post || !post->link_card ||
+        !platform->capabilities_for(queue::account_config(account)).link_cards) {
+      continue;
+    }
+    for (size_t i = 0; i < entry.parts.size(); ++i) {
+      const auto link =
+        entry.parts[i].media.empty() ? platforms::first_link(entry.parts[i].text) : std::nullopt;
+      if (!link) {
+        continue;
+      }
+      auto card = platforms::fetch_link_card(transport, *link);
+      if (card) {
+        entry.cards[i] = std::move(*card);
+      } else {
+        entry.card_problems[i] = std::move(card.error());
+      }
+    }
+  }
+}
 
 Plan
 make_plan(const std::filesystem::path& file, TimePoint from, TimePoint until,

@@ -441,7 +441,16 @@ public:
 
   Capabilities capabilities() const override
   {
-    return { .threads = true, .media = true, .idempotent = true, .max_text_length = 300 };
+    return {
+      .threads = true, .media = true, .idempotent = true, .max_text_length = 300, .link_cards = true
+    };
+  }
+
+  Capabilities capabilities_for(const AccountConfig& account) const override
+  {
+    auto capabilities = this->capabilities();
+    capabilities.link_cards = link_card_setting(account.settings).value_or(true);
+    return capabilities;
   }
 
   std::vector<std::string_view> setting_keys() const override

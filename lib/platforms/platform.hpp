@@ -32,6 +32,9 @@ struct Capabilities
   // How long the platform remembers an idempotency key (0: for good). A job left in `sending`
   // longer than this is no longer safe to resend and becomes `unknown`.
   std::chrono::seconds idempotency_window{ 0 };
+  // herald builds a link card (link_card.hpp) for a part with a link and no media; the
+  // platforms that build their own previews leave this false.
+  bool link_cards = false;
 };
 
 // An account as an adapter needs it: its settings and what relative paths are relative to.

@@ -158,6 +158,48 @@ posts:
         self.assertIn("herald.yaml:7:16: error: account 'sky': 'link_card' must be true", r.err)
         self.assertIn("herald.yaml:13:16: error: 'posts[0].link_card' must be true or false", r.err)
 
+    def test_plan_fetch_cards_shows_the_card_that_would_be_sent(self):
+        self.write("herald.yaml", f"""
+accounts:
+  sky:
+    platform: bluesky
+    url: {self.fake.url('')}
+    handle: alice.test
+    password_env: BSKY_PASSWORD
+posts:
+  - id: og
+    at: 2026-12-01T08:00:00Z
+    to: [sky]
+    text: "New: {self.pages.url('/og')}"
+  - id: off
+    at: 2026-12-01T09:00:00Z
+    to: [sky]
+    text: "Off: {self.pages.url('/og')}"
+    link_card: false
+  - id: text
+    at: 2026-12-01T10:00:00Z
+    to: [sky]
+    text: "Text: {self.pages.url('/text')}"
+""")
+        plan = ["plan", "--now", "2026-12-01T07:00:00Z"]
+        r = self.herald("--json", *plan)
+        self.assertExit(r, 0)
+        self.assertNotIn("card", r.json()["entries"][0]["parts"][0])
+        self.assertEqual(self.pages.requests, [])  # only when asked
+        r = self.herald("--json", *plan, "--fetch-cards")
+        self.assertExit(r, 0)
+        og, off, text = (e["parts"][0] for e in r.json()["entries"])
+        self.assertEqual(og["card"], {"uri": self.pages.url("/og"), "title": "herald 1.4 & friends",
+                                      "description": "Threads that split themselves.",
+                                      "thumb": {"type": "image/png", "bytes": len(png())}})
+        self.assertNotIn("card", off)
+        self.assertNotIn("card_error", off)
+        self.assertIn("text/plain is not a web page", text["card_error"])
+        r = self.herald(*plan, "--fetch-cards")
+        self.assertIn("[card] herald 1.4 & friends (" + self.pages.url("/og") + "), with an image\n",
+                      r.out)
+        self.assertEqual(self.fake.requests, [], "a plan never reaches the PDS")
+
     def reset_state(self):
         for suffix in ("", "-wal", "-shm"):
             path = self.state.with_name(self.state.name + suffix)
