@@ -200,6 +200,29 @@ posts:
                       r.out)
         self.assertEqual(self.fake.requests, [], "a plan never reaches the PDS")
 
+    def test_a_release_announcement_on_bluesky_gets_the_release_pages_card(self):
+        self.write("herald.yaml", f"""
+accounts:
+  sky:
+    platform: bluesky
+    url: {self.fake.url('')}
+    handle: alice.test
+    password_env: BSKY_PASSWORD
+posts: []
+""")
+        items = "".join(f"- Item number {i} of a long list of changes in this release.\n"
+                        for i in range(12))
+        self.write("CHANGELOG.md", f"## [1.4.0] - 2026-12-01\n\n### Added\n\n{items}\n"
+                                   f"[1.4.0]: {self.pages.url('/og')}\n")
+        r = self.herald("--json", "post", "--to", "sky", "--release-notes", "CHANGELOG.md",
+                        "--version", "1.4.0", "--now", "2026-12-01T12:00:00Z")
+        self.assertExit(r, 0)
+        [record] = self.fake.posts()
+        value = record["value"]
+        self.assertTrue(value["text"].startswith("Version 1.4.0 is out\n\n\u2022 Item number 0"))
+        self.assertEqual(value["embed"]["external"]["uri"], self.pages.url("/og"))
+        self.assertEqual(value["embed"]["external"]["title"], "herald 1.4 & friends")
+
     def reset_state(self):
         for suffix in ("", "-wal", "-shm"):
             path = self.state.with_name(self.state.name + suffix)
