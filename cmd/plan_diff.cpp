@@ -1,6 +1,8 @@
 // herald plan --diff: what a calendar change would do to the queue, for a review.
 #include "plan_diff.hpp"
 
+#include "report/format.hpp"
+
 #include "app/plan_diff.hpp"
 #include "schedule/zone.hpp"
 
@@ -127,28 +129,6 @@ print_text_diff(const app::PlanDiff& diff, const Zone& zone, const Context& cont
   }
 }
 
-std::string
-html_escaped(std::string_view text)
-{
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
-
 // A pull-request comment: a summary, then one collapsible section per job.
 void
 print_markdown_diff(const app::PlanDiff& diff, const Zone& zone, const std::string& against,
@@ -161,9 +141,10 @@ print_markdown_diff(const app::PlanDiff& diff, const Zone& zone, const std::stri
   for (const auto& change : diff.changes) {
     const std::string note = notes(change);
     fmt::print("\n<details><summary>{} {}: <code>{}</code> &rarr; {} ({}), {} ({}){}</summary>\n\n",
-               mark(change.kind), app::to_string(change.kind), html_escaped(change.post_id),
-               html_escaped(change.account), html_escaped(change.platform), when(change, zone),
-               zone.name(), note.empty() ? "" : " &mdash; " + html_escaped(note));
+               mark(change.kind), app::to_string(change.kind), report::escape_html(change.post_id),
+               report::escape_html(change.account), report::escape_html(change.platform),
+               when(change, zone), zone.name(),
+               note.empty() ? "" : " &mdash; " + report::escape_html(note));
     // A fence longer than any run of backticks in the text keeps it closed.
     const auto lines = body_lines(change);
     size_t longest = 2;
@@ -184,20 +165,6 @@ print_markdown_diff(const app::PlanDiff& diff, const Zone& zone, const std::stri
   }
 }
 
-nlohmann::json
-parts_json(const std::vector<platforms::OutPart>& parts)
-{
-  auto json = nlohmann::json::array();
-  for (const auto& part : parts) {
-    auto media = nlohmann::json::array();
-    for (const auto& m : part.media) {
-      media.push_back({ { "file", m.file.string() }, { "alt", m.alt } });
-    }
-    json.push_back({ { "text", part.text }, { "media", media } });
-  }
-  return json;
-}
-
 void
 print_json_diff(const app::PlanDiff& diff, const Zone& zone)
 {
@@ -212,8 +179,8 @@ print_json_diff(const app::PlanDiff& diff, const Zone& zone)
                           { "utc", format_utc(change.due) },
                           { "fires_at_once", change.fires_at_once },
                           { "missed", change.missed },
-                          { "before", parts_json(change.before) },
-                          { "after", parts_json(change.after) } };
+                          { "before", platforms::to_json(change.before) },
+                          { "after", platforms::to_json(change.after) } };
     if (change.was_due) {
       entry["was_utc"] = format_utc(*change.was_due);
     }
