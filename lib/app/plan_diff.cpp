@@ -63,6 +63,11 @@ git_reader(const std::string& revision, const fs::path& dir)
 void
 check_revision(const std::string& revision, const fs::path& dir)
 {
+  // git would take it for an option (`git show --output=...` writes a file).
+  if (revision.empty() || revision.front() == '-') {
+    throw Error(
+      fmt::format("--against {}: a revision cannot be empty or start with '-'", revision));
+  }
   const auto verified = run_command(
     { "git", "-C", dir.string(), "rev-parse", "--verify", "--quiet", revision + "^{commit}" },
     k_git_output_cap);

@@ -147,6 +147,10 @@ class PlanDiffTest(HeraldTest):
 
     def test_invalid_calendars_and_unknown_revisions_exit_2(self):
         self.commit_calendar()
+        r = self.diff("--against=--output=x")
+        self.assertExit(r, 2)
+        self.assertIn("a revision cannot be empty or start with '-'", r.err)
+        self.assertFalse((self.dir / "x").exists())
         r = self.diff("--against", "no-such-branch")
         self.assertExit(r, 2)
         self.assertIn("herald: error: --against no-such-branch: not a revision of a git repository at",
