@@ -47,6 +47,26 @@ get(http::HttpTransport& transport, const std::string& url, const char* accept)
   return std::move(*response);
 }
 
+// `link` as a URI: a link in a post may hold bytes a URI cannot (non-ASCII letters, control
+// characters); each becomes %XX, as RFC 3987 turns an IRI into a URI.
+std::string
+as_uri(std::string_view link)
+{
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : link) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f) {
+      out += '%';
+      out += k_hex[byte >> 4];
+      out += k_hex[byte & 0x0f];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 std::optional<std::string>
@@ -61,8 +81,9 @@ first_link(std::string_view text)
 }
 
 Result<LinkCard, std::string>
-fetch_link_card(http::HttpTransport& transport, const std::string& url)
+fetch_link_card(http::HttpTransport& transport, const std::string& link)
 {
+  const std::string url = as_uri(link);
   auto page = get(transport, url, "text/html,application/xhtml+xml");
   if (!page) {
     return unexpected(std::move(page.error()));

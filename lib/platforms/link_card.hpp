@@ -24,12 +24,13 @@ struct LinkCard
 // The first http(s) link of `text`, if any.
 std::optional<std::string> first_link(std::string_view text);
 
-// Fetches `url` and reads its Open Graph, Twitter Card or <title> tags (text/html_meta.hpp):
-// at most 1 MiB of HTML within 5 s, three redirects, each hop under the same URL policy as every
-// request; the image (resolved against the page's final URL) at most 1,000,000 bytes of image/*.
-// An image that fails leaves the card without one; anything else that fails is the error, which
-// says why (for -v): the post then goes out with its plain link.
+// Fetches `link` (as a URI: bytes outside printable ASCII percent-encoded) and reads its Open
+// Graph, Twitter Card or <title> tags (text/html_meta.hpp): at most 1 MiB of HTML within 5 s, three
+// redirects, each hop under the same URL policy as every request; the image (resolved against the
+// page's final URL) at most 1,000,000 bytes of image/*. An image that fails leaves the card without
+// one; anything else that fails is the error, which says why (for -v): the post then goes out with
+// its plain link.
 Result<LinkCard, std::string> fetch_link_card(http::HttpTransport& transport,
-                                              const std::string& url);
+                                              const std::string& link);
 
 } // namespace herald::platforms
