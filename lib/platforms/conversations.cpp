@@ -1,24 +1,28 @@
 // The conversation sources by platform, and the HTML-to-text reduction for Mastodon statuses.
 #include "conversations.hpp"
 
+#include "registry.hpp"
+
 #include <array>
 #include <utility>
 
 namespace herald::platforms {
 
 Result<std::unique_ptr<ConversationSource>>
+Platform::make_conversations(const AccountConfig& /*account*/,
+                             const AdapterContext& /*context*/) const
+{
+  return std::unique_ptr<ConversationSource>();
+}
+
+Result<std::unique_ptr<ConversationSource>>
 make_conversation_source(const AccountConfig& account, const AdapterContext& context)
 {
-  if (account.platform == "mastodon") {
-    return make_mastodon_conversations(account, context);
+  const Platform* platform = find_platform(account.platform);
+  if (platform == nullptr) {
+    return std::unique_ptr<ConversationSource>();
   }
-  if (account.platform == "bluesky") {
-    return make_bluesky_conversations(account, context);
-  }
-  if (account.platform == "exec") {
-    return make_exec_conversations(account, context);
-  }
-  return std::unique_ptr<ConversationSource>();
+  return platform->make_conversations(account, context);
 }
 
 std::string

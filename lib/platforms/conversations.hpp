@@ -110,7 +110,8 @@ public:
 Result<std::unique_ptr<ConversationSource>> make_conversation_source(const AccountConfig& account,
                                                                      const AdapterContext& context);
 
-// The platform-specific builders behind make_conversation_source().
+// The builders behind Platform::make_conversations() of the platforms that have conversations
+// (each in its folder), declared here for their tests.
 std::unique_ptr<ConversationSource> make_mastodon_conversations(const AccountConfig& account,
                                                                 const AdapterContext& context);
 std::unique_ptr<ConversationSource> make_bluesky_conversations(const AccountConfig& account,

@@ -1,5 +1,7 @@
 #include "metrics.hpp"
 
+#include "registry.hpp"
+
 #include <fmt/core.h>
 
 #include <chrono>
@@ -25,18 +27,16 @@ follower_count(const nlohmann::json& body, const char* key, std::string_view wha
 }
 
 std::unique_ptr<MetricsSource>
+Platform::make_metrics(const AccountConfig& /*account*/, const AdapterContext& /*context*/) const
+{
+  return nullptr;
+}
+
+std::unique_ptr<MetricsSource>
 make_metrics_source(const AccountConfig& account, const AdapterContext& context)
 {
-  if (account.platform == "mastodon") {
-    return make_mastodon_metrics(account, context);
-  }
-  if (account.platform == "bluesky") {
-    return make_bluesky_metrics(account, context);
-  }
-  if (account.platform == "exec") {
-    return make_exec_metrics(account, context);
-  }
-  return nullptr;
+  const Platform* platform = find_platform(account.platform);
+  return platform == nullptr ? nullptr : platform->make_metrics(account, context);
 }
 
 } // namespace herald::platforms

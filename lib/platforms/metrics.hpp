@@ -63,7 +63,8 @@ inline constexpr size_t k_bluesky_posts_per_call = 25;
 std::unique_ptr<MetricsSource> make_metrics_source(const AccountConfig& account,
                                                    const AdapterContext& context);
 
-// One per platform that has metrics (mastodon_metrics.cpp, bluesky_metrics.cpp, exec_metrics.cpp).
+// The builders behind Platform::make_metrics() of the platforms that count (each in its folder),
+// declared here for their tests.
 std::unique_ptr<MetricsSource> make_mastodon_metrics(const AccountConfig& account,
                                                      const AdapterContext& context);
 std::unique_ptr<MetricsSource> make_bluesky_metrics(const AccountConfig& account,

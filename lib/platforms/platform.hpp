@@ -133,8 +133,12 @@ public:
   }
 };
 
+class ConversationSource;
+class MetricsSource;
+
 // A kind of platform: stateless; states its capabilities and settings, checks an account's
-// settings and builds adapters. Adding a platform means one file plus one line in registry.cpp.
+// settings and builds adapters. Adding a platform means one folder (platforms/<name>/) plus one
+// line in registry.cpp.
 class Platform
 {
 public:
@@ -182,6 +186,14 @@ public:
   // Throws herald::Error when the settings cannot work (check() should have caught it).
   virtual std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
                                                 const AdapterContext& context) const = 0;
+  // The account's conversations for `herald engage`; an empty pointer when the platform has none
+  // (the default), an error when it cannot be asked. Throws herald::Error like make_adapter().
+  virtual Result<std::unique_ptr<ConversationSource>> make_conversations(
+    const AccountConfig& account, const AdapterContext& context) const;
+  // The account's counts for `herald report`; nullptr when the platform counts nothing herald
+  // can read (the default). Throws herald::Error like make_adapter().
+  virtual std::unique_ptr<MetricsSource> make_metrics(const AccountConfig& account,
+                                                      const AdapterContext& context) const;
   // Checks that need the platform itself, for `herald validate` only: they may start a process
   // (an exec plugin's own rules), so they take a moment, always bounded in time. Reports
   // problems of `messages`, or of the account when the platform cannot be asked; skips what

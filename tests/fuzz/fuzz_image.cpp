@@ -1,6 +1,6 @@
 // The image header reader behind Bluesky's aspectRatio: PNG, GIF, JPEG and WebP headers of the
 // user's media files, damaged ones included.
-#include "platforms/bluesky.hpp"
+#include "platforms/bluesky/bluesky.hpp"
 
 #include <cstddef>
 #include <cstdint>

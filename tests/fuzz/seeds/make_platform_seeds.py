@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the platform targets' seed corpora (tests/fuzz/corpus/<platform>/) from the answers
-that the end-to-end fakes give (tests/e2e/fake_*.py), in the script format of
+that the end-to-end fakes give (tests/e2e/platforms/*/fake*.py), in the script format of
 tests/fuzz/scripted_transport.hpp. Run it again after changing the shapes here."""
 import hashlib
 import json

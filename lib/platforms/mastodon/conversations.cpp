@@ -8,13 +8,14 @@
 //   descendants), which shows whether one of our accounts already answered;
 // - a reply: POST /api/v1/statuses with in_reply_to_id and the visibility of the message it
 //   answers (a direct message stays direct), starting with @author as Mastodon's clients do.
-#include "conversations.hpp"
-#include "credentials.hpp"
+#include "platforms/conversations.hpp"
+
 #include "http/ascii.hpp"
 #include "http/redact.hpp"
 #include "http/url_policy.hpp"
-#include "http_errors.hpp"
 
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
 #include "schedule/zone.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"

@@ -5,16 +5,16 @@
 // line and message. Parts 2.. of a thread reply to the part before (`reply_parameters`).
 // Telegram does not deduplicate: a request that may have landed leaves the job `unknown`.
 // Telegram has no alt text; the media's alt text is not sent.
-#include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "http/url_policy.hpp"
-#include "http_errors.hpp"
-#include "media_type.hpp"
-#include "platform.hpp"
-#include "registry_entries.hpp"
 #include "text/length_rules.hpp"
 
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
+#include "platforms/media_type.hpp"
+#include "platforms/platform.hpp"
+#include "platforms/registry_entries.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>

@@ -1,11 +1,11 @@
 // XRPC with an account's session (bluesky_client.hpp).
-#include "bluesky_client.hpp"
+#include "platforms/bluesky/client.hpp"
 
-#include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
-#include "http_errors.hpp"
 
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>

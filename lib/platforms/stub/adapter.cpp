@@ -1,9 +1,8 @@
 // The `stub` platform publishes nowhere: each post becomes one JSON file in `dir:` (or a JSON
 // line on stdout with `dir: "-"`), so a calendar can be tried end to end without an account.
-#include "credentials.hpp"
-#include "platform.hpp"
-#include "registry_entries.hpp"
-
+#include "platforms/credentials.hpp"
+#include "platforms/platform.hpp"
+#include "platforms/registry_entries.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 

@@ -1,9 +1,9 @@
 // Record keys, facets and image sizes for the `bluesky` platform (see bluesky.hpp).
-#include "bluesky.hpp"
 #include "http/ascii.hpp"
 #include "text/graphemes.hpp"
 #include "text/links.hpp"
 
+#include "platforms/bluesky/bluesky.hpp"
 #include "schedule/zone.hpp"
 #include "util/hash.hpp"
 

@@ -1,6 +1,5 @@
 // The stored session of a `bluesky` account (see bluesky.hpp).
-#include "bluesky.hpp"
-
+#include "platforms/bluesky/bluesky.hpp"
 #include "util/atomic_file.hpp"
 #include "util/private_dir.hpp"
 

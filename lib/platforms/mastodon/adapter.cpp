@@ -4,16 +4,18 @@
 // The character limit is `max_chars:` (default 500), so that `validate` and `plan` work offline;
 // `herald accounts check` reads the instance's own limit (GET /api/v2/instance,
 // configuration.statuses.max_characters) and says when max_chars should change.
-#include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "http/redact.hpp"
-#include "http_errors.hpp"
-#include "media_type.hpp"
-#include "platform.hpp"
-#include "registry_entries.hpp"
 #include "text/length_rules.hpp"
 
+#include "platforms/conversations.hpp"
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
+#include "platforms/media_type.hpp"
+#include "platforms/metrics.hpp"
+#include "platforms/platform.hpp"
+#include "platforms/registry_entries.hpp"
 #include "schedule/zone.hpp"
 #include "util/error.hpp"
 
@@ -587,6 +589,16 @@ public:
     }
   }
 
+  Result<std::unique_ptr<ConversationSource>> make_conversations(
+    const AccountConfig& account, const AdapterContext& context) const override
+  {
+    return make_mastodon_conversations(account, context);
+  }
+  std::unique_ptr<MetricsSource> make_metrics(const AccountConfig& account,
+                                              const AdapterContext& context) const override
+  {
+    return make_mastodon_metrics(account, context);
+  }
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
                                         const AdapterContext& context) const override
   {

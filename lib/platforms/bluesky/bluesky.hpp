@@ -1,8 +1,7 @@
 #pragma once
 
-#include "platform.hpp"
-#include "post.hpp"
-
+#include "platforms/platform.hpp"
+#include "platforms/post.hpp"
 #include "util/expected.hpp"
 
 #include <nlohmann/json.hpp>

@@ -3,17 +3,17 @@
 // herald-plugins(7)). A plugin cannot hang or crash herald: every answer has a deadline and a
 // size cap, a plugin that misbehaves is killed and its job settled as the protocol says, and
 // secrets reach it only through the environment variables that the account names.
-#include "conversations.hpp"
-#include "credentials.hpp"
 #include "http/redact.hpp"
-#include "http_errors.hpp"
-#include "metrics.hpp"
-#include "platform.hpp"
-#include "plugin_process.hpp"
-#include "registry_entries.hpp"
 #include "text/utf8.hpp"
 #include "version.hpp"
 
+#include "platforms/conversations.hpp"
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
+#include "platforms/metrics.hpp"
+#include "platforms/platform.hpp"
+#include "platforms/plugin_process.hpp"
+#include "platforms/registry_entries.hpp"
 #include "schedule/zone.hpp"
 #include "util/duration.hpp"
 #include "util/error.hpp"
@@ -1046,6 +1046,16 @@ public:
     }
   }
 
+  Result<std::unique_ptr<ConversationSource>> make_conversations(
+    const AccountConfig& account, const AdapterContext& context) const override
+  {
+    return make_exec_conversations(account, context);
+  }
+  std::unique_ptr<MetricsSource> make_metrics(const AccountConfig& account,
+                                              const AdapterContext& context) const override
+  {
+    return make_exec_metrics(account, context);
+  }
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
                                         const AdapterContext& context) const override
   {

@@ -1,15 +1,15 @@
 // The `discord` platform posts through a channel webhook (platforms.md section 5). The webhook
 // URL embeds its token, so the whole URL is the secret: it comes from the variable that
 // `webhook_env:` names and is masked in every log line and message.
-#include "credentials.hpp"
 #include "http/redact.hpp"
 #include "http/url_policy.hpp"
-#include "http_errors.hpp"
-#include "media_type.hpp"
-#include "platform.hpp"
-#include "registry_entries.hpp"
 #include "text/length_rules.hpp"
 
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
+#include "platforms/media_type.hpp"
+#include "platforms/platform.hpp"
+#include "platforms/registry_entries.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>

@@ -23,18 +23,19 @@
 // image is sent to uploadBlob as raw bytes and embedded (app.bsky.embed.images) with its alt text
 // and, when its header tells, its aspectRatio. Limits (300 graphemes and 3000 bytes of text, at
 // most 4 images of at most 1,000,000 bytes) are checked before anything is sent.
-#include "bluesky.hpp"
-
-#include "bluesky_client.hpp"
-#include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
-#include "http_errors.hpp"
-#include "link_card.hpp"
-#include "media_type.hpp"
-#include "registry_entries.hpp"
 #include "text/length_rules.hpp"
 
+#include "platforms/bluesky/bluesky.hpp"
+#include "platforms/bluesky/client.hpp"
+#include "platforms/conversations.hpp"
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
+#include "platforms/link_card.hpp"
+#include "platforms/media_type.hpp"
+#include "platforms/metrics.hpp"
+#include "platforms/registry_entries.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>
@@ -484,6 +485,16 @@ public:
     }
   }
 
+  Result<std::unique_ptr<ConversationSource>> make_conversations(
+    const AccountConfig& account, const AdapterContext& context) const override
+  {
+    return make_bluesky_conversations(account, context);
+  }
+  std::unique_ptr<MetricsSource> make_metrics(const AccountConfig& account,
+                                              const AdapterContext& context) const override
+  {
+    return make_bluesky_metrics(account, context);
+  }
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
                                         const AdapterContext& context) const override
   {

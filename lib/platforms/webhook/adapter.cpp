@@ -2,13 +2,13 @@
 // the account's `template:` with {{text}}, {{post}}, {{job}}, {{account}} and
 // {{idempotency_key}} filled in. The URL is `url:` (plain) or read from the variable that
 // `url_env:` names (when it embeds a secret).
-#include "credentials.hpp"
 #include "http/redact.hpp"
 #include "http/url_policy.hpp"
-#include "http_errors.hpp"
-#include "platform.hpp"
-#include "registry_entries.hpp"
 
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
+#include "platforms/platform.hpp"
+#include "platforms/registry_entries.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>

@@ -1,9 +1,10 @@
 #pragma once
 
-#include "bluesky.hpp"
-#include "context.hpp"
 #include "http/request.hpp"
-#include "platform.hpp"
+
+#include "platforms/bluesky/bluesky.hpp"
+#include "platforms/context.hpp"
+#include "platforms/platform.hpp"
 
 #include <nlohmann/json.hpp>
 

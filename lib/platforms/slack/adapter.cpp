@@ -11,16 +11,16 @@
 // state; an incoming webhook cannot be asked (ledger() is empty). Media are
 // not supported (a webhook cannot upload; the files.* upload flow is not implemented): validate
 // reports a post with media to a slack account.
-#include "credentials.hpp"
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "http/redact.hpp"
 #include "http/url_policy.hpp"
-#include "http_errors.hpp"
-#include "platform.hpp"
-#include "registry_entries.hpp"
 #include "text/length_rules.hpp"
 
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
+#include "platforms/platform.hpp"
+#include "platforms/registry_entries.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>

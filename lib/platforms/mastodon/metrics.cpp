@@ -3,12 +3,13 @@
 // GET /api/v1/accounts/verify_credentials for followers_count. Mastodon reports no
 // impressions. Each status costs one request, so the rate limit headers are watched: when
 // X-RateLimit-Remaining reaches 0 the round stops and the rest waits for the next collect.
-#include "credentials.hpp"
+#include "platforms/metrics.hpp"
+
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
-#include "http_errors.hpp"
-#include "metrics.hpp"
 
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>

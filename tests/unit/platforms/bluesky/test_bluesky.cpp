@@ -1,8 +1,8 @@
 #include "http_fake.hpp"
 #include "testutil.hpp"
 
-#include "platforms/bluesky.hpp"
-#include "platforms/bluesky_client.hpp"
+#include "platforms/bluesky/bluesky.hpp"
+#include "platforms/bluesky/client.hpp"
 #include "platforms/http_errors.hpp"
 #include "platforms/registry.hpp"
 #include "schedule/zone.hpp"

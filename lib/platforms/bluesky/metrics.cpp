@@ -3,12 +3,13 @@
 // followersCount, both through the account's PDS with the session the publishing adapter keeps
 // in the state directory (bluesky::Client), so a collect after a run logs in only when that
 // session is gone. Bluesky reports no impressions.
-#include "bluesky.hpp"
-#include "bluesky_client.hpp"
-#include "credentials.hpp"
-#include "http/ascii.hpp"
-#include "metrics.hpp"
+#include "platforms/metrics.hpp"
 
+#include "http/ascii.hpp"
+
+#include "platforms/bluesky/bluesky.hpp"
+#include "platforms/bluesky/client.hpp"
+#include "platforms/credentials.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>

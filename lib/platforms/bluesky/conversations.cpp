@@ -7,13 +7,14 @@
 // - a reply: com.atproto.repo.createRecord of an app.bsky.feed.post whose `reply` holds strong
 //   references to the thread's root and to the post answered, with facets for its links.
 // Bot accounts carry the self-label "bot" on their profile (author.labels[].val).
-#include "bluesky.hpp"
-#include "bluesky_client.hpp"
-#include "conversations.hpp"
-#include "credentials.hpp"
-#include "http/ascii.hpp"
-#include "http_errors.hpp"
+#include "platforms/conversations.hpp"
 
+#include "http/ascii.hpp"
+
+#include "platforms/bluesky/bluesky.hpp"
+#include "platforms/bluesky/client.hpp"
+#include "platforms/credentials.hpp"
+#include "platforms/http_errors.hpp"
 #include "schedule/zone.hpp"
 #include "util/error.hpp"
 
