@@ -1,7 +1,7 @@
 """herald accounts and herald accounts check, against the loopback fakes."""
 
-from fake_mastodon import FakeMastodon
-from fake_platforms import DiscordFake
+from platforms.mastodon.fake import FakeMastodon
+from platforms.discord.fake import DiscordFake
 from harness import HeraldTest, main
 
 CALENDAR = """

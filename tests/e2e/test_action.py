@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from fake_mastodon import FakeMastodon
+from platforms.mastodon.fake import FakeMastodon
 from harness import HERALD, SOURCE_DIR, HeraldTest, main
 
 SCRIPT = SOURCE_DIR / "scripts" / "ci" / "herald-action.sh"

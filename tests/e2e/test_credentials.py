@@ -3,7 +3,7 @@ refused when other users can read it; the environment wins; never echoed."""
 
 import os
 
-from fake_mastodon import FakeMastodon
+from platforms.mastodon.fake import FakeMastodon
 from harness import HeraldTest, main
 
 TOKEN = "s3cr3t-token"

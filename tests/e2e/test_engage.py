@@ -5,7 +5,9 @@ cursor; triage (done, snooze) between runs; conversations answered on the platfo
 import json
 from pathlib import Path
 
-from fake_engage import FakeBlueskyEngage, FakeMastodonEngage
+from platforms.bluesky.fake_engage import FakeBlueskyEngage
+
+from platforms.mastodon.fake_engage import FakeMastodonEngage
 from harness import OnPostgresql, HeraldTest, main
 
 TOKEN = "s3cr3t-token"

@@ -4,7 +4,7 @@ a thread answered with a list. Loopback fakes from fake_engage.py, each given th
 
 import json
 
-from fake_engage import FakeMastodonEngage
+from platforms.mastodon.fake_engage import FakeMastodonEngage
 from harness import HeraldTest, main
 
 TOKEN = "s3cr3t-token"

@@ -4,9 +4,9 @@ and a state that survives a crash at any point."""
 import time
 from datetime import datetime, timedelta, timezone
 
-from fake_bluesky import FakeBluesky
-from fake_mastodon import FakeMastodon
-from fake_platforms import DiscordFake
+from platforms.bluesky.fake import FakeBluesky
+from platforms.mastodon.fake import FakeMastodon
+from platforms.discord.fake import DiscordFake
 from harness import OnPostgresql, STUB_ACCOUNTS, HeraldTest, main
 
 TOKEN = "s3cr3t-token"

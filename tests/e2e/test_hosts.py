@@ -10,9 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from fake_bluesky import FakeBluesky
-from fake_mastodon import FakeMastodon
-from fake_platforms import DiscordFake
+from platforms.bluesky.fake import FakeBluesky
+from platforms.mastodon.fake import FakeMastodon
+from platforms.discord.fake import DiscordFake
 from harness import HERALD, SOURCE_DIR, HeraldTest, OnPostgresql, Result, main
 
 TOKEN = "s3cr3t-token"

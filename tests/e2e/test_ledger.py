@@ -4,10 +4,10 @@ and posts again only where the platform cannot be asked, saying so."""
 
 import shutil
 
-from fake_bluesky import FakeBluesky
-from fake_mastodon import FakeMastodon
-from fake_platforms import DiscordFake
-from fake_slack import SlackFake
+from platforms.bluesky.fake import FakeBluesky
+from platforms.mastodon.fake import FakeMastodon
+from platforms.discord.fake import DiscordFake
+from platforms.slack.fake import SlackFake
 from harness import SOURCE_DIR, HeraldTest, main
 
 NOW = "2026-12-01T12:00:00Z"

@@ -1,7 +1,7 @@
 """Due jobs go out concurrently: a slow platform does not hold up the others, and one account
 gets one publish at a time unless --per-account says more."""
 
-from fake_mastodon import FakeMastodon
+from platforms.mastodon.fake import FakeMastodon
 from harness import HeraldTest, main
 
 TOKEN = "s3cr3t-token"

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import time
 
-from fake_platforms import WebhookFake
+from platforms.webhook.fake import WebhookFake
 from harness import HERALD, SANITIZED, SOURCE_DIR, HeraldTest, main
 
 EXAMPLES = SOURCE_DIR / "examples" / "plugins"

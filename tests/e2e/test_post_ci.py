@@ -4,7 +4,7 @@ own post, and a calendar identity that does not depend on where the checkout sit
 import json
 import shutil
 
-from fake_platforms import WebhookFake
+from platforms.webhook.fake import WebhookFake
 from harness import STUB_ACCOUNTS, HeraldTest, main
 
 NOW = "2026-12-01T12:00:00Z"

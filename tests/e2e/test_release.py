@@ -3,7 +3,7 @@ the GitHub release, short on a microblog, whole on a chat platform (issue 15).""
 
 import json
 
-from fake_mastodon import FakeMastodon
+from platforms.mastodon.fake import FakeMastodon
 from harness import HeraldTest, main
 
 TOKEN = "s3cr3t-token"

@@ -13,7 +13,9 @@ import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
-from fake_metrics import MetricsBluesky, MetricsMastodon
+from platforms.bluesky.fake_metrics import MetricsBluesky
+
+from platforms.mastodon.fake_metrics import MetricsMastodon
 from harness import OnPostgresql, HERALD, SOURCE_DIR, HeraldTest, main
 
 TOKEN = "s3cr3t-token"

@@ -1,6 +1,6 @@
 """herald resolve, retry and cancel: a person settles what herald cannot."""
 
-from fake_platforms import WebhookFake
+from platforms.webhook.fake import WebhookFake
 from harness import OnPostgresql, HERALD, HeraldTest, main
 
 CALENDAR = """

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 
-from fake_metrics import MetricsMastodon
+from platforms.mastodon.fake_metrics import MetricsMastodon
 from harness import HERALD, SOURCE_DIR, HeraldTest, main
 
 TOKEN = "m-s3cr3t-token"

@@ -3,7 +3,7 @@ allow (issue 15), in validate, plan, run and herald post, against the Mastodon f
 
 import re
 
-from fake_mastodon import FakeMastodon, mastodon_length
+from platforms.mastodon.fake import FakeMastodon, mastodon_length
 from harness import HeraldTest, main
 
 TOKEN = "s3cr3t-token"

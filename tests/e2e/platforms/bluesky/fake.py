@@ -23,7 +23,7 @@ import threading
 import time
 import unicodedata
 
-from fake_platforms import HookFakeServer
+from fakes import HookFakeServer
 
 TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"

@@ -6,8 +6,9 @@ import stat
 import time
 from datetime import datetime, timedelta, timezone
 
-from fake_bluesky import TID_RE, FakeBluesky
-from harness import HeraldTest, main
+from platforms.bluesky.fake import TID_RE, FakeBluesky
+from harness import main
+from platform_suite import PlatformTest
 
 PASSWORD = "app-pass-s3cr3t"
 ENV = {"BSKY_PASSWORD": PASSWORD}
@@ -63,22 +64,19 @@ def iso(t):
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class BlueskyTest(HeraldTest):
+class BlueskyTest(PlatformTest):
     def setUp(self):
         super().setUp()
-        self.fake = FakeBluesky(password=PASSWORD, others={"bob.test": "did:plc:bob0000000000000000"})
-        self.addCleanup(self.fake.stop)
+        self.start_fake(FakeBluesky(password=PASSWORD,
+                                    others={"bob.test": "did:plc:bob0000000000000000"}))
+        self.secrets = ENV
 
     def calendar(self, posts=POST):
         self.write("herald.yaml", ACCOUNTS.format(url=self.fake.url("")) + posts)
-        self.assertExit(self.herald("run", "--now", BEFORE, env=ENV), 0)
-
-    def run_at(self, now, *flags, env=ENV):
-        return self.herald(*flags, "run", "--now", now, env=env)
+        self.assertExit(self.run_at(BEFORE), 0)
 
     def job(self, name="launch/sky"):
-        [job] = [j for j in self.herald("--json", "status", env=ENV).json() if j["job"] == name]
-        return job
+        return super().job(name)
 
     def session_files(self):
         folder = self.state.parent / "bluesky"
@@ -86,7 +84,7 @@ class BlueskyTest(HeraldTest):
 
     def test_post_with_facets_at_utf8_byte_offsets(self):
         self.calendar()
-        r = self.run_at(DUE, "--json")
+        r = self.run_at(DUE, flags=["--json"])
         self.assertExit(r, 0)
         [line] = r.json_lines()
         self.assertEqual(line["status"], "posted")
@@ -120,7 +118,7 @@ class BlueskyTest(HeraldTest):
     def test_thread_with_reply_refs_and_an_image_with_alt_text(self):
         self.write("media/shot.png", PNG)
         self.calendar(THREAD)
-        r = self.run_at(DUE, "--json")
+        r = self.run_at(DUE, flags=["--json"])
         self.assertExit(r, 0)
         [line] = r.json_lines()
         self.assertEqual(line["status"], "posted")
@@ -167,7 +165,7 @@ class BlueskyTest(HeraldTest):
         self.calendar(POST + SECOND)
         self.assertExit(self.run_at(DUE), 0)
         self.fake.expire_access_tokens()
-        r = self.run_at("2026-12-02T08:00:00Z", "--json")
+        r = self.run_at("2026-12-02T08:00:00Z", flags=["--json"])
         self.assertExit(r, 0)
         self.assertEqual(r.json_lines()[0]["status"], "posted")
         self.assertEqual(len(self.fake.calls("com.atproto.server.createSession")), 1)
@@ -194,7 +192,7 @@ class BlueskyTest(HeraldTest):
         # The record is stored, then the connection drops: herald looks the key up at once.
         self.calendar()
         self.fake.drop_after_create()
-        r = self.run_at(DUE, "--json")
+        r = self.run_at(DUE, flags=["--json"])
         self.assertExit(r, 0)
         [line] = r.json_lines()
         self.assertEqual(line["status"], "posted")
@@ -212,7 +210,7 @@ class BlueskyTest(HeraldTest):
         # The lease still holds at 08:05; at 08:10 the job is resent to the same record key, the
         # PDS answers 500 for the taken key, and getRecord finds the post.
         self.assertEqual(self.run_at("2026-12-01T08:05:00Z").out, "")
-        r = self.run_at("2026-12-01T08:10:00Z", "--json")
+        r = self.run_at("2026-12-01T08:10:00Z", flags=["--json"])
         self.assertExit(r, 0)
         [line] = r.json_lines()
         self.assertEqual(line["status"], "posted")
@@ -238,7 +236,7 @@ class BlueskyTest(HeraldTest):
                                 r"alice.test/post/")
         self.assertEqual(len(self.fake.posts()), 2)
         # The resend writes to the same keys: parts 1 and 2 are found there, part 3 is written.
-        r = self.run_at("2026-12-01T08:30:00Z", "--json")
+        r = self.run_at("2026-12-01T08:30:00Z", flags=["--json"])
         self.assertExit(r, 0)
         posts = self.fake.posts()
         self.assertEqual([p["value"]["text"] for p in posts],
@@ -295,9 +293,9 @@ class BlueskyTest(HeraldTest):
     def test_verbose_output_never_shows_the_password_or_tokens(self):
         self.write("media/shot.png", PNG)
         self.calendar(THREAD + SECOND)
-        r1 = self.run_at(DUE, "-v")
+        r1 = self.run_at(DUE, flags=["-v"])
         self.fake.expire_access_tokens()
-        r2 = self.run_at("2026-12-02T08:00:00Z", "-v")
+        r2 = self.run_at("2026-12-02T08:00:00Z", flags=["-v"])
         r3 = self.herald("-v", "accounts", "check", env=ENV)
         self.fake.expire_access_tokens()
         self.fake.expire_refresh_tokens()
@@ -373,7 +371,7 @@ class BlueskyTest(HeraldTest):
         self.fake.fail_path("com.atproto.server.createSession", 401, body=lambda request: {
             "error": "AuthenticationRequired",
             "message": f"refused {request.body.decode()} password {PASSWORD}"})
-        r = self.run_at(DUE, "--json")
+        r = self.run_at(DUE, flags=["--json"])
         self.assertExit(r, 1)
         [line] = r.json_lines()
         self.assertIn("HTTP 401: AuthenticationRequired: refused", line["error"])
@@ -381,7 +379,7 @@ class BlueskyTest(HeraldTest):
         self.fake.fail_path("com.atproto.repo.createRecord", 400, count=2, body=lambda request: {
             "error": "InvalidRequest",
             "message": f"refused {request.headers.get('authorization')}"})
-        r2 = self.run_at("2026-12-02T08:00:00Z", "--json")
+        r2 = self.run_at("2026-12-02T08:00:00Z", flags=["--json"])
         self.assertExit(r2, 1)
         errors = [l["error"] for l in r2.json_lines()]
         self.assertIn("permanent: bluesky: POST com.atproto.repo.createRecord: HTTP 400: "
@@ -397,7 +395,7 @@ class BlueskyTest(HeraldTest):
         self.calendar()
         self.fake.fail_path("com.atproto.repo.createRecord", 400,
                             body={"error": "InvalidRequest", "message": "日本語" * 70})
-        r = self.run_at(DUE, "--json")
+        r = self.run_at(DUE, flags=["--json"])
         self.assertExit(r, 1)
         [line] = r.json_lines()
         # "InvalidRequest: " is 16 bytes; then 94 whole characters fit in the 300.

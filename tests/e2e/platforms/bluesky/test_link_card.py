@@ -6,9 +6,10 @@ import struct
 import time
 import zlib
 
-from fake_bluesky import FakeBluesky
-from fake_platforms import HookFakeServer
-from harness import HeraldTest, main
+from platforms.bluesky.fake import FakeBluesky
+from fakes import HookFakeServer
+from harness import main
+from platform_suite import PlatformTest
 
 PASSWORD = "app-pass-s3cr3t"
 
@@ -60,11 +61,10 @@ class PageServer(HookFakeServer):
         return status, {"Content-Type": content_type}, body
 
 
-class LinkCardTest(HeraldTest):
+class LinkCardTest(PlatformTest):
     def setUp(self):
         super().setUp()
-        self.fake = FakeBluesky(password=PASSWORD)
-        self.addCleanup(self.fake.stop)
+        self.start_fake(FakeBluesky(password=PASSWORD))
         self.pages = PageServer()
         self.addCleanup(self.pages.stop)
         self.env["BSKY_PASSWORD"] = PASSWORD

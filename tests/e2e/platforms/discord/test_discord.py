@@ -3,8 +3,9 @@
 import datetime
 import json
 
-from fake_platforms import DiscordFake
-from harness import HeraldTest, main
+from platforms.discord.fake import DiscordFake
+from harness import main
+from platform_suite import PlatformTest
 
 TOKEN = "tok3n-s3cret"
 
@@ -32,28 +33,17 @@ def utc(text):
         tzinfo=datetime.timezone.utc)
 
 
-class DiscordTest(HeraldTest):
+class DiscordTest(PlatformTest):
     def setUp(self):
         super().setUp()
-        self.fake = DiscordFake(token=TOKEN)
-        self.addCleanup(self.fake.stop)
-        self.hook_env = {"DISCORD_WEBHOOK_URL": self.fake.webhook_url()}
+        self.start_fake(DiscordFake(token=TOKEN))
+        self.secrets = {"DISCORD_WEBHOOK_URL": self.fake.webhook_url()}
 
     def calendar(self, body=TEXT, at="2026-12-01 09:00"):
-        self.write("herald.yaml", CALENDAR.format(at=at, body=body.rstrip("\n")))
+        self.write_calendar(CALENDAR, at=at, body=body)
 
-    def run_at(self, *times, verbose=False):
-        result = None
-        for now in times:
-            args = (["-v"] if verbose else []) + ["run", "--now", now]
-            result = self.herald(*args, env=self.hook_env)
-        return result
-
-    def job(self):
-        # status lists what is not posted yet; history what is.
-        jobs = {j["job"]: j for j in self.herald("--json", "status", "--all").json()}
-        jobs.update({j["job"]: j for j in self.herald("--json", "history").json()})
-        return jobs["launch/disco"]
+    def job(self, name="launch/disco"):
+        return super().job(name)
 
     def test_post_fires_once_with_wait_and_the_right_json(self):
         self.calendar()
@@ -79,7 +69,7 @@ class DiscordTest(HeraldTest):
 
     def test_wait_is_added_to_an_existing_query_and_guild_urls(self):
         self.fake.guild_id = "777"
-        self.hook_env["DISCORD_WEBHOOK_URL"] = self.fake.webhook_url() + "?thread_id=42"
+        self.secrets["DISCORD_WEBHOOK_URL"] = self.fake.webhook_url() + "?thread_id=42"
         self.calendar()
         r = self.run_at("2026-11-30T12:00:00Z", "2026-12-01T09:00:10Z")
         self.assertExit(r, 0)
@@ -199,7 +189,7 @@ class DiscordTest(HeraldTest):
         self.assertEqual(self.job()["state"], "unknown")
 
     def test_wrong_token_fails_as_auth(self):
-        self.hook_env["DISCORD_WEBHOOK_URL"] = self.fake.webhook_url(token="wr0ng-t0ken")
+        self.secrets["DISCORD_WEBHOOK_URL"] = self.fake.webhook_url(token="wr0ng-t0ken")
         self.calendar()
         r = self.run_at("2026-11-30T12:00:00Z", "2026-12-01T09:00:10Z")
         self.assertExit(r, 1)
@@ -232,7 +222,7 @@ class DiscordTest(HeraldTest):
         self.assertExit(r, 2)
         self.assertIn("herald.yaml:5:18: error: account 'disco': environment variable "
                       "DISCORD_WEBHOOK_URL (webhook_env) is not set", r.err)
-        self.assertExit(self.herald("validate", env=self.hook_env), 0)
+        self.assertExit(self.herald("validate", env=self.secrets), 0)
 
     def test_validate_rejects_a_url_that_is_not_a_webhook(self):
         self.calendar()
@@ -262,7 +252,7 @@ class DiscordTest(HeraldTest):
         self.run_at("2026-11-30T12:00:00Z")
         self.fake.echo_next(3, 404, lambda request: {
             "message": f"Unknown Webhook {request.target} token {TOKEN}", "code": 10015})
-        r = self.herald("--json", "run", "--now", "2026-12-01T09:00:10Z", env=self.hook_env)
+        r = self.herald("--json", "run", "--now", "2026-12-01T09:00:10Z", env=self.secrets)
         self.assertExit(r, 1)
         [line] = r.json_lines()
         self.assertIn("HTTP 404: Unknown Webhook /api/webhooks/123/***", line["error"])

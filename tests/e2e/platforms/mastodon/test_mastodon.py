@@ -3,8 +3,9 @@
 import re
 from datetime import datetime, timedelta, timezone
 
-from fake_mastodon import FakeMastodon
-from harness import HeraldTest, main
+from platforms.mastodon.fake import FakeMastodon
+from harness import main
+from platform_suite import PlatformTest
 
 TOKEN = "s3cr3t-token"
 ENV = {"MASTODON_TOKEN": TOKEN}
@@ -49,27 +50,22 @@ def iso(t):
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class MastodonTest(HeraldTest):
+class MastodonTest(PlatformTest):
     def setUp(self):
         super().setUp()
-        self.fake = FakeMastodon(token=TOKEN).start()
-        self.addCleanup(self.fake.stop)
+        self.start_fake(FakeMastodon(token=TOKEN).start())
+        self.secrets = ENV
 
     def calendar(self, posts=POST, accounts=ACCOUNTS):
         self.write("herald.yaml", accounts.format(url=self.fake.url) + posts)
-        r = self.herald("run", "--now", BEFORE, env=ENV)
-        self.assertExit(r, 0)
-
-    def run_at(self, now, *flags, env=ENV):
-        return self.herald(*flags, "run", "--now", now, env=env)
+        self.assertExit(self.run_at(BEFORE), 0)
 
     def job(self, name="launch/masto"):
-        [job] = [j for j in self.herald("--json", "status", env=ENV).json() if j["job"] == name]
-        return job
+        return super().job(name)
 
     def test_post_is_published_once_with_token_visibility_and_key(self):
         self.calendar()
-        r = self.run_at(DUE, "--json")
+        r = self.run_at(DUE, flags=["--json"])
         self.assertExit(r, 0)
         [line] = r.json_lines()
         self.assertEqual(line["status"], "posted")
@@ -89,7 +85,7 @@ class MastodonTest(HeraldTest):
     def test_thread_chains_replies_and_uploads_media_with_alt_text(self):
         self.write("media/shot.png", b"\x89PNG\r\n\x1a\nnot really a png")
         self.calendar(THREAD)
-        r = self.run_at(DUE, "--json")
+        r = self.run_at(DUE, flags=["--json"])
         self.assertExit(r, 0)
         [line] = r.json_lines()
         self.assertEqual(line["status"], "posted")
@@ -121,7 +117,7 @@ class MastodonTest(HeraldTest):
         self.assertEqual(len(self.fake.statuses), 1)
         # The lease still holds at 08:05; at 08:10 the job is resent with the same key.
         self.assertEqual(self.run_at("2026-12-01T08:05:00Z").out, "")
-        r = self.run_at("2026-12-01T08:10:00Z", "--json")
+        r = self.run_at("2026-12-01T08:10:00Z", flags=["--json"])
         self.assertExit(r, 0)
         [line] = r.json_lines()
         self.assertEqual(line["status"], "posted")
@@ -142,7 +138,7 @@ class MastodonTest(HeraldTest):
         [status] = self.fake.statuses.values()
         self.fake.created_at = lambda: "2026-12-01T08:30:00.000Z"  # someone posts by hand
         self.fake.create_status({"authorization": f"Bearer {TOKEN}"}, {"status": "by hand"})
-        r = self.run_at("2026-12-01T09:00:00Z", "--json")
+        r = self.run_at("2026-12-01T09:00:00Z", flags=["--json"])
         self.assertExit(r, 0)
         [line] = r.json_lines()
         self.assertEqual((line["status"], line["id"], line["url"]),
@@ -172,7 +168,7 @@ class MastodonTest(HeraldTest):
         self.assertExit(r, 1)
         self.assertIn("retry-wait", r.out)
         self.assertEqual(self.job()["state"], "retry-wait")
-        r = self.run_at("2026-12-01T08:30:00Z", "--json")
+        r = self.run_at("2026-12-01T08:30:00Z", flags=["--json"])
         self.assertExit(r, 0)
         [line] = r.json_lines()
         self.assertEqual(line["status"], "posted")
@@ -265,8 +261,8 @@ class MastodonTest(HeraldTest):
         self.write("media/shot.png", b"\x89PNG\r\n\x1a\nnot really a png")
         self.calendar(THREAD)
         self.fake.fail("/api/v1/statuses", status=500)
-        r = self.run_at(DUE, "-v")
-        r2 = self.run_at("2026-12-01T08:30:00Z", "-v")
+        r = self.run_at(DUE, flags=["-v"])
+        r2 = self.run_at("2026-12-01T08:30:00Z", flags=["-v"])
         self.assertIn("posted", r2.out)
         for result in (r, r2):
             self.assertNotIn(TOKEN, result.out + result.err)
@@ -282,7 +278,7 @@ class MastodonTest(HeraldTest):
         self.calendar()
         self.fake.fail("/api/v1/statuses", status=422, body=lambda headers, target: {
             "error": f"refused {headers.get('authorization')} (token {TOKEN}) for {target}"})
-        r = self.run_at(DUE, "--json")
+        r = self.run_at(DUE, flags=["--json"])
         self.assertExit(r, 1)
         [line] = r.json_lines()
         self.assertEqual(line["error"], "permanent: mastodon: POST /api/v1/statuses: HTTP 422: "
@@ -295,7 +291,7 @@ class MastodonTest(HeraldTest):
     def test_a_long_error_in_japanese_is_cut_between_characters(self):
         self.calendar()
         self.fake.fail("/api/v1/statuses", status=422, body={"error": "!" + "日本語" * 70})
-        r = self.run_at(DUE, "--json")
+        r = self.run_at(DUE, flags=["--json"])
         self.assertExit(r, 1)
         [line] = r.json_lines()
         # One byte, then three-byte characters: byte 300 falls inside the 100th, which is left
@@ -312,7 +308,7 @@ class MastodonTest(HeraldTest):
         self.calendar()
         self.fake.fail("/api/v1/statuses", status=422,
                        body={"error": "bad\x1b[2J\x1b]0;owned\x07 \u009b31mtext\rover"})
-        r = self.run_at(DUE, "-v")
+        r = self.run_at(DUE, flags=["-v"])
         self.assertExit(r, 1)
         status = self.herald("status", env=ENV)
         for text in (r.out, r.err, status.out):

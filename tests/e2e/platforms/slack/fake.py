@@ -17,7 +17,7 @@ import re
 import time
 import urllib.parse
 
-from fake_platforms import HookFakeServer
+from fakes import HookFakeServer
 
 
 def _ok_false(error, **extra):

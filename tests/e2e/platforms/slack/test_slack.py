@@ -3,8 +3,9 @@
 import datetime
 import json
 
-from fake_slack import SlackFake
-from harness import HeraldTest, main
+from platforms.slack.fake import SlackFake
+from harness import main
+from platform_suite import PlatformTest
 
 TOKEN = "xoxb-1-fake-s3cret"
 HOOK_SECRET = "hOoKfAkEs3cr3t"
@@ -51,32 +52,20 @@ def utc(text):
         tzinfo=datetime.timezone.utc)
 
 
-class SlackTest(HeraldTest):
+class SlackTest(PlatformTest):
     def setUp(self):
         super().setUp()
-        self.fake = SlackFake(token=TOKEN, hook_secret=HOOK_SECRET, channels=[CHANNEL])
-        self.addCleanup(self.fake.stop)
-        self.slack_env = {"SLACK_TOKEN": TOKEN, "SLACK_WEBHOOK_URL": self.fake.webhook_url()}
+        self.start_fake(SlackFake(token=TOKEN, hook_secret=HOOK_SECRET, channels=[CHANNEL]))
+        self.secrets = {"SLACK_TOKEN": TOKEN, "SLACK_WEBHOOK_URL": self.fake.webhook_url()}
 
     def calendar(self, body=TEXT, webhook=False, channel=CHANNEL, at="2026-12-01 09:00",
                  url=None):
         account = HOOK_ACCOUNT if webhook else API_ACCOUNT.format(
             channel=channel, url=url or self.fake.api_url())
-        self.write("herald.yaml", CALENDAR.format(account=account.rstrip("\n"), at=at,
-                                                  body=body.rstrip("\n")))
+        self.write_calendar(CALENDAR, account=account, at=at, body=body)
 
-    def run_at(self, *times, verbose=False):
-        result = None
-        for now in times:
-            args = (["-v"] if verbose else []) + ["run", "--now", now]
-            result = self.herald(*args, env=self.slack_env)
-        return result
-
-    def job(self):
-        # status lists what is not posted yet; history what is.
-        jobs = {j["job"]: j for j in self.herald("--json", "status", "--all").json()}
-        jobs.update({j["job"]: j for j in self.herald("--json", "history").json()})
-        return jobs["launch/team"]
+    def job(self, name="launch/team"):
+        return super().job(name)
 
     def api_posts(self):
         return [r for r in self.fake.requests if r.path == "/api/chat.postMessage"]
@@ -148,7 +137,7 @@ class SlackTest(HeraldTest):
     def test_wrong_token_fails_as_auth_without_showing_it(self):
         self.calendar()
         self.run_at(BEFORE)
-        self.slack_env["SLACK_TOKEN"] = "xoxb-wr0ng-t0ken"
+        self.secrets["SLACK_TOKEN"] = "xoxb-wr0ng-t0ken"
         r = self.run_at(DUE, verbose=True)
         self.assertExit(r, 1)
         job = self.job()
@@ -281,7 +270,7 @@ class SlackTest(HeraldTest):
         self.run_at(BEFORE)
         self.fake.fail_next(1, 404, headers={"Content-Type": "text/plain"},
                             body=b"channel_\xffnot_found")
-        r = self.herald("--json", "run", "--now", DUE, env=self.slack_env)
+        r = self.herald("--json", "run", "--now", DUE, env=self.secrets)
         self.assertExit(r, 1)
         error = "permanent: slack: POST webhook: HTTP 404: channel_\ufffdnot_found"
         [line] = r.json_lines()
@@ -289,7 +278,7 @@ class SlackTest(HeraldTest):
         self.assertEqual(self.job()["error"], error)
 
     def test_webhook_with_a_wrong_secret_is_auth_and_never_shown(self):
-        self.slack_env["SLACK_WEBHOOK_URL"] = self.fake.webhook_url(secret="wr0ngs3cret")
+        self.secrets["SLACK_WEBHOOK_URL"] = self.fake.webhook_url(secret="wr0ngs3cret")
         self.calendar(webhook=True)
         r = self.run_at(BEFORE, DUE, verbose=True)
         self.assertExit(r, 1)
@@ -303,20 +292,20 @@ class SlackTest(HeraldTest):
 
     def test_accounts_check(self):
         self.calendar()
-        r = self.herald("accounts", "check", env=self.slack_env)
+        r = self.herald("accounts", "check", env=self.secrets)
         self.assertExit(r, 0)
         self.assertRegex(r.out, r"^ok +team +slack +@herald in 'Herald Test', channel C0HERALD\n$")
         self.calendar(webhook=True)
-        r = self.herald("accounts", "check", env=self.slack_env)
+        r = self.herald("accounts", "check", env=self.secrets)
         self.assertExit(r, 0)  # not a failure: an incoming webhook can never be checked
         self.assertRegex(r.out, r"^not checked +team +slack +an incoming webhook cannot be "
                                 r"checked without posting to it\n$")
-        r = self.herald("--json", "accounts", "check", env=self.slack_env)
+        r = self.herald("--json", "accounts", "check", env=self.secrets)
         [check] = r.json_lines()
         self.assertEqual((check["ok"], check["status"]), (True, "not checked"))
         self.assertEqual(self.fake.messages, [])
         self.calendar()
-        r = self.herald("--json", "accounts", "check", env=dict(self.slack_env, SLACK_TOKEN="bad"))
+        r = self.herald("--json", "accounts", "check", env=dict(self.secrets, SLACK_TOKEN="bad"))
         self.assertExit(r, 1)
         [check] = r.json_lines()
         self.assertFalse(check["ok"])
@@ -333,7 +322,7 @@ class SlackTest(HeraldTest):
         self.assertExit(r, 2)
         self.assertIn("herald.yaml:5:18: error: account 'team': environment variable "
                       "SLACK_WEBHOOK_URL (webhook_env) is not set", r.err)
-        self.assertExit(self.herald("validate", env=self.slack_env), 0)
+        self.assertExit(self.herald("validate", env=self.secrets), 0)
 
     def test_validate_wants_exactly_one_mode(self):
         self.write("herald.yaml", CALENDAR.format(account="""
@@ -342,14 +331,14 @@ class SlackTest(HeraldTest):
     webhook_env: SLACK_WEBHOOK_URL
     token_env: SLACK_TOKEN
     channel: C0HERALD""", at="2026-12-01 09:00", body=TEXT.rstrip("\n")))
-        r = self.herald("validate", env=self.slack_env)
+        r = self.herald("validate", env=self.secrets)
         self.assertExit(r, 2)
         self.assertIn("herald.yaml:6:16: error: account 'team': the slack platform needs exactly "
                       "one of 'webhook_env:' (an incoming webhook) or 'token_env:'", r.err)
 
     def test_validate_too_long_text_names_account_count_and_limit(self):
         self.calendar('    text: "' + "x" * 40001 + '"\n')
-        r = self.herald("validate", env=self.slack_env)
+        r = self.herald("validate", env=self.secrets)
         self.assertExit(r, 2)
         self.assertIn("post 'launch' is too long for account 'team' (slack): text is 40001 "
                       "Unicode code points, the limit is 40000", r.err)
@@ -361,7 +350,7 @@ class SlackTest(HeraldTest):
       - file: pic.png
         alt: a picture
 """)
-        r = self.herald("validate", env=self.slack_env)
+        r = self.herald("validate", env=self.secrets)
         self.assertExit(r, 2)
         self.assertIn("herald.yaml:15:9: error: post 'launch' cannot go to account 'team' (slack): herald cannot post "
                       "media to Slack", r.err)
@@ -377,7 +366,7 @@ class SlackTest(HeraldTest):
         self.run_at(BEFORE)
         self.fake.echo_next(5, 400, lambda request: {
             "ok": False, "error": f"invalid_auth {request.headers.get('authorization')} {TOKEN}"})
-        r = self.herald("--json", "run", "--now", DUE, env=self.slack_env)
+        r = self.herald("--json", "run", "--now", DUE, env=self.secrets)
         self.assertExit(r, 1)
         [line] = r.json_lines()
         self.assertIn("HTTP 400: invalid_auth Bearer *** ***", line["error"])

@@ -11,7 +11,7 @@ import itertools
 import json
 import urllib.parse
 
-from fake_platforms import HookFakeServer
+from fakes import HookFakeServer
 
 
 def _answer(status, document):

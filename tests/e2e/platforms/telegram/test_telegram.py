@@ -3,8 +3,9 @@
 import datetime
 import json
 
-from fake_telegram import TelegramFake
-from harness import HeraldTest, main
+from platforms.telegram.fake import TelegramFake
+from harness import main
+from platform_suite import PlatformTest
 
 TOKEN = "123456789:AAF-fake_s3cret_token"
 PUBLIC = "@herald_news"  # chat -1001111111111, a public channel
@@ -43,29 +44,17 @@ def utc(text):
         tzinfo=datetime.timezone.utc)
 
 
-class TelegramTest(HeraldTest):
+class TelegramTest(PlatformTest):
     def setUp(self):
         super().setUp()
-        self.fake = TelegramFake(token=TOKEN)
-        self.addCleanup(self.fake.stop)
-        self.tg_env = {"TELEGRAM_TOKEN": TOKEN}
+        self.start_fake(TelegramFake(token=TOKEN))
+        self.secrets = {"TELEGRAM_TOKEN": TOKEN}
 
     def calendar(self, body=TEXT, chat=PUBLIC, extra="", at="2026-12-01 09:00"):
-        self.write("herald.yaml", CALENDAR.format(chat=chat, url=self.fake.url(), at=at,
-                                                  extra=extra.rstrip("\n"),
-                                                  body=body.rstrip("\n")))
+        self.write_calendar(CALENDAR, chat=chat, url=self.fake.url(), at=at, extra=extra, body=body)
 
-    def run_at(self, *times, verbose=False, env=None):
-        result = None
-        for now in times:
-            args = (["-v"] if verbose else []) + ["run", "--now", now]
-            result = self.herald(*args, env=env or self.tg_env)
-        return result
-
-    def job(self):
-        jobs = {j["job"]: j for j in self.herald("--json", "status", "--all").json()}
-        jobs.update({j["job"]: j for j in self.herald("--json", "history").json()})
-        return jobs["launch/tg"]
+    def job(self, name="launch/tg"):
+        return super().job(name)
 
     def sends(self):
         return [r for r in self.fake.requests if "/send" in r.path]
@@ -198,7 +187,7 @@ class TelegramTest(HeraldTest):
     def test_crash_after_send_is_unknown_not_resent(self):
         self.calendar()
         self.run_at(BEFORE)
-        r = self.herald("run", "--now", DUE, env=dict(self.tg_env, HERALD_TEST_CRASH_AT="after-send"))
+        r = self.herald("run", "--now", DUE, env=dict(self.secrets, HERALD_TEST_CRASH_AT="after-send"))
         self.assertExit(r, 137)
         self.assertEqual(len(self.fake.messages), 1)
         r = self.run_at("2026-12-01T09:30:00Z")
@@ -256,12 +245,12 @@ class TelegramTest(HeraldTest):
 
     def test_accounts_check(self):
         self.calendar()
-        r = self.herald("accounts", "check", env=self.tg_env)
+        r = self.herald("accounts", "check", env=self.secrets)
         self.assertExit(r, 0)
         self.assertRegex(r.out, r"^ok +tg +telegram +@herald_bot, chat 'Herald News'\n$")
         self.assertEqual(self.sends(), [])
         self.calendar(chat="-1003333333333")
-        r = self.herald("--json", "accounts", "check", env=self.tg_env)
+        r = self.herald("--json", "accounts", "check", env=self.secrets)
         self.assertExit(r, 1)
         [check] = r.json_lines()
         self.assertEqual(check["detail"],
@@ -281,12 +270,12 @@ class TelegramTest(HeraldTest):
         self.assertIn("herald.yaml:8:17: error: account 'tg': 'parse_mode' must be HTML, "
                       "MarkdownV2 or Markdown", r.err)
         self.calendar(chat="herald news")
-        r = self.herald("validate", env=self.tg_env)
+        r = self.herald("validate", env=self.secrets)
         self.assertExit(r, 2)
         self.assertIn("herald.yaml:6:11: error: account 'tg': 'chat' must be a numeric chat id "
                       "(-1001234567890) or @channelname", r.err)
         self.calendar()
-        self.assertExit(self.herald("validate", env=self.tg_env), 0)
+        self.assertExit(self.herald("validate", env=self.secrets), 0)
 
     def test_validate_text_and_caption_limits(self):
         self.write("pic.png", b"\x89PNG\r\n\x1a\nfake-image")
@@ -298,7 +287,7 @@ class TelegramTest(HeraldTest):
             alt: x
       - text: "{fits}"
 """.format(long_text="x" * 4097, caption="y" * 1025, fits="z" * 1025))
-        r = self.herald("validate", env=self.tg_env)
+        r = self.herald("validate", env=self.secrets)
         self.assertExit(r, 2)
         self.assertIn("part 1 of post 'launch' is too long for account 'tg' (telegram): text is "
                       "4097 UTF-16 code units, the limit is 4096", r.err)
@@ -322,7 +311,7 @@ class TelegramTest(HeraldTest):
       - text: eleven
         media:
 """ + files.replace("      - ", "          - ").replace("        alt", "            alt"))
-        r = self.herald("validate", env=self.tg_env)
+        r = self.herald("validate", env=self.secrets)
         self.assertExit(r, 2)
         self.assertIn("part 1 of post 'launch' cannot go to account 'tg' (telegram): 'anim.gif' "
                       "(image/gif) cannot be sent", r.err)
@@ -337,7 +326,7 @@ class TelegramTest(HeraldTest):
         self.fake.echo_next(3, 400, lambda request: {
             "ok": False, "error_code": 400,
             "description": f"Bad Request: {request.path} ({TOKEN})"})
-        r = self.herald("--json", "run", "--now", DUE, env=self.tg_env)
+        r = self.herald("--json", "run", "--now", DUE, env=self.secrets)
         self.assertExit(r, 1)
         [line] = r.json_lines()
         self.assertIn("HTTP 400: Bad Request: /bot***/sendMessage (***)", line["error"])

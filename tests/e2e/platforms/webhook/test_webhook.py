@@ -1,7 +1,8 @@
 """The generic webhook platform against a loopback fake that records every body."""
 
-from fake_platforms import WebhookFake
-from harness import HeraldTest, main
+from platforms.webhook.fake import WebhookFake
+from harness import main
+from platform_suite import PlatformTest
 
 SECRET = "hook-s3cret-path"
 
@@ -23,27 +24,21 @@ TEXT = '    text: "say \\"hi\\"\\nline two, caf\\u00e9 \\u2603 \\\\o/"\n'
 EXPECTED_TEXT = 'say "hi"\nline two, caf\u00e9 \u2603 \\o/'
 
 
-class WebhookTest(HeraldTest):
+class WebhookTest(PlatformTest):
     def setUp(self):
         super().setUp()
-        self.fake = WebhookFake(url_base="https://hooks.example/msg")
-        self.addCleanup(self.fake.stop)
-        self.hook_env = {"HOOK_URL": self.fake.url(f"/in/{SECRET}")}
+        self.start_fake(WebhookFake(url_base="https://hooks.example/msg"))
+        self.secrets = {"HOOK_URL": self.fake.url(f"/in/{SECRET}")}
 
     def calendar(self, settings, body=TEXT):
-        self.write("herald.yaml", CALENDAR.format(settings=settings.rstrip("\n"),
-                                                  body=body.rstrip("\n")))
+        self.write_calendar(CALENDAR, settings=settings, body=body)
+
+    def job(self, name="launch/hook"):
+        return super().job(name)
 
     def fire(self, verbose=False):
-        self.herald("run", "--now", "2026-11-30T12:00:00Z", env=self.hook_env)
-        args = (["-v"] if verbose else []) + ["run", "--now", "2026-12-01T09:00:10Z"]
-        return self.herald(*args, env=self.hook_env)
-
-    def job(self):
-        # status lists what is not posted yet; history what is.
-        jobs = {j["job"]: j for j in self.herald("--json", "status", "--all").json()}
-        jobs.update({j["job"]: j for j in self.herald("--json", "history").json()})
-        return jobs["launch/hook"]
+        self.run_at("2026-11-30T12:00:00Z")
+        return self.run_at("2026-12-01T09:00:10Z", verbose=verbose)
 
     def test_default_body_plain_url_and_idempotency_key(self):
         self.calendar(f"    url: {self.fake.url('/plain')}\n")
@@ -91,20 +86,20 @@ class WebhookTest(HeraldTest):
 
     def test_server_error_is_unknown_unless_the_account_is_idempotent(self):
         self.calendar("    url_env: HOOK_URL\n")
-        self.herald("run", "--now", "2026-11-30T12:00:00Z", env=self.hook_env)
+        self.herald("run", "--now", "2026-11-30T12:00:00Z", env=self.secrets)
         self.fake.fail_next(1, 500)
-        r = self.herald("run", "--now", "2026-12-01T09:00:10Z", env=self.hook_env)
+        r = self.herald("run", "--now", "2026-12-01T09:00:10Z", env=self.secrets)
         self.assertExit(r, 1)
         self.assertEqual(self.job()["state"], "unknown")
 
     def test_idempotent_account_retries_with_the_same_key(self):
         self.calendar('    url_env: HOOK_URL\n    idempotent: "true"\n')
-        self.herald("run", "--now", "2026-11-30T12:00:00Z", env=self.hook_env)
+        self.herald("run", "--now", "2026-11-30T12:00:00Z", env=self.secrets)
         self.fake.fail_next(1, 500)
-        self.herald("run", "--now", "2026-12-01T09:00:10Z", env=self.hook_env)
+        self.herald("run", "--now", "2026-12-01T09:00:10Z", env=self.secrets)
         job = self.job()
         self.assertEqual(job["state"], "retry-wait")
-        r = self.herald("run", "--now", job["next_attempt"], env=self.hook_env)
+        r = self.herald("run", "--now", job["next_attempt"], env=self.secrets)
         self.assertIn("posted", r.out)
         first, second = self.fake.requests
         self.assertEqual(first.headers["idempotency-key"], second.headers["idempotency-key"])
@@ -117,12 +112,12 @@ class WebhookTest(HeraldTest):
                 self.env["HERALD_STATE"] = str(self.state)
                 settings = "    url_env: HOOK_URL\n" + ('    idempotent: "true"\n' if idempotent else "")
                 self.calendar(settings)
-                self.herald("run", "--now", "2026-11-30T12:00:00Z", env=self.hook_env)
+                self.herald("run", "--now", "2026-11-30T12:00:00Z", env=self.secrets)
                 r = self.herald("run", "--now", "2026-12-01T09:00:10Z",
-                                env=dict(self.hook_env, HERALD_TEST_CRASH_AT="after-send"))
+                                env=dict(self.secrets, HERALD_TEST_CRASH_AT="after-send"))
                 self.assertExit(r, 137)
                 # After the dead run's lease: resent with the same key, or left for a person.
-                r = self.herald("--json", "run", "--now", "2026-12-01T09:10:10Z", env=self.hook_env)
+                r = self.herald("--json", "run", "--now", "2026-12-01T09:10:10Z", env=self.secrets)
                 self.assertEqual(r.json_lines()[0]["status"], expected)
                 keys = [q.headers["idempotency-key"] for q in self.fake.requests]
                 self.assertEqual(len(keys), 2 if idempotent else 1)
@@ -134,9 +129,9 @@ class WebhookTest(HeraldTest):
         self.assertExit(r, 2)
         self.assertIn("herald.yaml:5:14: error: account 'hook': environment variable HOOK_URL "
                       "(url_env) is not set", r.err)
-        self.assertExit(self.herald("validate", env=self.hook_env), 0)
+        self.assertExit(self.herald("validate", env=self.secrets), 0)
         self.calendar(f"    url_env: HOOK_URL\n    url: {self.fake.url('/x')}\n")
-        r = self.herald("validate", env=self.hook_env)
+        r = self.herald("validate", env=self.secrets)
         self.assertExit(r, 2)
         self.assertIn("exactly one of", r.err)
         self.calendar("    template: '{}'\n")
