@@ -43,13 +43,13 @@ set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # dpkg-shlibdeps adds the libraries the binary links (libstdc++, yaml-cpp, fmt, SQLite,
-# date-tz, ...). Five it needs are invisible to it: libcurl, libpq, ICU and libxml2, loaded with
+# date-tz, ...). Six it needs are invisible to it: libcurl, libpq, ICU, libxml2 and libcrypto, loaded with
 # dlopen on first use (lib/http/curl_api.cpp, CURLOPT_PROTOCOLS_STR needs 7.85; lib/store/pq_api.cpp;
 # lib/text/icu_api.cpp, whose symbols carry the major version the headers had;
-# lib/text/xml_api.cpp), and the zone database that date-tz reads from /usr/share/zoneinfo.
+# lib/text/xml_api.cpp; lib/http/crypto_api.cpp: OAuth 1.0a signatures), and the zone database that date-tz reads from /usr/share/zoneinfo.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libcurl4 (>= 7.85.0), libpq5, libicu${HERALD_ICU_MAJOR}, libxml2, tzdata")
+    "libcurl4 (>= 7.85.0), libpq5, libicu${HERALD_ICU_MAJOR}, libxml2, libssl3, tzdata")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion, git") # git: plan --diff --against
 set(CPACK_GENERATOR DEB)

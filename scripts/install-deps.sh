@@ -8,7 +8,7 @@ packages=(
   g++ cmake make pkg-config
   libcli11-dev libyaml-cpp-dev libfmt-dev libhowardhinnant-date-dev tzdata
   nlohmann-json3-dev libexpected-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libicu-dev
-  libxml2-dev
+  libxml2-dev libssl-dev
   doctest-dev libcpp-httplib-dev
   dpkg-dev file   # cpack -G DEB: dpkg-shlibdeps for Depends:, file to find the ELF binaries
 )

@@ -93,6 +93,7 @@ class PackageTest(HeraldTest):
         self.assertIn("libpq5", depends)  # loaded with dlopen, so named by hand
         self.assertRegex(depends, r"\blibicu\d+\b")  # the same
         self.assertIn("libxml2", names)  # the same (link cards)
+        self.assertIn("libssl3", names)  # the same (libcrypto: X's OAuth 1.0a signatures)
         self.assertIn("tzdata", names)
         # From dpkg-shlibdeps: what the binary links.
         for library in ("libc6", "libstdc++6", "libyaml-cpp0.7", "libsqlite3-0", "libfmt9"):
