@@ -146,6 +146,8 @@ unit_key(text::LengthRule::Unit unit)
     return "utf16";
   case text::LengthRule::Unit::code_points:
     return "code_points";
+  case text::LengthRule::Unit::x_weighted:
+    return "x_weighted";
   }
   return "?";
 }

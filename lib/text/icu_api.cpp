@@ -28,6 +28,8 @@ load()
   library.resolve(HERALD_ICU_NAME(ubrk_next), api.break_next);
   library.resolve(HERALD_ICU_NAME(ubrk_open), api.break_open);
   library.resolve(HERALD_ICU_NAME(ubrk_setUText), api.break_set_utext);
+  library.resolve(HERALD_ICU_NAME(unorm2_getNFCInstance), api.normalizer_get_nfc_instance);
+  library.resolve(HERALD_ICU_NAME(unorm2_normalize), api.normalizer_normalize);
   library.resolve(HERALD_ICU_NAME(utext_close), api.text_close);
   library.resolve(HERALD_ICU_NAME(utext_openUTF8), api.text_open_utf8);
   // The library stays loaded for the life of the process.

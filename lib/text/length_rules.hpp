@@ -21,6 +21,10 @@ struct LengthRule
     bytes,       // UTF-8 bytes
     utf16,       // UTF-16 code units (count_utf16_units)
     code_points, // Unicode scalar values (count_code_points)
+    x_weighted,  // X's weighted count after NFC: 1 for code points in X's light ranges (Latin,
+                 // Greek, Cyrillic, Hebrew, Arabic, Indic scripts, some punctuation), 2 for the
+                 // rest (CJK, Hangul, most symbols), 2 for each emoji sequence however many code
+                 // points it has
   };
 
   std::string name; // the platform, e.g. "mastodon"; informative, never used for measuring
@@ -32,11 +36,14 @@ struct LengthRule
 
 // The length of `text` under `rule`: URLs and remote mentions (as find_links() finds them)
 // rewritten as the rule says, then counted in rule.unit. Ill-formed UTF-8 counts as U+FFFD.
+// In x_weighted the text is put in Unicode Normalization Form C first, as X does; ASCII text
+// is NFC already and is measured without ICU, as in the other units.
 size_t measure(std::string_view text, const LengthRule& rule);
 
 // nullopt if `text` fits `rule`; otherwise why not, e.g.
 // "text is 512 characters (URLs counted as 23), the limit is 500". A note in parentheses appears
-// only when the text has what it describes (a URL, a remote mention, an emoji counting 2).
+// only when the text has what it describes (a URL, a remote mention, an emoji or a CJK character
+// counting 2).
 std::optional<std::string> too_long(std::string_view text, const LengthRule& rule);
 
 // Every length problem of `text` under `rules`, in rule order; empty when it fits them all.
@@ -51,6 +58,7 @@ LengthRule discord_rule();               // message content, 2000 code points
 LengthRule slack_rule();                 // chat.postMessage text, 40,000 code points
 LengthRule telegram_text_rule();         // sendMessage text, 4096 UTF-16 units
 LengthRule telegram_caption_rule();      // media caption, 1024 UTF-16 units
+LengthRule x_rule();                     // post text, 280 in X's weighted count, URLs 23
 // A generic webhook has no limit unless the account configures one (then in code points).
 std::vector<LengthRule> webhook_rules(std::optional<size_t> limit = std::nullopt);
 

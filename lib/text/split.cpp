@@ -105,6 +105,10 @@ public:
           units = (byte & 0xC0) != 0x80;
         } else if (rule.unit == LengthRule::Unit::utf16) {
           units = (byte & 0xC0) == 0x80 ? 0 : byte >= 0xF0 ? 2 : 1;
+        } else if (rule.unit == LengthRule::Unit::x_weighted) {
+          // Never under X's count: a code point above U+07FF may weigh 1 (U+2014) but is
+          // taken as 2, and an emoji sequence as 2 per code point.
+          units = (byte & 0xC0) == 0x80 ? 0 : byte >= 0xE0 ? 2 : 1;
         }
         m_units[i + 1] = m_units[i] + units;
       }

@@ -138,6 +138,78 @@ TEST_SUITE("text::length_rules")
           "text is 1 byte in UTF-8, the limit is 0");
   }
 
+  TEST_CASE("X weighted length: 280 characters, every URL 23")
+  {
+    const LengthRule rule = x_rule();
+    CHECK(rule.name == "x");
+    CHECK(problem(std::string(280, 'a'), rule) == "fits");
+    CHECK(problem(std::string(281, 'a'), rule) == "text is 281 characters, the limit is 280");
+    CHECK(measure("a\r\nb", rule) == 4); // every ASCII code point counts 1, CR LF too
+
+    const std::string url = url_of_length(60, 'u');
+    CHECK(url.size() == 60);
+    CHECK(measure(url, rule) == 23);
+    CHECK(measure("https://a.io", rule) == 23);
+    CHECK(problem(std::string(256, 'x') + " " + url, rule) == "fits");
+    CHECK(problem(std::string(257, 'x') + " " + url, rule) ==
+          "text is 281 characters (URLs counted as 23), the limit is 280");
+    CHECK(measure("@user@very.long.domain.example", rule) == 30); // mentions count as written
+  }
+
+  TEST_CASE("X weighted length: the text is normalised to NFC first")
+  {
+    const LengthRule rule = x_rule();
+    CHECK(measure("cafe\u0301", rule) == 4); // e + U+0301 is one U+00E9
+    CHECK(measure("caf\u00E9", rule) == 4);
+    CHECK(measure("\u1100\u1161", rule) == 2); // Hangul jamo compose to one syllable, U+AC00
+    CHECK(measure("\u0958", rule) == 2);       // a composition exclusion: two code points
+    CHECK(measure("a\xFF", rule) == 3);        // a bad byte is U+FFFD, outside the light ranges
+  }
+
+  TEST_CASE("X weighted length: 2 for code points outside the light ranges")
+  {
+    const LengthRule rule = x_rule();
+    CHECK(measure("\u65E5", rule) == 2);
+    CHECK(problem(repeat("\u65E5", 140), rule) == "fits");
+    CHECK(measure(repeat("\u65E5", 140), rule) == 280);
+    CHECK(problem(repeat("\u65E5", 141), rule) ==
+          "text is 282 characters (CJK and other characters outside X's light ranges count 2), "
+          "the limit is 280");
+
+    // Latin, Greek, Cyrillic, Hebrew, Arabic and Indic scripts end before U+1100.
+    CHECK(measure("\u00E9\u03B1\u0436\u05D0\u0639\u0915\u10FF", rule) == 7);
+    CHECK(measure("\u1100", rule) == 2);
+    CHECK(measure("\u2014", rule) == 1); // em dash, in U+2010-U+201F
+    CHECK(measure("\u201C", rule) == 1); // left double quotation mark
+    CHECK(measure("\u2026", rule) == 2); // ellipsis, just after U+2010-U+201F
+    CHECK(measure("\u2000\u200D\u2032\u2037", rule) == 4);
+    CHECK(measure("\u200E\u2038\u20AC", rule) == 6);
+  }
+
+  TEST_CASE("X weighted length: 2 for an emoji sequence, however many code points")
+  {
+    const LengthRule rule = x_rule();
+    CHECK(measure(k_family, rule) == 2);               // ZWJ sequence of 7 code points
+    CHECK(measure("\U0001F1EB\U0001F1F7", rule) == 2); // flag: two regional indicators
+    CHECK(measure("\U0001F44D\U0001F3FD", rule) == 2); // skin tone
+    CHECK(measure("1\uFE0F\u20E3", rule) == 2);        // keycap
+    CHECK(measure("#\u20E3", rule) == 2);
+    CHECK(measure("\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
+                  rule) == 2);           // England's flag: tag sequence
+    CHECK(measure("\u263A", rule) == 2); // text-style emoji count 2 as well
+    CHECK(measure("\u00A9", rule) == 2); // U+00A9 is in the light range but an emoji
+    CHECK(measure("H\U0001F431\u263A" + k_family, rule) == 7);
+    CHECK(measure("1\uFE0F", rule) == 3); // no keycap: "1", and U+FE0F outside the light ranges
+
+    CHECK(problem(repeat(k_family, 140), rule) == "fits");
+    CHECK(problem(repeat(k_family, 141), rule) ==
+          "text is 282 characters (emoji count 2), the limit is 280");
+    CHECK(
+      problem(repeat("\u65E5", 100) + repeat(k_family, 30) + " " + url_of_length(60, 'u'), rule) ==
+      "text is 284 characters (URLs counted as 23, CJK and other characters outside X's "
+      "light ranges count 2, emoji count 2), the limit is 280");
+  }
+
   TEST_CASE("ill-formed UTF-8 is reported instead of a length")
   {
     CHECK(problems("abc\xFF", bluesky_rules()) == "text is not valid UTF-8 (bad byte at offset 3)");
