@@ -13,7 +13,7 @@ all_platforms()
 {
   // One line per platform, so that adding one stays a one-line change.
   // clang-format off
-  static const std::array<const Platform*, 8> platforms{
+  static const std::array<const Platform*, 9> platforms{
     &stub_platform(),
     &mastodon_platform(),
     &bluesky_platform(),
@@ -22,6 +22,7 @@ all_platforms()
     &slack_platform(),
     &telegram_platform(),
     &exec_platform(),
+    &x_platform(),
   };
   // clang-format on
   return platforms;

@@ -13,5 +13,6 @@ const Platform& webhook_platform();
 const Platform& slack_platform();
 const Platform& telegram_platform();
 const Platform& exec_platform();
+const Platform& x_platform();
 
 } // namespace herald::platforms

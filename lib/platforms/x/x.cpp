@@ -1,0 +1,147 @@
+#include "x.hpp"
+
+#include "text/graphemes.hpp"
+#include "text/links.hpp"
+
+#include "platforms/media_type.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+namespace herald::platforms::x {
+
+namespace {
+
+constexpr size_t k_max_media = 4;
+constexpr uintmax_t k_max_image_bytes = 5 * 1024 * 1024;
+constexpr uintmax_t k_max_gif_bytes = 15 * 1024 * 1024;
+constexpr size_t k_max_alt_text = 1000;
+
+// `text` with every link replaced by one marker, and &amp; &lt; &gt; decoded.
+std::string
+comparable(std::string_view text, bool decode_entities)
+{
+  std::string decoded;
+  if (decode_entities) {
+    static constexpr std::array<std::pair<std::string_view, char>, 3> k_entities{ {
+      { "&amp;", '&' },
+      { "&lt;", '<' },
+      { "&gt;", '>' },
+    } };
+    for (size_t i = 0; i < text.size(); ++i) {
+      bool replaced = false;
+      for (const auto& [entity, c] : k_entities) {
+        if (text.substr(i, entity.size()) == entity) {
+          decoded += c;
+          i += entity.size() - 1;
+          replaced = true;
+          break;
+        }
+      }
+      if (!replaced) {
+        decoded += text[i];
+      }
+    }
+  } else {
+    decoded = text;
+  }
+  std::string out;
+  size_t at = 0;
+  for (const auto& span : text::find_links(decoded)) {
+    if (span.kind != text::TextSpan::Kind::url) {
+      continue;
+    }
+    out.append(decoded, at, span.byte_start - at);
+    out += "\x01link\x01";
+    at = span.byte_end;
+  }
+  out.append(decoded, at);
+  return out;
+}
+
+} // namespace
+
+std::string
+error_detail(std::string_view body)
+{
+  const auto json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_object()) {
+    return "";
+  }
+  for (const char* key : { "detail", "title" }) {
+    if (json.contains(key) && json[key].is_string()) {
+      return json[key].get<std::string>();
+    }
+  }
+  if (json.contains("errors") && json["errors"].is_array() && !json["errors"].empty()) {
+    const auto& first = json["errors"][0];
+    for (const char* key : { "message", "detail" }) {
+      if (first.is_object() && first.contains(key) && first[key].is_string()) {
+        return first[key].get<std::string>();
+      }
+    }
+  }
+  return "";
+}
+
+bool
+is_duplicate_refusal(std::string_view body)
+{
+  return error_detail(body).find("duplicate content") != std::string::npos;
+}
+
+bool
+same_text(std::string_view shown, std::string_view written)
+{
+  return comparable(shown, true) == comparable(written, false);
+}
+
+std::vector<std::string>
+media_problems(const OutPart& part)
+{
+  std::vector<std::string> problems;
+  if (part.text.empty() && part.media.empty()) {
+    problems.emplace_back("a post needs text or media");
+  }
+  if (part.media.size() > k_max_media) {
+    problems.push_back(
+      fmt::format("{} media files, the limit is {} images", part.media.size(), k_max_media));
+  }
+  for (const auto& media : part.media) {
+    const auto name = media.file.filename().string();
+    const auto type = media_type_for(media.file);
+    const bool gif = type == "image/gif";
+    if (type.starts_with("video/")) {
+      problems.push_back(fmt::format("{} is a video; herald sends X images and GIFs only (a video "
+                                     "needs the chunked upload, not built yet)",
+                                     name));
+      continue;
+    }
+    if (!type.starts_with("image/")) {
+      problems.push_back(fmt::format("{} is not an image X takes ({})", name, type));
+      continue;
+    }
+    if (gif && part.media.size() > 1) {
+      problems.push_back(fmt::format("{} is a GIF, which X takes only alone in a post", name));
+    }
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(media.file, ec);
+    const auto limit = gif ? k_max_gif_bytes : k_max_image_bytes;
+    if (!ec && size > limit) {
+      problems.push_back(fmt::format("{} is {} bytes, the limit is {} bytes for {}", name, size,
+                                     limit, gif ? "a GIF" : "an image"));
+    }
+    if (text::count_code_points(media.alt) > k_max_alt_text) {
+      problems.push_back(fmt::format("the alt text of {} is {} characters, the limit is {}", name,
+                                     text::count_code_points(media.alt), k_max_alt_text));
+    }
+  }
+  return problems;
+}
+
+} // namespace herald::platforms::x

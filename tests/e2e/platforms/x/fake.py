@@ -1,0 +1,756 @@
+"""A loopback fake of the X (Twitter) API v2 calls herald's x platform uses (platforms.md
+section 3), on HookFakeServer (fakes.py). Standard library only.
+
+Auth, on every request: `Authorization: Bearer <bearer>` (when the fake is given one), or
+OAuth 1.0a HMAC-SHA1 (RFC 5849) over the method, the base URL http://127.0.0.1:<port><path> and
+the query, oauth_* header and (only for an application/x-www-form-urlencoded body) form
+parameters; a wrong key, token, signature, method or version, a nonce seen before, or a
+timestamp more than 300 s from `now` (or the real time) answers 401 problem+json. The reason of
+the last refusal is in `last_auth_error`, the last recomputed base string in `last_base_string`.
+
+- GET  /2/users/me[?user.fields=public_metrics]
+- POST /2/tweets (JSON: text, reply.in_reply_to_tweet_id, media.media_ids): 201; 400 for an
+  unknown field, a text over 280 weighted units (twitter-text v3, approximated), a reply to an
+  unknown tweet, more than 4 (or unknown) media; 403 for a text the user already posted; 429
+  while `rate_limited_until` is set.
+- POST /2/media/upload (multipart `media` + `media_category` [+ `media_type`], or the same as
+  JSON with base64 `media`), POST /2/media/metadata (alt text).
+- GET  /2/users/<id>/tweets?max_results=5..100&pagination_token=&start_time=&end_time=
+  &since_id=&until_id=&tweet.fields=&exclude=: the user's tweets, newest first, in pages.
+Every answer carries x-rate-limit-limit/-remaining/-reset (a 15-minute window per endpoint,
+counted on the fake's clock: `now`, or the real time).
+
+Faults: fail_next / echo_next / delay_next / drop_next from HookFakeServer (the next requests,
+whatever they are, before any auth); rate_limit_next(n, reset) queues n 429s shaped like X's;
+lose_next_tweets(n) stores the next n tweets and then hangs up without answering.
+"""
+
+import base64
+import binascii
+import calendar
+import datetime
+import hashlib
+import hmac
+import itertools
+import json
+import re
+import threading
+import time
+import unicodedata
+import urllib.parse
+
+from fakes import HookFakeServer
+
+TIMESTAMP_WINDOW = 300  # seconds an oauth_timestamp may be away from the fake's clock
+RATE_WINDOW = 900  # the 15-minute window of X's rate limits
+RATE_LIMITS = {  # per endpoint and window (platforms.md section 3; the timeline's is unconf.)
+    "users_me": 75,
+    "tweets": 100,
+    "media_upload": 500,
+    "media_metadata": 500,
+    "user_tweets": 900,
+    "other": 300,
+}
+MAX_WEIGHTED_LENGTH = 280
+URL_WEIGHT = 23
+MAX_MEDIA_PER_TWEET = 4
+MAX_ALT_TEXT = 1000
+MEDIA_CATEGORIES = {  # category -> (size limit in bytes, media_key prefix)
+    "tweet_image": (5 * 1024 * 1024, "3"),
+    "tweet_gif": (15 * 1024 * 1024, "16"),
+    "tweet_video": (512 * 1024 * 1024, "7"),
+}
+MEDIA_TYPES = {"image/jpeg", "image/pjpeg", "image/png", "image/webp", "image/bmp",
+               "image/tiff", "image/gif", "video/mp4", "video/webm", "video/mp2t",
+               "video/quicktime", "text/srt", "text/vtt", "model/gltf-binary",
+               "model/vnd.usdz+zip"}
+TWEET_FIELDS = {"text", "reply", "media"}  # the top-level fields of POST /2/tweets it accepts
+TIMELINE_QUERY = {"max_results", "pagination_token", "start_time", "end_time", "since_id",
+                  "until_id", "tweet.fields", "expansions", "media.fields", "place.fields",
+                  "poll.fields", "user.fields", "exclude"}
+USERS_ME_QUERY = {"user.fields", "expansions", "tweet.fields"}
+ID_RE = re.compile(r"^[0-9]{1,19}$")
+INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
+UNAUTHORIZED = {"title": "Unauthorized", "type": "about:blank", "status": 401,
+                "detail": "Unauthorized"}
+
+
+# --- OAuth 1.0a (RFC 5849) -------------------------------------------------------------------
+
+def oauth1_encode(value):
+    """RFC 5849 section 3.6: UTF-8, then every byte but A-Z a-z 0-9 - . _ ~ as %XX."""
+    return urllib.parse.quote(str(value).encode("utf-8"), safe="-._~")
+
+
+def oauth1_base_uri(url):
+    """RFC 5849 section 3.4.1.2: lower-case scheme and host, default port dropped, no query or
+    fragment, an empty path as "/"."""
+    split = urllib.parse.urlsplit(url)
+    scheme = split.scheme.lower()
+    host = (split.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = split.port
+    if port is not None and not (scheme, port) in (("http", 80), ("https", 443)):
+        host += f":{port}"
+    return f"{scheme}://{host}{split.path or '/'}"
+
+
+def oauth1_base_string(method, base_url, params):
+    """RFC 5849 section 3.4.1: METHOD & enc(base URI) & enc(normalised parameters), where
+    `params` are the decoded (name, value) pairs: the query's, the oauth_* ones but the
+    signature, and a form body's."""
+    pairs = sorted((oauth1_encode(k), oauth1_encode(v)) for k, v in params)
+    normalised = "&".join(f"{k}={v}" for k, v in pairs)
+    return "&".join([method.upper(), oauth1_encode(oauth1_base_uri(base_url)),
+                     oauth1_encode(normalised)])
+
+
+def oauth1_signature(method, base_url, params, consumer_secret, token_secret):
+    """The HMAC-SHA1 signature (base64) of a request, RFC 5849 sections 3.4.1 and 3.4.2."""
+    base = oauth1_base_string(method, base_url, params)
+    key = oauth1_encode(consumer_secret) + "&" + oauth1_encode(token_secret or "")
+    digest = hmac.new(key.encode("utf-8"), base.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+_OAUTH_PARAM = re.compile(r'\s*([A-Za-z0-9_.~%-]+)\s*=\s*"([^"]*)"\s*(?:,|$)')
+
+
+def parse_oauth_header(value):
+    """The decoded parameters of an `OAuth k="v", ...` header (realm left out), or None when it
+    is not one or a parameter repeats."""
+    if not value[:6].lower() == "oauth ":
+        return None
+    rest, params = value[6:], {}
+    pos = 0
+    while pos < len(rest):
+        if not rest[pos:].strip():
+            break
+        match = _OAUTH_PARAM.match(rest, pos)
+        if not match:
+            return None
+        name = urllib.parse.unquote(match.group(1))
+        if name in params:
+            return None
+        params[name] = urllib.parse.unquote(match.group(2))
+        pos = match.end()
+    params.pop("realm", None)
+    return params
+
+
+# --- text weight (twitter-text v3, approximated) ---------------------------------------------
+
+_URL_RE = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+_TRAILING = ".,:;!?'\"]}>"
+
+
+def _url_spans(text):
+    spans = []
+    for match in _URL_RE.finditer(text):
+        start, end = match.span()
+        while end > start:
+            last = text[end - 1]
+            if last in _TRAILING or (last == ")" and "(" not in text[start:end - 1]):
+                end -= 1
+            else:
+                break
+        spans.append((start, end))
+    return spans
+
+
+def _char_weight(cp):
+    if (cp <= 0x10FF or 0x2000 <= cp <= 0x200D or 0x2010 <= cp <= 0x201F
+            or 0x2032 <= cp <= 0x2037):
+        return 1
+    return 2
+
+
+def _is_regional(cp):
+    return 0x1F1E6 <= cp <= 0x1F1FF
+
+
+def _is_modifier(cp):
+    return (cp in (0xFE0F, 0x20E3) or 0x1F3FB <= cp <= 0x1F3FF  # skin tones
+            or 0xE0020 <= cp <= 0xE007F)  # tag sequences (subdivision flags)
+
+
+def _weigh(text):
+    units, i, n = 0, 0, len(text)
+    while i < n:
+        cp = ord(text[i])
+        following = ord(text[i + 1]) if i + 1 < n else None
+        if cp >= 0x1F000 or following in (0xFE0F, 0x20E3):
+            # An emoji sequence counts 2 in all: the code point, its modifiers, a flag's second
+            # regional indicator, and whatever a ZWJ joins on.
+            units += 2
+            i += 1
+            if _is_regional(cp) and i < n and _is_regional(ord(text[i])):
+                i += 1
+            while i < n:
+                c = ord(text[i])
+                if _is_modifier(c):
+                    i += 1
+                elif c == 0x200D:
+                    i += 2 if i + 1 < n else 1
+                else:
+                    break
+        else:
+            units += _char_weight(cp)
+            i += 1
+    return units
+
+
+def weighted_length(text):
+    """The twitter-text v3 weighted length of `text`: NFC; every http(s) URL 23; code points in
+    U+0000-10FF, U+2000-200D, U+2010-201F, U+2032-2037 1, others 2; an emoji sequence 2 (any
+    code point from U+1F000, or one followed by U+FE0F or U+20E3, with what follows it)."""
+    text = unicodedata.normalize("NFC", text)
+    total, pos = 0, 0
+    for start, end in _url_spans(text):
+        total += _weigh(text[pos:start]) + URL_WEIGHT
+        pos = end
+    return total + _weigh(text[pos:])
+
+
+# --- times -----------------------------------------------------------------------------------
+
+def rfc3339(epoch):
+    """2026-05-01T09:00:00.000Z"""
+    stamp = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+_RFC3339_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?"
+                         r"([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def parse_rfc3339(value):
+    """The Unix time of an RFC 3339 timestamp, or None."""
+    match = _RFC3339_RE.match(value or "")
+    if not match:
+        return None
+    y, mo, d, h, mi, s = (int(g) for g in match.groups()[:6])
+    try:
+        epoch = calendar.timegm(datetime.datetime(y, mo, d, h, mi, s).timetuple())
+    except ValueError:
+        return None
+    if match.group(7):
+        epoch += float("0" + match.group(7))
+    zone = match.group(8)
+    if zone not in ("Z", "z"):
+        sign = 1 if zone[0] == "+" else -1
+        epoch -= sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
+    return epoch
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+def _json(status, document):
+    return status, {"Content-Type": "application/json"}, json.dumps(document).encode()
+
+
+def _problem(status, document):
+    return status, {"Content-Type": "application/problem+json"}, json.dumps(document).encode()
+
+
+def _invalid(message, **parameters):
+    """400 Invalid Request, X's shape: the message as the detail and in errors[]."""
+    error = {"message": message}
+    if parameters:
+        error["parameters"] = {k: [v] for k, v in parameters.items()}
+    return _problem(400, {"errors": [error], "title": "Invalid Request", "detail": message,
+                          "type": INVALID_REQUEST, "status": 400})
+
+
+def _not_found():
+    return _problem(404, {"title": "Not Found", "type": "about:blank", "status": 404,
+                          "detail": "Sorry, that page does not exist"})
+
+
+SHOWN_URL = re.compile(r"https?://[^\s]+")
+
+
+def shown_text(text):
+    """A post's text as X's API returns it: every link replaced by a t.co link, and &, < and >
+    escaped as HTML entities."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return SHOWN_URL.sub(lambda m: "https://t.co/" + hashlib.sha1(m.group(0).encode()).hexdigest()[:10],
+                         escaped)
+
+
+class XFake(HookFakeServer):
+    USER_TWEETS_PATH = re.compile(r"^/2/users/([^/]+)/tweets$")
+
+    def __init__(self, consumer_key="ck", consumer_secret="cs", access_token="at",
+                 access_token_secret="ats", bearer=None, username="herald", user_id="1001"):
+        self.consumer_key = consumer_key
+        self.consumer_secret = consumer_secret
+        self.access_token = access_token
+        self.access_token_secret = access_token_secret
+        self.bearer = bearer
+        self.username = username
+        self.user_id = user_id
+        self.name = "Herald"
+        self.followers = 0  # GET /2/users/me?user.fields=public_metrics: followers_count
+        self.following = 0
+        self.listed = 0
+        # {"id", "text", "author_id", "created_at" (RFC 3339, ms, Z), "reply_to", "media_ids"}
+        self.tweets = []
+        # id -> {"id", "media_key", "size" (bytes), "category", "mime", "alt_text", "data",
+        #        "filename"}
+        self.media = {}
+        self.now = None  # a Unix time: the fake's clock for oauth_timestamp and rate limits
+        self.clock = time.time  # the time new tweets are stored at (created_at)
+        self.rate_limited_until = None  # an epoch: POST /2/tweets answers 429 while set
+        self.last_base_string = None  # the last base string recomputed from a request
+        self.last_auth_error = None  # why the last refused request was refused
+        self.nonces = set()
+        self._ids = itertools.count(1900000000000000001)
+        self._windows = {}  # endpoint -> [window start, requests in it]
+        self._lost_tweets = 0
+        self._state = threading.RLock()
+        super().__init__()
+
+    # --- control -------------------------------------------------------------------------------
+
+    def rate_limit_next(self, n, reset, limit=100):
+        """The next n requests (whatever they are) answer 429 as X does, reset at `reset`."""
+        self.fail_next(n, 429, headers={
+            "Content-Type": "application/problem+json", "x-rate-limit-limit": str(limit),
+            "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(reset))},
+            body={"title": "Too Many Requests", "detail": "Too Many Requests",
+                  "type": "about:blank", "status": 429})
+
+    def lose_next_tweets(self, n=1):
+        """The next n POST /2/tweets that succeed store the tweet, then hang up unanswered."""
+        with self._state:
+            self._lost_tweets += n
+
+    def add_tweet(self, text, created_at=None, reply_to=None, media_ids=(), author_id=None):
+        """Store a tweet as if it had been posted earlier (created_at: a Unix time or RFC 3339
+        text); returns it."""
+        with self._state:
+            if created_at is None:
+                created_at = self.clock()
+            if not isinstance(created_at, str):
+                created_at = rfc3339(created_at)
+            tweet = {"id": self._new_id(), "text": text,
+                     "author_id": author_id or self.user_id, "created_at": created_at,
+                     "reply_to": reply_to, "media_ids": list(media_ids)}
+            self.tweets.append(tweet)
+            return tweet
+
+    def tweet(self, tweet_id):
+        with self._state:
+            return next((t for t in self.tweets if t["id"] == tweet_id), None)
+
+    def calls(self, method, path):
+        return [r for r in self.requests if r.method == method and r.path == path]
+
+    def status_url(self, tweet_id):
+        return f"https://x.com/{self.username}/status/{tweet_id}"
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    def _clock(self):
+        return self.now if self.now is not None else time.time()
+
+    def _new_id(self):
+        return str(next(self._ids))
+
+    def _endpoint(self, request):
+        path = request.path
+        if path == "/2/users/me":
+            return "users_me"
+        if path == "/2/tweets":
+            return "tweets"
+        if path == "/2/media/upload":
+            return "media_upload"
+        if path == "/2/media/metadata":
+            return "media_metadata"
+        if self.USER_TWEETS_PATH.match(path):
+            return "user_tweets"
+        return "other"
+
+    def _rate_headers(self, endpoint):
+        now = self._clock()
+        limit = RATE_LIMITS[endpoint]
+        window = self._windows.get(endpoint)
+        if window is None or not window[0] <= now < window[0] + RATE_WINDOW:
+            window = self._windows[endpoint] = [now, 0]
+        window[1] += 1
+        return {"x-rate-limit-limit": str(limit),
+                "x-rate-limit-remaining": str(max(0, limit - window[1])),
+                "x-rate-limit-reset": str(int(window[0] + RATE_WINDOW))}
+
+    def handle(self, request):
+        with self._state:
+            endpoint = self._endpoint(request)
+            rate = self._rate_headers(endpoint)
+            if not self._authorised(request):
+                answer = _problem(401, UNAUTHORIZED)
+            else:
+                answer = self._route(request, endpoint)
+            if answer is None:
+                return None
+            status, headers, body = answer
+            for name, value in rate.items():
+                headers.setdefault(name, value)
+            return status, headers, body
+
+    def _refuse(self, reason):
+        self.last_auth_error = reason
+        return False
+
+    def _authorised(self, request):
+        header = request.headers.get("authorization", "")
+        if header[:7].lower() == "bearer ":
+            if self.bearer is not None and hmac.compare_digest(
+                    header[7:].strip().encode(), self.bearer.encode()):
+                self.last_auth_error = None
+                return True
+            return self._refuse("wrong or unexpected Bearer token")
+        oauth = parse_oauth_header(header)
+        if oauth is None:
+            return self._refuse("no Authorization header" if not header
+                                else "neither Bearer nor a well-formed OAuth header")
+        if oauth.get("oauth_consumer_key") != self.consumer_key:
+            return self._refuse("wrong oauth_consumer_key")
+        if oauth.get("oauth_token") != self.access_token:
+            return self._refuse("wrong oauth_token")
+        if oauth.get("oauth_signature_method") != "HMAC-SHA1":
+            return self._refuse("oauth_signature_method is not HMAC-SHA1")
+        if oauth.get("oauth_version", "1.0") != "1.0":
+            return self._refuse("oauth_version is not 1.0")
+        nonce, stamp = oauth.get("oauth_nonce"), oauth.get("oauth_timestamp")
+        if not nonce:
+            return self._refuse("no oauth_nonce")
+        if not stamp or not stamp.isdigit():
+            return self._refuse("no oauth_timestamp (or not a number)")
+        if abs(int(stamp) - self._clock()) > TIMESTAMP_WINDOW:
+            return self._refuse(f"oauth_timestamp {stamp} is more than {TIMESTAMP_WINDOW} s "
+                                f"from {int(self._clock())}")
+        signature = oauth.get("oauth_signature")
+        if not signature:
+            return self._refuse("no oauth_signature")
+        params = urllib.parse.parse_qsl(request.raw_query, keep_blank_values=True)
+        params += [(k, v) for k, v in oauth.items() if k != "oauth_signature"]
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() == \
+                "application/x-www-form-urlencoded":
+            params += urllib.parse.parse_qsl(request.body.decode("utf-8", "replace"),
+                                             keep_blank_values=True)
+        base_url = self.url(request.path)
+        self.last_base_string = oauth1_base_string(request.method, base_url, params)
+        expected = oauth1_signature(request.method, base_url, params, self.consumer_secret,
+                                    self.access_token_secret)
+        if not hmac.compare_digest(expected.encode(), signature.encode()):
+            return self._refuse(f"signature mismatch: expected {expected}, got {signature}")
+        if nonce in self.nonces:
+            return self._refuse(f"oauth_nonce {nonce} replayed")
+        self.nonces.add(nonce)
+        self.last_auth_error = None
+        return True
+
+    def _route(self, request, endpoint):
+        method = request.method
+        if endpoint == "users_me" and method == "GET":
+            return self._users_me(request)
+        if endpoint == "tweets" and method == "POST":
+            return self._post_tweet(request)
+        if endpoint == "media_upload" and method == "POST":
+            return self._upload(request)
+        if endpoint == "media_metadata" and method == "POST":
+            return self._metadata(request)
+        if endpoint == "user_tweets" and method == "GET":
+            return self._timeline(request, self.USER_TWEETS_PATH.match(request.path).group(1))
+        return _not_found()
+
+    @staticmethod
+    def _unknown_query(request, allowed):
+        unknown = sorted(set(request.query) - allowed)
+        if unknown:
+            return _invalid(f"The query parameters [{','.join(unknown)}] is not one of "
+                            f"[{','.join(sorted(allowed))}]")
+        return None
+
+    @staticmethod
+    def _fields(request, name):
+        return {f.strip() for v in request.query.get(name, []) for f in v.split(",") if f}
+
+    @staticmethod
+    def _is_json(request):
+        return request.headers.get("content-type", "").split(";")[0].strip().lower() == \
+            "application/json"
+
+    # --- endpoints -----------------------------------------------------------------------------
+
+    def _users_me(self, request):
+        problem = self._unknown_query(request, USERS_ME_QUERY)
+        if problem:
+            return problem
+        user = {"id": self.user_id, "name": self.name, "username": self.username}
+        if "public_metrics" in self._fields(request, "user.fields"):
+            user["public_metrics"] = {
+                "followers_count": self.followers, "following_count": self.following,
+                "tweet_count": sum(1 for t in self.tweets if t["author_id"] == self.user_id),
+                "listed_count": self.listed}
+        return _json(200, {"data": user})
+
+    def _post_tweet(self, request):
+        if self.rate_limited_until is not None:
+            status, headers, body = _problem(429, {
+                "title": "Too Many Requests", "detail": "Too Many Requests",
+                "type": "about:blank", "status": 429})
+            headers.update({"x-rate-limit-limit": str(RATE_LIMITS["tweets"]),
+                            "x-rate-limit-remaining": "0",
+                            "x-rate-limit-reset": str(int(self.rate_limited_until))})
+            return status, headers, body
+        if not self._is_json(request):
+            return _invalid("Content-Type must be application/json")
+        body = request.json
+        if not isinstance(body, dict):
+            return _invalid("The request body is not a JSON object")
+        unknown = sorted(set(body) - TWEET_FIELDS)
+        if unknown:
+            return _invalid(f"$.{unknown[0]}: is not defined in the schema and the schema does "
+                            f"not allow additional properties")
+        text = body.get("text")
+        if text is not None and not isinstance(text, str):
+            return _invalid("$.text: string expected")
+        reply_to = None
+        if "reply" in body:
+            reply = body["reply"]
+            if not isinstance(reply, dict) or set(reply) - {"in_reply_to_tweet_id",
+                                                            "exclude_reply_user_ids"}:
+                return _invalid("$.reply: invalid object")
+            reply_to = reply.get("in_reply_to_tweet_id")
+            if not isinstance(reply_to, str) or not ID_RE.match(reply_to):
+                return _invalid("$.reply.in_reply_to_tweet_id: a numeric string is expected")
+        media_ids = None
+        if "media" in body:
+            media = body["media"]
+            if not isinstance(media, dict) or set(media) - {"media_ids", "tagged_user_ids"}:
+                return _invalid("$.media: invalid object")
+            media_ids = media.get("media_ids")
+            if (not isinstance(media_ids, list) or not media_ids
+                    or not all(isinstance(m, str) and ID_RE.match(m) for m in media_ids)):
+                return _invalid("$.media.media_ids: a non-empty array of numeric strings is "
+                                "expected")
+        if not text and not media_ids:
+            return _invalid("You must provide at least one of text or media")
+        text = text or ""
+        if weighted_length(text) > MAX_WEIGHTED_LENGTH:
+            return _invalid("Your Tweet text is too long. For more information on how Twitter "
+                            "determines text length see https://github.com/twitter/twitter-text.")
+        if reply_to is not None and self.tweet(reply_to) is None:
+            return _invalid("The tweet you are replying to does not exist or is not visible to "
+                            "you", in_reply_to_tweet_id=reply_to)
+        if media_ids:
+            if len(media_ids) > MAX_MEDIA_PER_TWEET:
+                return _invalid(f"$.media.media_ids: at most {MAX_MEDIA_PER_TWEET} media ids")
+            unknown = [m for m in media_ids if m not in self.media]
+            if unknown:
+                return _invalid("Your media IDs are invalid.", media_ids=unknown[0])
+            categories = [self.media[m]["category"] for m in media_ids]
+            if len(media_ids) > 1 and any(c != "tweet_image" for c in categories):
+                return _invalid("Your media IDs are invalid: a GIF or a video goes alone.")
+        if text and any(t["text"] == text and t["author_id"] == self.user_id
+                        for t in self.tweets):
+            return _problem(403, {"detail": "You are not allowed to create a Tweet with "
+                                            "duplicate content.",
+                                  "type": "about:blank", "title": "Forbidden", "status": 403})
+        tweet = self.add_tweet(text, reply_to=reply_to, media_ids=media_ids or ())
+        if self._lost_tweets:
+            self._lost_tweets -= 1
+            return None  # stored, but the answer is lost
+        return _json(201, {"data": {"id": tweet["id"], "text": shown_text(text),
+                                    "edit_history_tweet_ids": [tweet["id"]]}})
+
+    def _upload(self, request):
+        if request.parts is not None:
+            file = request.part("media")
+            fields = {p["name"]: p["data"].decode("utf-8", "replace")
+                      for p in request.parts if p["filename"] is None and p["name"] != "media"}
+            if file is None:
+                return _invalid("The multipart body has no `media` part")
+            data, filename = file["data"], file["filename"]
+            declared = file["content_type"]
+        elif self._is_json(request) and isinstance(request.json, dict):
+            fields = {k: v for k, v in request.json.items() if isinstance(v, str)}
+            try:
+                data = base64.b64decode(fields.pop("media", ""), validate=True)
+            except (binascii.Error, ValueError):
+                return _invalid("$.media: base64 expected")
+            filename, declared = None, None
+        else:
+            return _invalid("Content-Type must be multipart/form-data (or application/json)")
+        if not data:
+            return _invalid("The media is empty")
+        category = fields.get("media_category")
+        if category not in MEDIA_CATEGORIES:
+            return _invalid(f"media_category must be one of {sorted(MEDIA_CATEGORIES)}",
+                            media_category=category)
+        mime = fields.get("media_type")
+        if mime is not None and mime not in MEDIA_TYPES:
+            return _invalid(f"media_type {mime} is not supported", media_type=mime)
+        if mime is None:
+            if declared and declared != "application/octet-stream":
+                mime = declared
+            else:
+                mime = _sniff(data)
+        limit, key_prefix = MEDIA_CATEGORIES[category]
+        if len(data) > limit:
+            return _invalid(f"The media is too large: {len(data)} bytes, at most {limit} for "
+                            f"{category}")
+        media_id = self._new_id()
+        self.media[media_id] = {"id": media_id, "media_key": f"{key_prefix}_{media_id}",
+                                "size": len(data), "category": category, "mime": mime,
+                                "alt_text": None, "data": data, "filename": filename}
+        document = {"id": media_id, "media_key": f"{key_prefix}_{media_id}", "size": len(data),
+                    "expires_after_secs": 86400}
+        if category == "tweet_video":
+            document["video"] = {"video_type": mime}
+            document["processing_info"] = {"state": "succeeded", "progress_percent": 100}
+        else:
+            document["image"] = {"image_type": mime}
+        return _json(200, {"data": document})
+
+    def _metadata(self, request):
+        if not self._is_json(request):
+            return _invalid("Content-Type must be application/json")
+        body = request.json
+        if not isinstance(body, dict):
+            return _invalid("The request body is not a JSON object")
+        media_id = body.get("id")
+        if not isinstance(media_id, str) or media_id not in self.media:
+            return _invalid("$.id: unknown media id", id=str(media_id))
+        metadata = body.get("metadata")
+        alt = metadata.get("alt_text") if isinstance(metadata, dict) else None
+        text = alt.get("text") if isinstance(alt, dict) else None
+        if not isinstance(text, str):
+            return _invalid("$.metadata.alt_text.text: string expected")
+        if len(text) > MAX_ALT_TEXT:
+            return _invalid(f"$.metadata.alt_text.text: at most {MAX_ALT_TEXT} characters")
+        self.media[media_id]["alt_text"] = text
+        return _json(200, {"data": {"id": media_id,
+                                    "associated_metadata": {"alt_text": {"text": text}}}})
+
+    def _timeline(self, request, user_id):
+        problem = self._unknown_query(request, TIMELINE_QUERY)
+        if problem:
+            return problem
+        if not ID_RE.match(user_id):
+            return _invalid(f"The `id` query parameter value [{user_id}] is not valid", id=user_id)
+        if user_id != self.user_id:
+            return _json(200, {"errors": [{
+                "value": user_id, "detail": f"Could not find user with id: [{user_id}].",
+                "title": "Not Found Error", "resource_type": "user", "parameter": "id",
+                "resource_id": user_id,
+                "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
+        q = {k: v[-1] for k, v in request.query.items()}
+        try:
+            max_results = int(q.get("max_results", "10"))
+        except ValueError:
+            max_results = 0
+        if not 5 <= max_results <= 100:
+            return _invalid(f"The `max_results` query parameter value [{q.get('max_results')}] "
+                            f"is not between 5 and 100", max_results=q.get("max_results"))
+        times = {}
+        for name in ("start_time", "end_time"):
+            if name in q:
+                times[name] = parse_rfc3339(q[name])
+                if times[name] is None:
+                    return _invalid(f"Invalid '{name}':'{q[name]}'. '{name}' must be a valid "
+                                    f"RFC 3339 date-time", **{name: q[name]})
+        for name in ("since_id", "until_id"):
+            if name in q and not ID_RE.match(q[name]):
+                return _invalid(f"The `{name}` query parameter value [{q[name]}] is not valid",
+                                **{name: q[name]})
+        start_id = None
+        if "pagination_token" in q:
+            start_id = _token_id(q["pagination_token"])
+            if start_id is None:
+                return _invalid(f"The `pagination_token` query parameter value "
+                                f"[{q['pagination_token']}] is not valid",
+                                pagination_token=q["pagination_token"])
+        exclude = self._fields(request, "exclude")
+        fields = self._fields(request, "tweet.fields")
+        found = []
+        for tweet in sorted(self.tweets, key=lambda t: int(t["id"]), reverse=True):
+            created = parse_rfc3339(tweet["created_at"])
+            if (tweet["author_id"] != user_id
+                    or ("replies" in exclude and tweet["reply_to"])
+                    or ("since_id" in q and int(tweet["id"]) <= int(q["since_id"]))
+                    or ("until_id" in q and int(tweet["id"]) >= int(q["until_id"]))
+                    or ("start_time" in times and created < int(times["start_time"]))
+                    or ("end_time" in times and created >= int(times["end_time"]))):
+                continue
+            found.append(tweet)
+        if start_id is not None:
+            found = [t for t in found if int(t["id"]) <= start_id]
+        page, rest = found[:max_results], found[max_results:]
+        if not page:
+            return _json(200, {"meta": {"result_count": 0}})
+        meta = {"result_count": len(page), "newest_id": page[0]["id"],
+                "oldest_id": page[-1]["id"]}
+        if rest:
+            meta["next_token"] = _token(rest[0]["id"])
+        return _json(200, {"data": [self._render(t, fields) for t in page], "meta": meta})
+
+    def _render(self, tweet, fields):
+        item = {"id": tweet["id"], "text": shown_text(tweet["text"]),
+                "edit_history_tweet_ids": [tweet["id"]]}
+        if "created_at" in fields:
+            item["created_at"] = tweet["created_at"]
+        if "author_id" in fields:
+            item["author_id"] = tweet["author_id"]
+        if "conversation_id" in fields:
+            root = tweet
+            while root["reply_to"] and self.tweet(root["reply_to"]) is not None:
+                root = self.tweet(root["reply_to"])
+            item["conversation_id"] = root["id"]
+        parent = self.tweet(tweet["reply_to"]) if tweet["reply_to"] else None
+        if "in_reply_to_user_id" in fields and parent is not None:
+            item["in_reply_to_user_id"] = parent["author_id"]
+        if "referenced_tweets" in fields and tweet["reply_to"]:
+            item["referenced_tweets"] = [{"type": "replied_to", "id": tweet["reply_to"]}]
+        if "attachments" in fields and tweet["media_ids"]:
+            item["attachments"] = {"media_keys": [self.media[m]["media_key"]
+                                                  for m in tweet["media_ids"] if m in self.media]}
+        if "public_metrics" in fields:
+            item["public_metrics"] = {
+                "retweet_count": 0, "like_count": 0, "quote_count": 0, "bookmark_count": 0,
+                "impression_count": 0,
+                "reply_count": sum(1 for t in self.tweets if t["reply_to"] == tweet["id"])}
+        return item
+
+
+def _token(tweet_id):
+    """An opaque pagination token that names the first tweet of the next page."""
+    return base64.b32encode(f"next:{tweet_id}".encode()).decode().rstrip("=").lower()
+
+
+def _token_id(token):
+    try:
+        padded = token.upper() + "=" * (-len(token) % 8)
+        text = base64.b32decode(padded).decode()
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    if not text.startswith("next:") or not text[5:].isdigit():
+        return None
+    return int(text[5:])
+
+
+def _sniff(data):
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[4:8] == b"ftyp":
+        return "video/mp4"
+    return "application/octet-stream"

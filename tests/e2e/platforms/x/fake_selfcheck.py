@@ -1,0 +1,348 @@
+"""A self-check of the X fake (not a ctest suite): signs requests with a small OAuth 1.0a signer
+of its own, drives the fake over urllib, and prints OK.
+
+    cd tests/e2e && PYTHONPATH=. python3 platforms/x/fake_selfcheck.py
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from fake import XFake, oauth1_base_string, oauth1_signature, weighted_length  # noqa: E402
+
+
+def enc(value):
+    return urllib.parse.quote(str(value).encode("utf-8"), safe="-._~")
+
+
+def sign(method, url, consumer_key, consumer_secret, token, token_secret, form=None,
+         nonce=None, timestamp=None, version="1.0", realm=None):
+    """The Authorization header of a request, written from RFC 5849 independently of fake.py:
+    (header, signature)."""
+    split = urllib.parse.urlsplit(url)
+    base_url = f"{split.scheme}://{split.netloc}{split.path}"
+    oauth = {"oauth_consumer_key": consumer_key, "oauth_token": token,
+             "oauth_signature_method": "HMAC-SHA1",
+             "oauth_timestamp": str(int(time.time()) if timestamp is None else timestamp),
+             "oauth_nonce": nonce or secrets.token_hex(16)}
+    if version:
+        oauth["oauth_version"] = version
+    params = urllib.parse.parse_qsl(split.query, keep_blank_values=True)
+    params += list(oauth.items()) + list((form or {}).items())
+    normalised = "&".join(f"{k}={v}" for k, v in sorted((enc(k), enc(v)) for k, v in params))
+    base = f"{method}&{enc(base_url)}&{enc(normalised)}"
+    key = f"{enc(consumer_secret)}&{enc(token_secret)}"
+    signature = base64.b64encode(hmac.new(key.encode(), base.encode(), hashlib.sha1).digest())
+    oauth["oauth_signature"] = signature.decode()
+    fields = ([f'realm="{realm}"'] if realm else []) + [
+        f'{k}="{enc(v)}"' for k, v in oauth.items()]
+    return "OAuth " + ", ".join(fields), oauth["oauth_signature"]
+
+
+def check(condition, what):
+    if not condition:
+        raise AssertionError(what)
+
+
+class Client:
+    def __init__(self, fake, consumer_key="ck", consumer_secret="cs", token="at",
+                 token_secret="ats"):
+        self.fake = fake
+        self.keys = (consumer_key, consumer_secret, token, token_secret)
+
+    def call(self, method, path, body=None, content_type=None, auth=None, form=None, **signing):
+        url = self.fake.url(path)
+        headers = {}
+        if auth is None:
+            auth, _ = sign(method, url, *self.keys, form=form, **signing)
+        if auth:
+            headers["Authorization"] = auth
+        data = None
+        if form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif isinstance(body, (dict, list)):
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        elif body is not None:
+            data = body
+            headers["Content-Type"] = content_type
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, dict(answer.headers), json.loads(answer.read() or b"null")
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            return error.code, dict(error.headers), json.loads(raw) if raw else None
+
+
+def multipart(fields, file_name, file_bytes, file_type):
+    boundary = "herald-" + secrets.token_hex(8)
+    out = b""
+    for name, value in fields.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                f"{value}\r\n").encode()
+    out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"media\"; "
+            f"filename=\"{file_name}\"\r\nContent-Type: {file_type}\r\n\r\n").encode()
+    out += file_bytes + f"\r\n--{boundary}--\r\n".encode()
+    return out, f"multipart/form-data; boundary={boundary}"
+
+
+def check_vectors():
+    # RFC 5849 section 1.2: the fake's signature function and this file's signer.
+    params = [("file", "vacation.jpg"), ("size", "original"),
+              ("oauth_consumer_key", "dpf43f3p2l4k3l03"), ("oauth_token", "nnch734d00sl2jdk"),
+              ("oauth_signature_method", "HMAC-SHA1"), ("oauth_timestamp", "137131202"),
+              ("oauth_nonce", "chapoH")]
+    got = oauth1_signature("GET", "http://photos.example.net/photos", params,
+                           "kd94hf93k423kf44", "pfkkdhi9sl3r4s00")
+    check(got == "MdpQcU8iPSUjWoN/UDMsK2sui9I=", f"RFC 5849 1.2 signature: {got}")
+    _, mine = sign("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original",
+                   "dpf43f3p2l4k3l03", "kd94hf93k423kf44", "nnch734d00sl2jdk",
+                   "pfkkdhi9sl3r4s00", nonce="chapoH", timestamp=137131202, version=None)
+    check(mine == "MdpQcU8iPSUjWoN/UDMsK2sui9I=", f"the self-check's signer: {mine}")
+    # RFC 5849 section 3.4.1.1: the base string (upper-case host, default port, form body).
+    base = oauth1_base_string("post", "http://EXAMPLE.COM:80/request", [
+        ("b5", "=%3D"), ("a3", "a"), ("c@", ""), ("a2", "r b"),
+        ("oauth_consumer_key", "9djdj82h48djs9d2"), ("oauth_token", "kkk9d7dh3k39sjv7"),
+        ("oauth_signature_method", "HMAC-SHA1"), ("oauth_timestamp", "137131201"),
+        ("oauth_nonce", "7d8f3e4a"), ("c2", ""), ("a3", "2 q")])
+    check(base == "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da"
+                  "%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_key%3D9djdj82h48dj"
+                  "s9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_method%3DHMAC-SHA1%26oauth_ti"
+                  "mestamp%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7", f"RFC 3.4.1.1: {base}")
+    # X's "Creating a signature" example (a form parameter with spaces and '+').
+    got = oauth1_signature("POST", "https://api.twitter.com/1.1/statuses/update.json", [
+        ("include_entities", "true"),
+        ("status", "Hello Ladies + Gentlemen, a signed OAuth request!"),
+        ("oauth_consumer_key", "xvz1evFS4wEEPTGEFPHBog"),
+        ("oauth_nonce", "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg"),
+        ("oauth_signature_method", "HMAC-SHA1"), ("oauth_timestamp", "1318622958"),
+        ("oauth_token", "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb"),
+        ("oauth_version", "1.0")],
+        "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw", "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE")
+    check(got == "hCtSmYh+iHYCEqBWrE7C7hYmtUk=", f"X's example signature: {got}")
+
+
+def check_weights():
+    check(weighted_length("a" * 280) == 280, "ASCII")
+    check(weighted_length("日本" * 70) == 280, "CJK weighs 2")
+    check(weighted_length("see https://example.com/a/very/long/path/indeed?x=1.") == 4 + 23 + 1,
+          "a URL weighs 23, its trailing full stop 1")
+    check(weighted_length("\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466") == 2,
+          "a ZWJ family")
+    check(weighted_length("\U0001F44D\U0001F3FD") == 2, "a skin tone")
+    check(weighted_length("\U0001F1EB\U0001F1F7\U0001F1E9\U0001F1EA") == 4, "two flags")
+    check(weighted_length("\u2764\uFE0F") == 2, "an emoji presentation sequence")
+    check(weighted_length("e\u0301") == 1, "NFC")
+    check(weighted_length("\u2014\u2019") == 2, "punctuation in U+2010-201F weighs 1")
+
+
+def main():
+    check_vectors()
+    check_weights()
+    with XFake(bearer="user-bearer-t0ken") as fake:
+        x = Client(fake)
+        rate_headers = ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset")
+
+        # A good signed GET, with a query parameter in the signature.
+        status, headers, body = x.call("GET", "/2/users/me?user.fields=public_metrics")
+        check(status == 200, f"users/me: {status} {body} {fake.last_auth_error}")
+        check(body["data"]["username"] == "herald" and body["data"]["id"] == "1001", body)
+        check(body["data"]["public_metrics"]["followers_count"] == 0, body)
+        check(all(h in {k.lower() for k in headers} for h in rate_headers), headers)
+        check(headers["Content-Type"] == "application/json", headers)
+        check(fake.last_base_string.startswith(
+            "GET&" + enc(fake.url("/2/users/me")) + "&oauth_consumer_key%3Dck%26"),
+            fake.last_base_string)
+        check("user.fields%3Dpublic_metrics" in fake.last_base_string, fake.last_base_string)
+        fake.followers = 321
+        status, _, body = x.call("GET", "/2/users/me?user.fields=public_metrics", realm="X")
+        check(body["data"]["public_metrics"]["followers_count"] == 321, body)
+        status, _, body = x.call("GET", "/2/users/me")
+        check(status == 200 and "public_metrics" not in body["data"], body)
+
+        # Refusals: 401 problem+json.
+        unauthorized = {"title": "Unauthorized", "type": "about:blank", "status": 401,
+                        "detail": "Unauthorized"}
+
+        def refused(what, **kwargs):
+            status, headers, body = x.call("GET", "/2/users/me", **kwargs)
+            check(status == 401 and body == unauthorized, f"{what}: {status} {body}")
+            check(headers["Content-Type"] == "application/problem+json", headers)
+            check("x-rate-limit-reset" in {k.lower() for k in headers}, headers)
+            return fake.last_auth_error
+
+        auth, _ = sign("GET", fake.url("/2/users/me"), "ck", "cs", "at", "ats")
+        tampered = auth.replace('oauth_signature="', 'oauth_signature="A')
+        check("signature" in refused("wrong signature", auth=tampered), fake.last_auth_error)
+        check("signature" in refused("wrong secret", auth=sign(
+            "GET", fake.url("/2/users/me"), "ck", "wrong", "at", "ats")[0]), "wrong secret")
+        check("consumer_key" in refused("wrong key", auth=sign(
+            "GET", fake.url("/2/users/me"), "ck2", "cs", "at", "ats")[0]), "wrong key")
+        replay, _ = sign("GET", fake.url("/2/users/me"), "ck", "cs", "at", "ats", nonce="n-1")
+        check(x.call("GET", "/2/users/me", auth=replay)[0] == 200, "the nonce's first use")
+        check("replayed" in refused("replayed nonce", auth=replay), fake.last_auth_error)
+        check("timestamp" in refused("old timestamp", timestamp=int(time.time()) - 301),
+              fake.last_auth_error)
+        check("version" in refused("version", version="2.0"), fake.last_auth_error)
+        refused("no auth", auth="")
+        refused("wrong bearer", auth="Bearer nope")
+        fake.now = 1_780_000_000
+        check(x.call("GET", "/2/users/me", timestamp=1_780_000_000 - 299)[0] == 200, "fake.now")
+        check("timestamp" in refused("now", timestamp=1_780_000_000 + 301), "fake.now window")
+        status, headers, _ = x.call("GET", "/2/users/me", timestamp=1_780_000_000)
+        check(int(headers["x-rate-limit-reset"]) >= 1_780_000_000, headers)
+        fake.now = None
+        # A form body is signed; a JSON one is not.
+        status, _, body = x.call("POST", "/2/tweets", form={"text": "a form + spaces"})
+        check(status == 400 and "application/json" in body["detail"],
+              f"a signed form passes auth: {status} {body} {fake.last_auth_error}")
+        unsigned_form = sign("POST", fake.url("/2/tweets"), "ck", "cs", "at", "ats")[0]
+        check(x.call("POST", "/2/tweets", form={"text": "x"}, auth=unsigned_form)[0] == 401,
+              "a form left out of the signature")
+
+        # Bearer.
+        status, _, body = x.call("GET", "/2/users/me", auth="Bearer user-bearer-t0ken")
+        check(status == 200 and body["data"]["name"] == "Herald", body)
+
+        # Posting; a duplicate; the limits.
+        status, headers, body = x.call("POST", "/2/tweets", {"text": "Hello from herald"})
+        check(status == 201, f"post: {status} {body}")
+        first = body["data"]["id"]
+        check(first == "1900000000000000001", first)
+        check(body["data"] == {"id": first, "text": "Hello from herald",
+                               "edit_history_tweet_ids": [first]}, body)
+        check(fake.tweets[0]["author_id"] == "1001" and fake.tweets[0]["created_at"].endswith("Z"),
+              fake.tweets)
+        status, _, body = x.call("POST", "/2/tweets", {"text": "Hello from herald"})
+        check(status == 403 and body == {
+            "detail": "You are not allowed to create a Tweet with duplicate content.",
+            "type": "about:blank", "title": "Forbidden", "status": 403}, f"duplicate: {body}")
+        status, headers, body = x.call("POST", "/2/tweets", {"text": "x" * 281})
+        check(status == 400 and "text is too long" in body["detail"]
+              and body["type"] == "https://api.twitter.com/2/problems/invalid-request"
+              and headers["Content-Type"] == "application/problem+json", body)
+        status, _, _ = x.call("POST", "/2/tweets", {"text": "y" * 256 + " https://example.com/"
+                                                   + "z" * 300})
+        check(status == 201, "280 with a long URL")
+        check(x.call("POST", "/2/tweets", {"text": "t", "poll": {}})[0] == 400, "unknown field")
+        check(x.call("POST", "/2/tweets", {})[0] == 400, "no text")
+        check(x.call("POST", "/2/tweets", b'{"text":"t"}', "text/plain")[0] == 400, "not JSON")
+        check(x.call("POST", "/2/tweets", {"text": "r", "reply": {
+            "in_reply_to_tweet_id": "1899999999999999999"}})[0] == 400, "reply to nothing")
+
+        # A reply.
+        status, _, body = x.call("POST", "/2/tweets", {"text": "and a reply", "reply": {
+            "in_reply_to_tweet_id": first}}, auth="Bearer user-bearer-t0ken")
+        check(status == 201 and fake.tweet(body["data"]["id"])["reply_to"] == first, body)
+
+        # Upload, alt text, a tweet with the media.
+        png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+        data, content_type = multipart({"media_category": "tweet_image"}, "a.png", png,
+                                       "image/png")
+        status, _, body = x.call("POST", "/2/media/upload", data, content_type)
+        check(status == 200, f"upload: {status} {body} {fake.last_auth_error}")
+        media_id = body["data"]["id"]
+        check(body["data"] == {"id": media_id, "media_key": f"3_{media_id}", "size": len(png),
+                               "expires_after_secs": 86400, "image": {"image_type": "image/png"}},
+              body)
+        check(fake.media[media_id]["data"] == png and fake.media[media_id]["mime"] == "image/png",
+              fake.media)
+        data, content_type = multipart({"media_category": "tweet_sticker"}, "a.png", png,
+                                       "image/png")
+        check(x.call("POST", "/2/media/upload", data, content_type)[0] == 400, "bad category")
+        data, content_type = multipart({"media_category": "tweet_image"}, "big.png",
+                                       png + b"\0" * (5 * 1024 * 1024), "image/png")
+        check(x.call("POST", "/2/media/upload", data, content_type)[0] == 400, "over 5 MB")
+        status, _, body = x.call("POST", "/2/media/metadata", {
+            "id": media_id, "metadata": {"alt_text": {"text": "a test card"}}})
+        check(status == 200 and body == {"data": {"id": media_id, "associated_metadata": {
+            "alt_text": {"text": "a test card"}}}}, f"metadata: {status} {body}")
+        check(x.call("POST", "/2/media/metadata", {"id": "1", "metadata": {
+            "alt_text": {"text": "x"}}})[0] == 400, "metadata of unknown media")
+        check(x.call("POST", "/2/media/metadata", {"id": media_id, "metadata": {
+            "alt_text": {"text": "x" * 1001}}})[0] == 400, "alt text over 1000")
+        status, _, body = x.call("POST", "/2/tweets", {"text": "with a picture",
+                                                       "media": {"media_ids": [media_id]}})
+        check(status == 201, f"tweet with media: {status} {body}")
+        check(fake.tweet(body["data"]["id"])["media_ids"] == [media_id], fake.tweets)
+        check(fake.media[media_id]["alt_text"] == "a test card", fake.media)
+        check(x.call("POST", "/2/tweets", {"media": {"media_ids": [media_id]}})[0] == 201,
+              "media without text")
+        check(x.call("POST", "/2/tweets", {"text": "five", "media": {
+            "media_ids": [media_id] * 5}})[0] == 400, "five media")
+        check(x.call("POST", "/2/tweets", {"text": "unknown media", "media": {
+            "media_ids": ["123"]}})[0] == 400, "unknown media")
+
+        # The timeline, newest first, in pages.
+        for n in range(7):
+            check(x.call("POST", "/2/tweets", {"text": f"post {n}"})[0] == 201, f"post {n}")
+        mine = sorted((t["id"] for t in fake.tweets), key=int, reverse=True)
+        seen, token, pages = [], None, 0
+        while True:
+            query = "max_results=5&tweet.fields=created_at"
+            if token:
+                query += "&pagination_token=" + token
+            status, _, body = x.call("GET", f"/2/users/1001/tweets?{query}")
+            check(status == 200, f"timeline: {status} {body}")
+            pages += 1
+            ids = [t["id"] for t in body["data"]]
+            check(body["meta"]["result_count"] == len(ids) and body["meta"]["newest_id"] == ids[0]
+                  and body["meta"]["oldest_id"] == ids[-1], body["meta"])
+            check(all(t["created_at"].endswith("Z") and "." in t["created_at"]
+                      and t["edit_history_tweet_ids"] == [t["id"]] for t in body["data"]), body)
+            seen += ids
+            token = body["meta"].get("next_token")
+            if not token:
+                break
+        check(seen == mine and pages == -(-len(mine) // 5), f"pages: {seen} {mine}")
+        status, _, body = x.call("GET", "/2/users/1001/tweets?max_results=4")
+        check(status == 400, "max_results under 5")
+        status, _, body = x.call("GET", "/2/users/1001/tweets?max_results=5&start_time="
+                                 + urllib.parse.quote("2999-01-01T00:00:00Z"))
+        check(status == 200 and body == {"meta": {"result_count": 0}}, body)
+        status, _, body = x.call("GET", "/2/users/1001/tweets?max_results=100")
+        check("created_at" not in body["data"][0], "created_at only when asked for")
+
+        # 429 while rate_limited_until is set, with its reset.
+        reset = int(time.time()) + 600
+        fake.rate_limited_until = reset
+        status, headers, body = x.call("POST", "/2/tweets", {"text": "limited"})
+        check(status == 429 and headers["x-rate-limit-remaining"] == "0"
+              and headers["x-rate-limit-reset"] == str(reset)
+              and body["title"] == "Too Many Requests", f"429: {status} {headers} {body}")
+        fake.rate_limited_until = None
+        check(x.call("POST", "/2/tweets", {"text": "limited"})[0] == 201, "after the limit")
+
+        # Faults from the base, and a lost answer.
+        fake.fail_next(1, 503, body={"title": "Service Unavailable"})
+        check(x.call("GET", "/2/users/me")[0] == 503, "fail_next")
+        fake.rate_limit_next(1, reset)
+        status, headers, _ = x.call("GET", "/2/users/me")
+        check(status == 429 and headers["x-rate-limit-reset"] == str(reset), "rate_limit_next")
+        fake.lose_next_tweets(1)
+        count = len(fake.tweets)
+        try:
+            x.call("POST", "/2/tweets", {"text": "lost answer"})
+            check(False, "a lost answer")
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        check(len(fake.tweets) == count + 1 and fake.tweets[-1]["text"] == "lost answer",
+              "stored though lost")
+        check(x.call("GET", "/2/nothing")[0] == 404, "404")
+    print("OK")
+
+
+if __name__ == "__main__":
+    main()

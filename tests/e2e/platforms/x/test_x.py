@@ -1,0 +1,266 @@
+"""The x platform against a loopback fake of X's API v2 (platforms/x/fake.py), which recomputes
+every OAuth 1.0a signature and answers with X's documented error shapes."""
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from harness import main
+from platform_suite import PlatformTest
+from platforms.x.fake import XFake
+
+KEYS = {"X_API_KEY": "ck-9djdj82h48", "X_API_SECRET": "cs-s3cret-kd94hf93",
+        "X_ACCESS_TOKEN": "1001-at-nnch734d", "X_ACCESS_SECRET": "ats-s3cret-pfkkdhi9"}
+BEARER = "oauth2-user-t0ken"
+
+OAUTH1 = """
+accounts:
+  x:
+    platform: x
+    url: {url}
+    consumer_key_env: X_API_KEY
+    consumer_secret_env: X_API_SECRET
+    access_token_env: X_ACCESS_TOKEN
+    access_token_secret_env: X_ACCESS_SECRET
+"""
+
+OAUTH2 = """
+accounts:
+  x:
+    platform: x
+    url: {url}
+    token_env: X_TOKEN
+"""
+
+POST = """
+posts:
+  - id: launch
+    at: 2026-12-01T08:00:00Z
+    to: [x]
+    text: "herald 2.0 is out & faster: https://example.org/herald/releases/2.0"
+"""
+
+THREAD = """
+posts:
+  - id: story
+    at: 2026-12-01T08:00:00Z
+    to: [x]
+    thread:
+      - text: "1/ first"
+      - text: "2/ second, with a picture"
+        media:
+          - file: media/shot.png
+            alt: A screenshot of the plan view
+      - text: "3/ third"
+"""
+
+BEFORE = "2026-11-30T00:00:00Z"
+DUE = "2026-12-01T08:00:00Z"
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class XTest(PlatformTest):
+    def setUp(self):
+        super().setUp()
+        self.start_fake(XFake(consumer_key=KEYS["X_API_KEY"], consumer_secret=KEYS["X_API_SECRET"],
+                              access_token=KEYS["X_ACCESS_TOKEN"],
+                              access_token_secret=KEYS["X_ACCESS_SECRET"], bearer=BEARER))
+        self.secrets = dict(KEYS)
+
+    def calendar(self, posts=POST, accounts=OAUTH1):
+        self.write("herald.yaml", accounts.format(url=self.fake.url("")) + posts)
+        self.assertExit(self.run_at(BEFORE), 0)
+
+    def job(self, name="launch/x"):
+        return super().job(name)
+
+    def tweet_posts(self):
+        return self.fake.calls("POST", "/2/tweets")
+
+    def assertNoSecret(self, text):
+        for secret in [*KEYS.values(), BEARER]:
+            self.assertNotIn(secret, text)
+
+    # --- publishing ------------------------------------------------------------------------
+
+    def test_a_post_goes_out_once_signed_with_oauth1(self):
+        self.calendar()
+        r = self.run_at(DUE, flags=["--json"])
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        [tweet] = self.fake.tweets
+        self.assertEqual((line["status"], line["id"], line["url"]),
+                         ("posted", tweet["id"], f"https://x.com/herald/status/{tweet['id']}"))
+        [request] = self.tweet_posts()
+        self.assertEqual(request.json, {
+            "text": "herald 2.0 is out & faster: https://example.org/herald/releases/2.0"})
+        # Signed (the fake recomputed the signature), with a fresh nonce per request.
+        auth = request.headers["authorization"]
+        self.assertTrue(auth.startswith("OAuth "), auth)
+        self.assertIn('oauth_signature_method="HMAC-SHA1"', auth)
+        nonces = {re.search(r'oauth_nonce="([^"]+)"', r.headers["authorization"]).group(1)
+                  for r in self.fake.requests}
+        self.assertEqual(len(nonces), len(self.fake.requests))
+        # The account is asked once, for the URL.
+        self.assertEqual(len(self.fake.calls("GET", "/2/users/me")), 1)
+        # Later ticks send nothing.
+        self.assertEqual(self.run_at("2026-12-01T08:05:00Z").out, "")
+        self.assertEqual(len(self.tweet_posts()), 1)
+
+    def test_an_oauth2_user_token_is_sent_as_a_bearer(self):
+        self.secrets = {"X_TOKEN": BEARER}
+        self.calendar(accounts=OAUTH2)
+        r = self.run_at(DUE)
+        self.assertExit(r, 0)
+        [request] = self.tweet_posts()
+        self.assertEqual(request.headers["authorization"], "Bearer " + BEARER)
+        self.assertEqual(len(self.fake.tweets), 1)
+
+    def test_a_thread_with_an_image_and_its_alt_text(self):
+        self.write("media/shot.png", PNG)
+        self.calendar(THREAD)
+        r = self.run_at(DUE)
+        self.assertExit(r, 0)
+        one, two, three = self.fake.tweets
+        self.assertEqual([t["text"] for t in (one, two, three)],
+                         ["1/ first", "2/ second, with a picture", "3/ third"])
+        self.assertEqual((one["reply_to"], two["reply_to"], three["reply_to"]),
+                         (None, one["id"], two["id"]))
+        [media_id] = self.fake.media
+        media = self.fake.media[media_id]
+        self.assertEqual((media["category"], media["mime"], media["alt_text"], media["size"]),
+                         ("tweet_image", "image/png", "A screenshot of the plan view", len(PNG)))
+        self.assertEqual(two["media_ids"], [media_id])
+        self.assertEqual(self.job("story/x")["url"], f"https://x.com/herald/status/{one['id']}")
+
+    # --- what validate catches -----------------------------------------------------------------
+
+    def validate(self, posts, accounts=OAUTH1):
+        self.write("herald.yaml", accounts.format(url=self.fake.url("")) + posts)
+        return self.herald("validate", env=self.secrets)
+
+    def text_post(self, text):
+        return POST.replace('"herald 2.0 is out & faster: https://example.org/herald/releases/2.0"',
+                            '"' + text + '"')
+
+    def test_weighted_length_at_the_limit_and_one_over(self):
+        self.assertExit(self.validate(self.text_post("a" * 280)), 0)
+        r = self.validate(self.text_post("a" * 281))
+        self.assertExit(r, 2)
+        self.assertRegex(r.err, r"herald\.yaml:\d+:\d+: .*too long for account 'x' \(x\): text is "
+                                r"281 .*the limit is 280")
+        # CJK counts 2: 140 fit, 141 do not.
+        self.assertExit(self.validate(self.text_post("\u65e5" * 140)), 0)
+        self.assertExit(self.validate(self.text_post("\u65e5" * 141)), 2)
+        # A long link counts 23: 250 letters and a 100-character link fit (250 + 1 + 23).
+        link = "https://example.org/" + "p" * 80
+        self.assertExit(self.validate(self.text_post("a" * 250 + " " + link)), 0)
+        self.assertEqual(self.fake.requests, [])
+
+    def test_media_x_cannot_take_and_missing_credentials_are_refused(self):
+        self.write("media/clip.mp4", b"\x00\x00\x00\x18ftypmp42")
+        r = self.validate(THREAD.replace("media/shot.png", "media/clip.mp4"))
+        self.assertExit(r, 2)
+        self.assertIn("clip.mp4 is a video", r.err)
+        r = self.validate(POST, accounts=OAUTH1.replace("    access_token_secret_env: "
+                                                        "X_ACCESS_SECRET\n", ""))
+        self.assertExit(r, 2)
+        self.assertIn("access_token_secret_env", r.err)
+        r = self.validate(POST, accounts=OAUTH1 + "    token_env: X_TOKEN\n")
+        self.assertExit(r, 2)
+        self.assertIn("not both", r.err)
+
+    # --- failures and recovery -------------------------------------------------------------
+
+    def test_a_duplicate_refusal_is_looked_up_not_resent(self):
+        # The same text went out by hand (X shows its link as a t.co link and & as &amp;).
+        self.calendar()
+        earlier = self.fake.add_tweet(
+            "herald 2.0 is out & faster: https://example.org/herald/releases/2.0")
+        r = self.run_at(DUE, flags=["--json"])
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        self.assertEqual((line["status"], line["id"]), ("posted", earlier["id"]))
+        self.assertEqual(len(self.fake.tweets), 1)
+        self.assertEqual(len(self.tweet_posts()), 1)  # one refused attempt, never resent
+
+    def test_a_duplicate_not_found_is_left_maybe_sent(self):
+        # X says duplicate, yet the post is not among the recent ones (posted long ago).
+        self.calendar()
+        self.fake.add_tweet("herald 2.0 is out & faster: https://example.org/herald/releases/2.0",
+                            created_at="2026-01-01T00:00:00.000Z")
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"maybe-sent: x: POST /2/tweets: HTTP 403: You are not allowed to "
+                                r"create a Tweet with duplicate content.*not found among its "
+                                r"recent posts")
+        self.assertEqual(len(self.fake.tweets), 1)
+
+    def test_a_crash_after_sending_is_recovered_from_the_timeline(self):
+        self.calendar()
+        r = self.run_at(DUE, env=dict(KEYS, HERALD_TEST_CRASH_AT="after-send"))
+        self.assertExit(r, 137)
+        [tweet] = self.fake.tweets
+        # The lease holds at 08:05; at 09:00 the runner asks X instead of resending.
+        self.assertEqual(self.run_at("2026-12-01T08:05:00Z").out, "")
+        r = self.run_at("2026-12-01T09:00:00Z", flags=["--json"])
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        self.assertEqual((line["status"], line["id"]), ("posted", tweet["id"]))
+        self.assertEqual(len(self.tweet_posts()), 1)
+        self.assertEqual(len(self.fake.tweets), 1)
+
+    def test_a_crash_before_sending_is_found_absent_and_left_to_a_person(self):
+        self.calendar()
+        self.assertExit(self.run_at(DUE, env=dict(KEYS, HERALD_TEST_CRASH_AT="after-intent")),
+                        137)
+        r = self.run_at("2026-12-01T09:00:00Z")
+        self.assertExit(r, 1)
+        self.assertIn("unknown", r.out)
+        self.assertEqual(self.fake.tweets, [])
+        self.assertEqual(self.job()["state"], "unknown")
+
+    def test_429_waits_for_x_rate_limit_reset(self):
+        # A reset is clamped against the wall clock, so this test runs at the real time.
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        due, reset = now - timedelta(minutes=1), now + timedelta(minutes=7, seconds=30)
+        self.write("herald.yaml", OAUTH1.format(url=self.fake.url(""))
+                   + POST.replace("2026-12-01T08:00:00Z", iso(due)))
+        self.assertExit(self.run_at(iso(due - timedelta(hours=1))), 0)
+        self.fake.rate_limited_until = reset.timestamp()
+        r = self.run_at(iso(now))
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"retry-wait +launch/x  rate-limited: x: POST /2/tweets: HTTP 429: "
+                                r"Too Many Requests.*next at " + re.escape(iso(reset)))
+        self.assertEqual(self.job()["next_attempt"], iso(reset))
+        self.fake.rate_limited_until = None
+        self.assertEqual(self.run_at(iso(reset - timedelta(seconds=30))).out, "")
+        r = self.run_at(iso(reset))
+        self.assertExit(r, 0)
+        self.assertEqual(len(self.fake.tweets), 1)
+
+    def test_a_refused_signature_fails_as_auth_without_showing_a_secret(self):
+        self.calendar()
+        r = self.run_at(DUE, verbose=True, env=dict(KEYS, X_ACCESS_SECRET="wrong-secret"))
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"failed +launch/x  auth: x: GET /2/users/me: HTTP 401: "
+                                r"Unauthorized")
+        self.assertEqual(self.job()["state"], "failed")
+        self.assertNoSecret(r.out + r.err)
+        self.assertEqual(self.fake.tweets, [])
+
+    def test_accounts_check_names_the_user(self):
+        self.calendar()
+        r = self.herald("accounts", "check", env=self.secrets)
+        self.assertExit(r, 0)
+        self.assertRegex(r.out, r"ok +x +x +@herald")
+        self.assertNoSecret(r.out + r.err)
+
+
+if __name__ == "__main__":
+    main()
