@@ -1,7 +1,9 @@
-"""A self-check of the X fake (not a ctest suite): signs requests with a small OAuth 1.0a signer
-of its own, drives the fake over urllib, and prints OK.
+"""The X fake checked against X's documented behaviour (ctest e2e-x_fake), so that test_x.py's
+verdicts rest on a fake that is right: it signs requests with a small OAuth 1.0a signer of its
+own, proven against RFC 5849's and X's published vectors, drives the fake over urllib, and prints
+OK (a failed check raises).
 
-    cd tests/e2e && PYTHONPATH=. python3 platforms/x/fake_selfcheck.py
+    cd tests/e2e && PYTHONPATH=. python3 platforms/x/test_x_fake.py
 """
 
 import base64
