@@ -116,6 +116,8 @@ std::unique_ptr<ConversationSource> make_mastodon_conversations(const AccountCon
                                                                 const AdapterContext& context);
 std::unique_ptr<ConversationSource> make_bluesky_conversations(const AccountConfig& account,
                                                                const AdapterContext& context);
+std::unique_ptr<ConversationSource> make_x_conversations(const AccountConfig& account,
+                                                         const AdapterContext& context);
 Result<std::unique_ptr<ConversationSource>> make_exec_conversations(const AccountConfig& account,
                                                                     const AdapterContext& context);
 

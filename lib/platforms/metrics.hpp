@@ -69,6 +69,8 @@ std::unique_ptr<MetricsSource> make_mastodon_metrics(const AccountConfig& accoun
                                                      const AdapterContext& context);
 std::unique_ptr<MetricsSource> make_bluesky_metrics(const AccountConfig& account,
                                                     const AdapterContext& context);
+std::unique_ptr<MetricsSource> make_x_metrics(const AccountConfig& account,
+                                              const AdapterContext& context);
 std::unique_ptr<MetricsSource> make_exec_metrics(const AccountConfig& account,
                                                  const AdapterContext& context);
 

@@ -7,17 +7,16 @@
 // same way instead of being retried. X bills per request, so each run asks for the account
 // (GET /2/users/me) at most once.
 #include "http/ascii.hpp"
-#include "http/crypto_api.hpp"
-#include "http/oauth1.hpp"
-#include "http/rate_limit.hpp"
 #include "http/redact.hpp"
 #include "text/length_rules.hpp"
 
-#include "platforms/credentials.hpp"
+#include "platforms/conversations.hpp"
 #include "platforms/http_errors.hpp"
 #include "platforms/media_type.hpp"
+#include "platforms/metrics.hpp"
 #include "platforms/platform.hpp"
 #include "platforms/registry_entries.hpp"
+#include "platforms/x/client.hpp"
 #include "platforms/x/x.hpp"
 #include "schedule/zone.hpp"
 #include "util/error.hpp"
@@ -31,41 +30,17 @@ namespace herald::platforms {
 
 namespace {
 
-constexpr std::string_view k_default_url = "https://api.x.com";
-constexpr std::array<std::string_view, 4> k_oauth1_keys{ "consumer_key", "consumer_secret",
-                                                         "access_token", "access_token_secret" };
 // Looking for an earlier copy reads the account's posts this many at a time (the API's
 // maximum), at most this many pages.
 constexpr size_t k_search_page_size = 100;
 constexpr size_t k_search_pages = 3;
 
-bool
-uses_oauth1(const AccountConfig& account)
-{
-  for (const auto key : k_oauth1_keys) {
-    if (account.settings.contains(std::string(key) + "_env")) {
-      return true;
-    }
-  }
-  return false;
-}
-
 class XAdapter : public Adapter
 {
 public:
-  XAdapter(std::string base_url, std::optional<http::OAuth1Credentials> oauth1, std::string bearer,
-           const AdapterContext& context)
-    : m_base_url(std::move(base_url))
-    , m_oauth1(std::move(oauth1))
-    , m_bearer(std::move(bearer))
-    , m_context(context)
+  XAdapter(const AccountConfig& account, const AdapterContext& context)
+    : m_client(x::make_client(account, context))
   {
-    if (m_oauth1) {
-      m_secrets = { m_oauth1->consumer_secret, m_oauth1->token_secret, m_oauth1->token,
-                    m_oauth1->consumer_key };
-    } else {
-      m_secrets = { m_bearer };
-    }
   }
 
   Result<Published, PublishError> publish(const OutPost& post) override
@@ -116,7 +91,7 @@ public:
 
   Result<Verified, PublishError> verify() override
   {
-    auto me = account();
+    auto me = m_client.account();
     if (!me) {
       return unexpected(std::move(me.error()));
     }
@@ -148,115 +123,15 @@ public:
   }
 
 private:
-  struct Account
-  {
-    std::string id;
-    std::string username;
-  };
-
-  TimePoint now() const
-  {
-    return m_context.clock
-             ? m_context.clock->now()
-             : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
-
-  // A request with its authorization. An OAuth 1.0a signature covers the URL's query and a form
-  // body's fields, never a JSON or multipart body, so it is made once the request is complete.
-  // Its timestamp is the wall clock's, whatever clock the run schedules by: X compares it with
-  // its own.
-  http::Request request(std::string method, const std::string& path_and_query) const
-  {
-    http::Request r;
-    r.method = std::move(method);
-    r.url = m_base_url + path_and_query;
-    r.headers.push_back({ "Accept", "application/json" });
-    r.secrets = m_secrets;
-    return r;
-  }
-
-  Result<http::Response, PublishError> send(http::Request r)
-  {
-    if (m_oauth1) {
-      const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
-      r.headers.push_back({ "Authorization", http::oauth1_authorization(
-                                               r.method, r.url, {}, *m_oauth1, http::random_hex(16),
-                                               std::to_string(seconds)) });
-    } else {
-      r.headers.push_back({ "Authorization", "Bearer " + m_bearer });
-    }
-    auto response = m_transport->send(r);
-    if (!response) {
-      return unexpected(from_transport(response.error(), "x"));
-    }
-    return std::move(*response);
-  }
-
-  PublishError answer_error(const http::Response& response, std::string_view what) const
-  {
-    return from_response(response, what, x::error_detail(response.body), m_secrets, now(),
-                         http::rate_limit_reset_epoch(response, now(), "x-rate-limit-reset"));
-  }
-
-  Result<nlohmann::json, PublishError> get_json(const std::string& path, std::string_view what)
-  {
-    auto response = send(request("GET", path));
-    if (!response) {
-      auto error = std::move(response.error());
-      if (error.kind == PublishError::Kind::maybe_sent) {
-        error.kind = PublishError::Kind::not_sent; // a GET publishes nothing
-      }
-      return unexpected(std::move(error));
-    }
-    if (response->status != 200) {
-      auto error = answer_error(*response, what);
-      if (error.kind == PublishError::Kind::maybe_sent) {
-        error.kind = PublishError::Kind::not_sent;
-      }
-      return unexpected(std::move(error));
-    }
-    auto body = nlohmann::json::parse(response->body, nullptr, false);
-    if (!body.is_object()) {
-      return unexpected(PublishError{
-        PublishError::Kind::permanent, fmt::format("{}: the answer is not JSON", what), {} });
-    }
-    return body;
-  }
-
-  // The account the credentials act for, asked once per adapter.
-  Result<Account, PublishError> account()
-  {
-    if (m_account) {
-      return *m_account;
-    }
-    constexpr std::string_view what = "x: GET /2/users/me";
-    auto body = get_json("/2/users/me", what);
-    if (!body) {
-      return unexpected(std::move(body.error()));
-    }
-    const auto& data = json_member(*body, "data");
-    Account me{ json_id(data, "id"), json_id(data, "username") };
-    if (me.id.empty() || me.username.empty()) {
-      return unexpected(PublishError{
-        PublishError::Kind::permanent, fmt::format("{}: the answer names no user", what), {} });
-    }
-    m_account = me;
-    return me;
-  }
-
   Published published(std::string_view id) const
   {
-    const auto safe_id = http::redact(id, m_secrets);
-    const std::string username = m_account ? m_account->username : "i/web";
-    return { safe_id, fmt::format("https://x.com/{}/status/{}", username, safe_id) };
+    return { http::redact(id, m_client.secrets()), m_client.post_url(id) };
   }
 
   Result<std::string, PublishError> upload(const OutMedia& media)
   {
     constexpr std::string_view what = "x: POST /2/media/upload";
-    auto r = request("POST", "/2/media/upload");
+    auto r = m_client.request("POST", "/2/media/upload");
     http::FormPart file;
     file.name = "media";
     file.filename = media.file.filename().string();
@@ -266,7 +141,7 @@ private:
     r.form.push_back(std::move(file));
     r.form.push_back({ "media_category", "", "", category, {} });
     // An upload makes no post: whatever happened to it, sending it again is safe.
-    auto response = send(std::move(r));
+    auto response = m_client.send(std::move(r));
     if (!response) {
       auto error = std::move(response.error());
       error.kind = PublishError::Kind::not_sent;
@@ -294,11 +169,11 @@ private:
   Result<void, PublishError> set_alt_text(const std::string& media_id, const std::string& alt)
   {
     constexpr std::string_view what = "x: POST /2/media/metadata";
-    auto r = request("POST", "/2/media/metadata");
+    auto r = m_client.request("POST", "/2/media/metadata");
     r.headers.push_back({ "Content-Type", "application/json" });
     r.body =
       dump_json({ { "id", media_id }, { "metadata", { { "alt_text", { { "text", alt } } } } } });
-    auto response = send(std::move(r));
+    auto response = m_client.send(std::move(r));
     if (!response) {
       auto error = std::move(response.error());
       error.kind = PublishError::Kind::not_sent;
@@ -313,7 +188,7 @@ private:
   // Media calls make no post, so a 5xx there is safe to retry: not_sent, not maybe_sent.
   PublishError media_error(const http::Response& response, std::string_view what) const
   {
-    auto error = answer_error(response, what);
+    auto error = m_client.answer_error(response, what);
     if (error.kind == PublishError::Kind::maybe_sent) {
       error.kind = PublishError::Kind::not_sent;
     }
@@ -337,13 +212,13 @@ private:
     }
     // The URL names the account: asked before sending, so that a failure to ask cannot come
     // after the post went out.
-    if (auto me = account(); !me) {
+    if (auto me = m_client.account(); !me) {
       return unexpected(std::move(me.error()));
     }
-    auto r = request("POST", "/2/tweets");
+    auto r = m_client.request("POST", "/2/tweets");
     r.headers.push_back({ "Content-Type", "application/json" });
     r.body = dump_json(body);
-    auto response = send(std::move(r));
+    auto response = m_client.send(std::move(r));
     if (!response) {
       return unexpected(std::move(response.error()));
     }
@@ -351,7 +226,7 @@ private:
       return duplicate(part.text, due, *response);
     }
     if (response->status < 200 || response->status >= 300) {
-      return unexpected(answer_error(*response, what));
+      return unexpected(m_client.answer_error(*response, what));
     }
     // A 2xx that does not name the post cannot be recorded as posted (reliability M5).
     const auto answer = nlohmann::json::parse(response->body, nullptr, false);
@@ -376,7 +251,7 @@ private:
     if (found && *found) {
       return **found;
     }
-    auto error = answer_error(response, "x: POST /2/tweets");
+    auto error = m_client.answer_error(response, "x: POST /2/tweets");
     error.kind = PublishError::Kind::maybe_sent;
     error.message += "; the same text is on the account already, but it was not found among its "
                      "recent posts";
@@ -388,7 +263,7 @@ private:
   Result<std::optional<Published>, PublishError> search(const std::string& text, TimePoint since,
                                                         bool must_reach_since)
   {
-    auto me = account();
+    auto me = m_client.account();
     if (!me) {
       return unexpected(std::move(me.error()));
     }
@@ -402,7 +277,7 @@ private:
       if (!token.empty()) {
         path += "&pagination_token=" + http::ascii::percent_encode(token);
       }
-      auto body = get_json(path, "x: GET /2/users/:id/tweets");
+      auto body = m_client.get_json(path, "x: GET /2/users/:id/tweets");
       if (!body) {
         return unexpected(std::move(body.error()));
       }
@@ -428,13 +303,7 @@ private:
     return std::optional<Published>();
   }
 
-  std::string m_base_url;
-  std::optional<http::OAuth1Credentials> m_oauth1;
-  std::string m_bearer;
-  std::vector<std::string> m_secrets;
-  std::optional<Account> m_account;
-  AdapterContext m_context;
-  LazyTransport m_transport{ m_context };
+  x::Client m_client;
 };
 
 class XPlatform : public Platform
@@ -468,57 +337,25 @@ public:
              const SourcePos& account_pos, const AdapterContext& context,
              Diagnostics& diagnostics) const override
   {
-    check_url_setting(account, "API", setting_pos, account_pos, diagnostics);
-    const bool oauth1 = uses_oauth1(account);
-    const bool oauth2 = account.settings.contains("token_env");
-    if (oauth1 && oauth2) {
-      diagnostics.error(pos_of(setting_pos, "token_env", account_pos),
-                        fmt::format("account '{}': use either OAuth 1.0a (consumer_key_env, "
-                                    "consumer_secret_env, access_token_env, "
-                                    "access_token_secret_env) or OAuth 2.0 (token_env), not both",
-                                    account.name));
-      return;
-    }
-    if (oauth2) {
-      check_secret(account, "token", setting_pos, account_pos, context, diagnostics);
-      return;
-    }
-    if (!oauth1) {
-      diagnostics.error(account_pos,
-                        fmt::format("account '{}': X needs user credentials: consumer_key_env, "
-                                    "consumer_secret_env, access_token_env and "
-                                    "access_token_secret_env (OAuth 1.0a), or token_env (an "
-                                    "OAuth 2.0 user token)",
-                                    account.name));
-      return;
-    }
-    for (const auto key : k_oauth1_keys) {
-      check_secret(account, key, setting_pos, account_pos, context, diagnostics);
-    }
+    x::check_credentials(account, setting_pos, account_pos, context, diagnostics);
+  }
+
+  Result<std::unique_ptr<ConversationSource>> make_conversations(
+    const AccountConfig& account, const AdapterContext& context) const override
+  {
+    return std::unique_ptr<ConversationSource>(make_x_conversations(account, context));
+  }
+
+  std::unique_ptr<MetricsSource> make_metrics(const AccountConfig& account,
+                                              const AdapterContext& context) const override
+  {
+    return make_x_metrics(account, context);
   }
 
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
                                         const AdapterContext& context) const override
   {
-    std::string url = base_url_setting(account, k_default_url);
-    if (!uses_oauth1(account)) {
-      auto token = read_secret(account, "token", context);
-      if (!token) {
-        throw Error(token.error());
-      }
-      return std::make_unique<XAdapter>(std::move(url), std::nullopt, std::move(*token), context);
-    }
-    std::array<std::string, 4> values;
-    for (size_t i = 0; i < k_oauth1_keys.size(); ++i) {
-      auto value = read_secret(account, k_oauth1_keys[i], context);
-      if (!value) {
-        throw Error(value.error());
-      }
-      values[i] = std::move(*value);
-    }
-    return std::make_unique<XAdapter>(
-      std::move(url), http::OAuth1Credentials{ values[0], values[1], values[2], values[3] }, "",
-      context);
+    return std::make_unique<XAdapter>(account, context);
   }
 };
 

@@ -22,49 +22,51 @@ constexpr uintmax_t k_max_image_bytes = 5 * 1024 * 1024;
 constexpr uintmax_t k_max_gif_bytes = 15 * 1024 * 1024;
 constexpr size_t k_max_alt_text = 1000;
 
-// `text` with every link replaced by one marker, and &amp; &lt; &gt; decoded.
+// `text` with every link replaced by one marker.
 std::string
-comparable(std::string_view text, bool decode_entities)
+links_as_markers(const std::string& text)
 {
-  std::string decoded;
-  if (decode_entities) {
-    static constexpr std::array<std::pair<std::string_view, char>, 3> k_entities{ {
-      { "&amp;", '&' },
-      { "&lt;", '<' },
-      { "&gt;", '>' },
-    } };
-    for (size_t i = 0; i < text.size(); ++i) {
-      bool replaced = false;
-      for (const auto& [entity, c] : k_entities) {
-        if (text.substr(i, entity.size()) == entity) {
-          decoded += c;
-          i += entity.size() - 1;
-          replaced = true;
-          break;
-        }
-      }
-      if (!replaced) {
-        decoded += text[i];
-      }
-    }
-  } else {
-    decoded = text;
-  }
   std::string out;
   size_t at = 0;
-  for (const auto& span : text::find_links(decoded)) {
+  for (const auto& span : text::find_links(text)) {
     if (span.kind != text::TextSpan::Kind::url) {
       continue;
     }
-    out.append(decoded, at, span.byte_start - at);
+    out.append(text, at, span.byte_start - at);
     out += "\x01link\x01";
     at = span.byte_end;
   }
-  out.append(decoded, at);
+  out.append(text, at);
   return out;
 }
 
 } // namespace
+
+std::string
+decoded_text(std::string_view shown)
+{
+  static constexpr std::array<std::pair<std::string_view, char>, 3> k_entities{ {
+    { "&amp;", '&' },
+    { "&lt;", '<' },
+    { "&gt;", '>' },
+  } };
+  std::string decoded;
+  for (size_t i = 0; i < shown.size(); ++i) {
+    bool replaced = false;
+    for (const auto& [entity, c] : k_entities) {
+      if (shown.substr(i, entity.size()) == entity) {
+        decoded += c;
+        i += entity.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
+      decoded += shown[i];
+    }
+  }
+  return decoded;
+}
 
 std::string
 error_detail(std::string_view body)
@@ -98,7 +100,7 @@ is_duplicate_refusal(std::string_view body)
 bool
 same_text(std::string_view shown, std::string_view written)
 {
-  return comparable(shown, true) == comparable(written, false);
+  return links_as_markers(decoded_text(shown)) == links_as_markers(std::string(written));
 }
 
 std::vector<std::string>

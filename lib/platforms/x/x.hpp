@@ -17,6 +17,10 @@ std::string error_detail(std::string_view body);
 // allowed to create a Tweet with duplicate content."), rather than a refused token.
 bool is_duplicate_refusal(std::string_view body);
 
+// A post's text as X's API returns it, with the HTML entities X puts in (&amp; &lt; &gt;)
+// decoded.
+std::string decoded_text(std::string_view shown);
+
 // Whether `shown`, a post's text as X's API returns it, is `written` as herald sent it: X
 // replaces every link with a t.co link and escapes &, < and > as HTML entities, so links
 // compare as links and the entities are decoded first.

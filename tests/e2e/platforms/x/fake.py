@@ -17,6 +17,20 @@ the last refusal is in `last_auth_error`, the last recomputed base string in `la
   JSON with base64 `media`), POST /2/media/metadata (alt text).
 - GET  /2/users/<id>/tweets?max_results=5..100&pagination_token=&start_time=&end_time=
   &since_id=&until_id=&tweet.fields=&exclude=: the user's tweets, newest first, in pages.
+- GET  /2/tweets?ids=<1..100 ids>&tweet.fields=public_metrics,...: the tweets found, as the
+  timeline renders them, in the order asked; the others in errors[] (Not Found Error).
+  public_metrics come from set_counts() (0 when not set; reply_count: the stored replies);
+  `metrics_field_names = "new"` answers with the names of X's newest OpenAPI file
+  (repost_count for retweet_count, and post_count for tweet_count in users/me).
+- GET  /2/users/<id>/mentions?max_results=5..100&pagination_token=&since_id=&until_id=
+  &start_time=&end_time=&tweet.fields=&expansions=author_id&user.fields=: the tweets of other
+  users that mention @<username> (case-insensitive) or reply to one of the user's tweets,
+  newest first, in pages like the timeline's.
+- GET  /2/tweets/search/recent?query=conversation_id:<id>&max_results=10..100&next_token=...:
+  the conversation's tweets but its root, newest first, created in the last 7 days of the
+  fake's clock; only that query form is understood (anything else is a 400).
+With expansions=author_id the three above add includes.users [{id, name, username}] for the
+authors of the page, from `users` (add_user; the fake's own user is in it).
 Every answer carries x-rate-limit-limit/-remaining/-reset (a 15-minute window per endpoint,
 counted on the fake's clock: `now`, or the real time).
 
@@ -49,6 +63,9 @@ RATE_LIMITS = {  # per endpoint and window (platforms.md section 3; the timeline
     "media_upload": 500,
     "media_metadata": 500,
     "user_tweets": 900,
+    "tweets_lookup": 5000,  # GET /2/tweets, per user (X's rate-limits page)
+    "mentions": 300,
+    "search_recent": 300,
     "other": 300,
 }
 MAX_WEIGHTED_LENGTH = 280
@@ -69,6 +86,16 @@ TIMELINE_QUERY = {"max_results", "pagination_token", "start_time", "end_time", "
                   "until_id", "tweet.fields", "expansions", "media.fields", "place.fields",
                   "poll.fields", "user.fields", "exclude"}
 USERS_ME_QUERY = {"user.fields", "expansions", "tweet.fields"}
+LOOKUP_QUERY = {"ids", "tweet.fields", "expansions", "media.fields", "place.fields",
+                "poll.fields", "user.fields"}
+MENTIONS_QUERY = TIMELINE_QUERY - {"exclude"}
+SEARCH_QUERY = {"query", "max_results", "next_token", "pagination_token", "start_time",
+                "end_time", "since_id", "until_id", "sort_order", "tweet.fields", "expansions",
+                "media.fields", "place.fields", "poll.fields", "user.fields"}
+MAX_LOOKUP_IDS = 100
+SEARCH_WINDOW = 7 * 86400  # recent search sees the last 7 days
+CONVERSATION_QUERY = re.compile(r"^\s*conversation_id:([0-9]{1,19})\s*$")
+NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 ID_RE = re.compile(r"^[0-9]{1,19}$")
 INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
 UNAUTHORIZED = {"title": "Unauthorized", "type": "about:blank", "status": 401,
@@ -281,6 +308,7 @@ def shown_text(text):
 
 class XFake(HookFakeServer):
     USER_TWEETS_PATH = re.compile(r"^/2/users/([^/]+)/tweets$")
+    USER_MENTIONS_PATH = re.compile(r"^/2/users/([^/]+)/mentions$")
 
     def __init__(self, consumer_key="ck", consumer_secret="cs", access_token="at",
                  access_token_secret="ats", bearer=None, username="herald", user_id="1001"):
@@ -297,6 +325,13 @@ class XFake(HookFakeServer):
         self.listed = 0
         # {"id", "text", "author_id", "created_at" (RFC 3339, ms, Z), "reply_to", "media_ids"}
         self.tweets = []
+        # id -> {"id", "username", "name"}: the fake's own user (kept in step with `username`
+        # and `name`) and the others add_user() stores, the authors of includes.users
+        self.users = {user_id: {"id": user_id, "username": username, "name": self.name}}
+        # tweet id -> {"likes", "reposts", "replies", "quotes", "impressions", "bookmarks"}
+        # (set_counts); what is not set is 0, but replies: the stored replies to the tweet
+        self.counts = {}
+        self.metrics_field_names = "old"  # "new": repost_count / post_count (newest OpenAPI)
         # id -> {"id", "media_key", "size" (bytes), "category", "mime", "alt_text", "data",
         #        "filename"}
         self.media = {}
@@ -345,6 +380,40 @@ class XFake(HookFakeServer):
         with self._state:
             return next((t for t in self.tweets if t["id"] == tweet_id), None)
 
+    def add_user(self, user_id, username, name=None):
+        """Store another user (the author of tweets add_tweet(..., author_id=user_id) stores,
+        shown in includes.users); returns it."""
+        with self._state:
+            user_id = str(user_id)
+            user = {"id": user_id, "username": username, "name": name or username}
+            self.users[user_id] = user
+            return user
+
+    def set_counts(self, tweet_id, likes=None, reposts=None, replies=None, quotes=None,
+                   impressions=None, bookmarks=None):
+        """The public_metrics GET /2/tweets answers for a tweet; a count left out keeps its
+        value (0 at first; replies: the number of stored replies until set)."""
+        with self._state:
+            if self.tweet(tweet_id) is None:
+                raise KeyError(f"no tweet {tweet_id}")
+            counts = self.counts.setdefault(tweet_id, {})
+            for name, value in (("likes", likes), ("reposts", reposts), ("replies", replies),
+                                ("quotes", quotes), ("impressions", impressions),
+                                ("bookmarks", bookmarks)):
+                if value is not None:
+                    counts[name] = int(value)
+            return counts
+
+    @property
+    def metrics_field_names(self):
+        return self._metrics_field_names
+
+    @metrics_field_names.setter
+    def metrics_field_names(self, value):
+        if value not in ("old", "new"):
+            raise ValueError(f"metrics_field_names is \"old\" or \"new\", not {value!r}")
+        self._metrics_field_names = value
+
     def calls(self, method, path):
         return [r for r in self.requests if r.method == method and r.path == path]
 
@@ -364,13 +433,17 @@ class XFake(HookFakeServer):
         if path == "/2/users/me":
             return "users_me"
         if path == "/2/tweets":
-            return "tweets"
+            return "tweets_lookup" if request.method == "GET" else "tweets"
+        if path == "/2/tweets/search/recent":
+            return "search_recent"
         if path == "/2/media/upload":
             return "media_upload"
         if path == "/2/media/metadata":
             return "media_metadata"
         if self.USER_TWEETS_PATH.match(path):
             return "user_tweets"
+        if self.USER_MENTIONS_PATH.match(path):
+            return "mentions"
         return "other"
 
     def _rate_headers(self, endpoint):
@@ -464,6 +537,12 @@ class XFake(HookFakeServer):
             return self._metadata(request)
         if endpoint == "user_tweets" and method == "GET":
             return self._timeline(request, self.USER_TWEETS_PATH.match(request.path).group(1))
+        if endpoint == "tweets_lookup" and method == "GET":
+            return self._lookup(request)
+        if endpoint == "mentions" and method == "GET":
+            return self._mentions(request, self.USER_MENTIONS_PATH.match(request.path).group(1))
+        if endpoint == "search_recent" and method == "GET":
+            return self._search_recent(request)
         return _not_found()
 
     @staticmethod
@@ -489,11 +568,12 @@ class XFake(HookFakeServer):
         problem = self._unknown_query(request, USERS_ME_QUERY)
         if problem:
             return problem
-        user = {"id": self.user_id, "name": self.name, "username": self.username}
+        user = dict(self._user(self.user_id))
         if "public_metrics" in self._fields(request, "user.fields"):
+            count_name = "post_count" if self.metrics_field_names == "new" else "tweet_count"
             user["public_metrics"] = {
                 "followers_count": self.followers, "following_count": self.following,
-                "tweet_count": sum(1 for t in self.tweets if t["author_id"] == self.user_id),
+                count_name: sum(1 for t in self.tweets if t["author_id"] == self.user_id),
                 "listed_count": self.listed}
         return _json(200, {"data": user})
 
@@ -643,60 +723,236 @@ class XFake(HookFakeServer):
         if not ID_RE.match(user_id):
             return _invalid(f"The `id` query parameter value [{user_id}] is not valid", id=user_id)
         if user_id != self.user_id:
-            return _json(200, {"errors": [{
-                "value": user_id, "detail": f"Could not find user with id: [{user_id}].",
-                "title": "Not Found Error", "resource_type": "user", "parameter": "id",
-                "resource_id": user_id,
-                "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
-        q = {k: v[-1] for k, v in request.query.items()}
+            return _user_not_found(user_id)
+        q = self._query(request)
+        max_results, problem = self._max_results(q, 5, 100, 10)
+        if problem:
+            return problem
+        bounds, problem = self._bounds(q)
+        if problem:
+            return problem
+        start_id, problem = self._start_id(q, "pagination_token")
+        if problem:
+            return problem
+        exclude = self._fields(request, "exclude")
+        found = [t for t in self._newest_first()
+                 if t["author_id"] == user_id and not ("replies" in exclude and t["reply_to"])
+                 and self._within(t, bounds)]
+        return self._page(request, found, max_results, start_id)
+
+    def _lookup(self, request):
+        problem = self._unknown_query(request, LOOKUP_QUERY)
+        if problem:
+            return problem
+        raw = self._query(request).get("ids", "")
+        ids = raw.split(",") if raw else []
+        if not ids:
+            return _invalid("The `ids` query parameter can not be empty", ids=raw)
+        if len(ids) > MAX_LOOKUP_IDS:
+            return _invalid(f"The number of values in the `ids` query parameter list "
+                            f"[{len(ids)}] is not between 1 and {MAX_LOOKUP_IDS}", ids=raw)
+        bad = next((i for i in ids if not ID_RE.match(i)), None)
+        if bad is not None:
+            return _invalid(f"The `ids` query parameter value [{bad}] is not valid", ids=bad)
+        fields = self._fields(request, "tweet.fields")
+        found, errors = [], []
+        for tweet_id in dict.fromkeys(ids):  # in the order asked, each once
+            tweet = self.tweet(tweet_id)
+            if tweet is not None:
+                found.append(tweet)
+            else:
+                errors.append({
+                    "value": tweet_id, "detail": f"Could not find tweet with ids: [{tweet_id}].",
+                    "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
+                    "resource_id": tweet_id, "type": NOT_FOUND})
+        document = {}
+        if found:
+            document["data"] = [self._render(t, fields) for t in found]
+            includes = self._includes(request, found)
+            if includes:
+                document["includes"] = includes
+        if errors:
+            document["errors"] = errors
+        return _json(200, document)
+
+    def _mentions(self, request, user_id):
+        problem = self._unknown_query(request, MENTIONS_QUERY)
+        if problem:
+            return problem
+        if not ID_RE.match(user_id):
+            return _invalid(f"The `id` query parameter value [{user_id}] is not valid", id=user_id)
+        if user_id != self.user_id and user_id not in self.users:
+            return _user_not_found(user_id)
+        q = self._query(request)
+        max_results, problem = self._max_results(q, 5, 100, 10)
+        if problem:
+            return problem
+        bounds, problem = self._bounds(q)
+        if problem:
+            return problem
+        start_id, problem = self._start_id(q, "pagination_token")
+        if problem:
+            return problem
+        handle = self._user(user_id)["username"]
+        mention = re.compile(r"(?<![A-Za-z0-9_@])@" + re.escape(handle) + r"(?![A-Za-z0-9_])",
+                             re.IGNORECASE)
+        found = []
+        for tweet in self._newest_first():
+            if tweet["author_id"] == user_id or not self._within(tweet, bounds):
+                continue
+            parent = self.tweet(tweet["reply_to"]) if tweet["reply_to"] else None
+            if mention.search(tweet["text"]) or (parent is not None
+                                                 and parent["author_id"] == user_id):
+                found.append(tweet)
+        return self._page(request, found, max_results, start_id)
+
+    def _search_recent(self, request):
+        problem = self._unknown_query(request, SEARCH_QUERY)
+        if problem:
+            return problem
+        q = self._query(request)
+        query = q.get("query", "")
+        if not query:
+            return _invalid("The `query` query parameter can not be empty", query=query)
+        match = CONVERSATION_QUERY.match(query)
+        if not match:
+            return _invalid(f"The fake understands only the query conversation_id:<id>, not "
+                            f"[{query}]", query=query)
+        max_results, problem = self._max_results(q, 10, 100, 10)
+        if problem:
+            return problem
+        bounds, problem = self._bounds(q)
+        if problem:
+            return problem
+        oldest = self._clock() - SEARCH_WINDOW
+        if "start_time" in bounds and bounds["start_time"] < oldest:
+            return _invalid(f"Invalid 'start_time':'{q['start_time']}'. 'start_time' must be on "
+                            f"or after {rfc3339(oldest)}", start_time=q["start_time"])
+        if q.get("sort_order", "recency") not in ("recency", "relevancy"):
+            return _invalid(f"The `sort_order` query parameter value [{q['sort_order']}] is not "
+                            f"one of [recency,relevancy]", sort_order=q["sort_order"])
+        # X documents both names of the request's token; next_token is the usual one.
+        start_id, problem = self._start_id(
+            q, "next_token" if "next_token" in q else "pagination_token")
+        if problem:
+            return problem
+        root_id = match.group(1)
+        found = [t for t in self._newest_first()
+                 if t["id"] != root_id and self._root(t)["id"] == root_id
+                 and parse_rfc3339(t["created_at"]) >= oldest and self._within(t, bounds)]
+        return self._page(request, found, max_results, start_id)
+
+    # --- reading, shared ----------------------------------------------------------------------
+
+    @staticmethod
+    def _query(request):
+        return {k: v[-1] for k, v in request.query.items()}
+
+    @staticmethod
+    def _max_results(q, low, high, default):
+        """max_results of a query, checked against [low, high]: (value, problem)."""
         try:
-            max_results = int(q.get("max_results", "10"))
+            value = int(q.get("max_results", str(default)))
         except ValueError:
-            max_results = 0
-        if not 5 <= max_results <= 100:
-            return _invalid(f"The `max_results` query parameter value [{q.get('max_results')}] "
-                            f"is not between 5 and 100", max_results=q.get("max_results"))
-        times = {}
+            value = 0
+        if not low <= value <= high:
+            return None, _invalid(f"The `max_results` query parameter value "
+                                  f"[{q.get('max_results')}] is not between {low} and {high}",
+                                  max_results=q.get("max_results"))
+        return value, None
+
+    @staticmethod
+    def _bounds(q):
+        """start_time and end_time (Unix times), since_id and until_id (numbers) of a query,
+        checked: (bounds, problem)."""
+        bounds = {}
         for name in ("start_time", "end_time"):
             if name in q:
-                times[name] = parse_rfc3339(q[name])
-                if times[name] is None:
-                    return _invalid(f"Invalid '{name}':'{q[name]}'. '{name}' must be a valid "
-                                    f"RFC 3339 date-time", **{name: q[name]})
+                bounds[name] = parse_rfc3339(q[name])
+                if bounds[name] is None:
+                    return None, _invalid(f"Invalid '{name}':'{q[name]}'. '{name}' must be a "
+                                          f"valid RFC 3339 date-time", **{name: q[name]})
         for name in ("since_id", "until_id"):
-            if name in q and not ID_RE.match(q[name]):
-                return _invalid(f"The `{name}` query parameter value [{q[name]}] is not valid",
-                                **{name: q[name]})
-        start_id = None
-        if "pagination_token" in q:
-            start_id = _token_id(q["pagination_token"])
-            if start_id is None:
-                return _invalid(f"The `pagination_token` query parameter value "
-                                f"[{q['pagination_token']}] is not valid",
-                                pagination_token=q["pagination_token"])
-        exclude = self._fields(request, "exclude")
-        fields = self._fields(request, "tweet.fields")
-        found = []
-        for tweet in sorted(self.tweets, key=lambda t: int(t["id"]), reverse=True):
-            created = parse_rfc3339(tweet["created_at"])
-            if (tweet["author_id"] != user_id
-                    or ("replies" in exclude and tweet["reply_to"])
-                    or ("since_id" in q and int(tweet["id"]) <= int(q["since_id"]))
-                    or ("until_id" in q and int(tweet["id"]) >= int(q["until_id"]))
-                    or ("start_time" in times and created < int(times["start_time"]))
-                    or ("end_time" in times and created >= int(times["end_time"]))):
-                continue
-            found.append(tweet)
+            if name in q:
+                if not ID_RE.match(q[name]):
+                    return None, _invalid(f"The `{name}` query parameter value [{q[name]}] is "
+                                          f"not valid", **{name: q[name]})
+                bounds[name] = int(q[name])
+        return bounds, None
+
+    @staticmethod
+    def _within(tweet, bounds):
+        number, created = int(tweet["id"]), parse_rfc3339(tweet["created_at"])
+        return not (("since_id" in bounds and number <= bounds["since_id"])
+                    or ("until_id" in bounds and number >= bounds["until_id"])
+                    or ("start_time" in bounds and created < int(bounds["start_time"]))
+                    or ("end_time" in bounds and created >= int(bounds["end_time"])))
+
+    @staticmethod
+    def _start_id(q, name):
+        """The tweet id a page token (the query parameter `name`) starts at: (id, problem)."""
+        if name not in q:
+            return None, None
+        start_id = _token_id(q[name])
+        if start_id is None:
+            return None, _invalid(f"The `{name}` query parameter value [{q[name]}] is not valid",
+                                  **{name: q[name]})
+        return start_id, None
+
+    def _newest_first(self):
+        return sorted(self.tweets, key=lambda t: int(t["id"]), reverse=True)
+
+    def _page(self, request, found, max_results, start_id):
+        """One page of `found` (newest first) from the tweet start_id: data, includes, meta."""
         if start_id is not None:
             found = [t for t in found if int(t["id"]) <= start_id]
         page, rest = found[:max_results], found[max_results:]
         if not page:
             return _json(200, {"meta": {"result_count": 0}})
+        fields = self._fields(request, "tweet.fields")
+        document = {"data": [self._render(t, fields) for t in page]}
+        includes = self._includes(request, page)
+        if includes:
+            document["includes"] = includes
         meta = {"result_count": len(page), "newest_id": page[0]["id"],
                 "oldest_id": page[-1]["id"]}
         if rest:
             meta["next_token"] = _token(rest[0]["id"])
-        return _json(200, {"data": [self._render(t, fields) for t in page], "meta": meta})
+        document["meta"] = meta
+        return _json(200, document)
+
+    def _includes(self, request, tweets):
+        """includes.users of expansions=author_id: each author of `tweets` once, in order."""
+        if "author_id" not in self._fields(request, "expansions"):
+            return None
+        authors = dict.fromkeys(t["author_id"] for t in tweets)
+        return {"users": [self._user(a) for a in authors]}
+
+    def _user(self, user_id):
+        """A user with X's default fields; the fake's own follows `username` and `name`, one
+        add_user() never stored gets a made-up name."""
+        if user_id == self.user_id:
+            self.users[user_id] = {"id": user_id, "username": self.username, "name": self.name}
+        user = self.users.get(user_id) or {"id": user_id, "username": f"user{user_id}",
+                                           "name": f"User {user_id}"}
+        return {"id": user["id"], "name": user["name"], "username": user["username"]}
+
+    def _root(self, tweet):
+        """The first tweet of a reply chain: the conversation_id X gives its tweets."""
+        while tweet["reply_to"] and self.tweet(tweet["reply_to"]) is not None:
+            tweet = self.tweet(tweet["reply_to"])
+        return tweet
+
+    def _public_metrics(self, tweet):
+        counts = self.counts.get(tweet["id"], {})
+        replies = counts.get("replies")
+        if replies is None:
+            replies = sum(1 for t in self.tweets if t["reply_to"] == tweet["id"])
+        reposts = "repost_count" if self.metrics_field_names == "new" else "retweet_count"
+        return {reposts: counts.get("reposts", 0), "reply_count": replies,
+                "like_count": counts.get("likes", 0), "quote_count": counts.get("quotes", 0),
+                "bookmark_count": counts.get("bookmarks", 0),
+                "impression_count": counts.get("impressions", 0)}
 
     def _render(self, tweet, fields):
         item = {"id": tweet["id"], "text": shown_text(tweet["text"]),
@@ -706,10 +962,7 @@ class XFake(HookFakeServer):
         if "author_id" in fields:
             item["author_id"] = tweet["author_id"]
         if "conversation_id" in fields:
-            root = tweet
-            while root["reply_to"] and self.tweet(root["reply_to"]) is not None:
-                root = self.tweet(root["reply_to"])
-            item["conversation_id"] = root["id"]
+            item["conversation_id"] = self._root(tweet)["id"]
         parent = self.tweet(tweet["reply_to"]) if tweet["reply_to"] else None
         if "in_reply_to_user_id" in fields and parent is not None:
             item["in_reply_to_user_id"] = parent["author_id"]
@@ -719,11 +972,15 @@ class XFake(HookFakeServer):
             item["attachments"] = {"media_keys": [self.media[m]["media_key"]
                                                   for m in tweet["media_ids"] if m in self.media]}
         if "public_metrics" in fields:
-            item["public_metrics"] = {
-                "retweet_count": 0, "like_count": 0, "quote_count": 0, "bookmark_count": 0,
-                "impression_count": 0,
-                "reply_count": sum(1 for t in self.tweets if t["reply_to"] == tweet["id"])}
+            item["public_metrics"] = self._public_metrics(tweet)
         return item
+
+
+def _user_not_found(user_id):
+    return _json(200, {"errors": [{
+        "value": user_id, "detail": f"Could not find user with id: [{user_id}].",
+        "title": "Not Found Error", "resource_type": "user", "parameter": "id",
+        "resource_id": user_id, "type": NOT_FOUND}]})
 
 
 def _token(tweet_id):

@@ -261,6 +261,63 @@ class XTest(PlatformTest):
         self.assertRegex(r.out, r"ok +x +x +@herald")
         self.assertNoSecret(r.out + r.err)
 
+    # --- report and engage -----------------------------------------------------------------
+
+    def test_report_counts_public_metrics_and_followers_in_one_request_each(self):
+        self.calendar()
+        self.assertExit(self.run_at(DUE), 0)
+        [tweet] = self.fake.tweets
+        self.fake.followers = 120
+        self.fake.set_counts(tweet["id"], likes=5, reposts=2, replies=1, quotes=1,
+                             impressions=300)
+        self.fake.metrics_field_names = "new"  # repost_count, as X's newest OpenAPI file names it
+        r = self.herald("--json", "report", "collect", "--now", "2026-12-02T08:00:00Z",
+                        env=self.secrets)
+        self.assertExit(r, 0)
+        [account] = r.json()["accounts"]
+        self.assertEqual((account["status"], account["counted"], account["followers"]),
+                         ("counted", 1, 120))
+        [lookup] = self.fake.calls("GET", "/2/tweets")
+        self.assertEqual(lookup.query["ids"], [tweet["id"]])
+        report = self.herald("report", "--now", "2026-12-03T00:00:00Z", "--since", "7d", "--json",
+                             env=self.secrets).json()
+        [post] = report["posts"]
+        self.assertEqual(post["counts"], {"likes": 5, "reposts": 2, "replies": 1, "quotes": 1,
+                                          "impressions": 300, "bookmarks": 0})
+        self.assertEqual(post["followers_at_publish"], 120)
+
+    def test_engage_lists_mentions_and_replies_and_answers_in_the_thread(self):
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar(POST.replace("2026-12-01T08:00:00Z", iso(now - timedelta(hours=2))))
+        self.assertExit(self.run_at(iso(now - timedelta(hours=2))), 0)
+        [ours] = self.fake.tweets
+        self.fake.add_user("2001", "ada", "Ada")
+        self.fake.add_user("2002", "bob", "Bob")
+        ada = self.fake.add_tweet("@herald does 2.0 keep my calendar?", reply_to=ours["id"],
+                                  author_id="2001")
+        self.fake.add_tweet("Thanks @herald, lovely release", author_id="2002")
+        r = self.herald("--json", "engage", "--now", iso(now), env=self.secrets)
+        self.assertExit(r, 0)
+        rows = {row["author"]: row for row in r.json()}
+        self.assertEqual(rows["ada"]["reason"], "question")
+        self.assertEqual(rows["ada"]["url"], f"https://x.com/ada/status/{ada['id']}")
+        [mentions] = self.fake.calls("GET", "/2/users/1001/mentions")
+        self.assertNotIn("since_id", mentions.query)
+        r = self.herald("engage", "reply", rows["ada"]["id"], "--text", "It does, all of it",
+                        "--now", iso(now), env=self.secrets)
+        self.assertExit(r, 0)
+        answer = self.fake.tweets[-1]
+        self.assertEqual((answer["text"], answer["reply_to"], answer["author_id"]),
+                         ("It does, all of it", ada["id"], "1001"))
+        # The next fetch asks only for what is newer than the last one saw.
+        r = self.herald("--json", "engage", "--now", iso(now + timedelta(minutes=5)),
+                        env=self.secrets)
+        self.assertExit(r, 0)
+        self.assertNotIn("ada", [row["author"] for row in r.json()])
+        later = self.fake.calls("GET", "/2/users/1001/mentions")[-1]
+        self.assertTrue(later.query.get("since_id"), later.query)
+        self.assertNoSecret(r.out + r.err)
+
 
 if __name__ == "__main__":
     main()

@@ -150,6 +150,244 @@ def check_weights():
     check(weighted_length("\u2014\u2019") == 2, "punctuation in U+2010-201F weighs 1")
 
 
+def check_reads():
+    """The reads of `herald report` and `herald engage`: GET /2/tweets (public_metrics),
+    /2/users/<id>/mentions and /2/tweets/search/recent (a conversation)."""
+    with XFake() as fake:
+        x = Client(fake)
+        now = time.time()
+        day = 86400
+        alice = fake.add_user("2002", "alice", "Alice A.")
+        check(alice == {"id": "2002", "username": "alice", "name": "Alice A."}, alice)
+        fake.add_user(2003, "bob", "Bob B.")
+        check(fake.users["2003"] == {"id": "2003", "username": "bob", "name": "Bob B."},
+              fake.users)
+        check(fake.users["1001"] == {"id": "1001", "username": "herald", "name": "Herald"},
+              fake.users)
+
+        # --- metrics: GET /2/tweets?ids=...&tweet.fields=public_metrics ---
+        counted = fake.add_tweet("counted", created_at=now - 3 * day)["id"]
+        plain = fake.add_tweet("plain", created_at=now - 3 * day)["id"]
+        p1 = fake.add_tweet("a reply to plain", created_at=now - 2 * day, reply_to=plain,
+                            author_id="2002")["id"]
+        p2 = fake.add_tweet("another", created_at=now - 2 * day, reply_to=plain,
+                            author_id="2003")["id"]
+        fake.set_counts(counted, likes=5, reposts=2, replies=1, quotes=0, impressions=300,
+                        bookmarks=0)
+        missing = "1899999999999999999"
+        status, headers, body = x.call(
+            "GET", f"/2/tweets?ids={counted},{plain},{missing}"
+                   "&tweet.fields=public_metrics,created_at")
+        check(status == 200, f"lookup: {status} {body} {fake.last_auth_error}")
+        check(headers["x-rate-limit-limit"] == "5000"
+              and "x-rate-limit-remaining" in headers and "x-rate-limit-reset" in headers,
+              headers)
+        check([t["id"] for t in body["data"]] == [counted, plain], body)
+        check(body["data"][0]["public_metrics"] == {
+            "retweet_count": 2, "reply_count": 1, "like_count": 5, "quote_count": 0,
+            "bookmark_count": 0, "impression_count": 300}, body)
+        check(body["data"][1]["public_metrics"] == {
+            "retweet_count": 0, "reply_count": 2, "like_count": 0, "quote_count": 0,
+            "bookmark_count": 0, "impression_count": 0}, "reply_count: the stored replies")
+        check(body["data"][0]["text"] == "counted"
+              and body["data"][0]["edit_history_tweet_ids"] == [counted]
+              and body["data"][0]["created_at"].endswith("Z"), body)
+        check(body["errors"] == [{
+            "value": missing, "detail": f"Could not find tweet with ids: [{missing}].",
+            "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
+            "resource_id": missing,
+            "type": "https://api.twitter.com/2/problems/resource-not-found"}], body)
+        # The same with percent-encoded commas, and a count changed on its own.
+        fake.set_counts(counted, likes=6)
+        status, _, body = x.call("GET", f"/2/tweets?ids={counted}%2C{plain}"
+                                        "&tweet.fields=public_metrics")
+        check(status == 200 and "errors" not in body and len(body["data"]) == 2, body)
+        check(body["data"][0]["public_metrics"]["like_count"] == 6
+              and body["data"][0]["public_metrics"]["retweet_count"] == 2, body)
+        status, _, body = x.call("GET", f"/2/tweets?ids={counted}")
+        check(status == 200 and "public_metrics" not in body["data"][0], "metrics when asked")
+        # X's newest OpenAPI names.
+        fake.metrics_field_names = "new"
+        status, _, body = x.call("GET", f"/2/tweets?ids={counted}&tweet.fields=public_metrics")
+        check(body["data"][0]["public_metrics"] == {
+            "repost_count": 2, "reply_count": 1, "like_count": 6, "quote_count": 0,
+            "bookmark_count": 0, "impression_count": 300}, f"new names: {body}")
+        fake.followers = 77
+        status, _, body = x.call("GET", "/2/users/me?user.fields=public_metrics")
+        metrics = body["data"]["public_metrics"]
+        check(metrics["followers_count"] == 77 and "post_count" in metrics
+              and "tweet_count" not in metrics, f"users/me, new names: {body}")
+        fake.metrics_field_names = "old"
+        status, _, body = x.call("GET", "/2/users/me?user.fields=public_metrics")
+        check(body["data"]["public_metrics"]["followers_count"] == 77
+              and body["data"]["public_metrics"]["tweet_count"] == 2, body)
+        try:
+            fake.metrics_field_names = "newest"
+            check(False, "metrics_field_names takes old or new")
+        except ValueError:
+            pass
+        # None found: errors alone; and the refusals.
+        status, _, body = x.call("GET", f"/2/tweets?ids={missing}&tweet.fields=public_metrics")
+        check(status == 200 and "data" not in body and len(body["errors"]) == 1, body)
+        ids = ",".join(str(1900000000000000001 + n) for n in range(101))
+        status, headers, body = x.call("GET", f"/2/tweets?ids={ids}&tweet.fields=public_metrics")
+        check(status == 400 and "not between 1 and 100" in body["detail"]
+              and body["type"] == "https://api.twitter.com/2/problems/invalid-request"
+              and headers["Content-Type"] == "application/problem+json"
+              and "x-rate-limit-reset" in headers, f"101 ids: {status} {body}")
+        ids = ",".join(str(1900000000000000001 + n) for n in range(100))
+        check(x.call("GET", f"/2/tweets?ids={ids}")[0] == 200, "100 ids")
+        check(x.call("GET", "/2/tweets?ids=&tweet.fields=public_metrics")[0] == 400, "no ids")
+        check(x.call("GET", "/2/tweets?tweet.fields=public_metrics")[0] == 400, "no ids at all")
+        check(x.call("GET", "/2/tweets?ids=12x")[0] == 400, "a non-numeric id")
+        check(x.call("GET", f"/2/tweets?ids={counted}&since_id=1")[0] == 400, "unknown query")
+        status, _, body = x.call("GET", f"/2/tweets?ids={counted}", auth="")
+        check(status == 401 and body["title"] == "Unauthorized", "the lookup checks auth")
+        try:
+            fake.set_counts(missing, likes=1)
+            check(False, "set_counts of an unknown tweet")
+        except KeyError:
+            pass
+
+        # --- mentions ---
+        fields = ("tweet.fields=author_id,created_at,conversation_id,in_reply_to_user_id,"
+                  "referenced_tweets&expansions=author_id&user.fields=username,name")
+        root = fake.add_tweet("our post", created_at=now - day)["id"]
+        m1 = fake.add_tweet("hey @Herald, nice", created_at=now - 20 * 3600,
+                            author_id="2002")["id"]
+        fake.add_tweet("@heraldic is someone else", created_at=now - 19 * 3600,
+                       author_id="2003")
+        fake.add_tweet("mail me at someone@herald", created_at=now - 19 * 3600,
+                       author_id="2003")
+        fake.add_tweet("@herald talking to myself", created_at=now - 18 * 3600)
+        r1 = fake.add_tweet("agreed", created_at=now - 17 * 3600, reply_to=root,
+                            author_id="2003")["id"]
+        fake.add_tweet("a reply to bob, not to us", created_at=now - 16 * 3600, reply_to=r1,
+                       author_id="2002")
+        own_reply = fake.add_tweet("thanks!", created_at=now - 15 * 3600, reply_to=r1)["id"]
+        m2 = fake.add_tweet("(@HERALD) again", created_at=now - 14 * 3600,
+                            author_id="2002")["id"]
+        status, headers, body = x.call("GET", f"/2/users/1001/mentions?max_results=5&{fields}")
+        check(status == 200, f"mentions: {status} {body} {fake.last_auth_error}")
+        check(headers["x-rate-limit-limit"] == "300", headers)
+        ids = [t["id"] for t in body["data"]]
+        check(ids == [m2, r1, m1, p2, p1], f"mentions: {ids} {body}")
+        check(body["meta"] == {"result_count": 5, "newest_id": m2, "oldest_id": p1}, body)
+        check(body["includes"] == {"users": [
+            {"id": "2002", "name": "Alice A.", "username": "alice"},
+            {"id": "2003", "name": "Bob B.", "username": "bob"}]}, body)
+        reply = body["data"][1]
+        check(reply["author_id"] == "2003" and reply["conversation_id"] == root
+              and reply["in_reply_to_user_id"] == "1001"
+              and reply["referenced_tweets"] == [{"type": "replied_to", "id": root}]
+              and reply["created_at"].endswith("Z"), f"a reply to our tweet: {reply}")
+        check("in_reply_to_user_id" not in body["data"][0]
+              and body["data"][0]["conversation_id"] == m2, body["data"][0])
+        status, _, body = x.call("GET", f"/2/users/1001/mentions?max_results=5&since_id={m1}"
+                                        f"&{fields}")
+        check([t["id"] for t in body["data"]] == [m2, r1], f"since_id: {body}")
+        check(body["includes"]["users"] == [
+            {"id": "2002", "name": "Alice A.", "username": "alice"},
+            {"id": "2003", "name": "Bob B.", "username": "bob"}], body)
+        status, _, body = x.call("GET", f"/2/users/1001/mentions?max_results=5&since_id={r1}"
+                                        f"&{fields}")
+        check([t["id"] for t in body["data"]] == [m2] and body["includes"] == {"users": [
+            {"id": "2002", "name": "Alice A.", "username": "alice"}]},
+            f"includes only the page's authors: {body}")
+        status, _, body = x.call("GET", "/2/users/1001/mentions?max_results=5&since_id=999")
+        check(len(body["data"]) == 5, "since_id compares numbers, not text")
+        status, _, body = x.call("GET", f"/2/users/1001/mentions?max_results=5&since_id={m2}")
+        check(status == 200 and body == {"meta": {"result_count": 0}}, body)
+        status, _, body = x.call("GET", "/2/users/1001/mentions?max_results=5")
+        check("includes" not in body and set(body["data"][0]) == {
+            "id", "text", "edit_history_tweet_ids"}, f"fields only when asked: {body}")
+        # Pages.
+        more = [fake.add_tweet(f"@herald number {n}", created_at=now - 10 * 3600 + n,
+                               author_id="2003")["id"] for n in range(4)]
+        everything = list(reversed(more)) + [m2, r1, m1, p2, p1]
+        seen, token = [], None
+        while True:
+            query = "max_results=5&expansions=author_id"
+            if token:
+                query += "&pagination_token=" + token
+            status, _, body = x.call("GET", f"/2/users/1001/mentions?{query}")
+            check(status == 200, f"mentions page: {body}")
+            seen += [t["id"] for t in body["data"]]
+            check(body["includes"]["users"], body)
+            token = body["meta"].get("next_token")
+            if not token:
+                break
+        check(seen == everything, f"mentions pages: {seen} {everything}")
+        check(x.call("GET", "/2/users/1001/mentions?max_results=4")[0] == 400, "max_results 4")
+        check(x.call("GET", "/2/users/1001/mentions?exclude=replies")[0] == 400, "unknown query")
+        check(x.call("GET", "/2/users/1001/mentions?pagination_token=zz")[0] == 400, "bad token")
+        status, _, body = x.call("GET", "/2/users/4242/mentions")
+        check(status == 200 and body["errors"][0]["resource_type"] == "user", body)
+        status, _, body = x.call("GET", "/2/users/2002/mentions?max_results=5")
+        check(status == 200 and body == {"meta": {"result_count": 0}}, "another user's mentions")
+        check(x.call("GET", "/2/users/1001/mentions", auth="Bearer nope")[0] == 401, "auth")
+
+        # --- a conversation: GET /2/tweets/search/recent?query=conversation_id:<id> ---
+        search = f"/2/tweets/search/recent?query=conversation_id%3A{root}"
+        old = fake.add_tweet("eight days old", created_at=now - 8 * day, reply_to=root,
+                             author_id="2002")["id"]
+        six = fake.add_tweet("six days old", created_at=now - 6 * day, reply_to=root,
+                             author_id="2002")["id"]
+        elsewhere = fake.add_tweet("elsewhere", reply_to=counted, author_id="2003")["id"]
+        status, headers, body = x.call(
+            "GET", f"{search}&max_results=10&tweet.fields=author_id,conversation_id,created_at"
+                   "&expansions=author_id&user.fields=username,name")
+        check(status == 200, f"search: {status} {body} {fake.last_auth_error}")
+        check(headers["x-rate-limit-limit"] == "300", headers)
+        ids = [t["id"] for t in body["data"]]
+        nested = [t["id"] for t in fake.tweets if t["text"] == "a reply to bob, not to us"][0]
+        check(ids == [six, own_reply, nested, r1], f"conversation: {ids}")
+        check(root not in ids and old not in ids and elsewhere not in ids, ids)
+        check(all(t["conversation_id"] == root for t in body["data"]), body)
+        check(body["includes"]["users"] == [
+            {"id": "2002", "name": "Alice A.", "username": "alice"},
+            {"id": "1001", "name": "Herald", "username": "herald"},
+            {"id": "2003", "name": "Bob B.", "username": "bob"}], body)
+        check(body["meta"] == {"result_count": 4, "newest_id": six, "oldest_id": r1}, body)
+        status, _, body = x.call("GET", f"/2/tweets/search/recent?query=conversation_id:{root}")
+        check(status == 200 and len(body["data"]) == 4 and "includes" not in body, body)
+        # The window is the fake's clock: two days on, the six-day-old reply is gone.
+        fake.now = int(now) + 2 * day
+        status, _, body = x.call("GET", search, timestamp=fake.now)
+        check(status == 200 and six not in [t["id"] for t in body["data"]]
+              and len(body["data"]) == 3, f"7 days of the fake's clock: {body}")
+        fake.now = None
+        # Pages, with next_token in the request.
+        many = [fake.add_tweet(f"reply {n}", reply_to=root, author_id="2003")["id"]
+                for n in range(8)]
+        everything = list(reversed(many)) + [six, own_reply, nested, r1]
+        seen, token = [], None
+        while True:
+            query = f"{search}&max_results=10"
+            if token:
+                query += "&next_token=" + token
+            status, _, body = x.call("GET", query)
+            check(status == 200, f"search page: {body}")
+            seen += [t["id"] for t in body["data"]]
+            token = body["meta"].get("next_token")
+            if not token:
+                break
+        check(seen == everything, f"search pages: {seen} {everything}")
+        status, _, body = x.call("GET", f"/2/tweets/search/recent?query=conversation_id%3A{r1}")
+        check(status == 200 and body == {"meta": {"result_count": 0}}, "not a root: nothing")
+        check(x.call("GET", "/2/tweets/search/recent?query=from%3Aherald")[0] == 400,
+              "another query")
+        check(x.call("GET", f"{search}%20OR%20from%3Aherald")[0] == 400, "a compound query")
+        check(x.call("GET", "/2/tweets/search/recent")[0] == 400, "no query")
+        check(x.call("GET", f"{search}&max_results=5")[0] == 400, "max_results under 10")
+        check(x.call("GET", f"{search}&exclude=replies")[0] == 400, "unknown query")
+        check(x.call("GET", f"{search}&next_token=zz")[0] == 400, "bad next_token")
+        week_ago = urllib.parse.quote(
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 8 * day)))
+        check(x.call("GET", f"{search}&start_time={week_ago}")[0] == 400, "start_time > 7 days")
+        check(x.call("GET", search, auth="")[0] == 401, "the search checks auth")
+
+
 def main():
     check_vectors()
     check_weights()
@@ -343,6 +581,7 @@ def main():
         check(len(fake.tweets) == count + 1 and fake.tweets[-1]["text"] == "lost answer",
               "stored though lost")
         check(x.call("GET", "/2/nothing")[0] == 404, "404")
+    check_reads()
     print("OK")
 
 
