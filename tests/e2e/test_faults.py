@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from platforms.bluesky.fake import FakeBluesky
 from platforms.mastodon.fake import FakeMastodon
 from platforms.discord.fake import DiscordFake
+from platforms.x.fake import XFake
 from harness import OnPostgresql, STUB_ACCOUNTS, HeraldTest, main
 
 TOKEN = "s3cr3t-token"
@@ -109,6 +110,29 @@ class FaultTest(HeraldTest):
         [record] = fake.posts()
         self.assertEqual((line["status"], line["id"]), ("posted", record["uri"]))
         self.assertEqual(len(fake.posts()), 1)
+
+    def test_kill_9_in_flight_then_rerun_x_is_found_on_the_timeline_not_resent(self):
+        # X has no idempotency key: the rerun finds the post among the account's own.
+        fake = XFake(consumer_key="ck", consumer_secret="cs-s3cret", access_token="1001-at",
+                     access_token_secret="ats-s3cret")
+        self.addCleanup(fake.stop)
+        self.env.update({"X_CK": "ck", "X_CS": "cs-s3cret", "X_AT": "1001-at",
+                         "X_ATS": "ats-s3cret"})
+        self.write("herald.yaml", "accounts:\n  x:\n    platform: x\n"
+                   f"    url: {fake.url('')}\n    consumer_key_env: X_CK\n"
+                   "    consumer_secret_env: X_CS\n    access_token_env: X_AT\n"
+                   "    access_token_secret_env: X_ATS\ndefaults:\n  to: [x]\n" + POST)
+        self.assertExit(self.herald("run", "--now", BEFORE), 0)
+        fake.delay_next(1, 0)  # GET /2/users/me
+        fake.delay_next(1, 2.0)  # POST /2/tweets
+        self.kill_while_publishing(lambda: len(fake.calls("POST", "/2/tweets")) > 0)
+        wait_for(lambda: len(fake.tweets) == 1, "the fake to store the post")
+        r = self.herald("--json", "run", "--now", "2026-12-01T08:10:00Z")
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        [tweet] = fake.tweets
+        self.assertEqual((line["status"], line["id"]), ("posted", tweet["id"]))
+        self.assertEqual(len(fake.calls("POST", "/2/tweets")), 1)
 
     def test_kill_9_in_flight_then_rerun_discord_is_unknown_not_resent(self):
         fake = DiscordFake(token=DISCORD_TOKEN)
