@@ -1,17 +1,10 @@
 // The stored session of a `bluesky` account (see bluesky.hpp).
 #include "platforms/bluesky/bluesky.hpp"
-#include "util/atomic_file.hpp"
-#include "util/private_dir.hpp"
+#include "util/secret_file.hpp"
 
 #include <fmt/core.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <string>
-#include <system_error>
 
 namespace herald::platforms::bluesky {
 
@@ -20,7 +13,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // A session file is a few hundred bytes; anything much bigger is not ours.
-constexpr off_t k_max_session_bytes = off_t(64) * 1024;
+constexpr size_t k_max_session_bytes = size_t(64) * 1024;
 
 std::string
 host_of(std::string_view url)
@@ -45,18 +38,6 @@ sanitise(std::string_view name)
   }
   return out;
 }
-
-// Closes a file descriptor on every path out.
-struct Fd
-{
-  int fd;
-  ~Fd()
-  {
-    if (fd >= 0) {
-      ::close(fd);
-    }
-  }
-};
 
 } // namespace
 
@@ -104,52 +85,14 @@ SessionFile::load() const
   if (m_path.empty()) {
     return std::nullopt;
   }
-  const Fd file{ ::open(m_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC) };
-  if (file.fd < 0) {
-    if (errno == ENOENT) {
-      return std::nullopt;
-    }
-    if (errno == ELOOP) {
-      return unexpected(
-        fmt::format("refusing the session file {}: it is a symbolic link", m_path.string()));
-    }
-    return unexpected(fmt::format("cannot read the session file {}: {}", m_path.string(),
-                                  std::generic_category().message(errno)));
+  auto content = read_secret_file(m_path, "the session file", k_max_session_bytes);
+  if (!content) {
+    return unexpected(std::move(content.error()));
   }
-  struct stat st
-  {};
-  if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    return unexpected(
-      fmt::format("refusing the session file {}: not a regular file", m_path.string()));
-  }
-  if (st.st_uid != ::geteuid()) {
-    return unexpected(fmt::format("refusing the session file {}: it belongs to another user "
-                                  "(uid {}); delete it to log in again",
-                                  m_path.string(), st.st_uid));
-  }
-  if ((st.st_mode & 077) != 0) {
-    return unexpected(fmt::format("refusing the session file {}: it is accessible by group or "
-                                  "others (mode {:04o}); its tokens may have leaked: delete it "
-                                  "(herald logs in again) or chmod 600 it",
-                                  m_path.string(), st.st_mode & 07777));
-  }
-  if (st.st_size > k_max_session_bytes) {
+  if (!*content) {
     return std::nullopt;
   }
-  std::string content(size_t(st.st_size), '\0');
-  size_t got = 0;
-  while (got < content.size()) {
-    const ssize_t n = ::read(file.fd, content.data() + got, content.size() - got);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      break;
-    }
-    got += size_t(n);
-  }
-  content.resize(got);
-  const auto json = nlohmann::json::parse(content, nullptr, false);
+  const auto json = nlohmann::json::parse(**content, nullptr, false);
   if (string_field(json, "identifier") != m_identifier ||
       string_field(json, "service") != m_service) {
     return std::nullopt;
@@ -163,25 +106,13 @@ SessionFile::save(const Session& session) const
   if (m_path.empty()) {
     return {};
   }
-  const fs::path dir = m_path.parent_path();
-  if (auto made = create_private_directories(dir); !made) {
-    return unexpected(made.error());
-  }
-
   const nlohmann::json json = { { "identifier", m_identifier },
                                 { "service", m_service },
                                 { "did", session.did },
                                 { "handle", session.handle },
                                 { "accessJwt", session.access_jwt },
                                 { "refreshJwt", session.refresh_jwt } };
-  const std::string content = json.dump(2) + "\n";
-  // Created with its final mode: the tokens are never readable by anyone else, not even for a
-  // moment (reliability.md K2). The temporary name is unique to the call, not to the process:
-  // two accounts with the same handle save the same file from two publishing threads.
-  if (auto written = write_file_atomically(m_path, content, 0600); !written) {
-    return unexpected(written.error());
-  }
-  return {};
+  return write_secret_file(m_path, json.dump(2) + "\n");
 }
 
 } // namespace herald::platforms::bluesky
