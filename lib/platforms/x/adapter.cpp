@@ -318,8 +318,14 @@ public:
 
   std::vector<std::string_view> setting_keys() const override
   {
-    return { "url",       "consumer_key_env", "consumer_secret_env",
-             "token_env", "access_token_env", "access_token_secret_env" };
+    return { "url",
+             "consumer_key_env",
+             "consumer_secret_env",
+             "access_token_env",
+             "access_token_secret_env",
+             "token_env",
+             "refresh_token_env",
+             "client_id_env" };
   }
 
   std::vector<text::LengthRule> length_rules(const AccountConfig& /*account*/) const override

@@ -1,5 +1,6 @@
 #include "client.hpp"
 
+#include "http/ascii.hpp"
 #include "http/crypto_api.hpp"
 #include "http/rate_limit.hpp"
 #include "http/redact.hpp"
@@ -8,6 +9,8 @@
 #include "platforms/http_errors.hpp"
 #include "platforms/x/x.hpp"
 #include "util/error.hpp"
+#include "util/hash.hpp"
+#include "util/secret_file.hpp"
 
 #include <fmt/core.h>
 
@@ -21,6 +24,39 @@ namespace {
 constexpr std::string_view k_default_url = "https://api.x.com";
 constexpr std::array<std::string_view, 4> k_oauth1_keys{ "consumer_key", "consumer_secret",
                                                          "access_token", "access_token_secret" };
+
+// A token file is a few hundred bytes; anything much bigger is not ours.
+constexpr size_t k_max_token_file_bytes = size_t(64) * 1024;
+// A token this close to running out is renewed before it is used.
+constexpr std::chrono::seconds k_refresh_margin{ 60 };
+
+std::chrono::system_clock::time_point
+wall_now()
+{
+  return std::chrono::system_clock::now();
+}
+
+// <state_dir>/x/<account>@<host>.json, with characters other than letters, digits, '.', '-',
+// '_' and '@' as '_'.
+std::filesystem::path
+token_file(const AdapterContext& context, const AccountConfig& account, std::string_view url)
+{
+  if (context.state_dir.empty()) {
+    return {};
+  }
+  auto host = url.substr(url.find("://") == std::string_view::npos ? 0 : url.find("://") + 3);
+  host = host.substr(0, host.find('/'));
+  std::string name = account.name + "@" + std::string(host);
+  for (char& c : name) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '.' || c == '-' || c == '_' || c == '@';
+    c = plain ? c : '_';
+  }
+  if (name.front() == '.') {
+    name = "_" + name;
+  }
+  return context.state_dir / "x" / (name + ".json");
+}
 
 bool
 uses_oauth1(const AccountConfig& account)
@@ -44,8 +80,103 @@ Client::Client(std::string base_url, Credentials credentials, const AdapterConte
     m_secrets = { oauth1->consumer_secret, oauth1->token_secret, oauth1->token,
                   oauth1->consumer_key };
   } else {
-    m_secrets = { m_credentials.bearer };
+    m_secrets = { m_credentials.bearer, m_credentials.refresh_token };
   }
+  if (can_refresh()) {
+    m_seed = Hasher().update(m_credentials.refresh_token).hex();
+    load_stored_tokens();
+  }
+}
+
+void
+Client::load_stored_tokens()
+{
+  if (m_credentials.token_file.empty()) {
+    return;
+  }
+  auto content =
+    read_secret_file(m_credentials.token_file, "the X token file", k_max_token_file_bytes);
+  if (!content) {
+    throw Error(content.error(), ExitStatus::state);
+  }
+  if (!*content) {
+    return;
+  }
+  const auto json = nlohmann::json::parse(**content, nullptr, false);
+  // Tokens renewed from another refresh token (the user minted a new pair since) are stale.
+  if (json_id(json, "seed") != m_seed || json_id(json, "access_token").empty() ||
+      json_id(json, "refresh_token").empty()) {
+    return;
+  }
+  m_credentials.bearer = json_id(json, "access_token");
+  m_credentials.refresh_token = json_id(json, "refresh_token");
+  m_secrets.push_back(m_credentials.bearer);
+  m_secrets.push_back(m_credentials.refresh_token);
+  if (const auto& expires = json_member(json, "expires_at"); expires.is_number_integer()) {
+    m_expires = TimePoint(std::chrono::seconds(expires.get<int64_t>()));
+  }
+}
+
+Result<void, PublishError>
+Client::refresh()
+{
+  constexpr std::string_view what = "x: POST /2/oauth2/token";
+  auto r = request("POST", "/2/oauth2/token");
+  r.headers.push_back({ "Content-Type", "application/x-www-form-urlencoded" });
+  r.body = "grant_type=refresh_token&refresh_token=" +
+           http::ascii::percent_encode(m_credentials.refresh_token) +
+           "&client_id=" + http::ascii::percent_encode(m_credentials.client_id);
+  auto response = m_transport->send(r);
+  if (!response) {
+    // Renewing publishes nothing. (Should the answer be lost after X rotated the refresh
+    // token, the next renewal is refused and says so.)
+    auto error = from_transport(response.error(), "x");
+    error.kind = PublishError::Kind::not_sent;
+    return unexpected(std::move(error));
+  }
+  const auto body = nlohmann::json::parse(response->body, nullptr, false);
+  if (response->status != 200) {
+    auto error =
+      from_response(*response, what, json_id(body, "error_description"), m_secrets, now());
+    if (response->status == 400 || response->status == 401) {
+      error.kind = PublishError::Kind::auth;
+      error.message += "; the refresh token was refused: authorize the app again and set new "
+                       "tokens";
+    }
+    return unexpected(std::move(error));
+  }
+  const auto access = json_id(body, "access_token");
+  if (access.empty()) {
+    return unexpected(PublishError{
+      PublishError::Kind::not_sent, fmt::format("{}: the answer has no access_token", what), {} });
+  }
+  m_credentials.bearer = access;
+  m_secrets.push_back(access);
+  if (const auto rotated = json_id(body, "refresh_token"); !rotated.empty()) {
+    m_credentials.refresh_token = rotated;
+    m_secrets.push_back(rotated);
+  }
+  const auto& expires_in = json_member(body, "expires_in");
+  m_expires =
+    std::chrono::time_point_cast<std::chrono::seconds>(wall_now()) +
+    std::chrono::seconds(expires_in.is_number_integer() ? expires_in.get<int64_t>() : 7200);
+  if (!m_credentials.token_file.empty()) {
+    const nlohmann::json stored = {
+      { "seed", m_seed },
+      { "access_token", m_credentials.bearer },
+      { "refresh_token", m_credentials.refresh_token },
+      { "expires_at", m_expires->time_since_epoch().count() },
+    };
+    if (auto saved = write_secret_file(m_credentials.token_file, stored.dump(2) + "\n"); !saved) {
+      // The new refresh token exists only here now: say so, so that nobody is surprised.
+      return unexpected(PublishError{
+        PublishError::Kind::auth,
+        fmt::format("x: the renewed token could not be kept ({}); the next run needs new tokens",
+                    saved.error()),
+        {} });
+    }
+  }
+  return {};
 }
 
 TimePoint
@@ -69,6 +200,27 @@ Client::request(std::string method, const std::string& path_and_query) const
 
 Result<http::Response, PublishError>
 Client::send(http::Request r)
+{
+  if (can_refresh() && !m_credentials.oauth1 && m_expires &&
+      wall_now() + k_refresh_margin >= *m_expires) {
+    if (auto renewed = refresh(); !renewed) {
+      return unexpected(std::move(renewed.error()));
+    }
+  }
+  auto response = send_once(r);
+  // An OAuth 2.0 token refused: renewed once, then the same request again (it was refused, so
+  // it did nothing).
+  if (response && response->status == 401 && can_refresh() && !m_credentials.oauth1) {
+    if (auto renewed = refresh(); !renewed) {
+      return unexpected(std::move(renewed.error()));
+    }
+    response = send_once(std::move(r));
+  }
+  return response;
+}
+
+Result<http::Response, PublishError>
+Client::send_once(http::Request r)
 {
   // An OAuth 1.0a signature covers the URL's query and a form body's fields, never a JSON or
   // multipart body, so it is made once the request is complete.
@@ -160,6 +312,16 @@ make_client(const AccountConfig& account, const AdapterContext& context)
       throw Error(token.error());
     }
     credentials.bearer = std::move(*token);
+    if (account.settings.contains("refresh_token_env")) {
+      auto refresh_token = read_secret(account, "refresh_token", context);
+      auto client_id = read_secret(account, "client_id", context);
+      if (!refresh_token || !client_id) {
+        throw Error(!refresh_token ? refresh_token.error() : client_id.error());
+      }
+      credentials.refresh_token = std::move(*refresh_token);
+      credentials.client_id = std::move(*client_id);
+      credentials.token_file = token_file(context, account, url);
+    }
     return Client(std::move(url), std::move(credentials), context);
   }
   std::array<std::string, 4> values;
@@ -190,8 +352,21 @@ check_credentials(const AccountConfig& account, const std::map<std::string, Sour
                                   account.name));
     return;
   }
+  const bool refresh = account.settings.contains("refresh_token_env");
+  if (refresh != account.settings.contains("client_id_env") || (refresh && !oauth2)) {
+    diagnostics.error(
+      pos_of(setting_pos, refresh ? "refresh_token_env" : "client_id_env", account_pos),
+      fmt::format("account '{}': renewing an OAuth 2.0 token needs token_env, "
+                  "refresh_token_env and client_id_env together",
+                  account.name));
+    return;
+  }
   if (oauth2) {
     check_secret(account, "token", setting_pos, account_pos, context, diagnostics);
+    if (refresh) {
+      check_secret(account, "refresh_token", setting_pos, account_pos, context, diagnostics);
+      check_secret(account, "client_id", setting_pos, account_pos, context, diagnostics);
+    }
     return;
   }
   if (!oauth1) {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,11 +20,17 @@
 // credentials act for.
 namespace herald::platforms::x {
 
-// OAuth 1.0a user context, or an OAuth 2.0 user token (`bearer`) when `oauth1` is empty.
+// OAuth 1.0a user context, or an OAuth 2.0 user token (`bearer`) when `oauth1` is empty. An
+// OAuth 2.0 token lasts two hours; with a refresh token and the app's client id, herald renews
+// it (POST /2/oauth2/token) and keeps the new pair in `token_file`, owner-only: X rotates refresh
+// tokens, so the one in the environment works once.
 struct Credentials
 {
   std::optional<http::OAuth1Credentials> oauth1;
   std::string bearer;
+  std::string refresh_token;
+  std::string client_id;
+  std::filesystem::path token_file; // empty: renewed tokens live in memory only
 };
 
 struct Account
@@ -60,8 +67,17 @@ public:
   TimePoint now() const;
 
 private:
+  Result<http::Response, PublishError> send_once(http::Request r);
+  // Renews the OAuth 2.0 token with the refresh token, and stores the new pair.
+  Result<void, PublishError> refresh();
+  // The stored pair, when it was renewed from the refresh token the environment has now.
+  void load_stored_tokens();
+  bool can_refresh() const { return !m_credentials.refresh_token.empty(); }
+
   std::string m_base_url;
   Credentials m_credentials;
+  std::string m_seed;                 // a fingerprint of the environment's refresh token
+  std::optional<TimePoint> m_expires; // when the bearer token runs out, if known
   std::vector<std::string> m_secrets;
   std::optional<Account> m_account;
   AdapterContext m_context;

@@ -295,6 +295,10 @@ def _not_found():
                           "detail": "Sorry, that page does not exist"})
 
 
+def secrets_token():
+    return binascii.hexlify(hashlib.sha1(str(time.time_ns()).encode()).digest()[:8]).decode()
+
+
 SHOWN_URL = re.compile(r"https?://[^\s]+")
 
 
@@ -317,6 +321,12 @@ class XFake(HookFakeServer):
         self.access_token = access_token
         self.access_token_secret = access_token_secret
         self.bearer = bearer
+        # OAuth 2.0 renewal: the refresh token the app holds now, and the app's client id.
+        self.refresh_token = None
+        self.client_id = "herald-client-id"
+        self.token_lifetime = 7200
+        self.token_requests = []
+        self._renewals = 0
         self.username = username
         self.user_id = user_id
         self.name = "Herald"
@@ -459,6 +469,8 @@ class XFake(HookFakeServer):
 
     def handle(self, request):
         with self._state:
+            if request.method == "POST" and request.path.split("?")[0] == "/2/oauth2/token":
+                return self._token(request)
             endpoint = self._endpoint(request)
             rate = self._rate_headers(endpoint)
             if not self._authorised(request):
@@ -471,6 +483,35 @@ class XFake(HookFakeServer):
             for name, value in rate.items():
                 headers.setdefault(name, value)
             return status, headers, body
+
+    # --- OAuth 2.0 token renewal (POST /2/oauth2/token, a public client: client_id in the body) -
+
+    def _token(self, request):
+        """grant_type=refresh_token: a new access token and a new refresh token (X rotates them:
+        the old refresh token stops working, and so does the old access token)."""
+        form = urllib.parse.parse_qs(request.body.decode(), keep_blank_values=True)
+        self.token_requests.append(form)
+        if request.headers.get("content-type", "").split(";")[0] != \
+                "application/x-www-form-urlencoded":
+            return _json(400, {"error": "invalid_request",
+                               "error_description": "Missing required parameter [grant_type]."})
+        if (form.get("grant_type") != ["refresh_token"] or self.refresh_token is None
+                or form.get("refresh_token") != [self.refresh_token]
+                or form.get("client_id") != [self.client_id]):
+            return _json(400, {"error": "invalid_request",
+                               "error_description": "Value passed for the token was invalid."})
+        self._renewals += 1
+        self.bearer = f"renewed-bearer-{self._renewals}"
+        self.refresh_token = f"renewed-refresh-{self._renewals}"
+        return _json(200, {"token_type": "bearer", "expires_in": self.token_lifetime,
+                           "access_token": self.bearer,
+                           "scope": "tweet.write users.read tweet.read offline.access",
+                           "refresh_token": self.refresh_token})
+
+    def expire_bearer(self):
+        """The current access token runs out (X answers 401 to it from now on)."""
+        with self._state:
+            self.bearer = "expired-" + secrets_token()
 
     def _refuse(self, reason):
         self.last_auth_error = reason

@@ -31,6 +31,10 @@ accounts:
     token_env: X_TOKEN
 """
 
+OAUTH2_RENEWED = OAUTH2 + """    refresh_token_env: X_REFRESH
+    client_id_env: X_CLIENT_ID
+"""
+
 POST = """
 posts:
   - id: launch
@@ -317,6 +321,58 @@ class XTest(PlatformTest):
         later = self.fake.calls("GET", "/2/users/1001/mentions")[-1]
         self.assertTrue(later.query.get("since_id"), later.query)
         self.assertNoSecret(r.out + r.err)
+
+    # --- OAuth 2.0 renewal -----------------------------------------------------------------
+
+    def test_a_refused_oauth2_token_is_renewed_once_and_kept_owner_only(self):
+        self.fake.refresh_token = "first-refresh-t0ken"
+        self.secrets = {"X_TOKEN": BEARER, "X_REFRESH": "first-refresh-t0ken",
+                        "X_CLIENT_ID": "herald-client-id"}
+        self.calendar(POST + """  - id: later
+    at: 2026-12-02T08:00:00Z
+    to: [x]
+    text: the day after
+""", accounts=OAUTH2_RENEWED)
+        self.fake.expire_bearer()  # two hours later, the token from the environment is stale
+        r = self.run_at(DUE, verbose=True)
+        self.assertExit(r, 0)
+        self.assertEqual(len(self.fake.tweets), 1)
+        [renewal] = self.fake.token_requests
+        self.assertEqual((renewal["grant_type"], renewal["refresh_token"], renewal["client_id"]),
+                         (["refresh_token"], ["first-refresh-t0ken"], ["herald-client-id"]))
+        # The rotated pair is kept owner-only in the state directory, never printed.
+        [stored] = list((self.state.parent / "x").iterdir())
+        self.assertEqual(stored.stat().st_mode & 0o777, 0o600)
+        self.assertEqual((self.state.parent / "x").stat().st_mode & 0o777, 0o700)
+        self.assertIn("renewed-refresh-1", stored.read_text())
+        self.assertNoSecret(r.out + r.err)
+        for token in ("renewed-bearer-1", "renewed-refresh-1", "first-refresh-t0ken"):
+            self.assertNotIn(token, r.out + r.err)
+        # The next run uses the kept pair: the environment's refresh token is spent.
+        r = self.run_at("2026-12-02T08:00:00Z")
+        self.assertExit(r, 0)
+        self.assertEqual(len(self.fake.tweets), 2)
+        self.assertEqual(len(self.fake.token_requests), 1)
+        self.assertEqual(self.fake.calls("POST", "/2/tweets")[-1].headers["authorization"],
+                         "Bearer renewed-bearer-1")
+
+    def test_a_refused_refresh_token_fails_as_auth_and_says_what_to_do(self):
+        self.fake.refresh_token = "another-refresh-token"
+        self.secrets = {"X_TOKEN": BEARER, "X_REFRESH": "stale-refresh-t0ken",
+                        "X_CLIENT_ID": "herald-client-id"}
+        self.calendar(accounts=OAUTH2_RENEWED)
+        self.fake.expire_bearer()
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"failed +launch/x  auth: x: POST /2/oauth2/token: HTTP 400: Value "
+                                r"passed for the token was invalid.*authorize the app again")
+        self.assertNotIn("stale-refresh-t0ken", r.out + r.err)
+        self.assertEqual(self.fake.tweets, [])
+
+    def test_renewal_settings_come_together(self):
+        r = self.validate(POST, accounts=OAUTH2 + "    refresh_token_env: X_REFRESH\n")
+        self.assertExit(r, 2)
+        self.assertIn("token_env, refresh_token_env and client_id_env together", r.err)
 
 
 if __name__ == "__main__":
