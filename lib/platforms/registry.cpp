@@ -13,7 +13,7 @@ all_platforms()
 {
   // One line per platform, so that adding one stays a one-line change.
   // clang-format off
-  static const std::array<const Platform*, 9> platforms{
+  static const std::array<const Platform*, 10> platforms{
     &stub_platform(),
     &mastodon_platform(),
     &bluesky_platform(),
@@ -23,6 +23,7 @@ all_platforms()
     &telegram_platform(),
     &exec_platform(),
     &x_platform(),
+    &linkedin_platform(),
   };
   // clang-format on
   return platforms;

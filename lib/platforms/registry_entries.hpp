@@ -14,5 +14,6 @@ const Platform& slack_platform();
 const Platform& telegram_platform();
 const Platform& exec_platform();
 const Platform& x_platform();
+const Platform& linkedin_platform();
 
 } // namespace herald::platforms
