@@ -148,6 +148,8 @@ unit_key(text::LengthRule::Unit unit)
     return "code_points";
   case text::LengthRule::Unit::x_weighted:
     return "x_weighted";
+  case text::LengthRule::Unit::emoji_bytes:
+    return "emoji_bytes";
   }
   return "?";
 }

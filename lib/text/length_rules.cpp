@@ -209,6 +209,35 @@ weigh_x(std::string_view text)
   return weight;
 }
 
+struct EmojiBytes
+{
+  size_t total = 0;
+  size_t emoji = 0; // emoji sequences, counted by their UTF-8 bytes
+};
+
+// Threads' count: graphemes, except that an emoji sequence counts its UTF-8 bytes.
+EmojiBytes
+weigh_emoji_bytes(std::string_view text)
+{
+  EmojiBytes weight;
+  if (is_ascii(text)) {
+    weight.total = text.size();
+    return weight;
+  }
+  const std::vector<size_t> boundaries = grapheme_boundaries(text);
+  for (size_t i = 1; i < boundaries.size(); ++i) {
+    const std::string_view cluster =
+      text.substr(boundaries[i - 1], boundaries[i] - boundaries[i - 1]);
+    if (is_emoji_sequence(cluster)) {
+      weight.total += cluster.size();
+      ++weight.emoji;
+    } else {
+      ++weight.total;
+    }
+  }
+  return weight;
+}
+
 size_t
 count(std::string_view text, LengthRule::Unit unit)
 {
@@ -223,6 +252,8 @@ count(std::string_view text, LengthRule::Unit unit)
     return count_code_points(text);
   case LengthRule::Unit::x_weighted:
     return weigh_x(text).total;
+  case LengthRule::Unit::emoji_bytes:
+    return weigh_emoji_bytes(text).total;
   }
   return text.size(); // unreachable: every unit is handled above
 }
@@ -236,6 +267,7 @@ unit_name(LengthRule::Unit unit, size_t n)
   switch (unit) {
   case LengthRule::Unit::graphemes:
   case LengthRule::Unit::x_weighted:
+  case LengthRule::Unit::emoji_bytes:
     return n == 1 ? "character" : "characters";
   case LengthRule::Unit::bytes:
     return n == 1 ? "byte in UTF-8" : "bytes in UTF-8";
@@ -287,6 +319,9 @@ too_long(std::string_view text, const LengthRule& rule)
     if (weight.emoji > 0) {
       note("emoji count 2");
     }
+  }
+  if (rule.unit == LengthRule::Unit::emoji_bytes && weigh_emoji_bytes(counted).emoji > 0) {
+    note("an emoji counts its bytes in UTF-8");
   }
   if (!notes.empty()) {
     notes += ')';
@@ -373,6 +408,14 @@ x_rule()
   // twitter-text also takes a bare domain ("example.com") for a URL, and not a URL whose host
   // is invalid; find_links() sees http(s) URLs only, so those count as written here.
   return { "x", 280, LengthRule::Unit::x_weighted, 23, false };
+}
+
+LengthRule
+threads_rule()
+{
+  // developers.facebook.com/docs/threads/overview: 500 characters; "emojis are counted as
+  // their UTF-8 byte length".
+  return { "threads", 500, LengthRule::Unit::emoji_bytes, 0, false };
 }
 
 std::vector<LengthRule>

@@ -25,6 +25,8 @@ struct LengthRule
                  // Greek, Cyrillic, Hebrew, Arabic, Indic scripts, some punctuation), 2 for the
                  // rest (CJK, Hangul, most symbols), 2 for each emoji sequence however many code
                  // points it has
+    emoji_bytes, // Threads: 1 per user-perceived character, but an emoji sequence counts the
+                 // UTF-8 bytes of its code points (Meta's docs)
   };
 
   std::string name; // the platform, e.g. "mastodon"; informative, never used for measuring
@@ -58,6 +60,7 @@ LengthRule discord_rule();               // message content, 2000 code points
 LengthRule slack_rule();                 // chat.postMessage text, 40,000 code points
 LengthRule telegram_text_rule();         // sendMessage text, 4096 UTF-16 units
 LengthRule telegram_caption_rule();      // media caption, 1024 UTF-16 units
+LengthRule threads_rule();               // post text, 500 characters, an emoji its UTF-8 bytes
 LengthRule x_rule();                     // post text, 280 in X's weighted count, URLs 23
 // A generic webhook has no limit unless the account configures one (then in code points).
 std::vector<LengthRule> webhook_rules(std::optional<size_t> limit = std::nullopt);

@@ -18,16 +18,16 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   static const std::vector<LengthRule> rules = [] {
     std::vector<LengthRule> all = bluesky_rules();
     for (auto rule : { mastodon_rule(), mastodon_rule(10, 0), discord_rule(), slack_rule(),
-                       telegram_text_rule(), telegram_caption_rule(), x_rule() }) {
+                       telegram_text_rule(), telegram_caption_rule(), x_rule(), threads_rule() }) {
       all.push_back(rule);
     }
     for (auto rule : webhook_rules(5)) {
       all.push_back(rule);
     }
     // Every unit with both ways of counting URLs and mentions.
-    for (const auto unit :
-         { LengthRule::Unit::graphemes, LengthRule::Unit::bytes, LengthRule::Unit::utf16,
-           LengthRule::Unit::code_points, LengthRule::Unit::x_weighted }) {
+    for (const auto unit : { LengthRule::Unit::graphemes, LengthRule::Unit::bytes,
+                             LengthRule::Unit::utf16, LengthRule::Unit::code_points,
+                             LengthRule::Unit::x_weighted, LengthRule::Unit::emoji_bytes }) {
       all.push_back({ "test", 3, unit, 7, true });
       all.push_back({ "test", 3, unit, 0, false });
     }

@@ -219,3 +219,25 @@ TEST_SUITE("text::length_rules")
     CHECK(measure("a\xFF", discord_rule()) == 2); // measuring alone still counts U+FFFD
   }
 }
+
+TEST_SUITE("text::length_rules")
+{
+  TEST_CASE("Threads: 500 characters, an emoji its UTF-8 bytes")
+  {
+    const auto rule = herald::text::threads_rule();
+    CHECK(herald::text::measure(std::string(500, 'a'), rule) == 500);
+    CHECK_FALSE(herald::text::too_long(std::string(500, 'a'), rule));
+    CHECK(herald::text::too_long(std::string(501, 'a'), rule) ==
+          "text is 501 characters, the limit is 500");
+    // é (2 bytes) and 日 (3 bytes) count 1; 👍 (4 bytes) counts 4, 👍🏽 (8 bytes) 8.
+    CHECK(herald::text::measure("\xc3\xa9\xe6\x97\xa5", rule) == 2);
+    CHECK(herald::text::measure("\xf0\x9f\x91\x8d", rule) == 4);
+    CHECK(herald::text::measure("\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd", rule) == 8);
+    std::string text(496, 'a');
+    text += "\xf0\x9f\x91\x8d"; // 500
+    CHECK_FALSE(herald::text::too_long(text, rule));
+    text += "b";
+    CHECK(herald::text::too_long(text, rule) ==
+          "text is 501 characters (an emoji counts its bytes in UTF-8), the limit is 500");
+  }
+}
