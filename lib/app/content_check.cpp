@@ -71,11 +71,8 @@ check_media(const calendar::Calendar& calendar, Diagnostics& diagnostics)
                                  const platforms::AccountConfig& config, const calendar::Post& post,
                                  const std::vector<calendar::Content>& parts) {
     for (size_t i = 0; i < parts.size(); ++i) {
-      if (parts[i].media.empty()) {
-        continue;
-      }
       for (const auto& problem : platform.media_problems(config, queue::out_part(parts[i]))) {
-        const auto& first = parts[i].media.front().pos;
+        const SourcePos first = parts[i].media.empty() ? SourcePos{} : parts[i].media.front().pos;
         diagnostics.error(
           first.line > 0 ? first : (parts[i].pos.line > 0 ? parts[i].pos : post.pos),
           fmt::format("{} cannot go to account '{}' ({}): {}", message_name(post, i, parts.size()),

@@ -220,7 +220,8 @@ std::optional<std::string>
 check_request(const Request& request)
 {
   const auto& method = request.method;
-  if (method != "GET" && method != "POST" && method != "PUT" && method != "DELETE") {
+  if (method != "GET" && method != "HEAD" && method != "POST" && method != "PUT" &&
+      method != "DELETE") {
     return fmt::format("unsupported method '{}'", method);
   }
   if (!request.form.empty() && method != "POST" && method != "PUT") {
@@ -456,6 +457,8 @@ CurlTransport::Impl::perform(const Request& request, const std::string& url,
   std::unique_ptr<curl_mime, MimeDeleter> mime;
   if (request.method == "GET") {
     set(CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    set(CURLOPT_NOBODY, 1L);
   } else if (!request.form.empty()) {
     mime.reset(curl_api().mime_init(m_curl));
     for (const auto& part : request.form) {

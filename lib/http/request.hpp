@@ -37,7 +37,7 @@ struct Timeouts
 // and error message goes through redact() with `secrets`.
 struct Request
 {
-  std::string method = "GET"; // GET, POST, PUT or DELETE
+  std::string method = "GET"; // GET, HEAD, POST, PUT or DELETE
   std::string url;            // https://..., or http:// to a loopback host (tests, local dev)
   std::vector<Header> headers;
   std::string body;           // ignored when `form` is non-empty

@@ -13,7 +13,7 @@ all_platforms()
 {
   // One line per platform, so that adding one stays a one-line change.
   // clang-format off
-  static const std::array<const Platform*, 10> platforms{
+  static const std::array<const Platform*, 11> platforms{
     &stub_platform(),
     &mastodon_platform(),
     &bluesky_platform(),
@@ -24,6 +24,7 @@ all_platforms()
     &exec_platform(),
     &x_platform(),
     &linkedin_platform(),
+    &threads_platform(),
   };
   // clang-format on
   return platforms;

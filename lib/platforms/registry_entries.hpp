@@ -15,5 +15,6 @@ const Platform& telegram_platform();
 const Platform& exec_platform();
 const Platform& x_platform();
 const Platform& linkedin_platform();
+const Platform& threads_platform();
 
 } // namespace herald::platforms
