@@ -232,6 +232,13 @@ public:
 
   std::string ledger() override { return "recent posts"; }
 
+  // For the metrics source, which shares the account's requests.
+  Result<nlohmann::json, PublishError> read(const std::string& path, std::string_view what)
+  {
+    return get_json(path, what);
+  }
+  const std::string& user() const { return m_user; }
+
 private:
   TimePoint now() const { return now_of(m_context); }
 
@@ -507,6 +514,85 @@ private:
   LazyTransport m_transport{ m_context };
 };
 
+// Threads insights (threads_manage_insights): GET /{media}/insights for each post's views,
+// likes, replies, reposts and quotes, and GET /{user}/threads_insights for followers_count.
+class ThreadsMetrics : public MetricsSource
+{
+public:
+  ThreadsMetrics(const AccountConfig& account, const AdapterContext& context)
+    : m_adapter(account, context, [](std::chrono::milliseconds) {})
+  {
+  }
+
+  CountsResult post_counts(const std::vector<std::string>& remote_ids) override
+  {
+    static constexpr std::pair<const char*, const char*> k_metrics[] = {
+      { "views", "impressions" }, { "likes", "likes" },   { "replies", "replies" },
+      { "reposts", "reposts" },   { "quotes", "quotes" },
+    };
+    CountsResult result;
+    for (const auto& id : remote_ids) {
+      auto body = m_adapter.read(fmt::format("/v1.0/{}/insights?metric=views,likes,replies,"
+                                             "reposts,quotes",
+                                             http::ascii::percent_encode(id)),
+                                 "threads: GET /{media}/insights");
+      if (!body) {
+        result.stopped = std::move(body.error());
+        return result;
+      }
+      PostCounts counts{ id, {} };
+      for (const auto& metric : json_member(*body, "data")) {
+        const auto name = json_id(metric, "name");
+        for (const auto& [theirs, ours] : k_metrics) {
+          if (name == theirs) {
+            if (const auto value = metric_value(metric)) {
+              counts.counts[ours] = *value;
+            }
+          }
+        }
+      }
+      result.posts.push_back(std::move(counts));
+    }
+    return result;
+  }
+
+  Result<std::optional<int64_t>, PublishError> followers() override
+  {
+    auto body =
+      m_adapter.read("/v1.0/" + m_adapter.user() + "/threads_insights?metric=followers_count",
+                     "threads: GET /{user}/threads_insights");
+    if (!body) {
+      return unexpected(std::move(body.error()));
+    }
+    for (const auto& metric : json_member(*body, "data")) {
+      if (json_id(metric, "name") == "followers_count") {
+        return metric_value(metric);
+      }
+    }
+    return std::optional<int64_t>();
+  }
+
+private:
+  // A metric's number: total_value.value, or the last of values[].value.
+  static std::optional<int64_t> metric_value(const nlohmann::json& metric)
+  {
+    const auto& total = json_member(json_member(metric, "total_value"), "value");
+    if (total.is_number_integer()) {
+      return total.get<int64_t>();
+    }
+    const auto& values = json_member(metric, "values");
+    if (values.is_array() && !values.empty()) {
+      const auto& value = json_member(values.back(), "value");
+      if (value.is_number_integer()) {
+        return value.get<int64_t>();
+      }
+    }
+    return std::nullopt;
+  }
+
+  ThreadsAdapter m_adapter;
+};
+
 class ThreadsPlatform : public Platform
 {
 public:
@@ -547,6 +633,12 @@ public:
                                     "Meta can fetch",
                                     account.name));
     }
+  }
+
+  std::unique_ptr<MetricsSource> make_metrics(const AccountConfig& account,
+                                              const AdapterContext& context) const override
+  {
+    return std::make_unique<ThreadsMetrics>(account, context);
   }
 
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,

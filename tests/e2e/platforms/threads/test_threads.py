@@ -163,6 +163,23 @@ posts:
         self.assertRegex(r.out, r"ok +th +threads +@herald; media_url .* answers HTTP \d+")
         self.assertNotIn(TOKEN, r.out + r.err)
 
+    def test_report_reads_post_insights_and_followers(self):
+        self.calendar()
+        self.assertExit(self.run_at(BEFORE, DUE), 0)
+        [post] = self.fake.posts
+        self.fake.set_counts(post["id"], views=900, likes=31, replies=4, reposts=3, quotes=1)
+        self.fake.followers = 210
+        r = self.herald("--json", "report", "collect", "--now", "2026-12-02T08:00:00Z",
+                        env=self.secrets)
+        self.assertExit(r, 0)
+        [account] = r.json()["accounts"]
+        self.assertEqual((account["counted"], account["followers"]), (1, 210))
+        report = self.herald("report", "--now", "2026-12-03T00:00:00Z", "--since", "7d", "--json",
+                             env=self.secrets).json()
+        [counted] = report["posts"]
+        self.assertEqual(counted["counts"], {"impressions": 900, "likes": 31, "replies": 4,
+                                             "reposts": 3, "quotes": 1})
+
 
 if __name__ == "__main__":
     main()
