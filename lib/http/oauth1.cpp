@@ -110,7 +110,7 @@ oauth1_base_string(std::string_view method, std::string_view url, const Paramete
     if (!normalised.empty()) {
       normalised += '&';
     }
-    normalised += name + '=' + value;
+    normalised.append(name).append(1, '=').append(value);
   }
   std::string upper;
   for (const char c : method) {

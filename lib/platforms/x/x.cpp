@@ -18,8 +18,8 @@ namespace herald::platforms::x {
 namespace {
 
 constexpr size_t k_max_media = 4;
-constexpr uintmax_t k_max_image_bytes = 5 * 1024 * 1024;
-constexpr uintmax_t k_max_gif_bytes = 15 * 1024 * 1024;
+constexpr uintmax_t k_max_image_bytes = uintmax_t(5) * 1024 * 1024;
+constexpr uintmax_t k_max_gif_bytes = uintmax_t(15) * 1024 * 1024;
 constexpr size_t k_max_alt_text = 1000;
 
 // `text` with every link replaced by one marker.
