@@ -23,6 +23,15 @@ server_text(std::string_view text, const std::vector<std::string>& secrets)
 }
 
 PublishError
+nothing_published(PublishError error)
+{
+  if (error.kind == PublishError::Kind::maybe_sent) {
+    error.kind = PublishError::Kind::not_sent;
+  }
+  return error;
+}
+
+PublishError
 from_transport(const http::TransportError& error, std::string_view platform)
 {
   const auto kind = error.kind == http::TransportError::Kind::not_sent

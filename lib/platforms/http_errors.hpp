@@ -34,6 +34,10 @@ std::string server_text(std::string_view text, const std::vector<std::string>& s
 // stored in the state and printed.
 PublishError from_transport(const http::TransportError& error, std::string_view platform);
 
+// `error` of a call that cannot make a post (a read, a media upload): whatever reached the
+// platform published nothing, so "maybe sent" becomes "not sent"; other kinds stay.
+PublishError nothing_published(PublishError error);
+
 PublishError from_response(const http::Response& response, std::string_view what,
                            std::string_view detail, const std::vector<std::string>& secrets,
                            TimePoint now, std::optional<TimePoint> reset = std::nullopt);

@@ -177,8 +177,9 @@ public:
   }
   // Why this account cannot publish the media of `message` as written (the platform takes none,
   // too many, a kind it cannot send), or the message at all for a reason other than its length
-  // (Threads' five links), one reason each; empty when it can. Asked for every message. `validate`, `plan` and
-  // `herald post` report them before anything is queued; publish() refuses the same message.
+  // (Threads' five links), one reason each; empty when it can. Asked for every message. `validate`,
+  // `plan` and `herald post` report them before anything is queued; publish() refuses the same
+  // message.
   virtual std::vector<std::string> media_problems(const AccountConfig& /*account*/,
                                                   const OutPart& /*message*/) const
   {

@@ -17,14 +17,14 @@ all_platforms()
     &stub_platform(),
     &mastodon_platform(),
     &bluesky_platform(),
+    &x_platform(),
+    &linkedin_platform(),
+    &threads_platform(),
     &discord_platform(),
     &webhook_platform(),
     &slack_platform(),
     &telegram_platform(),
     &exec_platform(),
-    &x_platform(),
-    &linkedin_platform(),
-    &threads_platform(),
   };
   // clang-format on
   return platforms;

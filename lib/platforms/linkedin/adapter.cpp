@@ -389,10 +389,7 @@ private:
   {
     constexpr std::string_view what = "linkedin: POST /rest/images?action=initializeUpload";
     const auto not_sent = [](PublishError error) {
-      if (error.kind == PublishError::Kind::maybe_sent) {
-        error.kind = PublishError::Kind::not_sent;
-      }
-      return unexpected(std::move(error));
+      return unexpected(nothing_published(std::move(error)));
     };
     auto r = m_client.request("POST", "/rest/images?action=initializeUpload");
     r.headers.push_back({ "Content-Type", "application/json" });

@@ -276,11 +276,7 @@ private:
       return unexpected(std::move(error));
     }
     if (response->status != 200) {
-      auto error = answer_error(*response, what);
-      if (error.kind == PublishError::Kind::maybe_sent) {
-        error.kind = PublishError::Kind::not_sent;
-      }
-      return unexpected(std::move(error));
+      return unexpected(nothing_published(answer_error(*response, what)));
     }
     auto body = nlohmann::json::parse(response->body, nullptr, false);
     if (!body.is_object()) {
@@ -311,10 +307,7 @@ private:
     }
     if (response->status != 200) {
       auto error = answer_error(*response, what);
-      if (!publishes && error.kind == PublishError::Kind::maybe_sent) {
-        error.kind = PublishError::Kind::not_sent;
-      }
-      return unexpected(std::move(error));
+      return unexpected(publishes ? std::move(error) : nothing_published(std::move(error)));
     }
     auto body = nlohmann::json::parse(response->body, nullptr, false);
     if (json_id(body, "id").empty()) {

@@ -143,9 +143,7 @@ private:
     // An upload makes no post: whatever happened to it, sending it again is safe.
     auto response = m_client.send(std::move(r));
     if (!response) {
-      auto error = std::move(response.error());
-      error.kind = PublishError::Kind::not_sent;
-      return unexpected(std::move(error));
+      return unexpected(nothing_published(std::move(response.error())));
     }
     if (response->status < 200 || response->status >= 300) {
       return unexpected(media_error(*response, what));
@@ -175,9 +173,7 @@ private:
       dump_json({ { "id", media_id }, { "metadata", { { "alt_text", { { "text", alt } } } } } });
     auto response = m_client.send(std::move(r));
     if (!response) {
-      auto error = std::move(response.error());
-      error.kind = PublishError::Kind::not_sent;
-      return unexpected(std::move(error));
+      return unexpected(nothing_published(std::move(response.error())));
     }
     if (response->status < 200 || response->status >= 300) {
       return unexpected(media_error(*response, what));
@@ -188,11 +184,7 @@ private:
   // Media calls make no post, so a 5xx there is safe to retry: not_sent, not maybe_sent.
   PublishError media_error(const http::Response& response, std::string_view what) const
   {
-    auto error = m_client.answer_error(response, what);
-    if (error.kind == PublishError::Kind::maybe_sent) {
-      error.kind = PublishError::Kind::not_sent;
-    }
-    return error;
+    return nothing_published(m_client.answer_error(response, what));
   }
 
   Result<Published, PublishError> post_tweet(const OutPart& part,

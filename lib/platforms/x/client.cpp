@@ -251,18 +251,12 @@ Client::answer_error(const http::Response& response, std::string_view what) cons
 Result<nlohmann::json, PublishError>
 Client::get_json(const std::string& path_and_query, std::string_view what)
 {
-  const auto not_sent = [](PublishError error) {
-    if (error.kind == PublishError::Kind::maybe_sent) {
-      error.kind = PublishError::Kind::not_sent;
-    }
-    return unexpected(std::move(error));
-  };
   auto response = send(request("GET", path_and_query));
   if (!response) {
-    return not_sent(std::move(response.error()));
+    return unexpected(nothing_published(std::move(response.error())));
   }
   if (response->status != 200) {
-    return not_sent(answer_error(*response, what));
+    return unexpected(nothing_published(answer_error(*response, what)));
   }
   auto body = nlohmann::json::parse(response->body, nullptr, false);
   if (!body.is_object()) {
