@@ -9,6 +9,7 @@
 // crash the account's own posts are searched for the text.
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
+#include "text/graphemes.hpp"
 #include "text/length_rules.hpp"
 #include "text/links.hpp"
 
@@ -110,7 +111,7 @@ problems_of(const AccountConfig& account, const OutPart& part)
       problems.push_back(fmt::format("{} is not an image; herald sends Threads images only",
                                      media.file.filename().string()));
     }
-    if (media.alt.size() > k_max_alt_text) {
+    if (text::count_code_points(media.alt) > k_max_alt_text) {
       problems.push_back(fmt::format("the alt text of {} is over {} characters",
                                      media.file.filename().string(), k_max_alt_text));
     }
@@ -182,10 +183,11 @@ public:
     }
     std::string detail = "@" + json_id(*me, "username");
     if (!m_media_url.empty()) {
-      // The media base is where Meta will fetch images from: it must answer from outside.
-      auto r = request("HEAD", "");
+      // The media base is where Meta will fetch images from: it must answer from outside. The
+      // request is the user's host's, so it carries no token.
+      http::Request r;
+      r.method = "HEAD";
       r.url = m_media_url;
-      r.secrets.clear();
       const auto answer = m_transport->send(r);
       detail += !answer
                   ? fmt::format("; media_url {} cannot be reached", m_media_url)
@@ -242,12 +244,14 @@ public:
 private:
   TimePoint now() const { return now_of(m_context); }
 
+  // The token goes as the access_token parameter, as Meta documents every call (its examples
+  // put a POST's parameters in the query string too); redaction masks it in every message.
   http::Request request(std::string method, const std::string& path) const
   {
     http::Request r;
     r.method = std::move(method);
-    r.url = m_base_url + path;
-    r.headers.push_back({ "Authorization", "Bearer " + m_token });
+    r.url = m_base_url + path + (path.find('?') == std::string::npos ? "?" : "&") +
+            "access_token=" + http::ascii::percent_encode(m_token);
     r.headers.push_back({ "Accept", "application/json" });
     r.secrets.push_back(m_token);
     return r;

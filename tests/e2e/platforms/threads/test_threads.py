@@ -61,6 +61,10 @@ class ThreadsTest(PlatformTest):
                          ("TEXT", "herald 2.0 is out", "PUBLISHED"))
         # The quota is read before the batch.
         self.assertEqual(len(self.fake.calls("GET", "/v1.0/me/threads_publishing_limit")), 1)
+        # The token goes as Meta documents it: the access_token parameter, never a header.
+        for request in self.fake.requests:
+            self.assertEqual(request.query.get("access_token"), [TOKEN], request.path)
+            self.assertNotIn("authorization", request.headers)
 
     def test_a_thread_replies_part_to_part_and_an_image_is_fetched_from_media_url(self):
         self.media.put("/media/shot.png", PNG, "image/png")
@@ -162,6 +166,10 @@ posts:
         self.assertExit(r, 0)
         self.assertRegex(r.out, r"ok +th +threads +@herald; media_url .* answers HTTP \d+")
         self.assertNotIn(TOKEN, r.out + r.err)
+        # The user's media host is asked without the token.
+        [head] = [q for q in self.media.requests if q.method == "HEAD"]
+        self.assertNotIn("authorization", head.headers)
+        self.assertNotIn(TOKEN, head.path)
 
     def test_report_reads_post_insights_and_followers(self):
         self.calendar()
