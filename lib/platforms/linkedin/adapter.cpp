@@ -250,8 +250,12 @@ public:
     }
     for (size_t i = 1; i < post.parts.size(); ++i) {
       if (auto comment = create_comment(first->remote_id, post.parts[i].text, *author); !comment) {
-        return unexpected(
-          in_thread(std::move(comment.error()), i, post.parts.size(), std::optional(*first)));
+        // The post and maybe some comments are out: a resend would comment twice, so the job
+        // goes to a person (unknown), as a cut thread does on other platforms.
+        auto error =
+          in_thread(std::move(comment.error()), i, post.parts.size(), std::optional(*first));
+        error.kind = PublishError::Kind::maybe_sent;
+        return unexpected(std::move(error));
       }
     }
     return *first;

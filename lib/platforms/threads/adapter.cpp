@@ -163,7 +163,13 @@ public:
     for (size_t i = 0; i < post.parts.size(); ++i) {
       auto published = publish_part(post.parts[i], previous);
       if (!published) {
-        return unexpected(in_thread(std::move(published.error()), i, post.parts.size(), first));
+        auto error = in_thread(std::move(published.error()), i, post.parts.size(), first);
+        if (first) {
+          // Earlier parts are out and Threads does not refuse a repeat: a resend would post
+          // them twice, so the job goes to a person (unknown).
+          error.kind = PublishError::Kind::maybe_sent;
+        }
+        return unexpected(std::move(error));
       }
       ++(i == 0 ? m_posts_sent : m_replies_sent);
       previous = published->remote_id;

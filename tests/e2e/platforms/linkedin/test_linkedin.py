@@ -126,6 +126,33 @@ posts:
                          (post["urn"], "What changed: plan --diff"))
         self.assertEqual(self.job("story/li")["id"], post["urn"])
 
+    def test_a_failed_comment_leaves_the_job_to_a_person_never_commenting_twice(self):
+        self.assertExit(self.calendar(THREAD.replace(
+            '      - text: "What changed: plan --diff"',
+            '      - text: "What changed: plan --diff"\n      - text: "And more"'),
+            extra="    thread: comments\n"), 0)
+        self.assertExit(self.run_at(BEFORE), 0)
+        original = self.fake.handle
+        comments = []
+
+        def refuse_second_comment(request):
+            if request.method == "POST" and request.path.endswith("/comments"):
+                comments.append(request)
+                if len(comments) == 2:
+                    return 429, {"Content-Type": "application/json"}, \
+                        b'{"status":429,"message":"Resource level throttle DAY limit"}'
+            return original(request)
+        self.fake.handle = refuse_second_comment
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"unknown +story/\w+  maybe-sent: .*part \d of \d; the thread "
+                                r"starts at ")
+        self.fake.handle = original
+        self.assertEqual(self.run_at("2026-12-01T09:00:00Z").out, "")
+        self.assertEqual(self.job("story/li")["state"], "unknown")
+        self.assertEqual(len(self.fake.posts), 1)
+        self.assertEqual([c["text"] for c in self.fake.comments], ["What changed: plan --diff"])
+
     def test_length_at_3000_and_one_over(self):
         self.assertExit(self.calendar(text="a" * 3000), 0)
         r = self.calendar(text="a" * 3001)

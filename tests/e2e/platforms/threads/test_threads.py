@@ -89,6 +89,39 @@ posts:
                          ([self.media.url("/media/shot.png")], ["The plan view"]))
         self.assertEqual(self.fake.fetches[0]["status"], 200)
 
+    def test_a_thread_cut_after_its_first_part_is_left_to_a_person_not_resent(self):
+        posts = """
+posts:
+  - id: story
+    at: 2026-12-01T08:00:00Z
+    to: [th]
+    thread:
+      - text: "1/ first"
+      - text: "2/ second"
+"""
+        self.assertExit(self.calendar(posts), 0)
+        self.assertExit(self.run_at(BEFORE), 0)
+        # Part 1 goes out; part 2's container is refused.
+        calls = []
+        original = self.fake.handle
+
+        def refuse_second_container(request):
+            if request.method == "POST" and request.path == "/v1.0/me/threads":
+                calls.append(request)
+                if len(calls) == 2:
+                    return 500, {"Content-Type": "application/json"}, \
+                        b'{"error":{"message":"An unknown error occurred","code":1}}'
+            return original(request)
+        self.fake.handle = refuse_second_container
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"unknown +story/\w+  maybe-sent: .*part \d of \d; the thread "
+                                r"starts at ")
+        self.fake.handle = original
+        self.assertEqual(self.run_at("2026-12-01T09:00:00Z").out, "")
+        self.assertEqual(self.job("story/th")["state"], "unknown")
+        self.assertEqual([p["text"] for p in self.fake.posts], ["1/ first"])
+
     def test_several_images_go_as_a_carousel(self):
         for name in ("a.png", "b.png"):
             self.media.put(f"/media/{name}", PNG, "image/png")
