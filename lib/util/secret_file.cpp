@@ -10,11 +10,35 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
 #include <system_error>
 
 namespace herald {
 
 namespace {
+
+std::string_view
+host_of(std::string_view url)
+{
+  const auto scheme = url.find("://");
+  const auto rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  return rest.substr(0, rest.find('/'));
+}
+
+std::string
+sanitise(std::string_view name)
+{
+  std::string out;
+  for (const char c : name) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '.' || c == '-' || c == '_' || c == '@';
+    out += plain ? c : '_';
+  }
+  if (out.empty() || out[0] == '.') {
+    out = "_" + out; // not insert(0, ...): GCC 12 warns falsely (-Wrestrict) once it is inlined
+  }
+  return out;
+}
 
 // Closes a file descriptor on every path out.
 struct Fd
@@ -89,6 +113,16 @@ write_secret_file(const std::filesystem::path& path, std::string_view content)
   // moment. The temporary name is unique to the call, not to the process: two accounts may
   // save the same file from two publishing threads.
   return write_file_atomically(path, content, 0600);
+}
+
+std::filesystem::path
+secret_file_path(const std::filesystem::path& state_dir, std::string_view folder,
+                 std::string_view name, std::string_view url)
+{
+  if (state_dir.empty()) {
+    return {};
+  }
+  return state_dir / folder / (sanitise(fmt::format("{}@{}", name, host_of(url))) + ".json");
 }
 
 } // namespace herald

@@ -22,4 +22,12 @@ Result<std::optional<std::string>> read_secret_file(const std::filesystem::path&
 // Replaces the content (making the directory, 0700, when missing).
 Result<void> write_secret_file(const std::filesystem::path& path, std::string_view content);
 
+// Where one account's tokens are kept: <state_dir>/<folder>/<name>@<host of url>.json, with
+// characters other than letters, digits, '.', '-', '_' and '@' as '_' (so that no name climbs
+// out of the folder or hides as a dot file). Empty when `state_dir` is: the tokens then live in
+// memory only.
+std::filesystem::path secret_file_path(const std::filesystem::path& state_dir,
+                                       std::string_view folder, std::string_view name,
+                                       std::string_view url);
+
 } // namespace herald

@@ -7,6 +7,7 @@
 #include "util/hash.hpp"
 #include "util/media_kind.hpp"
 #include "util/private_dir.hpp"
+#include "util/secret_file.hpp"
 
 #include <doctest/doctest.h>
 
@@ -235,5 +236,16 @@ TEST_SUITE("util")
     CHECK(media_type_of_name("notes.txt") == "");
     CHECK(media_types_agree("video/mp4", "video/quicktime"));
     CHECK_FALSE(media_types_agree("image/png", "image/jpeg"));
+  }
+
+  TEST_CASE("secret_file_path: one file per account and host, inside its folder")
+  {
+    CHECK(secret_file_path("/s", "threads", "me", "https://graph.threads.net/v1.0") ==
+          "/s/threads/me@graph.threads.net.json");
+    CHECK(secret_file_path("/s", "x", "../up", "http://127.0.0.1:8080") ==
+          "/s/x/_.._up@127.0.0.1_8080.json");
+    CHECK(secret_file_path("/s", "x", "", "") == "/s/x/@.json");
+    CHECK(secret_file_path("/s", "x", ".hidden", "h") == "/s/x/_.hidden@h.json");
+    CHECK(secret_file_path({}, "x", "a", "https://h").empty());
   }
 }

@@ -15,30 +15,6 @@ namespace {
 // A session file is a few hundred bytes; anything much bigger is not ours.
 constexpr size_t k_max_session_bytes = size_t(64) * 1024;
 
-std::string
-host_of(std::string_view url)
-{
-  const auto scheme = url.find("://");
-  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
-  rest = rest.substr(0, rest.find('/'));
-  return std::string(rest);
-}
-
-std::string
-sanitise(std::string_view name)
-{
-  std::string out;
-  for (const char c : name) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       c == '.' || c == '-' || c == '_' || c == '@';
-    out += plain ? c : '_';
-  }
-  if (out.empty() || out[0] == '.') {
-    out = "_" + out; // not insert(0, ...): GCC 12 warns falsely (-Wrestrict) once it is inlined
-  }
-  return out;
-}
-
 } // namespace
 
 std::string
@@ -65,11 +41,7 @@ session_from_json(const nlohmann::json& json)
 fs::path
 session_file(const fs::path& state_dir, std::string_view handle, std::string_view service_url)
 {
-  if (state_dir.empty()) {
-    return {};
-  }
-  return state_dir / "bluesky" /
-         (sanitise(fmt::format("{}@{}", handle, host_of(service_url))) + ".json");
+  return secret_file_path(state_dir, "bluesky", handle, service_url);
 }
 
 SessionFile::SessionFile(fs::path path, std::string identifier, std::string service)
