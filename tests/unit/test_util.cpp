@@ -4,6 +4,7 @@
 #include "util/diagnostics.hpp"
 #include "util/duration.hpp"
 #include "util/edit_distance.hpp"
+#include "util/file_lock.hpp"
 #include "util/hash.hpp"
 #include "util/media_kind.hpp"
 #include "util/private_dir.hpp"
@@ -11,7 +12,10 @@
 
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <fstream>
@@ -247,5 +251,34 @@ TEST_SUITE("util")
     CHECK(secret_file_path("/s", "x", "", "") == "/s/x/@.json");
     CHECK(secret_file_path("/s", "x", ".hidden", "h") == "/s/x/_.hidden@h.json");
     CHECK(secret_file_path({}, "x", "a", "https://h").empty());
+  }
+
+  TEST_CASE("FileLock: one holder at a time, released with the object")
+  {
+    test::TestDir dir;
+    const auto path = dir.path() / "token.json";
+    // flock conflicts between open file descriptions, so a second open stands for another run.
+    const auto try_lock = [&] {
+      const int fd = ::open((path.string() + ".lock").c_str(), O_RDWR);
+      REQUIRE(fd >= 0);
+      const bool got = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+      ::close(fd);
+      return got;
+    };
+    {
+      auto lock = FileLock::acquire(path);
+      REQUIRE(lock);
+      CHECK_FALSE(try_lock());
+      struct stat st
+      {};
+      REQUIRE(::stat((path.string() + ".lock").c_str(), &st) == 0);
+      CHECK((st.st_mode & 0777) == 0600);
+      auto moved = std::move(*lock);
+      CHECK_FALSE(try_lock());
+    }
+    CHECK(try_lock());
+    const auto missing = FileLock::acquire(dir.path() / "no" / "such.json");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().find("cannot open") == 0);
   }
 }
