@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 namespace herald {
 
@@ -17,7 +17,8 @@ FileLock::acquire(const std::filesystem::path& path)
   const auto lock_path = path.string() + ".lock";
   const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
-    return unexpected(fmt::format("cannot open {}: {}", lock_path, std::strerror(errno)));
+    return unexpected(
+      fmt::format("cannot open {}: {}", lock_path, std::generic_category().message(errno)));
   }
   int rc = 0;
   do {
@@ -26,7 +27,8 @@ FileLock::acquire(const std::filesystem::path& path)
   if (rc != 0) {
     const int error = errno;
     ::close(fd);
-    return unexpected(fmt::format("cannot lock {}: {}", lock_path, std::strerror(error)));
+    return unexpected(
+      fmt::format("cannot lock {}: {}", lock_path, std::generic_category().message(error)));
   }
   return FileLock(fd);
 }

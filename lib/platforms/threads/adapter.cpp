@@ -6,19 +6,23 @@
 // first post of a run herald reads the account's publishing quota (250 posts and 1,000 replies
 // a day), so it never publishes into a refusal blindly. There is no idempotency key: within a
 // run a container is published at most once (Meta refuses a second publish of one), and after a
-// crash the account's own posts are searched for the text.
+// crash the account's own posts are searched for the text. The requests, the token's renewal and
+// the two publishing steps are the Client's (threads.hpp), shared with engage and report.
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "text/graphemes.hpp"
 #include "text/length_rules.hpp"
 #include "text/links.hpp"
 
+#include "platforms/conversations.hpp"
 #include "platforms/credentials.hpp"
 #include "platforms/http_errors.hpp"
 #include "platforms/media_type.hpp"
 #include "platforms/metrics.hpp"
 #include "platforms/platform.hpp"
 #include "platforms/registry_entries.hpp"
+#include "platforms/threads/threads.hpp"
+#include "schedule/zone.hpp"
 #include "util/error.hpp"
 
 #include <fmt/core.h>
@@ -32,45 +36,10 @@ namespace herald::platforms {
 
 namespace {
 
-constexpr std::string_view k_default_url = "https://graph.threads.net";
-constexpr std::string_view k_api = "/v1.0";
 constexpr size_t k_max_links = 5;
 constexpr size_t k_max_carousel = 20;
 constexpr size_t k_max_alt_text = 1000;
-// A container with an image is polled until Meta has fetched and processed it: briefly at
-// first, then less often, within a minute (the job's lease is longer).
-constexpr std::chrono::milliseconds k_first_poll{ 500 };
-constexpr std::chrono::milliseconds k_max_poll{ 5000 };
-constexpr std::chrono::seconds k_max_wait{ 60 };
 constexpr size_t k_search_page_size = 100;
-
-using Sleep = std::function<void(std::chrono::milliseconds)>;
-
-// Graph's error answer: {"error": {"message", "type", "code", "error_subcode"}}.
-struct GraphError
-{
-  std::string message;
-  int64_t code = 0;
-  int64_t subcode = 0;
-};
-
-GraphError
-graph_error(std::string_view body)
-{
-  const auto json = nlohmann::json::parse(body, nullptr, false);
-  const auto& error = json_member(json, "error");
-  GraphError out;
-  if (const auto& message = json_member(error, "message"); message.is_string()) {
-    out.message = message.get<std::string>();
-  }
-  if (const auto& code = json_member(error, "code"); code.is_number_integer()) {
-    out.code = code.get<int64_t>();
-  }
-  if (const auto& subcode = json_member(error, "error_subcode"); subcode.is_number_integer()) {
-    out.subcode = subcode.get<int64_t>();
-  }
-  return out;
-}
 
 // The distinct links of a text, as Threads counts them against its limit of 5.
 size_t
@@ -122,19 +91,10 @@ problems_of(const AccountConfig& account, const OutPart& part)
 class ThreadsAdapter : public Adapter
 {
 public:
-  ThreadsAdapter(const AccountConfig& account, const AdapterContext& context, Sleep sleep)
+  ThreadsAdapter(const AccountConfig& account, const AdapterContext& context, threads::Sleep sleep)
     : m_account(account)
-    , m_base_url(base_url_setting(account, k_default_url))
-    , m_user(setting(account, "user_id", "me"))
-    , m_media_url(setting(account, "media_url"))
-    , m_context(context)
-    , m_sleep(std::move(sleep))
+    , m_client(account, context, std::move(sleep))
   {
-    auto token = read_secret(account, "token", context);
-    if (!token) {
-      throw Error(token.error());
-    }
-    m_token = std::move(*token);
   }
 
   Result<Published, PublishError> publish(const OutPost& post) override
@@ -161,7 +121,7 @@ public:
     std::optional<Published> first;
     std::string previous;
     for (size_t i = 0; i < post.parts.size(); ++i) {
-      auto published = publish_part(post.parts[i], previous);
+      auto published = m_client.publish_part(post.parts[i], previous);
       if (!published) {
         auto error = in_thread(std::move(published.error()), i, post.parts.size(), first);
         if (first) {
@@ -183,21 +143,17 @@ public:
   Result<Verified, PublishError> verify() override
   {
     auto me =
-      get_json(fmt::format("{}/{}?fields=id,username", k_api, m_user), "threads: GET /{user}");
+      m_client.get_json(fmt::format("{}/{}?fields=id,username", threads::k_api, m_client.user()),
+                        "threads: GET /{user}");
     if (!me) {
       return unexpected(std::move(me.error()));
     }
     std::string detail = "@" + json_id(*me, "username");
-    if (!m_media_url.empty()) {
-      // The media base is where Meta will fetch images from: it must answer from outside. The
-      // request is the user's host's, so it carries no token.
-      http::Request r;
-      r.method = "HEAD";
-      r.url = m_media_url;
-      const auto answer = m_transport->send(r);
-      detail += !answer
-                  ? fmt::format("; media_url {} cannot be reached", m_media_url)
-                  : fmt::format("; media_url {} answers HTTP {}", m_media_url, answer->status);
+    if (const auto expires = m_client.token_expires()) {
+      detail += fmt::format("; token renewed, valid until {}", format_utc(*expires));
+    }
+    if (const auto note = m_client.media_url_note(); !note.empty()) {
+      detail += "; " + note;
     }
     return Verified{ std::move(detail) };
   }
@@ -210,11 +166,11 @@ public:
       return unexpected(PublishError{
         PublishError::Kind::permanent, "threads: a thread is not looked for after a crash", {} });
     }
-    auto page = get_json(
+    auto page = m_client.get_json(
       fmt::format(
         "{}/{}/threads?fields=id,text,timestamp,permalink&limit={}"
         "&since={}",
-        k_api, m_user, k_search_page_size,
+        threads::k_api, m_client.user(), k_search_page_size,
         std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count()),
       "threads: GET /{user}/threads");
     if (!page) {
@@ -225,7 +181,8 @@ public:
       const auto& text = json_member(item, "text");
       if (text.is_string() && text.get<std::string>() == post.parts.front().text) {
         return std::optional<Published>(
-          Published{ json_id(item, "id"), json_id(item, "permalink") });
+          Published{ json_id(item, "id"),
+                     threads::post_url(json_id(item, "id"), json_id(item, "permalink")) });
       }
     }
     if (posts.size() >= k_search_page_size) {
@@ -240,104 +197,17 @@ public:
 
   std::string ledger() override { return "recent posts"; }
 
-  // For the metrics source, which shares the account's requests.
-  Result<nlohmann::json, PublishError> read(const std::string& path, std::string_view what)
-  {
-    return get_json(path, what);
-  }
-  const std::string& user() const { return m_user; }
-
 private:
-  TimePoint now() const { return now_of(m_context); }
-
-  // The token goes as the access_token parameter, as Meta documents every call (its examples
-  // put a POST's parameters in the query string too); redaction masks it in every message.
-  http::Request request(std::string method, const std::string& path) const
-  {
-    http::Request r;
-    r.method = std::move(method);
-    r.url = m_base_url + path + (path.find('?') == std::string::npos ? "?" : "&") +
-            "access_token=" + http::ascii::percent_encode(m_token);
-    r.headers.push_back({ "Accept", "application/json" });
-    r.secrets.push_back(m_token);
-    return r;
-  }
-
-  PublishError answer_error(const http::Response& response, std::string_view what) const
-  {
-    const auto graph = graph_error(response.body);
-    auto error = from_response(response, what, graph.message, { m_token }, now());
-    // Graph answers most refusals 400 with a code: 190 is the token, 4 and 17 and 613 limits.
-    if (graph.code == 190) {
-      error.kind = PublishError::Kind::auth;
-    } else if (graph.code == 4 || graph.code == 17 || graph.code == 613) {
-      error.kind = PublishError::Kind::rate_limited;
-      error.retry_after = http::clamp_server_wait(now() + std::chrono::hours(1), now());
-    }
-    return error;
-  }
-
-  Result<nlohmann::json, PublishError> get_json(const std::string& path, std::string_view what)
-  {
-    auto response = m_transport->send(request("GET", path));
-    if (!response) {
-      auto error = from_transport(response.error(), "threads");
-      error.kind = PublishError::Kind::not_sent; // a GET publishes nothing
-      return unexpected(std::move(error));
-    }
-    if (response->status != 200) {
-      return unexpected(nothing_published(answer_error(*response, what)));
-    }
-    auto body = nlohmann::json::parse(response->body, nullptr, false);
-    if (!body.is_object()) {
-      return unexpected(PublishError{
-        PublishError::Kind::permanent, fmt::format("{}: the answer is not JSON", what), {} });
-    }
-    return body;
-  }
-
-  // A form POST: parameters in an application/x-www-form-urlencoded body.
-  Result<nlohmann::json, PublishError> post_form(
-    const std::string& path, std::string_view what,
-    const std::vector<std::pair<std::string, std::string>>& form, bool publishes)
-  {
-    auto r = request("POST", path);
-    r.headers.push_back({ "Content-Type", "application/x-www-form-urlencoded" });
-    for (const auto& [name, value] : form) {
-      r.body += (r.body.empty() ? "" : "&") + http::ascii::percent_encode(name) + "=" +
-                http::ascii::percent_encode(value);
-    }
-    auto response = m_transport->send(r);
-    if (!response) {
-      auto error = from_transport(response.error(), "threads");
-      if (!publishes) {
-        error.kind = PublishError::Kind::not_sent;
-      }
-      return unexpected(std::move(error));
-    }
-    if (response->status != 200) {
-      auto error = answer_error(*response, what);
-      return unexpected(publishes ? std::move(error) : nothing_published(std::move(error)));
-    }
-    auto body = nlohmann::json::parse(response->body, nullptr, false);
-    if (json_id(body, "id").empty()) {
-      return unexpected(
-        PublishError{ publishes ? PublishError::Kind::maybe_sent : PublishError::Kind::not_sent,
-                      fmt::format("{}: HTTP {} without an id", what, response->status),
-                      {} });
-    }
-    return body;
-  }
-
   // The day's quota, read once per run: a post (and its replies) that would go over it waits
   // instead of being refused.
   Result<void, PublishError> check_quota(size_t replies)
   {
     if (!m_quota) {
-      auto limits = get_json(fmt::format("{}/{}/threads_publishing_limit?fields=quota_usage,"
-                                         "config,reply_quota_usage,reply_config",
-                                         k_api, m_user),
-                             "threads: GET /{user}/threads_publishing_limit");
+      auto limits =
+        m_client.get_json(fmt::format("{}/{}/threads_publishing_limit?fields=quota_usage,"
+                                      "config,reply_quota_usage,reply_config",
+                                      threads::k_api, m_client.user()),
+                          "threads: GET /{user}/threads_publishing_limit");
       if (!limits) {
         return unexpected(std::move(limits.error()));
       }
@@ -357,143 +227,16 @@ private:
     const auto& q = *m_quota;
     if (q.posts + m_posts_sent + 1 > q.posts_total ||
         q.replies + m_replies_sent + int64_t(replies) > q.replies_total) {
+      const auto now = m_client.now();
       return unexpected(PublishError{
         PublishError::Kind::rate_limited,
         fmt::format("threads: the day's publishing quota is used up ({} of {} posts, {} of {} "
                     "replies in the last 24 hours)",
                     q.posts + m_posts_sent, q.posts_total, q.replies + m_replies_sent,
                     q.replies_total),
-        http::clamp_server_wait(now() + std::chrono::hours(1), now()) });
+        http::clamp_server_wait(now + std::chrono::hours(1), now) });
     }
     return {};
-  }
-
-  std::string media_url_of(const OutMedia& media) const
-  {
-    std::string base = m_media_url;
-    if (!base.ends_with('/')) {
-      base += '/';
-    }
-    return base + http::ascii::percent_encode(media.file.filename().string());
-  }
-
-  // One part: its container (a carousel's items first), then the publish.
-  Result<Published, PublishError> publish_part(const OutPart& part, const std::string& reply_to)
-  {
-    const std::string path = fmt::format("{}/{}/threads", k_api, m_user);
-    constexpr std::string_view what = "threads: POST /{user}/threads";
-    std::vector<std::pair<std::string, std::string>> form;
-    if (part.media.size() > 1) {
-      std::string children;
-      for (const auto& media : part.media) {
-        auto item = post_form(path, what,
-                              { { "media_type", "IMAGE" },
-                                { "image_url", media_url_of(media) },
-                                { "is_carousel_item", "true" },
-                                { "alt_text", media.alt } },
-                              false);
-        if (!item) {
-          return unexpected(std::move(item.error()));
-        }
-        const auto id = json_id(*item, "id");
-        if (auto ready = wait_until_finished(id); !ready) {
-          return unexpected(std::move(ready.error()));
-        }
-        children += (children.empty() ? "" : ",") + id;
-      }
-      form = { { "media_type", "CAROUSEL" }, { "children", children } };
-    } else if (part.media.size() == 1) {
-      form = { { "media_type", "IMAGE" },
-               { "image_url", media_url_of(part.media.front()) },
-               { "alt_text", part.media.front().alt } };
-    } else {
-      form = { { "media_type", "TEXT" } };
-    }
-    if (!part.text.empty()) {
-      form.emplace_back("text", part.text);
-    }
-    if (!reply_to.empty()) {
-      form.emplace_back("reply_to_id", reply_to);
-    }
-    auto container = post_form(path, what, form, false);
-    if (!container) {
-      return unexpected(std::move(container.error()));
-    }
-    const auto container_id = json_id(*container, "id");
-    if (!part.media.empty()) {
-      if (auto ready = wait_until_finished(container_id); !ready) {
-        return unexpected(std::move(ready.error()));
-      }
-    }
-    auto published =
-      post_form(fmt::format("{}/{}/threads_publish", k_api, m_user),
-                "threads: POST /{user}/threads_publish", { { "creation_id", container_id } }, true);
-    if (!published && published.error().kind == PublishError::Kind::maybe_sent) {
-      // The container is the key: its status says whether it went out.
-      auto status = container_status(container_id);
-      if (status && *status != "PUBLISHED") {
-        published = post_form(fmt::format("{}/{}/threads_publish", k_api, m_user),
-                              "threads: POST /{user}/threads_publish",
-                              { { "creation_id", container_id } }, true);
-      }
-    }
-    if (!published) {
-      return unexpected(std::move(published.error()));
-    }
-    const auto id = json_id(*published, "id");
-    // The permalink is asked for, not made up from the id (Meta's advice).
-    auto link =
-      get_json(fmt::format("{}/{}?fields=permalink", k_api, http::ascii::percent_encode(id)),
-               "threads: GET /{media}");
-    const std::string url = link ? json_id(*link, "permalink") : "";
-    return Published{ id, url.empty() ? fmt::format("https://www.threads.net/post/{}", id) : url };
-  }
-
-  Result<std::string, PublishError> container_status(const std::string& id)
-  {
-    auto status = get_json(
-      fmt::format("{}/{}?fields=status,error_message", k_api, http::ascii::percent_encode(id)),
-      "threads: GET /{container}");
-    if (!status) {
-      return unexpected(std::move(status.error()));
-    }
-    return json_id(*status, "status");
-  }
-
-  Result<void, PublishError> wait_until_finished(const std::string& id)
-  {
-    auto interval = k_first_poll;
-    std::chrono::milliseconds waited{ 0 };
-    for (;;) {
-      auto status = get_json(
-        fmt::format("{}/{}?fields=status,error_message", k_api, http::ascii::percent_encode(id)),
-        "threads: GET /{container}");
-      if (!status) {
-        return unexpected(std::move(status.error()));
-      }
-      const auto state = json_id(*status, "status");
-      if (state == "FINISHED") {
-        return {};
-      }
-      if (state == "ERROR" || state == "EXPIRED") {
-        return unexpected(PublishError{
-          PublishError::Kind::not_sent,
-          fmt::format("threads: the container is {} ({}): Meta could not use the media; check "
-                      "that it is published at the URL media_url: gives",
-                      state, server_text(json_id(*status, "error_message"), { m_token })),
-          {} });
-      }
-      if (waited >= k_max_wait) {
-        return unexpected(PublishError{
-          PublishError::Kind::not_sent,
-          fmt::format("threads: the container was still {} after {} s", state,
-                      std::chrono::duration_cast<std::chrono::seconds>(waited).count()),
-          {} });
-      }
-      m_sleep(interval);
-      waited += interval;
-      interval = std::min(interval * 2, k_max_poll);
-    }
   }
 
   struct Quota
@@ -505,95 +248,10 @@ private:
   };
 
   AccountConfig m_account;
-  std::string m_base_url;
-  std::string m_user;
-  std::string m_media_url;
-  std::string m_token;
+  threads::Client m_client;
   std::optional<Quota> m_quota;
   int64_t m_posts_sent = 0;
   int64_t m_replies_sent = 0;
-  AdapterContext m_context;
-  Sleep m_sleep;
-  LazyTransport m_transport{ m_context };
-};
-
-// Threads insights (threads_manage_insights): GET /{media}/insights for each post's views,
-// likes, replies, reposts and quotes, and GET /{user}/threads_insights for followers_count.
-class ThreadsMetrics : public MetricsSource
-{
-public:
-  ThreadsMetrics(const AccountConfig& account, const AdapterContext& context)
-    : m_adapter(account, context, [](std::chrono::milliseconds) {})
-  {
-  }
-
-  CountsResult post_counts(const std::vector<std::string>& remote_ids) override
-  {
-    static constexpr std::pair<const char*, const char*> k_metrics[] = {
-      { "views", "impressions" }, { "likes", "likes" },   { "replies", "replies" },
-      { "reposts", "reposts" },   { "quotes", "quotes" },
-    };
-    CountsResult result;
-    for (const auto& id : remote_ids) {
-      auto body = m_adapter.read(fmt::format("/v1.0/{}/insights?metric=views,likes,replies,"
-                                             "reposts,quotes",
-                                             http::ascii::percent_encode(id)),
-                                 "threads: GET /{media}/insights");
-      if (!body) {
-        result.stopped = std::move(body.error());
-        return result;
-      }
-      PostCounts counts{ id, {} };
-      for (const auto& metric : json_member(*body, "data")) {
-        const auto name = json_id(metric, "name");
-        for (const auto& [theirs, ours] : k_metrics) {
-          if (name == theirs) {
-            if (const auto value = metric_value(metric)) {
-              counts.counts[ours] = *value;
-            }
-          }
-        }
-      }
-      result.posts.push_back(std::move(counts));
-    }
-    return result;
-  }
-
-  Result<std::optional<int64_t>, PublishError> followers() override
-  {
-    auto body =
-      m_adapter.read("/v1.0/" + m_adapter.user() + "/threads_insights?metric=followers_count",
-                     "threads: GET /{user}/threads_insights");
-    if (!body) {
-      return unexpected(std::move(body.error()));
-    }
-    for (const auto& metric : json_member(*body, "data")) {
-      if (json_id(metric, "name") == "followers_count") {
-        return metric_value(metric);
-      }
-    }
-    return std::optional<int64_t>();
-  }
-
-private:
-  // A metric's number: total_value.value, or the last of values[].value.
-  static std::optional<int64_t> metric_value(const nlohmann::json& metric)
-  {
-    const auto& total = json_member(json_member(metric, "total_value"), "value");
-    if (total.is_number_integer()) {
-      return total.get<int64_t>();
-    }
-    const auto& values = json_member(metric, "values");
-    if (values.is_array() && !values.empty()) {
-      const auto& value = json_member(values.back(), "value");
-      if (value.is_number_integer()) {
-        return value.get<int64_t>();
-      }
-    }
-    return std::nullopt;
-  }
-
-  ThreadsAdapter m_adapter;
 };
 
 class ThreadsPlatform : public Platform
@@ -641,7 +299,13 @@ public:
   std::unique_ptr<MetricsSource> make_metrics(const AccountConfig& account,
                                               const AdapterContext& context) const override
   {
-    return std::make_unique<ThreadsMetrics>(account, context);
+    return make_threads_metrics(account, context);
+  }
+
+  Result<std::unique_ptr<ConversationSource>> make_conversations(
+    const AccountConfig& account, const AdapterContext& context) const override
+  {
+    return make_threads_conversations(account, context);
   }
 
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
