@@ -81,15 +81,13 @@ check_revision(const std::string& revision, const fs::path& dir)
   }
 }
 
-// A job that fired (or is firing): sync never changes it, whatever the calendar says.
+// A job that fired (or is firing): sync no longer changes it, whatever the calendar says. A
+// missed or cancelled job does not follow edits either, but never went out.
 bool
 fired(const store::Job& job)
 {
-  using store::JobState;
-  return job.state == JobState::claimed || job.state == JobState::sending ||
-         job.state == JobState::posted || job.state == JobState::failed ||
-         job.state == JobState::unknown ||
-         (job.state == JobState::retry_wait && job.error.starts_with("maybe-sent"));
+  return !queue::follows_edits(job) && job.state != store::JobState::missed &&
+         job.state != store::JobState::cancelled;
 }
 
 std::vector<platforms::OutPart>

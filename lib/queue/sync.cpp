@@ -47,17 +47,14 @@ same_plan(const store::Job& a, const store::Job& b)
          a.grace == b.grace && a.platform == b.platform;
 }
 
-// Whether a job may still change with its post: it has not been sent, or its last attempt
-// certainly did not reach the platform (a fixed account setting must reach the retry). After a
-// "maybe sent" attempt the content and key stay as they were, so a resend cannot duplicate.
+} // namespace
+
 bool
 follows_edits(const store::Job& job)
 {
   return job.state == store::JobState::pending ||
          (job.state == store::JobState::retry_wait && !job.error.starts_with("maybe-sent"));
 }
-
-} // namespace
 
 namespace {
 

@@ -46,6 +46,11 @@ struct SyncStats
 // Recurring posts are expanded over [window_from, window_to]; their pending jobs outside that
 // window are left alone. With `cancel_missing` false, jobs the calendar no longer names are
 // left alone too (one-off posts from `herald post` accumulate in their own namespace).
+// Whether a job still follows edits of its post (the second rule above): it has not been sent,
+// or its last attempt certainly did not reach the platform. After a "maybe sent" attempt the
+// content and key stay as they were, so a resend cannot duplicate.
+bool follows_edits(const store::Job& job);
+
 SyncStats sync_calendar(store::Store& store, const calendar::Calendar& calendar,
                         const std::string& calendar_key, TimePoint window_from, TimePoint window_to,
                         TimePoint count_origin, TimePoint now, bool cancel_missing = true);
