@@ -6,6 +6,7 @@
 #include "store/state_location.hpp"
 #include "util/error.hpp"
 #include "util/run_command.hpp"
+#include "util/trim.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -21,16 +22,6 @@ namespace {
 
 // What git may print for one calendar file or an error: far above the calendar size cap.
 constexpr size_t k_git_output_cap = size_t(256) * 1024 * 1024;
-
-std::string
-first_line(const std::string& text)
-{
-  std::string line = text.substr(0, text.find('\n'));
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
-    line.pop_back();
-  }
-  return line;
-}
 
 // The calendar's files as they are at `revision` in the git work tree around `dir`.
 std::function<Result<std::string, calendar::ReadFailure>(const fs::path&, size_t)>
@@ -75,9 +66,9 @@ check_revision(const std::string& revision, const fs::path& dir)
     throw Error(fmt::format("--against {}: {}", revision, verified.error()));
   }
   if (verified->exit_code != 0) {
-    throw Error(fmt::format("--against {}: not a revision of a git repository at {}{}", revision,
-                            dir.string(),
-                            verified->err.empty() ? "" : " (" + first_line(verified->err) + ")"));
+    throw Error(fmt::format(
+      "--against {}: not a revision of a git repository at {}{}", revision, dir.string(),
+      verified->err.empty() ? "" : " (" + std::string(first_line(verified->err)) + ")"));
   }
 }
 

@@ -18,4 +18,11 @@ trim_blanks(std::string_view text)
   return text;
 }
 
+// The first line of `text` (a program's message), without its blanks at the end.
+constexpr std::string_view
+first_line(std::string_view text)
+{
+  return trim_blanks(text.substr(0, text.find('\n')));
+}
+
 } // namespace herald

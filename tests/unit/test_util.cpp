@@ -9,6 +9,7 @@
 #include "util/media_kind.hpp"
 #include "util/private_dir.hpp"
 #include "util/secret_file.hpp"
+#include "util/trim.hpp"
 
 #include <doctest/doctest.h>
 
@@ -280,5 +281,15 @@ TEST_SUITE("util")
     const auto missing = FileLock::acquire(dir.path() / "no" / "such.json");
     REQUIRE_FALSE(missing);
     CHECK(missing.error().find("cannot open") == 0);
+  }
+
+  TEST_CASE("trim_blanks and first_line keep what a message says, not its blanks")
+  {
+    static_assert(trim_blanks(" \tvalue\r ") == "value");
+    CHECK(trim_blanks("a\n") == "a\n"); // a line break is not a blank
+    CHECK(trim_blanks("  ").empty());
+    CHECK(first_line("fatal: bad revision 'nope'\r\nmore\n") == "fatal: bad revision 'nope'");
+    CHECK(first_line("one line  ") == "one line");
+    CHECK(first_line("").empty());
   }
 }
