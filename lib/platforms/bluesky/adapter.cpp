@@ -353,17 +353,30 @@ private:
   // The app.bsky.embed.external card of the first link in `text` (null: none). A page that
   // cannot be read gives no card, only a line in -v: the post goes out with its plain link. A
   // failed upload of the card's image is a failure of the part, as for any image: nothing was
-  // posted yet.
+  // posted yet. A link's card (or its absence) is kept for the adapter's life, one run: the posts
+  // of a release that all link its page fetch it once, and its image goes up as one blob.
   Result<nlohmann::json, PublishError> link_card_embed(const std::string& text)
   {
     const auto link = first_link(text);
     if (!link) {
       return nlohmann::json();
     }
-    auto card = fetch_link_card(m_pages.get(), *link);
+    if (const auto known = m_cards.find(*link); known != m_cards.end()) {
+      return known->second;
+    }
+    auto embed = fresh_link_card_embed(*link);
+    if (embed) {
+      m_cards.emplace(*link, *embed);
+    }
+    return embed;
+  }
+
+  Result<nlohmann::json, PublishError> fresh_link_card_embed(const std::string& link)
+  {
+    auto card = fetch_link_card(m_pages.get(), link);
     if (!card) {
       if (m_context.log) {
-        m_context.log(fmt::format("* bluesky: no link card for {}: {}", *link, card.error()));
+        m_context.log(fmt::format("* bluesky: no link card for {}: {}", link, card.error()));
       }
       return nlohmann::json();
     }
@@ -431,8 +444,9 @@ private:
   std::string m_language;
   bool m_link_cards = true;
   AdapterContext m_context;
-  bluesky::Client m_client;           // after m_context, which it refers to
-  LazyTransport m_pages{ m_context }; // for link cards: the pages are not the PDS
+  bluesky::Client m_client;                      // after m_context, which it refers to
+  LazyTransport m_pages{ m_context };            // for link cards: the pages are not the PDS
+  std::map<std::string, nlohmann::json> m_cards; // link -> its embed (null: no card)
 };
 
 class BlueskyPlatform : public Platform

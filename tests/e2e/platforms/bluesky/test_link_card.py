@@ -127,6 +127,45 @@ accounts:
                 self.assertIn(why, err[err.index("no link card"):].split("\n")[0])
                 self.reset_state()
 
+    def test_posts_of_one_run_that_link_one_page_fetch_it_once(self):
+        og = self.pages.url("/og")
+        missing = self.pages.url("/missing")
+        self.write("herald.yaml", f"""
+accounts:
+  sky:
+    platform: bluesky
+    url: {self.fake.url('')}
+    handle: alice.test
+    password_env: BSKY_PASSWORD
+posts:
+  - id: a
+    at: 2026-12-01T08:00:00Z
+    to: [sky]
+    thread:
+      - text: "New: {og}"
+      - text: "Read it again: {og}"
+      - text: "Gone: {missing}"
+  - id: b
+    at: 2026-12-01T08:00:00Z
+    to: [sky]
+    text: "Also: {og} and {missing}"
+  - id: c
+    at: 2026-12-01T08:00:00Z
+    to: [sky]
+    text: "Gone again: {missing}"
+""")
+        r = self.herald("--json", "run", "--now", "2026-12-01T08:00:00Z", timeout=60)
+        self.assertExit(r, 0)
+        records = [record["value"] for record in self.fake.posts()]
+        self.assertEqual(len(records), 5)
+        cards = [v["embed"]["external"] for v in records if "embed" in v]
+        self.assertEqual(len(cards), 3)
+        self.assertEqual({c["uri"] for c in cards}, {og})
+        self.assertEqual(len({c["thumb"]["ref"]["$link"] for c in cards}), 1)
+        paths = [q.path for q in self.pages.requests]
+        self.assertEqual((paths.count("/og"), paths.count("/img/card.png"),
+                          paths.count("/missing")), (1, 1, 1), paths)
+
     def test_link_card_false_on_the_post_or_the_account(self):
         value, _ = self.post("/og", post_extra="    link_card: false\n")
         self.assertNotIn("embed", value)
