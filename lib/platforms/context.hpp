@@ -4,6 +4,7 @@
 
 #include "schedule/clock.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -25,6 +26,9 @@ struct AdapterContext
   std::function<std::optional<std::string>(std::string_view name)> getenv;
   // "Now", for Retry-After and rate-limit resets.
   const Clock* clock = nullptr;
+  // Waits while a platform processes what was sent (X's video): the thread sleeps in
+  // production; tests and fuzzers count the waits instead. Empty: the thread sleeps.
+  std::function<void(std::chrono::milliseconds)> sleep;
   // An owner-only directory for what an adapter must keep between runs (session tokens).
   std::filesystem::path state_dir;
   // The -v log (empty: not verbose), for what an adapter learns outside HTTP, such as a

@@ -83,16 +83,26 @@ private:
   std::deque<http::Response>& m_responses;
 };
 
+// A directory of this process's own for the media files, made once.
+const std::filesystem::path&
+scratch_dir()
+{
+  static const std::filesystem::path dir = [] {
+    std::string path = (std::filesystem::temp_directory_path() / "herald-fuzz-XXXXXX").string();
+    if (!::mkdtemp(path.data())) {
+      std::abort();
+    }
+    return std::filesystem::path(path);
+  }();
+  return dir;
+}
+
 // A tiny valid PNG for the media operation, written once per process.
 std::filesystem::path
 media_file()
 {
   static const std::filesystem::path file = [] {
-    std::string dir = (std::filesystem::temp_directory_path() / "herald-fuzz-XXXXXX").string();
-    if (!::mkdtemp(dir.data())) {
-      std::abort();
-    }
-    const std::filesystem::path path = std::filesystem::path(dir) / "pixel.png";
+    const std::filesystem::path path = scratch_dir() / "pixel.png";
     static const unsigned char k_png[] = {
       0x89, 'P',  'N',  'G',  0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 'I',  'H',
       'D',  'R',  0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
@@ -101,6 +111,20 @@ media_file()
       0x00, 0x00, 0x00, 'I',  'E',  'N',  'D',  0xae, 'B',  0x60, 0x82,
     };
     std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(k_png), sizeof k_png);
+    return path;
+  }();
+  return file;
+}
+
+// The start of an MP4 (an ftyp box) for the video operation, written once per process.
+std::filesystem::path
+video_file()
+{
+  static const std::filesystem::path file = [] {
+    const std::filesystem::path path = scratch_dir() / "clip.mp4";
+    static const char k_mp4[] = "\x00\x00\x00\x18"
+                                "ftypmp42\x00\x00\x00\x00mp42isom";
+    std::ofstream(path, std::ios::binary).write(k_mp4, sizeof k_mp4 - 1);
     return path;
   }();
   return file;
@@ -181,6 +205,8 @@ run_platform(std::string_view platform_name, const std::vector<AccountVariant>& 
     return it == variant.env.end() ? std::nullopt : std::optional<std::string>(it->second);
   };
   context.make_transport = [&] { return std::make_unique<ScriptedTransport>(script.responses); };
+  // A platform's waits (X's video processing) pass at once.
+  context.sleep = [](std::chrono::milliseconds /*duration*/) {};
   const AccountConfig account{ "fuzz", std::string(platform_name), variant.settings, "/" };
 
   OutPost post{ "p/fuzz", "p", "fuzz", "herald-fuzz-key", {}, clock.now(), false };
@@ -236,6 +262,8 @@ run_platform(std::string_view platform_name, const std::vector<AccountVariant>& 
   } else {
     if (op == "media") {
       post.parts.front().media.push_back({ media_file(), "a pixel" });
+    } else if (op == "video") {
+      post.parts.front().media.push_back({ video_file(), "a clip" });
     }
     check(adapter->publish(post), variant.env);
   }

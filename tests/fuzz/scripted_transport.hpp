@@ -39,8 +39,8 @@ struct AccountVariant
   std::map<std::string, std::string> env;
 };
 
-// Runs the script's operation (publish, media, verify, find, earlier, counts, followers, whoami,
-// inbox, thread, reply; anything else runs publish) on the account variant the script names
+// Runs the script's operation (publish, media, video, verify, find, earlier, counts, followers,
+// whoami, inbox, thread, reply; anything else runs publish) on the account variant the script names
 // (modulo the number of variants), answering from the script. Aborts when an error message
 // shows a secret value from `env`, or a request URL holds a byte that no URL may carry (a value
 // from a response pasted into a URL unencoded).

@@ -1,6 +1,7 @@
 // The `x` platform: publishes through X's API v2 (platforms.md section 3). Posts go to
 // POST /2/tweets, a thread's later parts as replies (reply.in_reply_to_tweet_id) to the part
-// before; images to POST /2/media/upload, their alt text to POST /2/media/metadata. Requests
+// before; images to POST /2/media/upload, videos and GIFs through the chunked upload
+// (x/upload.hpp), the alt text of each to POST /2/media/metadata. Requests
 // are signed with OAuth 1.0a (the four *_env settings) or carry an OAuth 2.0 user token
 // (`token_env`). X has no idempotency key: a resend after a crash is decided by looking for the
 // post among the account's own recent posts, and a "duplicate content" refusal is looked up the
@@ -17,6 +18,7 @@
 #include "platforms/platform.hpp"
 #include "platforms/registry_entries.hpp"
 #include "platforms/x/client.hpp"
+#include "platforms/x/upload.hpp"
 #include "platforms/x/x.hpp"
 #include "schedule/zone.hpp"
 #include "util/error.hpp"
@@ -128,7 +130,27 @@ private:
     return { http::redact(id, m_client.secrets()), m_client.post_url(id) };
   }
 
+  // The media's id once X can post it, with its alt text set.
   Result<std::string, PublishError> upload(const OutMedia& media)
+  {
+    const auto category = x::media_category(media_type_for(media.file));
+    auto id = category.chunked ? x::upload_chunked(m_client, media, category.name)
+                               : upload_image(media, category.name);
+    if (!id) {
+      return id;
+    }
+    // X's v2 metadata reference does not limit alt text to images (v1.1's did): a video's is
+    // sent too, after processing, and a refusal fails the job rather than being dropped.
+    if (!media.alt.empty()) {
+      if (auto alt = set_alt_text(*id, media.alt); !alt) {
+        return unexpected(std::move(alt.error()));
+      }
+    }
+    return id;
+  }
+
+  // One request: X's docs keep the simple upload for images.
+  Result<std::string, PublishError> upload_image(const OutMedia& media, std::string_view category)
   {
     constexpr std::string_view what = "x: POST /2/media/upload";
     auto r = m_client.request("POST", "/2/media/upload");
@@ -137,9 +159,8 @@ private:
     file.filename = media.file.filename().string();
     file.content_type = media_type_for(media.file);
     file.file = media.file;
-    const std::string category = file.content_type == "image/gif" ? "tweet_gif" : "tweet_image";
     r.form.push_back(std::move(file));
-    r.form.push_back({ "media_category", "", "", category, {} });
+    r.form.push_back({ "media_category", "", "", std::string(category), {} });
     // An upload makes no post: whatever happened to it, sending it again is safe.
     auto response = m_client.send(std::move(r));
     if (!response) {
@@ -155,11 +176,6 @@ private:
         PublishError{ PublishError::Kind::not_sent,
                       fmt::format("{}: HTTP {} without a media id", what, response->status),
                       {} });
-    }
-    if (!media.alt.empty()) {
-      if (auto alt = set_alt_text(id, media.alt); !alt) {
-        return unexpected(std::move(alt.error()));
-      }
     }
     return id;
   }

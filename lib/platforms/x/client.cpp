@@ -16,6 +16,7 @@
 
 #include <array>
 #include <chrono>
+#include <thread>
 
 namespace herald::platforms::x {
 
@@ -185,6 +186,16 @@ Client::now() const
   return m_context.clock
            ? m_context.clock->now()
            : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+void
+Client::sleep(std::chrono::milliseconds duration) const
+{
+  if (m_context.sleep) {
+    m_context.sleep(duration);
+  } else {
+    std::this_thread::sleep_for(duration);
+  }
 }
 
 http::Request

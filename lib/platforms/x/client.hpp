@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -65,6 +66,8 @@ public:
 
   const std::vector<std::string>& secrets() const { return m_secrets; }
   TimePoint now() const;
+  // Waits `duration` through the context's sleep hook (the thread sleeps when it has none).
+  void sleep(std::chrono::milliseconds duration) const;
 
 private:
   Result<http::Response, PublishError> send_once(http::Request r);

@@ -2,6 +2,7 @@
 
 #include "platforms/post.hpp"
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,39 @@ std::string decoded_text(std::string_view shown);
 bool same_text(std::string_view shown, std::string_view written);
 
 // Why X cannot take the media of `part` as herald sends it (one reason each; empty when it
-// can): at most 4 images, or one GIF alone; images up to 5 MB, GIFs up to 15 MB; alt text up
-// to 1,000 characters; videos need the chunked upload, which herald does not send yet.
+// can): at most 4 images, or one GIF or one video alone; images up to 5 MB, GIFs up to 15 MB,
+// videos (MP4 or MOV) up to 512 MB; alt text up to 1,000 characters. A video's length is not
+// checked: that needs a decoder, and X's processing refuses what it cannot take.
 std::vector<std::string> media_problems(const OutPart& part);
+
+// The media_category a file is uploaded with (tweet_image, tweet_gif, tweet_video), from its
+// type, and whether it goes through the chunked upload: X's docs send GIFs and videos that way
+// and keep the one-request upload for images.
+struct MediaCategory
+{
+  std::string_view name;
+  bool chunked = false;
+};
+MediaCategory media_category(std::string_view media_type);
+
+// What X says of an upload's processing: `data.processing_info` in the answers of FINALIZE and
+// STATUS (docs.x.com/x-api/media/finalize-media-upload, .../get-media-upload-status).
+struct Processing
+{
+  enum class State
+  {
+    ready,       // no processing_info: the media can be posted now
+    pending,     // X has not started
+    in_progress, // X is working on it
+    succeeded,
+    failed,
+    unknown, // a state X's docs do not name: asked again, as for in_progress
+  };
+  State state = State::ready;
+  std::string state_name;                // as X wrote it, for messages
+  std::chrono::seconds check_after{ 0 }; // when X says to ask again (0: not said)
+  std::string error; // failed: X's explanation (processing_info.error), else the answer's own
+};
+Processing processing(std::string_view body);
 
 } // namespace herald::platforms::x

@@ -14,7 +14,19 @@ the last refusal is in `last_auth_error`, the last recomputed base string in `la
   unknown tweet, more than 4 (or unknown) media; 403 for a text the user already posted; 429
   while `rate_limited_until` is set.
 - POST /2/media/upload (multipart `media` + `media_category` [+ `media_type`], or the same as
-  JSON with base64 `media`), POST /2/media/metadata (alt text).
+  JSON with base64 `media`): images only; tweet_gif and tweet_video are refused there, as X's
+  docs send them through the chunked upload. POST /2/media/metadata (alt text).
+- The chunked upload (docs.x.com/x-api/media: initialize-media-upload, append-media-upload,
+  finalize-media-upload, get-media-upload-status):
+  POST /2/media/upload/initialize (JSON media_type, total_bytes, media_category) -> data.id;
+  POST /2/media/upload/<id>/append (multipart `segment_index` 0..999 + `media`, at most 5 MB):
+  segments must come in order (0, 1, 2...) and never add up to more than total_bytes;
+  POST /2/media/upload/<id>/finalize: 400 until all total_bytes arrived; then the media exists,
+  and a GIF or a video is `pending` (check_after_secs: `check_after_secs`) for
+  `processing_polls` STATUS reads (in_progress), then succeeded, or failed with
+  processing_info.error {code, name, message} after fail_processing(message);
+  GET /2/media/upload?command=STATUS&media_id=<id>. A tweet with media not yet succeeded is a
+  400. `uploads` keeps each session: its segments as received, in order.
 - GET  /2/users/<id>/tweets?max_results=5..100&pagination_token=&start_time=&end_time=
   &since_id=&until_id=&tweet.fields=&exclude=: the user's tweets, newest first, in pages.
 - GET  /2/tweets?ids=<1..100 ids>&tweet.fields=public_metrics,...: the tweets found, as the
@@ -61,6 +73,11 @@ RATE_LIMITS = {  # per endpoint and window (platforms.md section 3; the timeline
     "users_me": 75,
     "tweets": 100,
     "media_upload": 500,
+    # the chunked steps: X's table names POST /2/media/upload only; the same is assumed
+    "media_initialize": 500,
+    "media_append": 500,
+    "media_finalize": 500,
+    "media_status": 500,
     "media_metadata": 500,
     "user_tweets": 900,
     "tweets_lookup": 5000,  # GET /2/tweets, per user (X's rate-limits page)
@@ -77,6 +94,11 @@ MEDIA_CATEGORIES = {  # category -> (size limit in bytes, media_key prefix)
     "tweet_gif": (15 * 1024 * 1024, "16"),
     "tweet_video": (512 * 1024 * 1024, "7"),
 }
+SIMPLE_CATEGORIES = {"tweet_image"}  # X's docs: GIFs and videos go through the chunked upload
+MAX_TOTAL_BYTES = 536870912  # initialize's total_bytes range (0..512 MB)
+MAX_CHUNK = 5 * 1024 * 1024  # the v1.1 APPEND reference's cap (the v2 one states none)
+MAX_SEGMENT = 999
+MEDIA_UPLOAD_PATH = re.compile(r"^/2/media/upload/([^/]+)/(append|finalize)$")
 MEDIA_TYPES = {"image/jpeg", "image/pjpeg", "image/png", "image/webp", "image/bmp",
                "image/tiff", "image/gif", "video/mp4", "video/webm", "video/mp2t",
                "video/quicktime", "text/srt", "text/vtt", "model/gltf-binary",
@@ -345,6 +367,12 @@ class XFake(HookFakeServer):
         # id -> {"id", "media_key", "size" (bytes), "category", "mime", "alt_text", "data",
         #        "filename"}
         self.media = {}
+        # id -> {"id", "media_key", "media_type", "category", "total_bytes", "segments" (bytes,
+        #        in the order received), "finalized"}: the chunked upload sessions
+        self.uploads = {}
+        self.processing_polls = 1  # STATUS reads that answer in_progress before the outcome
+        self.check_after_secs = 1
+        self.processing_error = None  # a message: processing fails with it (fail_processing)
         self.now = None  # a Unix time: the fake's clock for oauth_timestamp and rate limits
         self.clock = time.time  # the time new tweets are stored at (created_at)
         self.rate_limited_until = None  # an epoch: POST /2/tweets answers 429 while set
@@ -366,6 +394,11 @@ class XFake(HookFakeServer):
             "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(reset))},
             body={"title": "Too Many Requests", "detail": "Too Many Requests",
                   "type": "about:blank", "status": 429})
+
+    def fail_processing(self, message="Unsupported video format"):
+        """Every upload finalized from now on fails processing with `message`."""
+        with self._state:
+            self.processing_error = message
 
     def lose_next_tweets(self, n=1):
         """The next n POST /2/tweets that succeed store the tweet, then hang up unanswered."""
@@ -447,7 +480,11 @@ class XFake(HookFakeServer):
         if path == "/2/tweets/search/recent":
             return "search_recent"
         if path == "/2/media/upload":
-            return "media_upload"
+            return "media_status" if request.method == "GET" else "media_upload"
+        if path == "/2/media/upload/initialize":
+            return "media_initialize"
+        if MEDIA_UPLOAD_PATH.match(path):
+            return "media_" + MEDIA_UPLOAD_PATH.match(path).group(2)
         if path == "/2/media/metadata":
             return "media_metadata"
         if self.USER_TWEETS_PATH.match(path):
@@ -576,6 +613,14 @@ class XFake(HookFakeServer):
             return self._upload(request)
         if endpoint == "media_metadata" and method == "POST":
             return self._metadata(request)
+        if endpoint == "media_initialize" and method == "POST":
+            return self._initialize(request)
+        if endpoint == "media_append" and method == "POST":
+            return self._append(request, MEDIA_UPLOAD_PATH.match(request.path).group(1))
+        if endpoint == "media_finalize" and method == "POST":
+            return self._finalize(MEDIA_UPLOAD_PATH.match(request.path).group(1))
+        if endpoint == "media_status" and method == "GET":
+            return self._status(request)
         if endpoint == "user_tweets" and method == "GET":
             return self._timeline(request, self.USER_TWEETS_PATH.match(request.path).group(1))
         if endpoint == "tweets_lookup" and method == "GET":
@@ -673,6 +718,10 @@ class XFake(HookFakeServer):
             unknown = [m for m in media_ids if m not in self.media]
             if unknown:
                 return _invalid("Your media IDs are invalid.", media_ids=unknown[0])
+            unready = [m for m in media_ids if self.media[m]["state"] != "succeeded"]
+            if unready:
+                return _invalid("Your media IDs are invalid: the media is not processed yet.",
+                                media_ids=unready[0])
             categories = [self.media[m]["category"] for m in media_ids]
             if len(media_ids) > 1 and any(c != "tweet_image" for c in categories):
                 return _invalid("Your media IDs are invalid: a GIF or a video goes alone.")
@@ -712,6 +761,8 @@ class XFake(HookFakeServer):
         if category not in MEDIA_CATEGORIES:
             return _invalid(f"media_category must be one of {sorted(MEDIA_CATEGORIES)}",
                             media_category=category)
+        if category not in SIMPLE_CATEGORIES:
+            return _invalid(f"{category} needs the chunked upload", media_category=category)
         mime = fields.get("media_type")
         if mime is not None and mime not in MEDIA_TYPES:
             return _invalid(f"media_type {mime} is not supported", media_type=mime)
@@ -727,15 +778,125 @@ class XFake(HookFakeServer):
         media_id = self._new_id()
         self.media[media_id] = {"id": media_id, "media_key": f"{key_prefix}_{media_id}",
                                 "size": len(data), "category": category, "mime": mime,
-                                "alt_text": None, "data": data, "filename": filename}
+                                "alt_text": None, "data": data, "filename": filename,
+                                "state": "succeeded", "polls": 0}
         document = {"id": media_id, "media_key": f"{key_prefix}_{media_id}", "size": len(data),
-                    "expires_after_secs": 86400}
-        if category == "tweet_video":
-            document["video"] = {"video_type": mime}
-            document["processing_info"] = {"state": "succeeded", "progress_percent": 100}
-        else:
-            document["image"] = {"image_type": mime}
+                    "expires_after_secs": 86400, "image": {"image_type": mime}}
         return _json(200, {"data": document})
+
+    # --- the chunked upload --------------------------------------------------------------------
+
+    def _initialize(self, request):
+        if not self._is_json(request) or not isinstance(request.json, dict):
+            return _invalid("Content-Type must be application/json, with a JSON object")
+        body = request.json
+        unknown = set(body) - {"media_type", "total_bytes", "media_category", "additional_owners",
+                               "shared"}
+        if unknown:
+            return _invalid(f"$.{sorted(unknown)[0]}: unknown field")
+        mime, total, category = (body.get("media_type"), body.get("total_bytes"),
+                                 body.get("media_category"))
+        if mime not in MEDIA_TYPES:
+            return _invalid(f"media_type {mime} is not supported", media_type=str(mime))
+        if (not isinstance(total, int) or isinstance(total, bool)
+                or not 0 <= total <= MAX_TOTAL_BYTES):
+            return _invalid(f"$.total_bytes: an integer in 0..{MAX_TOTAL_BYTES}")
+        if category not in MEDIA_CATEGORIES:
+            return _invalid(f"media_category must be one of {sorted(MEDIA_CATEGORIES)}",
+                            media_category=str(category))
+        limit, key_prefix = MEDIA_CATEGORIES[category]
+        if total > limit:
+            return _invalid(f"The media is too large: {total} bytes, at most {limit} for "
+                            f"{category}")
+        media_id = self._new_id()
+        self.uploads[media_id] = {"id": media_id, "media_key": f"{key_prefix}_{media_id}",
+                                  "media_type": mime, "category": category,
+                                  "total_bytes": total, "segments": [], "finalized": False}
+        return _json(200, {"data": {"id": media_id, "media_key": f"{key_prefix}_{media_id}",
+                                    "expires_after_secs": 86400}})
+
+    def _append(self, request, media_id):
+        upload = self.uploads.get(media_id)
+        if upload is None:
+            return _invalid("The media id is not an upload in progress", id=media_id)
+        if upload["finalized"]:
+            return _invalid("The upload is finalized already", id=media_id)
+        if request.parts is None:
+            return _invalid("Content-Type must be multipart/form-data")
+        index, media = request.part("segment_index"), request.part("media")
+        if index is None or media is None:
+            return _invalid("segment_index and media are required")
+        index = index["data"].decode("utf-8", "replace")
+        if not index.isdigit() or not 0 <= int(index) <= MAX_SEGMENT:
+            return _invalid(f"segment_index must be an integer in 0..{MAX_SEGMENT}",
+                            segment_index=index)
+        if int(index) != len(upload["segments"]):
+            return _invalid(f"segment_index {index} is out of order: expected "
+                            f"{len(upload['segments'])}", segment_index=index)
+        chunk = media["data"]
+        if not chunk or len(chunk) > MAX_CHUNK:
+            return _invalid(f"A segment is 1..{MAX_CHUNK} bytes, not {len(chunk)}")
+        received = sum(len(c) for c in upload["segments"])
+        if received + len(chunk) > upload["total_bytes"]:
+            return _invalid(f"More bytes than total_bytes ({upload['total_bytes']})")
+        upload["segments"].append(chunk)
+        return _json(200, {"data": {"expires_at": int(self._clock()) + 86400}})
+
+    def _finalize(self, media_id):
+        upload = self.uploads.get(media_id)
+        if upload is None or upload["finalized"]:
+            return _invalid("The media id is not an upload in progress", id=media_id)
+        data = b"".join(upload["segments"])
+        if len(data) != upload["total_bytes"]:
+            return _invalid(f"FINALIZE after {len(data)} of {upload['total_bytes']} bytes")
+        upload["finalized"] = True
+        processed = upload["category"] != "tweet_image"
+        state = "pending" if processed and self.processing_polls > 0 else "succeeded"
+        if processed and state == "succeeded" and self.processing_error:
+            state = "failed"
+        self.media[media_id] = {"id": media_id, "media_key": upload["media_key"],
+                                "size": len(data), "category": upload["category"],
+                                "mime": upload["media_type"], "alt_text": None, "data": data,
+                                "filename": None, "state": state, "polls": 0,
+                                "error": self.processing_error if processed else None}
+        return _json(200, {"data": self._media_document(media_id)})
+
+    def _status(self, request):
+        problem = self._unknown_query(request, {"command", "media_id"})
+        if problem:
+            return problem
+        if request.query.get("command") != ["STATUS"]:
+            return _invalid("command must be STATUS")
+        media_id = (request.query.get("media_id") or [""])[0]
+        media = self.media.get(media_id)
+        if media is None:
+            return _invalid("The media id is not known", media_id=media_id)
+        media["polls"] += 1
+        if media["state"] in ("pending", "in_progress"):
+            if media["polls"] <= self.processing_polls:
+                media["state"] = "in_progress"
+            else:
+                media["state"] = "failed" if media["error"] else "succeeded"
+        return _json(200, {"data": self._media_document(media_id)})
+
+    def _media_document(self, media_id):
+        media = self.media[media_id]
+        document = {"id": media_id, "media_key": media["media_key"], "size": media["size"],
+                    "expires_after_secs": 86400}
+        state = media["state"]
+        if media["category"] == "tweet_image":
+            return document
+        info = {"state": state}
+        if state in ("pending", "in_progress"):
+            info["check_after_secs"] = self.check_after_secs
+            info["progress_percent"] = 0 if state == "pending" else 50
+        elif state == "succeeded":
+            info["progress_percent"] = 100
+        else:
+            info["progress_percent"] = 50
+            info["error"] = {"code": 1, "name": "InvalidMedia", "message": media["error"]}
+        document["processing_info"] = info
+        return document
 
     def _metadata(self, request):
         if not self._is_json(request):

@@ -57,8 +57,22 @@ posts:
       - text: "3/ third"
 """
 
+VIDEO_POST = """
+posts:
+  - id: clip
+    at: 2026-12-01T08:00:00Z
+    to: [x]
+    text: "herald 2.0 in one minute"
+    media:
+      - file: media/clip.mp4
+        alt: A walk through the plan view
+"""
+
 BEFORE = "2026-11-30T00:00:00Z"
 DUE = "2026-12-01T08:00:00Z"
+CHUNK = 4 * 1024 * 1024  # herald's APPEND size (lib/platforms/x/upload.hpp)
+# The start of an MP4 (an ftyp box), which is all herald and the fake look at.
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
        b"\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -142,6 +156,112 @@ class XTest(PlatformTest):
         self.assertEqual(two["media_ids"], [media_id])
         self.assertEqual(self.job("story/x")["url"], f"https://x.com/herald/status/{one['id']}")
 
+    # --- video (the chunked upload) ---------------------------------------------------------
+
+    def segments(self, media_id):
+        """The APPEND requests of an upload, in the order the fake received them."""
+        path = f"/2/media/upload/{media_id}/append"
+        return [r for r in self.fake.requests if r.method == "POST" and r.path == path]
+
+    def test_a_video_goes_out_in_chunks_after_x_has_processed_it(self):
+        video = MP4 + bytes(range(256)) * 40
+        self.write("media/clip.mp4", video)
+        self.calendar(VIDEO_POST)
+        r = self.run_at(DUE)
+        self.assertExit(r, 0)
+        [tweet] = self.fake.tweets
+        [media_id] = self.fake.media
+        media = self.fake.media[media_id]
+        self.assertEqual(tweet["media_ids"], [media_id])
+        self.assertEqual((media["category"], media["mime"], media["state"], media["data"]),
+                         ("tweet_video", "video/mp4", "succeeded", video))
+        self.assertEqual(media["alt_text"], "A walk through the plan view")
+        [init] = self.fake.calls("POST", "/2/media/upload/initialize")
+        self.assertEqual(init.json, {"media_type": "video/mp4", "total_bytes": len(video),
+                                     "media_category": "tweet_video"})
+        [segment] = self.segments(media_id)
+        self.assertEqual(segment.part("segment_index")["data"], b"0")
+        # Processing: pending after FINALIZE, one STATUS read in progress, then succeeded; the
+        # tweet only after that, and never through the one-request upload.
+        statuses = self.fake.calls("GET", "/2/media/upload")
+        self.assertEqual(len(statuses), 2)
+        self.assertEqual(statuses[0].query, {"command": ["STATUS"], "media_id": [media_id]})
+        order = [(r.method, r.path) for r in self.fake.requests]
+        self.assertLess(order.index(("GET", "/2/media/upload")),
+                        order.index(("POST", "/2/tweets")))
+        self.assertEqual(self.fake.calls("POST", "/2/media/upload"), [])
+        self.assertEqual(self.job("clip/x")["state"], "posted")
+
+    def test_a_bigger_video_goes_in_two_chunks_in_order(self):
+        video = MP4 + b"\xab" * CHUNK + b"tail"
+        self.write("media/clip.mp4", video)
+        self.fake.processing_polls = 0  # succeeded at FINALIZE: no wait
+        self.calendar(VIDEO_POST)
+        self.assertExit(self.run_at(DUE), 0)
+        [media_id] = self.fake.media
+        first, second = self.segments(media_id)
+        self.assertEqual([first.part("segment_index")["data"], second.part("segment_index")["data"]],
+                         [b"0", b"1"])
+        self.assertEqual(first.part("media")["data"] + second.part("media")["data"], video)
+        self.assertEqual(len(first.part("media")["data"]), CHUNK)
+        self.assertEqual(self.fake.uploads[media_id]["segments"],
+                         [video[:CHUNK], video[CHUNK:]])
+        self.assertEqual(self.fake.calls("GET", "/2/media/upload"), [])
+        self.assertEqual(self.fake.tweets[0]["media_ids"], [media_id])
+
+    def test_a_gif_goes_through_the_chunked_upload_as_tweet_gif(self):
+        gif = b"GIF89a" + b"\x00" * 64
+        self.write("media/cat.gif", gif)
+        self.calendar(VIDEO_POST.replace("media/clip.mp4", "media/cat.gif"))
+        self.assertExit(self.run_at(DUE), 0)
+        [media_id] = self.fake.media
+        self.assertEqual((self.fake.media[media_id]["category"], self.fake.media[media_id]["data"]),
+                         ("tweet_gif", gif))
+        self.assertEqual(self.fake.tweets[0]["media_ids"], [media_id])
+
+    def test_failed_processing_fails_the_job_with_x_reason_and_posts_nothing(self):
+        self.write("media/clip.mp4", MP4 + b"\x00" * 100)
+        self.fake.fail_processing("Unsupported video format")
+        self.calendar(VIDEO_POST)
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"failed +clip/x  permanent: x: X could not process clip\.mp4: "
+                                r"Unsupported video format")
+        self.assertEqual(self.job("clip/x")["state"], "failed")
+        self.assertEqual(self.fake.tweets, [])
+        self.assertEqual(self.tweet_posts(), [])
+
+    def test_processing_longer_than_herald_waits_is_not_sent_and_retried(self):
+        self.write("media/clip.mp4", MP4 + b"\x00" * 100)
+        self.fake.check_after_secs = 3600  # beyond herald's limit: it stops without sleeping
+        self.calendar(VIDEO_POST)
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"retry-wait +clip/x  not-sent: x: X was still processing "
+                                r"clip\.mp4 \(pending\) after 0 s and asked to check again in "
+                                r"3600 s; herald waits at most 180 s")
+        self.assertEqual(self.fake.tweets, [])
+        self.assertEqual(self.fake.calls("GET", "/2/media/upload"), [])
+
+    def test_a_refused_append_publishes_nothing_and_is_retried(self):
+        self.write("media/clip.mp4", MP4 + b"\x00" * 100)
+        self.calendar(VIDEO_POST)
+        # INIT goes through; the APPEND after it meets a 503.
+        original = self.fake.handle
+
+        def failing_append(request):
+            if request.path.endswith("/append"):
+                self.fake.handle = original
+                return 503, {"Content-Type": "application/problem+json"}, \
+                    b'{"title":"Service Unavailable","status":503}'
+            return original(request)
+        self.fake.handle = failing_append
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"retry-wait +clip/x  not-sent: x: POST "
+                                r"/2/media/upload/\{id\}/append: HTTP 503")
+        self.assertEqual(self.fake.tweets, [])
+
     # --- what validate catches -----------------------------------------------------------------
 
     def validate(self, posts, accounts=OAUTH1):
@@ -151,6 +271,25 @@ class XTest(PlatformTest):
     def text_post(self, text):
         return POST.replace('"herald 2.0 is out & faster: https://example.org/herald/releases/2.0"',
                             '"' + text + '"')
+
+    def test_validate_takes_one_video_alone_up_to_512_mb(self):
+        self.write("media/clip.mp4", MP4)
+        self.assertExit(self.validate(VIDEO_POST), 0)
+        # With an image beside it.
+        self.write("media/shot.png", PNG)
+        r = self.validate(VIDEO_POST.replace(
+            "        alt: A walk through the plan view\n",
+            "        alt: A walk through the plan view\n      - file: media/shot.png\n"))
+        self.assertExit(r, 2)
+        self.assertIn("clip.mp4 is a video, which X takes only alone in a post", r.err)
+        # Over 512 MB (a sparse file: nothing is written).
+        with open(self.dir / "media" / "clip.mp4", "r+b") as f:
+            f.truncate(512 * 1024 * 1024 + 1)
+        r = self.validate(VIDEO_POST)
+        self.assertExit(r, 2)
+        self.assertIn("clip.mp4 is 536870913 bytes, the limit is 536870912 bytes for a video",
+                      r.err)
+        self.assertEqual(self.fake.requests, [])
 
     def test_weighted_length_at_the_limit_and_one_over(self):
         self.assertExit(self.validate(self.text_post("a" * 280)), 0)
@@ -167,10 +306,11 @@ class XTest(PlatformTest):
         self.assertEqual(self.fake.requests, [])
 
     def test_media_x_cannot_take_and_missing_credentials_are_refused(self):
-        self.write("media/clip.mp4", b"\x00\x00\x00\x18ftypmp42")
-        r = self.validate(THREAD.replace("media/shot.png", "media/clip.mp4"))
+        self.write("media/clip.webm", b"\x1a\x45\xdf\xa3" + b"\x00" * 16)
+        r = self.validate(THREAD.replace("media/shot.png", "media/clip.webm"))
         self.assertExit(r, 2)
-        self.assertIn("clip.mp4 is a video", r.err)
+        self.assertIn("clip.webm is a video X does not take (video/webm); X takes MP4 and MOV",
+                      r.err)
         r = self.validate(POST, accounts=OAUTH1.replace("    access_token_secret_env: "
                                                         "X_ACCESS_SECRET\n", ""))
         self.assertExit(r, 2)

@@ -388,9 +388,100 @@ def check_reads():
         check(x.call("GET", search, auth="")[0] == 401, "the search checks auth")
 
 
+def check_chunked_upload():
+    """INIT, APPEND in order, FINALIZE after all bytes, STATUS until processed (docs.x.com
+    /x-api/media: initialize-, append-, finalize-media-upload, get-media-upload-status)."""
+    with XFake() as fake:
+        x = Client(fake)
+        video = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 8
+
+        def init(total=len(video), category="tweet_video", mime="video/mp4"):
+            return x.call("POST", "/2/media/upload/initialize", {
+                "media_type": mime, "total_bytes": total, "media_category": category})
+
+        def append(media_id, index, chunk):
+            data, content_type = multipart({"segment_index": index}, "blob", chunk,
+                                           "application/octet-stream")
+            return x.call("POST", f"/2/media/upload/{media_id}/append", data, content_type)
+
+        def status(media_id):
+            return x.call("GET", f"/2/media/upload?command=STATUS&media_id={media_id}")
+
+        # The simple upload takes images only.
+        data, content_type = multipart({"media_category": "tweet_video"}, "v.mp4", video,
+                                       "video/mp4")
+        status_code, _, body = x.call("POST", "/2/media/upload", data, content_type)
+        check(status_code == 400 and "chunked" in body["detail"], f"simple video: {body}")
+
+        # INIT's checks.
+        check(init(category="tweet_sticker")[0] == 400, "bad category")
+        check(init(mime="video/avi")[0] == 400, "bad media_type")
+        check(init(total=512 * 1024 * 1024 + 1)[0] == 400, "over 512 MB")
+        check(init(total=15 * 1024 * 1024 + 1, category="tweet_gif", mime="image/gif")[0] == 400,
+              "a GIF over 15 MB")
+        check(x.call("POST", "/2/media/upload/initialize", {"total_bytes": "10"})[0] == 400,
+              "total_bytes as text")
+        status_code, _, body = init()
+        check(status_code == 200 and body["data"]["media_key"] == "7_" + body["data"]["id"],
+              f"init: {body}")
+        media_id = body["data"]["id"]
+        check(fake.uploads[media_id]["total_bytes"] == len(video), fake.uploads)
+
+        # APPEND: in order, within total_bytes, at most 5 MB a segment; FINALIZE after all bytes.
+        half = len(video) // 2
+        check(append(media_id, 1, video[:half])[0] == 400, "segment 1 before 0")
+        check(append("1234", 0, video[:half])[0] == 400, "unknown upload")
+        check(append(media_id, 0, video[:half])[0] == 200, "segment 0")
+        check(append(media_id, 0, video[half:])[0] == 400, "segment 0 again")
+        check(append(media_id, 1, video[half:] + b"extra")[0] == 400, "over total_bytes")
+        check(x.call("POST", f"/2/media/upload/{media_id}/finalize")[0] == 400,
+              "FINALIZE before all bytes")
+        check(media_id not in fake.media, "no media before FINALIZE")
+        status_code, _, body = x.call("POST", "/2/media/upload/initialize", {
+            "media_type": "video/mp4", "total_bytes": 6 * 1024 * 1024,
+            "media_category": "tweet_video"})
+        big = body["data"]["id"]
+        check(append(big, 0, b"\x00" * (5 * 1024 * 1024 + 1))[0] == 400, "a segment over 5 MB")
+        check(append(media_id, 1, video[half:])[0] == 200, "segment 1")
+        check(fake.uploads[media_id]["segments"] == [video[:half], video[half:]], "in order")
+
+        # FINALIZE: pending, then one STATUS in progress, then succeeded; a tweet only after.
+        status_code, _, body = x.call("POST", f"/2/media/upload/{media_id}/finalize")
+        check(status_code == 200 and body["data"]["processing_info"] == {
+            "state": "pending", "check_after_secs": 1, "progress_percent": 0}, f"final: {body}")
+        check(fake.media[media_id]["data"] == video, "reassembled")
+        check(append(media_id, 2, b"x")[0] == 400, "APPEND after FINALIZE")
+        status_code, _, body = x.call("POST", "/2/tweets", {
+            "text": "too soon", "media": {"media_ids": [media_id]}})
+        check(status_code == 400 and "not processed" in body["detail"], f"unprocessed: {body}")
+        check(status(media_id)[2]["data"]["processing_info"]["state"] == "in_progress", "poll 1")
+        check(status(media_id)[2]["data"]["processing_info"] == {
+            "state": "succeeded", "progress_percent": 100}, "poll 2")
+        check(x.call("GET", "/2/media/upload?media_id=" + media_id)[0] == 400, "no command")
+        check(status("1234")[0] == 400, "STATUS of unknown media")
+        status_code, _, body = x.call("POST", "/2/tweets", {
+            "text": "a video", "media": {"media_ids": [media_id]}})
+        check(status_code == 201, f"tweet with the video: {body}")
+
+        # A processing failure, as X's STATUS answer shows it.
+        fake.fail_processing("Unsupported video format")
+        fake.processing_polls = 0
+        media_id = init()[2]["data"]["id"]
+        append(media_id, 0, video)
+        body = x.call("POST", f"/2/media/upload/{media_id}/finalize")[2]
+        check(body["data"]["processing_info"]["state"] == "failed"
+              and body["data"]["processing_info"]["error"]["message"] ==
+              "Unsupported video format", f"failed: {body}")
+        check(x.call("POST", "/2/tweets", {"text": "failed", "media": {
+            "media_ids": [media_id]}})[0] == 400, "a failed video cannot be posted")
+        check(x.call("POST", "/2/media/upload/initialize", {"media_type": "video/mp4"},
+                     auth="")[0] == 401, "INIT checks auth")
+
+
 def main():
     check_vectors()
     check_weights()
+    check_chunked_upload()
     with XFake(bearer="user-bearer-t0ken") as fake:
         x = Client(fake)
         rate_headers = ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset")

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 
 using namespace herald::platforms;
@@ -67,9 +68,37 @@ TEST_SUITE("platforms::x")
     CHECK(
       x::media_problems(part) ==
       std::vector<std::string>{ "the alt text of c.png is 1001 characters, the limit is 1000" });
-    part.media = { { write("clip.mp4", 10), "" } };
-    REQUIRE(x::media_problems(part).size() == 1);
-    CHECK(x::media_problems(part)[0].starts_with("clip.mp4 is a video"));
+  }
+
+  TEST_CASE("media X takes: one MP4 or MOV video alone, up to 512 MB; its length is not checked")
+  {
+    herald::test::TestDir dir;
+    const auto write = [&](const char* name, uintmax_t bytes) {
+      std::ofstream(dir.path() / name, std::ios::binary) << "x";
+      std::filesystem::resize_file(dir.path() / name, bytes); // sparse: nothing is written
+      return dir.path() / name;
+    };
+    OutPart part{ "text", { { write("clip.mp4", 10), "A clip" } } };
+    CHECK(x::media_problems(part).empty());
+    part.media = { { write("clip.mov", 10), "" } };
+    CHECK(x::media_problems(part).empty());
+    part.media = { { write("at-limit.mp4", uintmax_t(512) * 1024 * 1024), "" } };
+    CHECK(x::media_problems(part).empty());
+    part.media = { { write("big.mp4", uintmax_t(512) * 1024 * 1024 + 1), "" } };
+    CHECK(x::media_problems(part) ==
+          std::vector<std::string>{ "big.mp4 is 536870913 bytes, the limit is 536870912 bytes "
+                                    "for a video" });
+    part.media = { { write("clip.mp4", 10), "" }, { write("b.png", 10), "" } };
+    CHECK(x::media_problems(part) ==
+          std::vector<std::string>{ "clip.mp4 is a video, which X takes only alone in a post" });
+    part.media = { { write("clip.webm", 10), "" } };
+    CHECK(x::media_problems(part) ==
+          std::vector<std::string>{ "clip.webm is a video X does not take (video/webm); X takes "
+                                    "MP4 and MOV" });
+    part.media = { { write("big.gif", uintmax_t(15) * 1024 * 1024 + 1), "" } };
+    CHECK(x::media_problems(part) ==
+          std::vector<std::string>{ "big.gif is 15728641 bytes, the limit is 15728640 bytes for "
+                                    "a GIF" });
   }
 
   TEST_CASE("the platform: 280 weighted characters, threads and media, not idempotent")
