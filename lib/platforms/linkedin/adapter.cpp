@@ -9,6 +9,7 @@
 // (422 DUPLICATE_POST, naming that post), which herald records as the post.
 #include "text/length_rules.hpp"
 
+#include "platforms/conversations.hpp"
 #include "platforms/credentials.hpp"
 #include "platforms/http_errors.hpp"
 #include "platforms/linkedin/client.hpp"
@@ -519,6 +520,12 @@ public:
                                               const AdapterContext& context) const override
   {
     return std::make_unique<LinkedinMetrics>(account, context);
+  }
+
+  Result<std::unique_ptr<ConversationSource>> make_conversations(
+    const AccountConfig& account, const AdapterContext& context) const override
+  {
+    return std::unique_ptr<ConversationSource>(make_linkedin_conversations(account, context));
   }
 
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
