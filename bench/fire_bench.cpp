@@ -7,8 +7,9 @@
 // Prints medians of:
 //   - `herald run` firing N due posts (default 2,000) spread over 4 accounts: posts per second
 //     (target: at least 500/s), after checking that every post arrived exactly once; and the same
-//     over 3 Mastodon accounts and one X account (OAuth 1.0a: every request signed), target at
-//     least 1,000/s;
+//     over 2 Mastodon accounts, one X account (OAuth 1.0a: every request signed) and one
+//     LinkedIn account (the version headers, the little-text escaping), target at least
+//     1,000/s;
 //   - `herald post` of one post to two accounts: wall time (target: under 10 ms), with a
 //     calendar that holds just the accounts (as a CI job's config does), and with the
 //     2,000-post calendar, whose posts `herald post` skips (target: within 1 ms of the first);
@@ -22,6 +23,7 @@
 //        herald_fire_bench --serve   (the fake alone, for profiling one `herald post` by hand:
 //                                     prints the calendar and environment, runs until killed)
 #include "bench_util.hpp"
+#include "fake_linkedin.hpp"
 #include "fake_mastodon.hpp"
 #include "fake_x.hpp"
 
@@ -47,6 +49,7 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using herald::bench::FakeLinkedin;
 using herald::bench::FakeMastodon;
 using herald::bench::FakeX;
 using herald::bench::k_token;
@@ -100,12 +103,12 @@ serve()
   }
 }
 
-// The benchmark's calendar with its last account on X instead of Mastodon.
+// The benchmark's calendar with its last two accounts on X and LinkedIn instead of Mastodon.
 void
 write_mixed_calendar(const fs::path& path, const std::string& mastodon_url,
-                     const std::string& x_url, int posts)
+                     const std::string& x_url, const std::string& linkedin_url, int posts)
 {
-  write_mastodon_calendar(path, mastodon_url, 0, k_accounts - 1, "", "BENCH_MASTODON_TOKEN", true);
+  write_mastodon_calendar(path, mastodon_url, 0, k_accounts - 2, "", "BENCH_MASTODON_TOKEN", true);
   std::string text;
   {
     std::ifstream in(path);
@@ -113,9 +116,11 @@ write_mixed_calendar(const fs::path& path, const std::string& mastodon_url,
   }
   text = text.substr(0, text.find("posts:"));
   std::ofstream out(path);
-  out << text << "  m" << k_accounts - 1 << ":\n    platform: x\n    url: " << x_url
+  out << text << "  m" << k_accounts - 2 << ":\n    platform: x\n    url: " << x_url
       << "\n    consumer_key_env: BENCH_X_KEY\n    consumer_secret_env: BENCH_X_SECRET\n"
          "    access_token_env: BENCH_X_TOKEN\n    access_token_secret_env: BENCH_X_TOKEN_SECRET\n"
+      << "  m" << k_accounts - 1 << ":\n    platform: linkedin\n    url: " << linkedin_url
+      << "\n    token_env: BENCH_LINKEDIN_TOKEN\n"
       << "posts:\n";
   for (int i = 0; i < posts; ++i) {
     out << "  - id: p" << i << "\n    at: 2026-12-01T08:" << 50 + i % 10 << ":00Z\n    to: [m"
@@ -187,19 +192,22 @@ main(int argc, char** argv)
     rates.push_back(posts / (ms / 1000));
   }
 
-  // The same with an X account among the four.
+  // The same with an X and a LinkedIn account among the four.
   for (const char* name :
        { "BENCH_X_KEY", "BENCH_X_SECRET", "BENCH_X_TOKEN", "BENCH_X_TOKEN_SECRET" }) {
     setenv(name, "bench-x-credential", 1);
   }
+  setenv("BENCH_LINKEDIN_TOKEN", "bench-linkedin-token", 1);
   FakeX fake_x;
+  FakeLinkedin fake_linkedin("bench-linkedin-token");
   const fs::path mixed = work / "mixed.yaml";
-  write_mixed_calendar(mixed, fake.url(), fake_x.url(), posts);
+  write_mixed_calendar(mixed, fake.url(), fake_x.url(), fake_linkedin.url(), posts);
   std::vector<double> mixed_rates;
   for (int r = 0; r < runs; ++r) {
     remove_state(state);
     fake.reset();
     fake_x.reset();
+    fake_linkedin.reset();
     const std::vector<std::string> mixed_base{ herald, "-c", mixed.string(), "--state",
                                                state.string() };
     auto learn = mixed_base;
@@ -208,13 +216,21 @@ main(int argc, char** argv)
     auto fire = mixed_base;
     fire.insert(fire.end(), { "-q", "run", "--now", "2026-12-01T09:00:00Z" });
     const double ms = run(fire);
-    const size_t on_x = size_t(posts) / k_accounts;
-    if (fake.statuses() != size_t(posts) - on_x || fake_x.tweets() != on_x ||
-        fake_x.requests() != on_x) {
+    // Posts go round the accounts: m2 (X) and m3 (LinkedIn) take every fourth.
+    const auto share = [&](int account) {
+      return size_t(posts / k_accounts + (posts % k_accounts > account ? 1 : 0));
+    };
+    const size_t on_x = share(k_accounts - 2);
+    const size_t on_linkedin = share(k_accounts - 1);
+    const size_t on_mastodon = size_t(posts) - on_x - on_linkedin;
+    if (fake.statuses() != on_mastodon || fake.requests() != on_mastodon ||
+        fake_x.tweets() != on_x || fake_x.requests() != on_x ||
+        fake_linkedin.posts() != on_linkedin || fake_linkedin.requests() != on_linkedin) {
       std::fprintf(stderr,
-                   "herald_fire_bench: %zu statuses and %zu X posts (%zu requests), expected %zu "
-                   "and %zu\n",
-                   fake.statuses(), fake_x.tweets(), fake_x.requests(), size_t(posts) - on_x, on_x);
+                   "herald_fire_bench: %zu statuses (%zu requests), %zu X posts (%zu requests) "
+                   "and %zu LinkedIn posts (%zu requests), expected %zu, %zu and %zu\n",
+                   fake.statuses(), fake.requests(), fake_x.tweets(), fake_x.requests(),
+                   fake_linkedin.posts(), fake_linkedin.requests(), on_mastodon, on_x, on_linkedin);
       return 1;
     }
     mixed_rates.push_back(posts / (ms / 1000));
@@ -294,7 +310,7 @@ main(int argc, char** argv)
               *std::min_element(rates.begin(), rates.end()),
               *std::max_element(rates.begin(), rates.end()), runs);
   std::printf(
-    "  3 Mastodon accounts and 1 X      median %7.1f posts/s (min %.1f, max %.1f posts/s, "
+    "  2 Mastodon, 1 X and 1 LinkedIn   median %7.1f posts/s (min %.1f, max %.1f posts/s, "
     "n=%d)  target >= 1,000 posts/s\n",
     median(mixed_rates), *std::min_element(mixed_rates.begin(), mixed_rates.end()),
     *std::max_element(mixed_rates.begin(), mixed_rates.end()), runs);

@@ -108,11 +108,12 @@ refresh(ConversationSource& source, store::ConversationStore& store,
     return {};
   }
   for (auto& branch : split_thread(*thread, audience)) {
-    for (const auto& m : branch.messages) {
-      seen.insert(m.id);
-    }
-    // The thread view of `key` may show other conversations above it only in part.
+    // The thread view of `key` may show other conversations above it only in part, or beside
+    // it (a whole comment tree): only this one is saved, so only its messages count as seen.
     if (branch.key == key) {
+      for (const auto& m : branch.messages) {
+        seen.insert(m.id);
+      }
       save_branch(store, account, *thread, std::move(branch), hits, audience, now);
     }
   }

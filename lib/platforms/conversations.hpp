@@ -118,6 +118,8 @@ std::unique_ptr<ConversationSource> make_bluesky_conversations(const AccountConf
                                                                const AdapterContext& context);
 std::unique_ptr<ConversationSource> make_x_conversations(const AccountConfig& account,
                                                          const AdapterContext& context);
+std::unique_ptr<ConversationSource> make_linkedin_conversations(const AccountConfig& account,
+                                                                const AdapterContext& context);
 std::unique_ptr<ConversationSource> make_threads_conversations(const AccountConfig& account,
                                                                const AdapterContext& context);
 Result<std::unique_ptr<ConversationSource>> make_exec_conversations(const AccountConfig& account,

@@ -7,12 +7,12 @@
 // become comments on the first (`thread: comments`) or the thread is refused (`thread: refuse`,
 // the default). There is no idempotency key; LinkedIn refuses a text the author already posted
 // (422 DUPLICATE_POST, naming that post), which herald records as the post.
-#include "http/ascii.hpp"
-#include "http/rate_limit.hpp"
 #include "text/length_rules.hpp"
 
+#include "platforms/conversations.hpp"
 #include "platforms/credentials.hpp"
 #include "platforms/http_errors.hpp"
+#include "platforms/linkedin/client.hpp"
 #include "platforms/linkedin/linkedin.hpp"
 #include "platforms/media_type.hpp"
 #include "platforms/metrics.hpp"
@@ -32,9 +32,8 @@ namespace herald::platforms {
 
 namespace {
 
-constexpr std::string_view k_default_url = "https://api.linkedin.com";
-// A month LinkedIn serves (each is kept about a year); `version:` overrides it.
-constexpr std::string_view k_default_version = "202611";
+using linkedin::encoded;
+using linkedin::k_default_version;
 constexpr size_t k_max_text = 3000;
 constexpr size_t k_max_images = 20;
 // Looking for an earlier copy reads the author's posts this many at a time.
@@ -72,135 +71,6 @@ token_expiry(const AccountConfig& account)
     return std::nullopt;
   }
   return std::make_pair(*at, date);
-}
-
-class LinkedinClient
-{
-public:
-  LinkedinClient(const AccountConfig& account, const AdapterContext& context)
-    : m_base_url(base_url_setting(account, k_default_url))
-    , m_version(setting(account, "version", k_default_version))
-    , m_author(setting(account, "author"))
-    , m_context(context)
-  {
-    auto token = read_secret(account, "token", context);
-    if (!token) {
-      throw Error(token.error());
-    }
-    m_token = std::move(*token);
-  }
-  LinkedinClient(const LinkedinClient&) = delete;
-  LinkedinClient& operator=(const LinkedinClient&) = delete;
-
-  TimePoint now() const { return now_of(m_context); }
-  const std::string& token() const { return m_token; }
-
-  http::Request request(std::string method, const std::string& path) const
-  {
-    http::Request r;
-    r.method = std::move(method);
-    r.url = m_base_url + path;
-    r.headers.push_back({ "Authorization", "Bearer " + m_token });
-    r.headers.push_back({ "Linkedin-Version", m_version });
-    r.headers.push_back({ "X-Restli-Protocol-Version", "2.0.0" });
-    r.headers.push_back({ "Accept", "application/json" });
-    r.secrets.push_back(m_token);
-    return r;
-  }
-
-  Result<http::Response, PublishError> send(const http::Request& r)
-  {
-    auto response = m_transport->send(r);
-    if (!response) {
-      return unexpected(from_transport(response.error(), "linkedin"));
-    }
-    return std::move(*response);
-  }
-
-  // LinkedIn's daily quotas reset at midnight UTC and it sends no reset header.
-  PublishError answer_error(const http::Response& response, std::string_view what) const
-  {
-    std::optional<TimePoint> reset;
-    if (response.status == 429) {
-      reset = http::clamp_server_wait(
-        std::chrono::floor<std::chrono::days>(now()) + std::chrono::days(1), now());
-    }
-    auto error = from_response(response, what, linkedin::error_detail(response.body), { m_token },
-                               now(), reset);
-    if (response.status == 426) {
-      error.kind = PublishError::Kind::permanent;
-      error.message +=
-        fmt::format(" (set version: to a month LinkedIn serves; herald sent {})", m_version);
-    }
-    return error;
-  }
-
-  Result<nlohmann::json, PublishError> get_json(const std::string& path, std::string_view what)
-  {
-    auto response = send(request("GET", path));
-    if (!response) {
-      auto error = std::move(response.error());
-      error.kind =
-        error.kind == PublishError::Kind::maybe_sent ? PublishError::Kind::not_sent : error.kind;
-      return unexpected(std::move(error));
-    }
-    if (response->status != 200) {
-      auto error = answer_error(*response, what);
-      error.kind =
-        error.kind == PublishError::Kind::maybe_sent ? PublishError::Kind::not_sent : error.kind;
-      return unexpected(std::move(error));
-    }
-    auto body = nlohmann::json::parse(response->body, nullptr, false);
-    if (!body.is_object()) {
-      return unexpected(PublishError{
-        PublishError::Kind::permanent, fmt::format("{}: the answer is not JSON", what), {} });
-    }
-    return body;
-  }
-
-  // The member the token acts for, as a person URN (GET /v2/userinfo, scope openid).
-  Result<std::string, PublishError> member()
-  {
-    if (!m_member.empty()) {
-      return m_member;
-    }
-    constexpr std::string_view what = "linkedin: GET /v2/userinfo";
-    auto body = get_json("/v2/userinfo", what);
-    if (!body) {
-      return unexpected(std::move(body.error()));
-    }
-    const auto sub = json_id(*body, "sub");
-    if (sub.empty()) {
-      return unexpected(PublishError{
-        PublishError::Kind::permanent, fmt::format("{}: the answer has no sub", what), {} });
-    }
-    m_member = "urn:li:person:" + sub;
-    return m_member;
-  }
-
-  // Who posts: `author:`, else the member.
-  Result<std::string, PublishError> author()
-  {
-    if (!m_author.empty()) {
-      return m_author;
-    }
-    return member();
-  }
-
-private:
-  std::string m_base_url;
-  std::string m_version;
-  std::string m_author;
-  std::string m_token;
-  std::string m_member;
-  AdapterContext m_context;
-  LazyTransport m_transport{ m_context };
-};
-
-std::string
-encoded(std::string_view urn)
-{
-  return http::ascii::percent_encode(urn);
 }
 
 class LinkedinAdapter : public Adapter
@@ -478,7 +348,7 @@ private:
     return std::optional<Published>();
   }
 
-  LinkedinClient m_client;
+  linkedin::Client m_client;
   bool m_comments;
   std::optional<std::pair<TimePoint, std::string>> m_expiry;
 };
@@ -538,7 +408,7 @@ public:
   }
 
 private:
-  LinkedinClient m_client;
+  linkedin::Client m_client;
 };
 
 class LinkedinPlatform : public Platform
@@ -650,6 +520,12 @@ public:
                                               const AdapterContext& context) const override
   {
     return std::make_unique<LinkedinMetrics>(account, context);
+  }
+
+  Result<std::unique_ptr<ConversationSource>> make_conversations(
+    const AccountConfig& account, const AdapterContext& context) const override
+  {
+    return std::unique_ptr<ConversationSource>(make_linkedin_conversations(account, context));
   }
 
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,

@@ -47,6 +47,8 @@ Checks on every /rest/* request, in this order (the first that fails answers):
   id, actor, message{text}, created{actor, time}, object[, parentComment]}],
   paging{start, count, total}}, oldest first: the first-level comments of a post, or the replies
   to a comment.
+  The URN in a socialActions path may also be the post's activity, urn:li:activity:<post n>
+  (the one its comment URNs name): the same as the post.
 - GET  /rest/memberCreatorPostAnalytics?q=entity&entity=(share:<encoded urn>)|(ugc:<encoded urn>)
   &queryType=IMPRESSION|MEMBERS_REACHED|RESHARE|REACTION|COMMENT&aggregation=TOTAL, and q=me
   (the member's posts together): {paging{start, count, links}, elements:[{count, metricType:
@@ -84,7 +86,8 @@ LinkedIn pages, platforms.md section 4, and captured answers quoted in public cl
   cut like the others (real LinkedIn reads "#word" as a hashtag and "@[Name](urn)" as a
   mention: herald must escape them all), the upload URL's lifetime, that an image's owner must
   be the post's author, the comment answer's `object` (the post's urn), comment order (oldest
-  first), that comment text is kept as sent (no little-text cut), and the 400 on raw ":" in URNs.
+  first), that comment text is kept as sent (no little-text cut), that socialActions takes the
+  activity URN a comment URN names as it takes the post, and the 400 on raw ":" in URNs.
 
 Faults: fail_next / echo_next / delay_next / drop_next from HookFakeServer (the next requests,
 whatever they are, before any check); lose_next_posts(n) stores the next n posts and then hangs
@@ -118,6 +121,7 @@ QUERY_TYPES = {"IMPRESSION": "impressions", "MEMBERS_REACHED": "reached",
                "RESHARE": "reshares", "REACTION": "reactions", "COMMENT": "comments"}
 METRIC_TYPE_KEY = "com.linkedin.adsexternalapi.memberanalytics.v1.CreatorPostAnalyticsMetricTypeV1"
 POST_URN = re.compile(r"^urn:li:(share|ugcPost):([0-9]+)$")
+ACTIVITY_URN = re.compile(r"^urn:li:activity:([0-9]+)$")
 COMMENT_URN = re.compile(r"^urn:li:comment:\(urn:li:activity:([0-9]+),([0-9]+)\)$")
 ENTITY = re.compile(r"^\((share|ugc):([^()]*)\)$")
 VERSION = re.compile(r"^([0-9]{4})(0[1-9]|1[0-2])$")
@@ -677,6 +681,15 @@ class LinkedInFake(HookFakeServer):
             post = self.post(urn)
             if post is None:
                 return None, None, _not_found(f"No post {urn}")
+            return post, None, None
+        activity = ACTIVITY_URN.match(urn)
+        if activity:
+            # A comment URN names the activity of its post; comments are read and written there
+            # as on the post.
+            post = next((p for p in self.posts
+                         if POST_URN.match(p["urn"]).group(2) == activity.group(1)), None)
+            if post is None:
+                return None, None, _not_found(f"No activity {urn}")
             return post, None, None
         if COMMENT_URN.match(urn):
             parent = self.comment(urn)

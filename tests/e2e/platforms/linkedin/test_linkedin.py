@@ -4,6 +4,7 @@ X-Restli-Protocol-Version and, like LinkedIn, silently cuts a post at an unescap
 character."""
 
 import re
+import urllib.parse
 from datetime import datetime, timedelta, timezone
 
 from harness import main
@@ -11,6 +12,9 @@ from platform_suite import PlatformTest
 from platforms.linkedin.fake import LinkedInFake
 
 TOKEN = "li-s3cret-t0ken"
+PERSON = "urn:li:person:abc123XYZ"
+BOB = "urn:li:person:bob"
+CAROL = "urn:li:person:carol"
 
 ACCOUNT = """
 accounts:
@@ -44,6 +48,10 @@ DUE = "2026-12-01T08:00:00Z"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
        b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def enc(urn):
+    return urllib.parse.quote(urn, safe="")
 
 
 def iso(t):
@@ -249,6 +257,160 @@ posts:
         self.assertExit(r, 1)
         self.assertIn("r_member_postAnalytics", r.err)
 
+
+    # --- engage: the comments on our posts ----------------------------------------------------
+
+    def engage(self, at, *args, status=0):
+        r = self.herald("--json", "engage", "--now", iso(at), *args, env=self.secrets)
+        self.assertExit(r, status)
+        self.assertNotIn(TOKEN, r.out + r.err)
+        return r
+
+    def our_post(self, now, text="herald 2.0 is out"):
+        return self.fake.add_post(PERSON, text, created_at=(now - timedelta(hours=3)).timestamp())
+
+    def test_engage_lists_a_strangers_comment_and_answers_it_under_that_comment(self):
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar()
+        post = self.our_post(now)
+        bob = self.fake.add_comment(post["urn"], BOB, "does 2.0 keep my calendar?")
+        [row] = self.engage(now).json()
+        self.assertEqual((row["platform"], row["author"], row["text"], row["reason"]),
+                         ("linkedin", BOB, "does 2.0 keep my calendar?", "question"))
+        self.assertEqual(row["url"], f"https://www.linkedin.com/feed/update/{post['urn']}/"
+                                     f"?commentUrn={enc(bob['urn'])}")
+        [posts] = self.fake.calls("GET", "/rest/posts")
+        self.assertEqual((posts.query["q"], posts.query["author"]), (["author"], [PERSON]))
+        r = self.herald("engage", "reply", row["id"], "--text", "It does (all of it)", "--now",
+                        iso(now), env=self.secrets)
+        self.assertExit(r, 0)
+        answer = self.fake.comments[-1]
+        self.assertEqual((answer["actor"], answer["object"], answer["parent"], answer["text"]),
+                         (PERSON, post["urn"], bob["urn"], "It does (all of it)"))
+        [sent] = self.fake.calls("POST", f"/rest/socialActions/{enc(bob['urn'])}/comments")
+        self.assertEqual(sent.json["parentComment"], bob["urn"])
+        self.assertEqual(self.engage(now + timedelta(minutes=5)).json(), [])
+
+    def test_a_comment_we_answered_does_not_wait_and_the_others_do(self):
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar()
+        post = self.our_post(now)
+        bob = self.fake.add_comment(post["urn"], BOB, "lovely release",
+                                    created=(now - timedelta(hours=2)).timestamp())
+        self.fake.add_comment(post["urn"], PERSON, "thank you!", parent=bob["urn"],
+                              created=(now - timedelta(hours=1)).timestamp())
+        self.fake.add_comment(post["urn"], CAROL, "and the docs?")
+        self.fake.add_comment(post["urn"], PERSON, "a note of our own")
+        rows = self.engage(now).json()
+        self.assertEqual([(r["author"], r["text"]) for r in rows], [(CAROL, "and the docs?")])
+
+    def test_a_nested_reply_after_our_answer_waits_and_is_answered_under_the_first_comment(self):
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar()
+        post = self.our_post(now)
+        bob = self.fake.add_comment(post["urn"], BOB, "does it post threads?",
+                                    created=(now - timedelta(hours=2)).timestamp())
+        self.fake.add_comment(post["urn"], PERSON, "as comments, yes", parent=bob["urn"],
+                              created=(now - timedelta(hours=1)).timestamp())
+        # Replies to one comment are siblings on LinkedIn, ordered by time (LinkedIn's own clock).
+        again = self.fake.add_comment(post["urn"], BOB, "and images in them?", parent=bob["urn"],
+                                      created=(now - timedelta(minutes=30)).timestamp())
+        [row] = self.engage(now).json()
+        self.assertEqual((row["author"], row["text"]), (BOB, "and images in them?"))
+        self.assertIn(enc(again["urn"]), row["url"])
+        r = self.herald("engage", "reply", row["id"], "--text", "not in comments", "--now",
+                        iso(now), env=self.secrets)
+        self.assertExit(r, 0)
+        answer = self.fake.comments[-1]
+        # LinkedIn nests two levels: the answer to a reply goes under the first-level comment.
+        self.assertEqual((answer["parent"], answer["object"], answer["text"]),
+                         (bob["urn"], post["urn"], "not in comments"))
+        self.assertEqual(self.engage(now + timedelta(minutes=5)).json(), [])
+
+    def test_every_page_of_comments_and_replies_is_read(self):
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar()
+        post = self.our_post(now)
+        first = None
+        for i in range(120):
+            comment = self.fake.add_comment(post["urn"], PERSON, f"note {i}",
+                                            created=(now - timedelta(hours=2)).timestamp())
+            first = first or comment
+        self.fake.add_comment(post["urn"], BOB, "the last one?")
+        for i in range(105):
+            self.fake.add_comment(post["urn"], PERSON, f"reply {i}", parent=first["urn"],
+                                  created=(now - timedelta(hours=2)).timestamp())
+        self.fake.add_comment(post["urn"], CAROL, "deep down?", parent=first["urn"])
+        rows = self.engage(now).json()
+        self.assertEqual(sorted(r["text"] for r in rows), ["deep down?", "the last one?"])
+        pages = self.fake.calls("GET", f"/rest/socialActions/{enc(post['urn'])}/comments")
+        self.assertEqual([p.query["start"] for p in pages], [["0"], ["100"]])
+
+    def test_the_cursor_and_the_lookback_window_bound_what_is_news(self):
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar()
+        post = self.our_post(now - timedelta(days=30))
+        self.fake.add_comment(post["urn"], BOB, "a month ago?",
+                              created=(now - timedelta(days=30)).timestamp())
+        self.fake.add_comment(post["urn"], CAROL, "today")
+        self.assertEqual([r["text"] for r in self.engage(now).json()], ["today"])
+        # Written before the last fetch's newest comment: not news any more.
+        self.fake.add_comment(post["urn"], BOB, "backdated",
+                              created=(now - timedelta(hours=1)).timestamp())
+        self.fake.add_comment(post["urn"], BOB, "fresh",
+                              created=(now + timedelta(minutes=1)).timestamp())
+        texts = sorted(r["text"] for r in self.engage(now + timedelta(minutes=5)).json())
+        self.assertEqual(texts, ["fresh", "today"])
+
+    def test_a_conversation_on_an_older_post_is_read_again_through_its_activity(self):
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar()
+        post = self.our_post(now)
+        self.fake.add_comment(post["urn"], BOB, "still there?")
+        self.assertEqual(len(self.engage(now).json()), 1)
+        for i in range(10):
+            self.our_post(now + timedelta(hours=1 + i), text=f"newer {i}")
+        [row] = self.engage(now + timedelta(minutes=5)).json()
+        self.assertEqual(row["text"], "still there?")
+        activity = "urn:li:activity:" + post["urn"].rsplit(":", 1)[1]
+        self.assertEqual(len(self.fake.calls("GET",
+                                             f"/rest/socialActions/{enc(activity)}/comments")), 1)
+
+    def test_engage_says_a_refused_token_and_the_scope_it_needs(self):
+        self.calendar()
+        r = self.herald("engage", env={"LINKEDIN_TOKEN": "wrong-t0ken"})
+        self.assertExit(r, 1)
+        self.assertIn("herald: engage: account 'li': linkedin: GET /v2/userinfo: HTTP 401: "
+                      "Invalid access token", r.err)
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        post = self.our_post(now)
+        self.fake.add_comment(post["urn"], BOB, "hello?")
+        original = self.fake.handle
+        denied = (403, {"Content-Type": "application/json"},
+                  b'{"status":403,"serviceErrorCode":100,"code":"ACCESS_DENIED",'
+                  b'"message":"Not enough permissions to access: socialActions"}')
+
+        def without_scope(method):
+            def handle(request):
+                if request.method == method and "/rest/socialActions/" in request.path:
+                    return denied
+                return original(request)
+            return handle
+        self.fake.handle = without_scope("GET")
+        r = self.engage(now, status=1)
+        self.assertIn("linkedin: GET /rest/socialActions/:urn/comments: HTTP 403: Not enough "
+                      "permissions to access: socialActions (the token needs the r_member_social "
+                      "scope)", r.err)
+        self.fake.handle = original
+        [row] = self.engage(now).json()
+        self.fake.handle = without_scope("POST")
+        r = self.herald("engage", "reply", row["id"], "--text", "hi", "--now", iso(now),
+                        env=self.secrets)
+        self.assertExit(r, 1)
+        self.assertIn("auth: linkedin: POST /rest/socialActions/:urn/comments: HTTP 403", r.err)
+        self.assertIn("(the token needs the w_member_social scope)", r.err)
+        self.assertNotIn(TOKEN, r.out + r.err)
+        self.assertEqual([c["text"] for c in self.fake.comments], ["hello?"])
 
 if __name__ == "__main__":
     main()

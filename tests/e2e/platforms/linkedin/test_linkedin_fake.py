@@ -420,6 +420,12 @@ def check_comments(fake, li, post_urn):
     status, _, body = li.call("GET", reply_path)
     check(status == 200 and body["paging"]["total"] == 2
           and all(e["parentComment"] == theirs["urn"] for e in body["elements"]), body)
+    activity_path = f"/rest/socialActions/{enc('urn:li:activity:' + number)}/comments"
+    status, _, body = li.call("GET", activity_path)
+    check(status == 200 and [e["$URN"] for e in body["elements"]] == [urn, theirs["urn"]],
+          f"the post's activity: {status} {body}")
+    check(li.call("GET", f"/rest/socialActions/{enc('urn:li:activity:1')}/comments")[0] == 404,
+          "an unknown activity")
     check(li.call("GET", f"{path}?count=0")[0] == 400, "count 0")
     check(li.call("GET", f"/rest/socialActions/{enc(missing)}/comments")[0] == 404, "unknown")
     check(li.call("GET", path, token="nope")[0] == 401, "reading checks auth")
