@@ -3,7 +3,9 @@
 // to POST /api/v2/media (polling GET /api/v1/media/:id while the server still processes it).
 // The character limit is `max_chars:` (default 500), so that `validate` and `plan` work offline;
 // `herald accounts check` reads the instance's own limit (GET /api/v2/instance,
-// configuration.statuses.max_characters) and says when max_chars should change.
+// configuration.statuses.max_characters) and says when max_chars should change. Servers that
+// speak the same API differ (flavor.hpp): `flavor:` names the kind for `validate` and recovery,
+// and without it herald asks the server what it is before the first post of a run.
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "http/redact.hpp"
@@ -12,6 +14,7 @@
 #include "platforms/conversations.hpp"
 #include "platforms/credentials.hpp"
 #include "platforms/http_errors.hpp"
+#include "platforms/mastodon/flavor.hpp"
 #include "platforms/media_type.hpp"
 #include "platforms/metrics.hpp"
 #include "platforms/platform.hpp"
@@ -47,13 +50,41 @@ constexpr size_t k_search_pages = 5;
 
 using Sleep = std::function<void(std::chrono::milliseconds)>;
 
-// `max_chars` as a positive number (YAML may hand it over as a number or a string).
-std::optional<size_t>
-max_chars_of(const nlohmann::json& settings)
+constexpr std::array<std::string_view, 3> k_content_types{ "text/plain", "text/markdown",
+                                                           "text/html" };
+// A resend after a crash to a server that ignores Idempotency-Key is guarded by a look at the
+// account's statuses since the job was due, less this much for clocks that disagree.
+constexpr std::chrono::minutes k_guard_skew{ 10 };
+
+using mastodon::Flavor;
+
+constexpr std::string_view k_needs_media =
+  "Pixelfed posts are photos or videos: add media to the post";
+
+// `why` about part `index` of a post of `count` parts.
+std::string
+in_part(std::string_view why, size_t index, size_t count)
 {
+  return count == 1 ? std::string(why) : fmt::format("part {} of {}: {}", index + 1, count, why);
+}
+
+// The `flavor:` set on the account; nothing when absent or not a kind (check() reports it).
+std::optional<Flavor>
+flavor_of(const AccountConfig& account)
+{
+  return mastodon::parse_flavor(setting(account, "flavor"));
+}
+
+// `max_chars` as a positive number (YAML may hand it over as a number or a string); absent: the
+// default of the account's flavor.
+std::optional<size_t>
+max_chars_of(const AccountConfig& account)
+{
+  const auto& settings = account.settings;
   const auto it = settings.find("max_chars");
   if (it == settings.end()) {
-    return k_default_max_chars;
+    const auto flavor = flavor_of(account);
+    return flavor ? mastodon::traits_of(*flavor).default_max_chars : k_default_max_chars;
   }
   if (it->is_number_unsigned() || (it->is_number_integer() && it->get<long long>() > 0)) {
     const auto value = it->get<long long>();
@@ -132,13 +163,15 @@ class MastodonAdapter : public Adapter
 {
 public:
   MastodonAdapter(std::string base_url, std::string token, std::string visibility,
-                  std::string language, size_t max_chars, const AdapterContext& context,
-                  Sleep sleep)
+                  std::string language, size_t max_chars, std::optional<Flavor> flavor,
+                  std::string content_type, const AdapterContext& context, Sleep sleep)
     : m_base_url(std::move(base_url))
     , m_token(std::move(token))
     , m_visibility(std::move(visibility))
     , m_language(std::move(language))
     , m_max_chars(max_chars)
+    , m_flavor(flavor)
+    , m_content_type(std::move(content_type))
     , m_context(context)
     , m_sleep(std::move(sleep))
   {
@@ -164,6 +197,30 @@ public:
       }
     }
 
+    const auto traits = mastodon::traits_of(flavor());
+    if (traits.needs_media) {
+      for (size_t i = 0; i < post.parts.size(); ++i) {
+        if (post.parts[i].media.empty()) {
+          return unexpected(
+            PublishError{ PublishError::Kind::permanent,
+                          fmt::format("mastodon: {}", in_part(k_needs_media, i, post.parts.size())),
+                          {} });
+        }
+      }
+    }
+    if (!m_flavor && !traits.idempotency_key) {
+      // Found out only now that the server ignores Idempotency-Key, the recovery rules took it
+      // as idempotent: this may be a resend after a crash, so the statuses since the job was
+      // due are looked at first.
+      auto earlier = search(post, post.due - k_guard_skew, /*must_reach_since=*/false);
+      if (!earlier) {
+        return unexpected(std::move(earlier.error()));
+      }
+      if (*earlier) {
+        return **earlier;
+      }
+    }
+
     std::optional<Published> first;
     std::string previous_id;
     for (size_t i = 0; i < post.parts.size(); ++i) {
@@ -183,7 +240,13 @@ public:
         i == 0 ? post.idempotency_key : fmt::format("{}-{}", post.idempotency_key, i);
       auto status = post_status(part, media_ids, previous_id, key);
       if (!status) {
-        return unexpected(in_thread(std::move(status.error()), i, post.parts.size(), first));
+        auto error = in_thread(std::move(status.error()), i, post.parts.size(), first);
+        if (first && !traits.idempotency_key) {
+          // Earlier parts are out and the server would not know their keys: a resend would
+          // post them twice, so the job goes to a person (unknown).
+          error.kind = PublishError::Kind::maybe_sent;
+        }
+        return unexpected(std::move(error));
       }
       previous_id = status->remote_id;
       if (!first) {
@@ -353,6 +416,18 @@ private:
         PublishError::Kind::permanent, std::string(what) + ": the answer has no account", {} });
     }
     std::string who = "@" + *acct;
+    const auto& kind = server_kind();
+    if (kind) {
+      who += fmt::format(" on {}{}", mastodon::display_name(kind->flavor),
+                         kind->version.empty() ? "" : " " + kind->version);
+      if (!m_flavor && kind->flavor != Flavor::mastodon) {
+        who += fmt::format("; set flavor: {} so that validate and recovery know",
+                           mastodon::to_string(kind->flavor));
+      } else if (m_flavor && *m_flavor != kind->flavor) {
+        who += fmt::format("; the server is not {}: set flavor: {}",
+                           mastodon::display_name(*m_flavor), mastodon::to_string(kind->flavor));
+      }
+    }
     if (const auto limit = instance_limit()) {
       who += fmt::format(" (the instance allows {} characters{})", *limit,
                          *limit == m_max_chars ? ""
@@ -363,25 +438,80 @@ private:
     return Verified{ std::move(who) };
   }
 
-  // The instance's own limit, asked once per adapter; nothing when it cannot be read (an old
-  // server without /api/v2/instance, a network error).
+  // The instance's own limit, read with its kind; nothing when it cannot be read (an old server
+  // without /api/v2/instance, a network error).
   std::optional<size_t> instance_limit()
   {
-    if (m_instance_limit_asked) {
-      return m_instance_limit;
+    server_kind();
+    return m_instance_limit;
+  }
+
+  // The flavor publishing follows: the one set, else what the server says it is.
+  Flavor flavor()
+  {
+    if (m_flavor) {
+      return *m_flavor;
     }
-    m_instance_limit_asked = true;
-    const auto response = m_transport->send(request("GET", "/api/v2/instance"));
+    const auto& kind = server_kind();
+    return kind ? kind->flavor : Flavor::mastodon;
+  }
+
+  // What the server says it is, asked once per adapter (so once per run): /api/v2/instance,
+  // else /api/v1/instance, else nodeinfo. These are public documents: no token goes with them.
+  const std::optional<mastodon::ServerKind>& server_kind()
+  {
+    if (m_kind_asked) {
+      return m_kind;
+    }
+    m_kind_asked = true;
+    if (const auto v2 = public_json(m_base_url + "/api/v2/instance")) {
+      const auto pointer = nlohmann::json::json_pointer("/configuration/statuses/max_characters");
+      if (v2->contains(pointer) && (*v2)[pointer].is_number_unsigned() &&
+          (*v2)[pointer].get<size_t>() > 0) {
+        m_instance_limit = (*v2)[pointer].get<size_t>();
+      }
+      m_kind = mastodon::kind_from_instance(*v2);
+    }
+    if (!m_kind) {
+      if (const auto v1 = public_json(m_base_url + "/api/v1/instance")) {
+        m_kind = mastodon::kind_from_instance(*v1);
+        const auto& limit = json_member(*v1, "max_toot_chars"); // Pleroma, Akkoma
+        if (!m_instance_limit && limit.is_number_unsigned() && limit.get<size_t>() > 0) {
+          m_instance_limit = limit.get<size_t>();
+        }
+      }
+    }
+    if (!m_kind) {
+      if (const auto index = public_json(m_base_url + "/.well-known/nodeinfo")) {
+        for (const auto& link : json_member(*index, "links")) {
+          const auto href = json_id(link, "href");
+          // Only the instance's own document: the index could name any host.
+          if (href.starts_with(m_base_url + "/") &&
+              json_id(link, "rel").find("nodeinfo.diaspora.software/ns/schema/2.") !=
+                std::string::npos) {
+            if (const auto nodeinfo = public_json(href)) {
+              m_kind = mastodon::kind_from_nodeinfo(*nodeinfo);
+            }
+            break;
+          }
+        }
+      }
+    }
+    return m_kind;
+  }
+
+  std::optional<nlohmann::json> public_json(const std::string& url)
+  {
+    http::Request r;
+    r.method = "GET";
+    r.url = url;
+    r.headers.push_back({ "Accept", "application/json" });
+    const auto response = m_transport->send(r);
     if (!response || response->status != 200) {
       return std::nullopt;
     }
-    const auto body = nlohmann::json::parse(response->body, nullptr, false);
-    const auto pointer = nlohmann::json::json_pointer("/configuration/statuses/max_characters");
-    if (body.is_object() && body.contains(pointer) && body[pointer].is_number_unsigned() &&
-        body[pointer].get<size_t>() > 0) {
-      m_instance_limit = body[pointer].get<size_t>();
-    }
-    return m_instance_limit;
+    auto body = nlohmann::json::parse(response->body, nullptr, false);
+    return body.is_object() ? std::optional<nlohmann::json>(std::move(body)) : std::nullopt;
   }
 
   http::Request request(std::string method, std::string_view path) const
@@ -493,6 +623,9 @@ private:
     if (!m_language.empty()) {
       body["language"] = m_language;
     }
+    if (!m_content_type.empty()) {
+      body["content_type"] = m_content_type;
+    }
     auto r = request("POST", "/api/v1/statuses");
     r.headers.push_back({ "Content-Type", "application/json" });
     r.headers.push_back({ "Idempotency-Key", key });
@@ -530,7 +663,10 @@ private:
   std::string m_visibility;
   std::string m_language;
   size_t m_max_chars;
-  bool m_instance_limit_asked = false;
+  std::optional<Flavor> m_flavor; // set on the account
+  std::string m_content_type;
+  bool m_kind_asked = false;
+  std::optional<mastodon::ServerKind> m_kind;
   std::optional<size_t> m_instance_limit;
   AdapterContext m_context;
   Sleep m_sleep;
@@ -553,14 +689,36 @@ public:
              .idempotency_window = std::chrono::minutes(45) };
   }
 
+  Capabilities capabilities_for(const AccountConfig& account) const override
+  {
+    auto capabilities = this->capabilities();
+    capabilities.max_text_length = max_chars_of(account).value_or(k_default_max_chars);
+    if (const auto flavor = flavor_of(account);
+        flavor && !mastodon::traits_of(*flavor).idempotency_key) {
+      capabilities.idempotent = false;
+      capabilities.idempotency_window = std::chrono::seconds(0);
+    }
+    return capabilities;
+  }
+
   std::vector<std::string_view> setting_keys() const override
   {
-    return { "url", "token_env", "visibility", "language", "max_chars" };
+    return { "url", "token_env", "visibility", "language", "max_chars", "flavor", "content_type" };
+  }
+
+  std::vector<std::string> media_problems(const AccountConfig& account,
+                                          const OutPart& message) const override
+  {
+    const auto flavor = flavor_of(account);
+    if (flavor && mastodon::traits_of(*flavor).needs_media && message.media.empty()) {
+      return { std::string(k_needs_media) };
+    }
+    return {};
   }
 
   std::vector<text::LengthRule> length_rules(const AccountConfig& account) const override
   {
-    return { text::mastodon_rule(max_chars_of(account.settings).value_or(k_default_max_chars)) };
+    return { text::mastodon_rule(max_chars_of(account).value_or(k_default_max_chars)) };
   }
 
   void check(const AccountConfig& account, const std::map<std::string, SourcePos>& setting_pos,
@@ -581,7 +739,29 @@ public:
                                       account.name));
       }
     }
-    if (!max_chars_of(s)) {
+    const auto flavor = flavor_of(account);
+    if (s.contains("flavor") && !flavor) {
+      diagnostics.error(pos_of(setting_pos, "flavor", account_pos),
+                        fmt::format("account '{}': 'flavor' must be mastodon, gotosocial, "
+                                    "pixelfed, akkoma or pleroma",
+                                    account.name));
+    }
+    if (s.contains("content_type")) {
+      const auto type = setting(account, "content_type");
+      if (std::find(k_content_types.begin(), k_content_types.end(), type) ==
+          k_content_types.end()) {
+        diagnostics.error(pos_of(setting_pos, "content_type", account_pos),
+                          fmt::format("account '{}': 'content_type' must be text/plain, "
+                                      "text/markdown or text/html",
+                                      account.name));
+      } else if (flavor && !mastodon::traits_of(*flavor).content_type) {
+        diagnostics.error(pos_of(setting_pos, "content_type", account_pos),
+                          fmt::format("account '{}': {} takes no 'content_type'; GoToSocial, "
+                                      "Akkoma and Pleroma do",
+                                      account.name, mastodon::display_name(*flavor)));
+      }
+    }
+    if (!max_chars_of(account)) {
       diagnostics.error(pos_of(setting_pos, "max_chars", account_pos),
                         fmt::format("account '{}': 'max_chars' must be a positive whole number "
                                     "(the instance's character limit)",
@@ -607,14 +787,15 @@ public:
       throw Error(token.error());
     }
     std::string url = base_url_setting(account, k_default_url);
-    const auto max_chars = max_chars_of(account.settings);
+    const auto max_chars = max_chars_of(account);
     if (!max_chars) {
       throw Error(
         fmt::format("account '{}': 'max_chars' must be a positive whole number", account.name));
     }
     return std::make_unique<MastodonAdapter>(
       std::move(url), std::move(*token), setting(account, "visibility", "public"),
-      setting(account, "language"), *max_chars, context,
+      setting(account, "language"), *max_chars, flavor_of(account),
+      setting(account, "content_type"), context,
       [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); });
   }
 };

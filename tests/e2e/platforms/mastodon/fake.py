@@ -6,6 +6,21 @@ It runs in a background thread of the test process, logs every request, and inje
     fake.fail("/api/v1/statuses", close=True)           # hang up without answering
     fake.fail("/api/v1/statuses", close=True, after=True)  # create the status, then hang up
     fake.stop()
+
+Server kinds (`kind=`): servers that speak the Mastodon API and say what they are
+(herald-calendar(5), the mastodon platform's table of servers):
+- "mastodon": /api/v2/instance with version "4.3.0" and Mastodon's source_url.
+- "gotosocial": /api/v2/instance with version "0.17.3+git-c0ffee" and GoToSocial's source_url
+  (GoToSocial writes its own version there); 5,000 characters; Idempotency-Key ignored (as
+  GoToSocial before it learnt the header).
+- "akkoma": no /api/v2/instance; /api/v1/instance with "2.7.2 (compatible; Akkoma 3.13.2)" and
+  max_toot_chars 5000; takes `content_type`.
+- "pleroma": neither instance document (as if a proxy hid them); nodeinfo only
+  (/.well-known/nodeinfo, then /nodeinfo/2.0.json: software.name "pleroma").
+- "pixelfed": /api/v1/instance with "3.5.3 (compatible; Pixelfed 0.12.3)"; Idempotency-Key
+  ignored (Pixelfed's docs list it as a deviation); a status without media is refused 422.
+The version strings follow each project's documented pattern; the exact numbers, Pixelfed's
+error text and a Pleroma without instance documents are this fake's own.
 """
 
 import email.parser
@@ -42,9 +57,14 @@ class Fault:
 
 
 class FakeMastodon:
-    def __init__(self, token="s3cr3t-token", max_chars=500, async_media=True, polls_before_ready=1):
+    def __init__(self, token="s3cr3t-token", max_chars=None, async_media=True, polls_before_ready=1,
+                 kind="mastodon"):
         self.token = token
-        self.max_chars = max_chars
+        self.kind = kind
+        self.max_chars = max_chars or (5000 if kind in ("gotosocial", "akkoma", "pleroma")
+                                       else 500)
+        # The server keeps Idempotency-Key (Mastodon, Akkoma, Pleroma) or ignores it.
+        self.keeps_keys = kind not in ("gotosocial", "pixelfed")
         self.async_media = async_media
         self.polls_before_ready = polls_before_ready
         self.log = []  # dicts: method, path, headers (lower-case names), json, fields
@@ -116,7 +136,7 @@ class FakeMastodon:
             for key in (path, re.sub(r"/\d+$", "/", path)):
                 queue = self.faults.get(key)
                 if queue:
-                    return queue.pop(0)
+                    return queue.pop(0)  # None: this request is answered as usual
         return None
 
     def _authorized(self, headers):
@@ -135,9 +155,11 @@ class FakeMastodon:
         media_ids = body.get("media_ids") or []
         if not text and not media_ids:
             return 422, {}, {"error": "Validation failed: Text can't be blank"}
+        if self.kind == "pixelfed" and not media_ids:
+            return 422, {}, {"error": "The media ids field is required."}
         if mastodon_length(text) > self.max_chars:
             return 422, {}, {"error": f"Validation failed: Text character limit of {self.max_chars} exceeded"}
-        key = headers.get("idempotency-key")
+        key = headers.get("idempotency-key") if self.keeps_keys else None
         with self._lock:
             if key and key in self.idempotency:
                 created, status = self.idempotency[key]
@@ -158,6 +180,7 @@ class FakeMastodon:
                 "content": f"<p>{html.escape(text)}</p>",
                 "visibility": body.get("visibility", "public"),
                 "language": body.get("language"),
+                "content_type": body.get("content_type"),
                 "in_reply_to_id": reply_to,
                 "media_attachments": [
                     {"id": m, "description": self.media[m]["description"]} for m in media_ids],
@@ -181,6 +204,35 @@ class FakeMastodon:
         if max_id is not None:  # "All results returned will be lesser than this ID"
             newest = [st for st in newest if int(st["id"]) < int(max_id)]
         return 200, {}, newest[:limit]
+
+    def instance(self, path):
+        """The documents a server of this kind answers about itself (None: 404)."""
+        configuration = {"statuses": {"max_characters": self.max_chars,
+                                      "max_media_attachments": 4,
+                                      "characters_reserved_per_url": 23}}
+        base = f"http://127.0.0.1:{self.port}"
+        documents = {
+            "mastodon": {"/api/v2/instance": {
+                "domain": "127.0.0.1", "version": "4.3.0",
+                "source_url": "https://github.com/mastodon/mastodon",
+                "configuration": configuration}},
+            "gotosocial": {"/api/v2/instance": {
+                "domain": "127.0.0.1", "version": "0.17.3+git-c0ffee",
+                "source_url": "https://github.com/superseriousbusiness/gotosocial",
+                "configuration": configuration}},
+            "akkoma": {"/api/v1/instance": {
+                "uri": base, "version": "2.7.2 (compatible; Akkoma 3.13.2)",
+                "max_toot_chars": self.max_chars}},
+            "pleroma": {
+                "/.well-known/nodeinfo": {"links": [
+                    {"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
+                     "href": base + "/nodeinfo/2.0.json"}]},
+                "/nodeinfo/2.0.json": {"version": "2.0", "software": {
+                    "name": "pleroma", "version": "2.6.3"}}},
+            "pixelfed": {"/api/v1/instance": {
+                "uri": base, "version": "3.5.3 (compatible; Pixelfed 0.12.3)"}},
+        }
+        return documents[self.kind].get(path)
 
     def forget_keys(self):
         """As if the Idempotency-Key window (an hour) had passed for every key."""
@@ -300,12 +352,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, extra, body = fake.create_status(headers, entry["json"])
         elif self.command == "POST" and path == "/api/v2/media":
             status, extra, body = fake.upload_media(headers, entry["fields"] or {})
-        elif self.command == "GET" and path == "/api/v2/instance":
-            status, extra, body = 200, {}, {
-                "domain": "127.0.0.1", "version": "4.3.0",
-                "configuration": {"statuses": {"max_characters": fake.max_chars,
-                                               "max_media_attachments": 4,
-                                               "characters_reserved_per_url": 23}}}
+        elif self.command == "GET" and fake.instance(path) is not None:
+            status, extra, body = 200, {}, fake.instance(path)
         elif self.command == "GET" and path == "/api/v1/accounts/verify_credentials":
             status, extra, body = fake.verify_credentials(headers)
         elif self.command == "GET" and re.fullmatch(r"/api/v1/accounts/[^/]+/statuses", path):

@@ -57,6 +57,10 @@ struct Harness
   {
     settings["token_env"] = "TOKEN";
     settings["url"] = "http://127.0.0.1:9/";
+    // Without flavor: the adapter first asks the server what it is (e2e test_flavors.py).
+    if (!settings.contains("flavor")) {
+      settings["flavor"] = "mastodon";
+    }
     return find_platform("mastodon")
       ->make_adapter({ "masto", "mastodon", settings, "/cal" }, context);
   }
