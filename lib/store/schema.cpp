@@ -193,10 +193,12 @@ schema_version(SqlConnection& db)
   try {
     return first_integer(db, read);
   } catch (const Error&) {
-    if (table_exists()) {
-      throw; // the failure is real
+    if (!table_exists()) {
+      return 0;
     }
-    return 0;
+    // Another process created the table between the read and the catalog's answer (two hosts
+    // starting on a new state at once): read it again, and a second failure is real.
+    return first_integer(db, read);
   }
 }
 
