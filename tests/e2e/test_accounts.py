@@ -42,7 +42,8 @@ class AccountsTest(HeraldTest):
         self.assertExit(r, 0)
         lines = r.out.splitlines()
         self.assertRegex(lines[0],
-                         r"^ok +masto +mastodon +@herald \(the instance allows 500 characters\)$")
+                         r"^ok +masto +mastodon +@herald on Mastodon 4\.3\.0 \(the instance "
+                         r"allows 500 characters\)$")
         self.assertRegex(lines[1], r"^ok +outbox +stub +writes to /.*/outbox$")
         self.assertRegex(lines[2], r"^ok +team +discord +webhook 'herald releases'$")
         self.assertEqual(self.masto.status_posts(), [])
@@ -52,8 +53,8 @@ class AccountsTest(HeraldTest):
         self.masto.max_chars = 5000
         r = self.herald("accounts", "check")
         self.assertExit(r, 0)
-        self.assertIn("@herald (the instance allows 5000 characters; set max_chars: 5000 to check "
-                      "posts against it)", r.out)
+        self.assertIn("@herald on Mastodon 4.3.0 (the instance allows 5000 characters; set "
+                      "max_chars: 5000 to check posts against it)", r.out)
         self.assertEqual([q["path"] for q in self.masto.requests("GET")],
                          ["/api/v1/accounts/verify_credentials", "/api/v2/instance"])
 

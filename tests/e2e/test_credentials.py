@@ -101,7 +101,8 @@ class CredentialsFileTest(HeraldTest):
         self.assertEqual(r.json()[0]["credentials"], {"MASTODON_TOKEN": "environment"})
         r = self.herald("accounts", "check", env=env)
         self.assertExit(r, 0)
-        self.assertEqual(self.fake.requests()[-1]["headers"]["authorization"], f"Bearer {TOKEN}")
+        [check] = self.fake.requests("GET", "/api/v1/accounts/verify_credentials")
+        self.assertEqual(check["headers"]["authorization"], f"Bearer {TOKEN}")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,12 @@
 
 #include "platforms/credentials.hpp"
 #include "platforms/http_errors.hpp"
+#include "platforms/metrics.hpp"
 #include "platforms/x/x.hpp"
 #include "util/error.hpp"
+#include "util/file_lock.hpp"
 #include "util/hash.hpp"
+#include "util/private_dir.hpp"
 #include "util/secret_file.hpp"
 
 #include <fmt/core.h>
@@ -31,32 +34,11 @@ constexpr size_t k_max_token_file_bytes = size_t(64) * 1024;
 // A token this close to running out is renewed before it is used.
 constexpr std::chrono::seconds k_refresh_margin{ 60 };
 
-std::chrono::system_clock::time_point
+// The wall clock: X's tokens run out in real time, whatever clock the run schedules by.
+TimePoint
 wall_now()
 {
-  return std::chrono::system_clock::now();
-}
-
-// <state_dir>/x/<account>@<host>.json, with characters other than letters, digits, '.', '-',
-// '_' and '@' as '_'.
-std::filesystem::path
-token_file(const AdapterContext& context, const AccountConfig& account, std::string_view url)
-{
-  if (context.state_dir.empty()) {
-    return {};
-  }
-  auto host = url.substr(url.find("://") == std::string_view::npos ? 0 : url.find("://") + 3);
-  host = host.substr(0, host.find('/'));
-  std::string name = account.name + "@" + std::string(host);
-  for (char& c : name) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       c == '.' || c == '-' || c == '_' || c == '@';
-    c = plain ? c : '_';
-  }
-  if (name.front() == '.') {
-    name = "_" + name;
-  }
-  return context.state_dir / "x" / (name + ".json");
+  return SystemClock().now();
 }
 
 bool
@@ -121,6 +103,29 @@ Client::load_stored_tokens()
 Result<void, PublishError>
 Client::refresh()
 {
+  // X rotates the refresh token: two runs renewing at once would spend it twice, and the second
+  // would be refused. The lock makes the second wait, then take the pair the first kept.
+  std::optional<FileLock> lock;
+  if (!m_credentials.token_file.empty()) {
+    const auto state_problem = [](const std::string& message) {
+      return unexpected(
+        PublishError{ PublishError::Kind::not_sent, fmt::format("x: {}", message), {} });
+    };
+    if (auto made = create_private_directories(m_credentials.token_file.parent_path()); !made) {
+      return state_problem(made.error());
+    }
+    auto taken = FileLock::acquire(m_credentials.token_file);
+    if (!taken) {
+      return state_problem(taken.error());
+    }
+    lock.emplace(std::move(*taken));
+    const auto before = m_credentials.bearer;
+    load_stored_tokens();
+    if (m_credentials.bearer != before &&
+        (!m_expires || wall_now() + k_refresh_margin < *m_expires)) {
+      return {};
+    }
+  }
   constexpr std::string_view what = "x: POST /2/oauth2/token";
   auto r = request("POST", "/2/oauth2/token");
   r.headers.push_back({ "Content-Type", "application/x-www-form-urlencoded" });
@@ -158,9 +163,8 @@ Client::refresh()
     m_secrets.push_back(rotated);
   }
   const auto& expires_in = json_member(body, "expires_in");
-  m_expires =
-    std::chrono::time_point_cast<std::chrono::seconds>(wall_now()) +
-    std::chrono::seconds(expires_in.is_number_integer() ? expires_in.get<int64_t>() : 7200);
+  m_expires = wall_now() + std::chrono::seconds(
+                             expires_in.is_number_integer() ? expires_in.get<int64_t>() : 7200);
   if (!m_credentials.token_file.empty()) {
     const nlohmann::json stored = {
       { "seed", m_seed },
@@ -183,9 +187,7 @@ Client::refresh()
 TimePoint
 Client::now() const
 {
-  return m_context.clock
-           ? m_context.clock->now()
-           : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  return now_of(m_context);
 }
 
 void
@@ -236,9 +238,7 @@ Client::send_once(http::Request r)
   // An OAuth 1.0a signature covers the URL's query and a form body's fields, never a JSON or
   // multipart body, so it is made once the request is complete.
   if (const auto& oauth1 = m_credentials.oauth1) {
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
+    const auto seconds = wall_now().time_since_epoch().count();
     r.headers.push_back({ "Authorization", http::oauth1_authorization(r.method, r.url, {}, *oauth1,
                                                                       http::random_hex(16),
                                                                       std::to_string(seconds)) });
@@ -301,9 +301,7 @@ Client::account()
 std::string
 Client::post_url(std::string_view id) const
 {
-  // x.com/i/web/status/<id> reaches any post when the account's name is not known.
-  return fmt::format("https://x.com/{}/status/{}", m_account ? m_account->username : "i/web",
-                     http::redact(id, m_secrets));
+  return x::post_url(m_account ? m_account->username : "", http::redact(id, m_secrets));
 }
 
 Client
@@ -325,7 +323,7 @@ make_client(const AccountConfig& account, const AdapterContext& context)
       }
       credentials.refresh_token = std::move(*refresh_token);
       credentials.client_id = std::move(*client_id);
-      credentials.token_file = token_file(context, account, url);
+      credentials.token_file = secret_file_path(context.state_dir, "x", account.name, url);
     }
     return Client(std::move(url), std::move(credentials), context);
   }

@@ -228,7 +228,7 @@ private:
     } else if (m.ours) {
       m.author = me.username;
     }
-    m.url = fmt::format("https://x.com/{}/status/{}", m.author.empty() ? "i/web" : m.author, m.id);
+    m.url = x::post_url(m.author, m.id);
     const auto& text = json_member(tweet, "text");
     m.text = text.is_string() ? x::decoded_text(text.get<std::string>()) : "";
     if (const auto created = parse_rfc3339(json_id(tweet, "created_at"))) {

@@ -230,4 +230,10 @@ processing(std::string_view body)
   return out;
 }
 
+std::string
+post_url(std::string_view author, std::string_view id)
+{
+  return fmt::format("https://x.com/{}/status/{}", author.empty() ? "i/web" : author, id);
+}
+
 } // namespace herald::platforms::x

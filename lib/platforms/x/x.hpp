@@ -14,6 +14,10 @@ namespace herald::platforms::x {
 // the first of `errors[].message`/`detail`; empty when the body has neither.
 std::string error_detail(std::string_view body);
 
+// A post's page on x.com: under its author's name, or x.com/i/web/status/<id> (which reaches
+// any post) when the name is not known.
+std::string post_url(std::string_view author, std::string_view id);
+
 // Whether a 403 answer is X's refusal of a text the account already posted ("You are not
 // allowed to create a Tweet with duplicate content."), rather than a refused token.
 bool is_duplicate_refusal(std::string_view body);

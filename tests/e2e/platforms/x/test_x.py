@@ -2,6 +2,7 @@
 every OAuth 1.0a signature and answers with X's documented error shapes."""
 
 import re
+import time
 from datetime import datetime, timedelta, timezone
 
 from harness import main
@@ -481,7 +482,7 @@ class XTest(PlatformTest):
         self.assertEqual((renewal["grant_type"], renewal["refresh_token"], renewal["client_id"]),
                          (["refresh_token"], ["first-refresh-t0ken"], ["herald-client-id"]))
         # The rotated pair is kept owner-only in the state directory, never printed.
-        [stored] = list((self.state.parent / "x").iterdir())
+        [stored] = list((self.state.parent / "x").glob("*.json"))
         self.assertEqual(stored.stat().st_mode & 0o777, 0o600)
         self.assertEqual((self.state.parent / "x").stat().st_mode & 0o777, 0o700)
         self.assertIn("renewed-refresh-1", stored.read_text())
@@ -495,6 +496,23 @@ class XTest(PlatformTest):
         self.assertEqual(len(self.fake.token_requests), 1)
         self.assertEqual(self.fake.calls("POST", "/2/tweets")[-1].headers["authorization"],
                          "Bearer renewed-bearer-1")
+
+    def test_two_runs_renewing_at_once_spend_the_refresh_token_once(self):
+        self.fake.refresh_token = "first-refresh-t0ken"
+        self.secrets = {"X_TOKEN": BEARER, "X_REFRESH": "first-refresh-t0ken",
+                        "X_CLIENT_ID": "herald-client-id"}
+        self.calendar(accounts=OAUTH2_RENEWED)
+        self.fake.expire_bearer()
+        # The first three requests are slow (both runs' refused reads, then the first run's
+        # renewal), so that the second run renews while the first waits for its answer: without
+        # the lock both would send the one refresh token, and X takes it once.
+        self.fake.delay_next(3, 1.0)
+        first = self.spawn("accounts", "check", env=self.secrets)
+        time.sleep(0.3)
+        second = self.spawn("accounts", "check", env=self.secrets)
+        outputs = [p.communicate(timeout=30) for p in (first, second)]
+        self.assertEqual([p.returncode for p in (first, second)], [0, 0], outputs)
+        self.assertEqual(len(self.fake.token_requests), 1)
 
     def test_a_refused_refresh_token_fails_as_auth_and_says_what_to_do(self):
         self.fake.refresh_token = "another-refresh-token"
