@@ -55,7 +55,24 @@ linkedin_rule()
 TimePoint
 wall_now()
 {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  return SystemClock().now();
+}
+
+// Why LinkedIn cannot take the media of `part` (validate, herald post and publish() alike).
+std::vector<std::string>
+problems_of(const OutPart& part)
+{
+  std::vector<std::string> problems;
+  if (part.media.size() > k_max_images) {
+    problems.push_back(fmt::format("{} images, the limit is {}", part.media.size(), k_max_images));
+  }
+  for (const auto& media : part.media) {
+    if (!media_type_for(media.file).starts_with("image/")) {
+      problems.push_back(fmt::format("{} is not an image; herald sends LinkedIn images only",
+                                     media.file.filename().string()));
+    }
+  }
+  return problems;
 }
 
 // The account's token_expires: date, when set.
@@ -102,6 +119,12 @@ public:
       if (const auto why = text::too_long(post.parts[i].text, linkedin_rule())) {
         return unexpected(PublishError{
           PublishError::Kind::permanent, fmt::format("linkedin: part {}: {}", i + 1, *why), {} });
+      }
+      if (const auto problems = problems_of(post.parts[i]); !problems.empty()) {
+        return unexpected(
+          PublishError{ PublishError::Kind::permanent,
+                        fmt::format("linkedin: part {}: {}", i + 1, problems.front()),
+                        {} });
       }
       if (i > 0 && !post.parts[i].media.empty()) {
         return unexpected(
@@ -441,19 +464,7 @@ public:
   std::vector<std::string> media_problems(const AccountConfig& /*account*/,
                                           const OutPart& message) const override
   {
-    std::vector<std::string> problems;
-    if (message.media.size() > k_max_images) {
-      problems.push_back(
-        fmt::format("{} images, the limit is {}", message.media.size(), k_max_images));
-    }
-    for (const auto& media : message.media) {
-      const auto type = media_type_for(media.file);
-      if (!type.starts_with("image/")) {
-        problems.push_back(fmt::format("{} is not an image; herald sends LinkedIn images only",
-                                       media.file.filename().string()));
-      }
-    }
-    return problems;
+    return problems_of(message);
   }
 
   void check(const AccountConfig& account, const std::map<std::string, SourcePos>& setting_pos,

@@ -3,7 +3,23 @@
 
 #include <doctest/doctest.h>
 
+using namespace herald;
 using namespace herald::platforms;
+
+namespace {
+
+// Refuses every request: a test that sends one fails on it.
+struct NoTransport : http::HttpTransport
+{
+  int* sent;
+  Result<http::Response, http::TransportError> send(const http::Request& /*request*/) override
+  {
+    ++*sent;
+    return unexpected(http::TransportError{ http::TransportError::Kind::not_sent, "no network" });
+  }
+};
+
+} // namespace
 
 TEST_SUITE("platforms::linkedin")
 {
@@ -55,5 +71,32 @@ TEST_SUITE("platforms::linkedin")
     CHECK_FALSE(linkedin->capabilities().threads);
     CHECK(
       linkedin->capabilities_for({ "li", "linkedin", { { "thread", "comments" } }, "/" }).threads);
+  }
+
+  TEST_CASE("publish() refuses media LinkedIn cannot take before sending anything")
+  {
+    int sent = 0;
+    AdapterContext context;
+    context.getenv = [](std::string_view name) -> std::optional<std::string> {
+      return name == "TOKEN" ? std::optional<std::string>("tok") : std::nullopt;
+    };
+    context.make_transport = [&sent] {
+      auto transport = std::make_unique<NoTransport>();
+      transport->sent = &sent;
+      return transport;
+    };
+    const nlohmann::json settings = { { "token_env", "TOKEN" },
+                                      { "author", "urn:li:person:abc" },
+                                      { "url", "http://127.0.0.1:9" } };
+    auto adapter =
+      find_platform("linkedin")->make_adapter({ "li", "linkedin", settings, "/cal" }, context);
+    OutPost post;
+    post.parts.push_back({ "notes", { { "/cal/notes.txt", "" } } });
+    const auto result = adapter->publish(post);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == PublishError::Kind::permanent);
+    CHECK(result.error().message ==
+          "linkedin: part 1: notes.txt is not an image; herald sends LinkedIn images only");
+    CHECK(sent == 0);
   }
 }
