@@ -4,6 +4,7 @@
 #include "registry.hpp"
 
 #include <array>
+#include <map>
 #include <utility>
 
 namespace herald::platforms {
@@ -75,6 +76,22 @@ text_of_html(std::string_view html)
     ++i;
   }
   return out;
+}
+
+void
+note_replies_to_us(Thread& thread, bool mark_replies)
+{
+  std::map<std::string, const Message*> by_id;
+  for (const auto& m : thread.messages) {
+    by_id.emplace(m.id, &m);
+  }
+  for (auto& m : thread.messages) {
+    const auto parent = by_id.find(m.in_reply_to);
+    if (!m.ours && parent != by_id.end() && parent->second->ours) {
+      m.addressed.reply = m.addressed.reply || mark_replies;
+      m.quoted_text = parent->second->text;
+    }
+  }
 }
 
 } // namespace herald::platforms

@@ -125,6 +125,11 @@ std::unique_ptr<ConversationSource> make_threads_conversations(const AccountConf
 Result<std::unique_ptr<ConversationSource>> make_exec_conversations(const AccountConfig& account,
                                                                     const AdapterContext& context);
 
+// Gives each message that someone else wrote in answer to one of ours the text it answers
+// (Message::quoted_text) and, with `mark_replies`, marks it as a reply to us: for the platforms
+// whose thread, rather than a notification, says that a message answers us.
+void note_replies_to_us(Thread& thread, bool mark_replies);
+
 // Plain text of a Mastodon status's HTML `content`: paragraphs and <br> become line breaks,
 // other tags are dropped, the common entities decoded.
 std::string text_of_html(std::string_view html);

@@ -70,4 +70,22 @@ from_response(const http::Response& response, std::string_view what, std::string
   return { PublishError::Kind::permanent, message, {} };
 }
 
+Result<nlohmann::json, PublishError>
+json_of_read(Result<http::Response, PublishError> response, std::string_view what,
+             const std::function<PublishError(const http::Response&)>& answer_error)
+{
+  if (!response) {
+    return unexpected(nothing_published(std::move(response.error())));
+  }
+  if (response->status != 200) {
+    return unexpected(nothing_published(answer_error(*response)));
+  }
+  auto body = nlohmann::json::parse(response->body, nullptr, false);
+  if (!body.is_object()) {
+    return unexpected(PublishError{
+      PublishError::Kind::permanent, fmt::format("{}: the answer is not JSON", what), {} });
+  }
+  return body;
+}
+
 } // namespace herald::platforms

@@ -4,6 +4,9 @@
 #include "http/transport.hpp"
 #include "platform.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,5 +44,12 @@ PublishError nothing_published(PublishError error);
 PublishError from_response(const http::Response& response, std::string_view what,
                            std::string_view detail, const std::vector<std::string>& secrets,
                            TimePoint now, std::optional<TimePoint> reset = std::nullopt);
+
+// The JSON object a read (`what`: "x: GET /2/users/me") answered with 200. A read publishes
+// nothing, so each failure goes through nothing_published(); an answer other than 200 is
+// described by the platform's `answer_error`, one that is not a JSON object is permanent.
+Result<nlohmann::json, PublishError> json_of_read(
+  Result<http::Response, PublishError> response, std::string_view what,
+  const std::function<PublishError(const http::Response&)>& answer_error);
 
 } // namespace herald::platforms

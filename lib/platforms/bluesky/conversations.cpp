@@ -194,16 +194,8 @@ public:
       thread.root_id = thread.messages.front().id;
       thread.root_cid = thread.messages.front().cid;
     }
-    std::map<std::string, const Message*> by_id;
-    for (const auto& m : thread.messages) {
-      by_id.emplace(m.id, &m);
-    }
-    for (auto& m : thread.messages) {
-      if (const auto parent = by_id.find(m.in_reply_to);
-          !m.ours && parent != by_id.end() && parent->second->ours) {
-        m.quoted_text = parent->second->text;
-      }
-    }
+    // Bluesky's notifications say which messages reach us; the thread adds what they answer.
+    note_replies_to_us(thread, /*mark_replies=*/false);
     return thread;
   }
 

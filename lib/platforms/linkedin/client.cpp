@@ -73,19 +73,8 @@ Client::answer_error(const http::Response& response, std::string_view what) cons
 Result<nlohmann::json, PublishError>
 Client::get_json(const std::string& path, std::string_view what)
 {
-  auto response = send(request("GET", path));
-  if (!response) {
-    return unexpected(nothing_published(std::move(response.error())));
-  }
-  if (response->status != 200) {
-    return unexpected(nothing_published(answer_error(*response, what)));
-  }
-  auto body = nlohmann::json::parse(response->body, nullptr, false);
-  if (!body.is_object()) {
-    return unexpected(PublishError{
-      PublishError::Kind::permanent, fmt::format("{}: the answer is not JSON", what), {} });
-  }
-  return body;
+  return json_of_read(send(request("GET", path)), what,
+                      [&](const http::Response& r) { return answer_error(r, what); });
 }
 
 Result<std::string, PublishError>

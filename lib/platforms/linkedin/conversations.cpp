@@ -157,18 +157,10 @@ public:
     if (tree.post) {
       thread.messages.push_back(*tree.post);
     }
-    std::map<std::string, const Message*> by_id;
     for (const auto& comment : tree.comments) {
       thread.messages.push_back(comment.message);
     }
-    for (const auto& m : thread.messages) {
-      by_id.emplace(m.id, &m);
-    }
-    for (auto& m : thread.messages) {
-      if (const auto parent = by_id.find(m.in_reply_to); !m.ours && parent != by_id.end()) {
-        m.quoted_text = parent->second->ours ? parent->second->text : "";
-      }
-    }
+    note_replies_to_us(thread, /*mark_replies=*/false);
     return thread;
   }
 

@@ -221,18 +221,9 @@ Client::get_json(const std::string& path, std::string_view what)
     return unexpected(std::move(token.error()));
   }
   auto response = m_transport->send(request("GET", path, *token));
-  if (!response) {
-    return unexpected(nothing_published(from_transport(response.error(), "threads")));
-  }
-  if (response->status != 200) {
-    return unexpected(nothing_published(answer_error(*response, what)));
-  }
-  auto body = nlohmann::json::parse(response->body, nullptr, false);
-  if (!body.is_object()) {
-    return unexpected(PublishError{
-      PublishError::Kind::permanent, fmt::format("{}: the answer is not JSON", what), {} });
-  }
-  return body;
+  return json_of_read(response ? Result<http::Response, PublishError>(std::move(*response))
+                               : unexpected(from_transport(response.error(), "threads")),
+                      what, [&](const http::Response& r) { return answer_error(r, what); });
 }
 
 Result<nlohmann::json, PublishError>

@@ -199,17 +199,7 @@ private:
         break;
       }
     }
-    std::map<std::string, const Message*> by_id;
-    for (const auto& m : thread.messages) {
-      by_id.emplace(m.id, &m);
-    }
-    for (auto& m : thread.messages) {
-      const auto parent = by_id.find(m.in_reply_to);
-      if (!m.ours && parent != by_id.end() && parent->second->ours) {
-        m.addressed.reply = true;
-        m.quoted_text = parent->second->text;
-      }
-    }
+    note_replies_to_us(thread, /*mark_replies=*/true);
     return thread;
   }
 

@@ -262,19 +262,8 @@ Client::answer_error(const http::Response& response, std::string_view what) cons
 Result<nlohmann::json, PublishError>
 Client::get_json(const std::string& path_and_query, std::string_view what)
 {
-  auto response = send(request("GET", path_and_query));
-  if (!response) {
-    return unexpected(nothing_published(std::move(response.error())));
-  }
-  if (response->status != 200) {
-    return unexpected(nothing_published(answer_error(*response, what)));
-  }
-  auto body = nlohmann::json::parse(response->body, nullptr, false);
-  if (!body.is_object()) {
-    return unexpected(PublishError{
-      PublishError::Kind::permanent, fmt::format("{}: the answer is not JSON", what), {} });
-  }
-  return body;
+  return json_of_read(send(request("GET", path_and_query)), what,
+                      [&](const http::Response& r) { return answer_error(r, what); });
 }
 
 Result<Account, PublishError>

@@ -145,17 +145,7 @@ public:
     for (auto& [message_id, message] : by_id) {
       thread.messages.push_back(std::move(message));
     }
-    std::map<std::string, const Message*> parents;
-    for (const auto& m : thread.messages) {
-      parents.emplace(m.id, &m);
-    }
-    for (auto& m : thread.messages) {
-      const auto parent = parents.find(m.in_reply_to);
-      if (!m.ours && parent != parents.end() && parent->second->ours) {
-        m.addressed.reply = true;
-        m.quoted_text = parent->second->text;
-      }
-    }
+    note_replies_to_us(thread, /*mark_replies=*/true);
     return thread;
   }
 
