@@ -1,0 +1,153 @@
+// The pure parts of the `matrix` platform (matrix.hpp).
+#include "http/ascii.hpp"
+#include "http/rate_limit.hpp"
+#include "text/links.hpp"
+
+#include "platforms/matrix/matrix.hpp"
+#include "platforms/post.hpp"
+#include "util/hash.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace herald::platforms::matrix {
+
+namespace {
+
+bool
+unreserved(char c)
+{
+  return http::ascii::is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+// `text` escaped for HTML text and attribute values.
+void
+append_escaped(std::string& out, std::string_view text, bool in_attribute)
+{
+  for (const char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += in_attribute ? "&quot;" : "\"";
+      break;
+    case '\n':
+      out += in_attribute ? "" : "<br/>";
+      break;
+    case '\t':
+      out += in_attribute ? "" : "\t";
+      break;
+    default:
+      // Other control characters have no place in HTML; the plain body keeps them.
+      if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+        out += c;
+      }
+    }
+  }
+}
+
+} // namespace
+
+text::LengthRule
+body_rule()
+{
+  return { "matrix", k_max_body_bytes, text::LengthRule::Unit::bytes, 0, false };
+}
+
+std::string
+txn_id(std::string_view key, size_t part, size_t event)
+{
+  const bool usable =
+    !key.empty() && key.size() <= 200 && std::all_of(key.begin(), key.end(), unreserved);
+  const std::string base = usable ? std::string(key) : "herald-h" + Hasher().field(key).hex();
+  return fmt::format("{}.{}.{}", base, part, event);
+}
+
+std::string
+formatted_body(std::string_view text)
+{
+  std::string out;
+  size_t at = 0;
+  for (const auto& span : text::find_links(text)) {
+    if (span.kind != text::TextSpan::Kind::url) {
+      continue;
+    }
+    append_escaped(out, text.substr(at, span.byte_start - at), false);
+    const auto url = text.substr(span.byte_start, span.byte_end - span.byte_start);
+    out += "<a href=\"";
+    append_escaped(out, url, true);
+    out += "\">";
+    append_escaped(out, url, false);
+    out += "</a>";
+    at = span.byte_end;
+  }
+  append_escaped(out, text.substr(at), false);
+  return out;
+}
+
+nlohmann::json
+text_content(std::string_view text)
+{
+  return { { "msgtype", "m.text" },
+           { "body", std::string(text) },
+           { "format", "org.matrix.custom.html" },
+           { "formatted_body", formatted_body(text) } };
+}
+
+std::string
+event_url(std::string_view room, std::string_view event_id)
+{
+  return fmt::format("https://matrix.to/#/{}/{}", http::ascii::percent_encode(room),
+                     http::ascii::percent_encode(event_id));
+}
+
+MatrixError
+matrix_error(std::string_view body)
+{
+  const auto json = nlohmann::json::parse(body, nullptr, false);
+  MatrixError out{ json_id(json, "errcode"), json_id(json, "error"), std::nullopt };
+  if (const auto& ms = json_member(json, "retry_after_ms"); ms.is_number_integer()) {
+    out.retry_after_ms = ms.get<int64_t>();
+  }
+  return out;
+}
+
+std::optional<TimePoint>
+retry_at(const http::Response& response, TimePoint now)
+{
+  if (auto header = http::retry_after(response, now)) {
+    return header;
+  }
+  if (const auto ms = matrix_error(response.body).retry_after_ms) {
+    // Rounded up to whole seconds: the clock herald schedules by counts seconds.
+    const auto wait = std::chrono::seconds((std::max<int64_t>(*ms, 0) + 999) / 1000);
+    return http::clamp_server_wait(now + wait, now);
+  }
+  return std::nullopt;
+}
+
+bool
+is_room_id(std::string_view room)
+{
+  const auto colon = room.find(':');
+  return room.size() > 3 && room.front() == '!' && colon != std::string_view::npos && colon > 1 &&
+         colon + 1 < room.size();
+}
+
+bool
+is_room_alias(std::string_view room)
+{
+  const auto colon = room.find(':');
+  return room.size() > 3 && room.front() == '#' && colon != std::string_view::npos && colon > 1 &&
+         colon + 1 < room.size();
+}
+
+} // namespace herald::platforms::matrix

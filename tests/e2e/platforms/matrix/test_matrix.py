@@ -1,0 +1,328 @@
+"""The matrix platform against a loopback fake homeserver (platforms/matrix/fake.py)."""
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from harness import main
+from platform_suite import PlatformTest
+from platforms.matrix.fake import MatrixFake
+
+TOKEN = "mx-s3cret-t0ken"
+ROOM = "!launch:example.org"
+
+ACCOUNT = """
+accounts:
+  mx:
+    platform: matrix
+    url: {url}
+    token_env: MATRIX_TOKEN
+    room: "{room}"
+"""
+
+POST = """
+posts:
+  - id: launch
+    at: {at}
+    to: [mx]
+    text: {text}
+"""
+
+THREAD = """
+posts:
+  - id: story
+    at: 2026-12-01T08:00:00Z
+    to: [mx]
+    thread:
+      - text: "1/ first"
+      - text: "2/ second"
+      - text: "3/ third"
+"""
+
+BEFORE = "2026-11-30T00:00:00Z"
+DUE = "2026-12-01T08:00:00Z"
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+MAX_BODY_BYTES = 5120
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class MatrixTest(PlatformTest):
+    def setUp(self):
+        super().setUp()
+        self.start_fake(MatrixFake(token=TOKEN, room_id=ROOM))
+        self.secrets = {"MATRIX_TOKEN": TOKEN}
+
+    def calendar(self, posts=None, room=ROOM, text='"herald 2.0 is out"', at=DUE):
+        self.write("herald.yaml", ACCOUNT.format(url=self.fake.url("").rstrip("/"), room=room)
+                   + (posts if posts is not None else POST.format(text=text, at=at)))
+        return self.herald("validate", env=self.secrets)
+
+    def sends(self):
+        return [r for r in self.fake.requests
+                if r.method == "PUT" and "/send/m.room.message/" in r.path]
+
+    def test_a_post_is_an_m_text_with_its_formatted_body_and_a_matrix_to_link(self):
+        self.assertExit(self.calendar(text='"a <b> & c\\nsee https://example.com/x?a=1&b=2"'), 0)
+        r = self.run_at(BEFORE, DUE, flags=["--json"])
+        self.assertExit(r, 0)
+        [event] = self.fake.events()
+        [line] = r.json_lines()
+        self.assertEqual((line["status"], line["id"]), ("posted", event["event_id"]))
+        self.assertEqual(line["url"], "https://matrix.to/#/%21launch%3Aexample.org/%24"
+                         + event["event_id"][1:])
+        self.assertEqual(event["content"], {
+            "msgtype": "m.text",
+            "body": "a <b> & c\nsee https://example.com/x?a=1&b=2",
+            "format": "org.matrix.custom.html",
+            "formatted_body": 'a &lt;b&gt; &amp; c<br/>see <a href="https://example.com/x?a=1'
+                              '&amp;b=2">https://example.com/x?a=1&amp;b=2</a>',
+        })
+        [send] = self.sends()
+        self.assertEqual(send.headers["authorization"], "Bearer " + TOKEN)
+        # The txnId is the job's idempotency key, part 0, event 0.
+        key = self.idempotency_key("launch/mx")
+        self.assertTrue(send.path.endswith("/send/m.room.message/" + key + ".0.0"), send.path)
+
+    def test_an_alias_is_resolved_once_per_run(self):
+        self.fake.aliases["#news:example.org"] = ROOM
+        self.assertExit(self.calendar(THREAD.replace("at: 2026", "at: 2026"),
+                                      room="#news:example.org"), 0)
+        self.assertExit(self.run_at(BEFORE, DUE), 0)
+        self.assertEqual(len(self.fake.events()), 3)
+        self.assertEqual(len(self.fake.calls("GET", "/_matrix/client/v3/directory/room/")), 1)
+
+    def test_an_unknown_alias_fails_without_sending(self):
+        self.assertExit(self.calendar(room="#nowhere:example.org"), 0)
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 1)
+        self.assertIn("M_NOT_FOUND", r.out)
+        self.assertEqual(self.sends(), [])
+
+    def test_a_thread_is_a_root_and_m_thread_relations_each_replying_to_the_one_before(self):
+        self.assertExit(self.calendar(THREAD), 0)
+        r = self.run_at(BEFORE, DUE, flags=["--json"])
+        self.assertExit(r, 0)
+        one, two, three = self.fake.events()
+        self.assertNotIn("m.relates_to", one["content"])
+        self.assertEqual(two["content"]["m.relates_to"], {
+            "rel_type": "m.thread", "event_id": one["event_id"], "is_falling_back": True,
+            "m.in_reply_to": {"event_id": one["event_id"]}})
+        self.assertEqual(three["content"]["m.relates_to"], {
+            "rel_type": "m.thread", "event_id": one["event_id"], "is_falling_back": True,
+            "m.in_reply_to": {"event_id": two["event_id"]}})
+        [line] = r.json_lines()
+        self.assertEqual(line["id"], one["event_id"])
+
+    def test_a_thread_cut_after_its_first_part_is_resent_whole_and_deduplicated(self):
+        self.assertExit(self.calendar(THREAD), 0)
+        self.assertExit(self.run_at(BEFORE), 0)
+        # Part 1 goes out; part 2's answer is a 502.
+        original = self.fake.handle
+        sent = []
+
+        def fail_second(request):
+            if request.method == "PUT" and "/send/" in request.path:
+                sent.append(request)
+                if len(sent) == 2:
+                    return 502, {"Content-Type": "application/json"}, b"{}"
+            return original(request)
+
+        self.fake.handle = fail_second
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"retry-wait +story/mx  maybe-sent: matrix: PUT .*HTTP 502"
+                                r".*part 2 of 3; the thread starts at https://matrix.to/")
+        self.assertEqual(len(self.fake.events()), 1)
+        self.fake.handle = original
+        r = self.run_at("2026-12-01T08:10:00Z", flags=["--json"])
+        self.assertExit(r, 0)
+        one, two, three = self.fake.events()
+        # Part 1 was resent under its txnId: the same event, not a second root.
+        self.assertEqual(self.fake.dedupes, 1)
+        self.assertEqual(r.json_lines()[0]["id"], one["event_id"])
+        self.assertEqual(two["content"]["m.relates_to"]["event_id"], one["event_id"])
+        self.assertEqual(three["content"]["m.relates_to"]["m.in_reply_to"]["event_id"],
+                         two["event_id"])
+
+    def test_an_image_is_uploaded_and_sent_as_m_image_with_its_alt_text(self):
+        self.write("media/shot.png", PNG)
+        posts = """
+posts:
+  - id: launch
+    at: 2026-12-01T08:00:00Z
+    to: [mx]
+    text: "the plan"
+    media:
+      - file: media/shot.png
+        alt: The plan view
+"""
+        self.assertExit(self.calendar(posts), 0)
+        r = self.run_at(BEFORE, DUE, flags=["--json"])
+        self.assertExit(r, 0)
+        text, image = self.fake.events()
+        self.assertEqual(text["content"]["body"], "the plan")
+        [(uri, (data, content_type, filename))] = self.fake.media.items()
+        self.assertEqual((data, content_type, filename), (PNG, "image/png", "shot.png"))
+        self.assertEqual(image["content"], {
+            "msgtype": "m.image", "body": "The plan view", "url": uri,
+            "info": {"mimetype": "image/png", "size": len(PNG)}})
+        self.assertEqual(r.json_lines()[0]["id"], text["event_id"])
+
+    def test_a_threads_images_are_in_the_thread_after_the_first_part(self):
+        self.write("media/one.png", PNG)
+        self.write("media/two.png", PNG)
+        posts = """
+posts:
+  - id: story
+    at: 2026-12-01T08:00:00Z
+    to: [mx]
+    thread:
+      - text: "1/ first"
+        media:
+          - file: media/one.png
+            alt: The first
+      - text: "2/ second"
+        media:
+          - file: media/two.png
+            alt: The second
+"""
+        self.assertExit(self.calendar(posts), 0)
+        self.assertExit(self.run_at(BEFORE, DUE), 0)
+        root, image_one, two, image_two = self.fake.events()
+        # The first part's image stands beside the root.
+        self.assertNotIn("m.relates_to", image_one["content"])
+        self.assertEqual(image_one["content"]["body"], "The first")
+        thread = {"rel_type": "m.thread", "event_id": root["event_id"], "is_falling_back": True}
+        self.assertEqual(two["content"]["m.relates_to"],
+                         dict(thread, **{"m.in_reply_to": {"event_id": root["event_id"]}}))
+        self.assertEqual(image_two["content"]["m.relates_to"],
+                         dict(thread, **{"m.in_reply_to": {"event_id": two["event_id"]}}))
+        self.assertEqual(image_two["content"]["body"], "The second")
+        # Each event its own txnId: part.event.
+        paths = [r.path.rsplit(".", 2)[-2:] for r in self.sends()]
+        self.assertEqual(paths, [["0", "0"], ["0", "1"], ["1", "0"], ["1", "1"]])
+
+    def test_validate_measures_the_body_in_bytes_and_refuses_other_media(self):
+        self.assertExit(self.calendar(text='"' + "x" * MAX_BODY_BYTES + '"'), 0)
+        r = self.calendar(text='"' + "é" * (MAX_BODY_BYTES // 2) + 'x"')
+        self.assertExit(r, 2)
+        self.assertRegex(r.err, r"too long for account 'mx' \(matrix\): text is 5121 bytes in "
+                                r"UTF-8, the limit is 5120")
+        self.write("media/clip.mp4", b"\0\0\0\x18ftypmp42")
+        r = self.calendar("""
+posts:
+  - id: launch
+    at: 2026-12-01T08:00:00Z
+    to: [mx]
+    text: "a clip"
+    media:
+      - file: media/clip.mp4
+""")
+        self.assertExit(r, 2)
+        self.assertIn("clip.mp4 is not an image; herald sends Matrix images only", r.err)
+
+    def test_a_worst_case_body_at_the_limit_is_accepted_by_the_homeserver(self):
+        # A link of '&': the most a body can grow in the event's JSON (11 bytes a byte).
+        link = "https://a.example/?" + "&" * (MAX_BODY_BYTES - 19)
+        self.assertExit(self.calendar(text='"' + link + '"'), 0)
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 0)
+        self.assertEqual(len(self.fake.events()), 1)
+
+    def _limited(self, retry_after_ms, header, wait):
+        # herald clamps a wait against the wall clock, so this runs at the real time.
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        due = now - timedelta(minutes=1)
+        self.assertExit(self.calendar(at=iso(due)), 0)
+        self.assertExit(self.run_at(iso(due - timedelta(hours=1))), 0)
+        self.fake.limit_next(1, retry_after_ms, header)
+        r = self.run_at(iso(now))
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"retry-wait +launch/mx  rate-limited: matrix: PUT .*HTTP 429: "
+                                r"M_LIMIT_EXCEEDED: Too Many Requests .*next at "
+                                + re.escape(iso(now + wait)))
+        self.assertEqual(self.job("launch/mx")["next_attempt"], iso(now + wait))
+        self.assertEqual(self.fake.events(), [])
+        r = self.run_at(iso(now + wait))
+        self.assertExit(r, 0)
+        self.assertEqual(len(self.fake.events()), 1)
+
+    def test_429_waits_retry_after_ms(self):
+        self._limited(90_500, None, timedelta(seconds=91))
+
+    def test_429_prefers_the_retry_after_header(self):
+        self._limited(5_000, 300, timedelta(seconds=300))
+
+    def test_a_lost_answer_is_resent_under_the_same_txn_id_one_event(self):
+        self.assertExit(self.calendar(), 0)
+        self.assertExit(self.run_at(BEFORE), 0)
+        self.fake.lose_next_sends(1)
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertIn("retry-wait", r.out)
+        r = self.run_at("2026-12-01T08:30:00Z", flags=["--json"])
+        self.assertExit(r, 0)
+        [event] = self.fake.events()
+        self.assertEqual(r.json_lines()[0]["id"], event["event_id"])
+        first, second = self.sends()
+        self.assertEqual(first.path, second.path)
+        self.assertEqual(self.fake.dedupes, 1)
+
+    def test_a_crash_after_sending_is_recovered_by_a_resend_one_event(self):
+        self.assertExit(self.calendar(), 0)
+        self.assertExit(self.run_at(BEFORE), 0)
+        r = self.run_at(DUE, env=dict(self.secrets, HERALD_TEST_CRASH_AT="after-send"))
+        self.assertExit(r, 137)
+        self.assertEqual(len(self.fake.events()), 1)
+        # Within the idempotency window (20 minutes) the job is resent with the same txnId.
+        r = self.run_at("2026-12-01T08:10:00Z", flags=["--json"])
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        [event] = self.fake.events()
+        self.assertEqual((line["status"], line["id"]), ("posted", event["event_id"]))
+        self.assertEqual(self.fake.dedupes, 1)
+
+    def test_a_refused_token_fails_as_auth_without_showing_it(self):
+        self.assertExit(self.calendar(), 0)
+        r = self.run_at(BEFORE, DUE, env={"MATRIX_TOKEN": "wrong-t0ken"})
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"failed +launch/mx  auth: matrix: PUT .*HTTP 401: "
+                                r"M_UNKNOWN_TOKEN: Invalid access token")
+        self.assertNotIn("wrong-t0ken", r.out + r.err)
+
+    def test_a_room_we_left_fails_as_auth(self):
+        self.assertExit(self.calendar(), 0)
+        self.fake.leave()
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"failed +launch/mx  auth: matrix: PUT .*HTTP 403: M_FORBIDDEN")
+
+    def test_accounts_check_names_the_user_and_the_room(self):
+        self.fake.aliases["#news:example.org"] = ROOM
+        self.calendar(room="#news:example.org")
+        r = self.herald("accounts", "check", env=self.secrets)
+        self.assertExit(r, 0)
+        self.assertRegex(r.out, r"ok +mx +matrix +@herald:example.org in !launch:example.org "
+                                r"\(#news:example.org\)")
+        self.assertNotIn(TOKEN, r.out + r.err)
+        self.fake.leave()
+        r = self.herald("accounts", "check", env=self.secrets)
+        self.assertExit(r, 1)
+        self.assertIn("@herald:example.org is not joined to !launch:example.org", r.out + r.err)
+        r = self.herald("accounts", "check", env={"MATRIX_TOKEN": "wrong-t0ken"})
+        self.assertExit(r, 1)
+        self.assertIn("M_UNKNOWN_TOKEN", r.out + r.err)
+        self.assertNotIn("wrong-t0ken", r.out + r.err)
+
+    def test_validate_refuses_a_room_that_is_neither_an_id_nor_an_alias(self):
+        r = self.calendar(room="launch")
+        self.assertExit(r, 2)
+        self.assertIn("'room' must be a room id (!id:server) or an alias (#name:server)", r.err)
+
+
+if __name__ == "__main__":
+    main()
