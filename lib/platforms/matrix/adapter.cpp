@@ -13,6 +13,7 @@
 #include "http/redact.hpp"
 #include "text/length_rules.hpp"
 
+#include "platforms/conversations.hpp"
 #include "platforms/credentials.hpp"
 #include "platforms/http_errors.hpp"
 #include "platforms/matrix/matrix.hpp"
@@ -212,6 +213,12 @@ public:
                                     "alias (#name:server)",
                                     account.name));
     }
+  }
+
+  Result<std::unique_ptr<ConversationSource>> make_conversations(
+    const AccountConfig& account, const AdapterContext& context) const override
+  {
+    return make_matrix_conversations(account, context);
   }
 
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,

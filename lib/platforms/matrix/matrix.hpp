@@ -4,6 +4,7 @@
 #include "text/length_rules.hpp"
 
 #include "platforms/context.hpp"
+#include "platforms/conversations.hpp"
 #include "platforms/platform.hpp"
 #include "schedule/clock.hpp"
 
@@ -71,6 +72,30 @@ std::optional<TimePoint> retry_at(const http::Response& response, TimePoint now)
 // Whether `room` is a room id (!opaque:server) or an alias (#name:server).
 bool is_room_id(std::string_view room);
 bool is_room_alias(std::string_view room);
+
+// --- engage -----------------------------------------------------------------------------------
+
+// The text of an m.room.message's content as a person wrote it: `body`, without the reply
+// fallback older clients put first ("> <@ada:example.org> what she said" lines, then a blank
+// line; dropped from the spec in v1.13, still sent by some).
+std::string plain_body(const nlohmann::json& content);
+
+// Whether `content` names `user_id`: in m.mentions.user_ids (intentional mentions, spec v1.7),
+// or, from clients without them, in the body or formatted body (a matrix.to pill links
+// https://matrix.to/#/@user:server, its '@' sometimes written %40).
+bool mentions(const nlohmann::json& content, std::string_view user_id);
+
+// The event a message answers: m.relates_to.m.in_reply_to.event_id, else the root of the thread
+// it is in (rel_type m.thread); empty for neither.
+std::string parent_of(const nlohmann::json& content);
+// The root of the thread an event is in (rel_type m.thread), else empty.
+std::string thread_root_of(const nlohmann::json& content);
+
+// An m.room.message event of `room` as engage shows it, read by the account `user_id`; nothing
+// for another kind of event or a redacted one. `addressed` is left for the caller, who knows
+// whose the parent is, except the mention.
+std::optional<Message> message_of(const nlohmann::json& event, std::string_view room,
+                                  std::string_view user_id);
 
 inline constexpr std::string_view k_client = "/_matrix/client/v3";
 

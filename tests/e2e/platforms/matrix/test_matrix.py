@@ -324,5 +324,91 @@ posts:
         self.assertIn("'room' must be a room id (!id:server) or an alias (#name:server)", r.err)
 
 
+    # --- engage ------------------------------------------------------------------------------
+
+    def engage(self, now, *args):
+        return self.herald("--json", "engage", *args, "--now", iso(now), env=self.secrets)
+
+    def test_engage_lists_a_mention_and_a_reply_and_answers_in_place(self):
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar()
+        ours = self.fake.add_event(self.fake.user_id, {"msgtype": "m.text",
+                                                       "body": "herald 2.0 is out"})
+        # A reply to our post; a stranger's mention of us; small talk between others.
+        ada = self.fake.add_event("@ada:example.org", {
+            "msgtype": "m.text", "body": "does 2.0 keep my calendar?",
+            "m.relates_to": {"m.in_reply_to": {"event_id": ours["event_id"]}}})
+        bob = self.fake.add_event("@bob:other.org", {
+            "msgtype": "m.text", "body": "hey herald, nice work",
+            "m.mentions": {"user_ids": [self.fake.user_id]}})
+        self.fake.add_event("@cy:example.org", {"msgtype": "m.text", "body": "lunch?"})
+        r = self.engage(now)
+        self.assertExit(r, 0)
+        rows = {row["author"]: row for row in r.json()}
+        self.assertEqual(sorted(rows), ["@ada:example.org", "@bob:other.org"])
+        self.assertEqual(rows["@ada:example.org"]["reason"], "question")
+        self.assertEqual(rows["@bob:other.org"]["reason"], "mention")
+        self.assertEqual(rows["@ada:example.org"]["url"],
+                         "https://matrix.to/#/%21launch%3Aexample.org/%24" + ada["event_id"][1:])
+        # The first fetch reads back from the live end.
+        [first] = self.fake.calls("GET", "/_matrix/client/v3/rooms/")
+        self.assertEqual(first.query["dir"], ["b"])
+        self.assertNotIn("from", first.query)
+
+        r = self.herald("engage", "reply", rows["@ada:example.org"]["id"], "--text",
+                        "It does, all of it", "--now", iso(now), env=self.secrets)
+        self.assertExit(r, 0)
+        answer = self.fake.events()[-1]
+        self.assertEqual(answer["sender"], self.fake.user_id)
+        self.assertEqual(answer["content"]["body"], "It does, all of it")
+        self.assertEqual(answer["content"]["m.relates_to"],
+                         {"m.in_reply_to": {"event_id": ada["event_id"]}})
+        self.assertEqual(answer["content"]["m.mentions"], {"user_ids": ["@ada:example.org"]})
+        self.assertTrue(answer["txn_id"].startswith("herald-reply-"))
+
+        # The next fetch goes forward from where the last one stopped: only what is new.
+        self.fake.requests.clear()
+        dan = self.fake.add_event("@dan:example.org", {
+            "msgtype": "m.text", "body": "@herald:example.org where are the docs?"})
+        r = self.engage(now + timedelta(minutes=5))
+        self.assertExit(r, 0)
+        self.assertEqual(sorted(row["author"] for row in r.json()),
+                         ["@bob:other.org", "@dan:example.org"])
+        pages = [q for q in self.fake.calls("GET", "/_matrix/client/v3/rooms/")
+                 if q.path.endswith("/messages")]
+        self.assertEqual((pages[0].query["dir"], pages[0].query["from"]), (["f"], ["s4"]))
+        self.assertNotIn(dan["event_id"], [row["id"] for row in r.json()
+                                           if row["author"] != "@dan:example.org"])
+        self.assertNotIn(TOKEN, r.out + r.err)
+
+    def test_engage_follows_a_thread_under_our_post_and_answers_in_it(self):
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar()
+        ours = self.fake.add_event(self.fake.user_id, {"msgtype": "m.text",
+                                                       "body": "herald 2.0 is out"})
+        ada = self.fake.add_event("@ada:example.org", {
+            "msgtype": "m.text", "body": "which platforms now?",
+            "m.relates_to": {"rel_type": "m.thread", "event_id": ours["event_id"],
+                             "is_falling_back": True,
+                             "m.in_reply_to": {"event_id": ours["event_id"]}}})
+        r = self.engage(now)
+        self.assertExit(r, 0)
+        [row] = r.json()
+        self.assertEqual((row["author"], row["reason"]), ("@ada:example.org", "question"))
+        self.assertTrue(self.fake.calls(
+            "GET", "/_matrix/client/v1/rooms/%21launch%3Aexample.org/relations/"))
+        r = self.herald("engage", "reply", row["id"], "--text", "Matrix, among others",
+                        "--now", iso(now), env=self.secrets)
+        self.assertExit(r, 0)
+        answer = self.fake.events()[-1]
+        self.assertEqual(answer["content"]["m.relates_to"], {
+            "rel_type": "m.thread", "event_id": ours["event_id"], "is_falling_back": False,
+            "m.in_reply_to": {"event_id": ada["event_id"]}})
+        # Answered: nothing waits any more.
+        r = self.engage(now + timedelta(minutes=5))
+        self.assertExit(r, 0)
+        self.assertEqual(r.json(), [])
+
+
 if __name__ == "__main__":
     main()

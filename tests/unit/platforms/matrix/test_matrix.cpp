@@ -107,3 +107,80 @@ TEST_SUITE("platforms::matrix")
     CHECK_FALSE(is_room_alias("#news:"));
   }
 }
+
+TEST_SUITE("platforms::matrix")
+{
+  TEST_CASE("plain_body drops an old client's reply fallback, only on a reply")
+  {
+    const auto reply = nlohmann::json::parse(
+      R"({"msgtype":"m.text","body":"> <@a:x.org> hi\n> there\n\nhello back",
+          "m.relates_to":{"m.in_reply_to":{"event_id":"$p"}}})");
+    CHECK(plain_body(reply) == "hello back");
+    const auto quote = nlohmann::json::parse(R"({"msgtype":"m.text","body":"> a quote\n\nmine"})");
+    CHECK(plain_body(quote) == "> a quote\n\nmine");
+  }
+
+  TEST_CASE("mentions: m.mentions, the user id in the body, or a pill in the formatted body")
+  {
+    const std::string me = "@herald:example.org";
+    CHECK(mentions(
+      nlohmann::json::parse(R"({"body":"hi","m.mentions":{"user_ids":["@herald:example.org"]}})"),
+      me));
+    CHECK(mentions(nlohmann::json::parse(R"({"body":"hi @herald:example.org"})"), me));
+    CHECK(mentions(
+      nlohmann::json::parse(
+        R"({"body":"hi herald","formatted_body":"hi <a href=\"https://matrix.to/#/%40herald:example.org\">herald</a>"})"),
+      me));
+    CHECK_FALSE(mentions(nlohmann::json::parse(R"({"body":"hi herald"})"), me));
+    CHECK_FALSE(mentions(nlohmann::json::parse(R"({"body":"hi @herald:example.org"})"), ""));
+    CHECK_FALSE(mentions(nlohmann::json::parse(R"({"body":"@herald:example.org.evil"})"), me));
+    CHECK(mentions(nlohmann::json::parse(R"({"body":"thanks @herald:example.org."})"), me));
+  }
+
+  TEST_CASE("parent_of and thread_root_of")
+  {
+    const auto in_thread = nlohmann::json::parse(
+      R"({"m.relates_to":{"rel_type":"m.thread","event_id":"$root","is_falling_back":true,
+          "m.in_reply_to":{"event_id":"$latest"}}})");
+    CHECK(parent_of(in_thread) == "$latest");
+    CHECK(thread_root_of(in_thread) == "$root");
+    const auto bare_thread =
+      nlohmann::json::parse(R"({"m.relates_to":{"rel_type":"m.thread","event_id":"$root"}})");
+    CHECK(parent_of(bare_thread) == "$root");
+    const auto reply =
+      nlohmann::json::parse(R"({"m.relates_to":{"m.in_reply_to":{"event_id":"$p"}}})");
+    CHECK(parent_of(reply) == "$p");
+    CHECK(thread_root_of(reply).empty());
+    CHECK(parent_of(nlohmann::json::parse(R"({"body":"x"})")).empty());
+  }
+
+  TEST_CASE("message_of: a message event as engage shows it; other events and redactions none")
+  {
+    const auto event = nlohmann::json::parse(
+      R"({"type":"m.room.message","event_id":"$e1","sender":"@ada:x.org","origin_server_ts":1764576000123,
+          "content":{"msgtype":"m.text","body":"hi @herald:example.org",
+                     "m.relates_to":{"m.in_reply_to":{"event_id":"$p"}}}})");
+    const auto m = message_of(event, "!r:x.org", "@herald:example.org");
+    REQUIRE(m);
+    CHECK(m->id == "$e1");
+    CHECK(m->author == "@ada:x.org");
+    CHECK_FALSE(m->ours);
+    CHECK(m->text == "hi @herald:example.org");
+    CHECK(m->created_at == TimePoint(std::chrono::seconds(1764576000)));
+    CHECK(m->in_reply_to == "$p");
+    CHECK(m->addressed.mention);
+    CHECK(m->url == "https://matrix.to/#/%21r%3Ax.org/%24e1");
+    auto ours = event;
+    ours["sender"] = "@herald:example.org";
+    const auto own = message_of(ours, "!r:x.org", "@herald:example.org");
+    REQUIRE(own);
+    CHECK(own->ours);
+    CHECK_FALSE(own->addressed.mention);
+    auto redacted = event;
+    redacted["content"] = nlohmann::json::object();
+    CHECK_FALSE(message_of(redacted, "!r:x.org", "@herald:example.org"));
+    auto member = event;
+    member["type"] = "m.room.member";
+    CHECK_FALSE(message_of(member, "!r:x.org", "@herald:example.org"));
+  }
+}
