@@ -79,21 +79,30 @@ public:
     if (!room) {
       return unexpected(std::move(room.error()));
     }
-    std::optional<Published> first;
-    std::string previous;
+    // Every image is uploaded before any event is sent, so that an image the homeserver
+    // refuses leaves no half thread behind; first its size against the homeserver's limit.
+    std::vector<std::vector<nlohmann::json>> events(post.parts.size());
+    if (auto fits = check_upload_sizes(post); !fits) {
+      return unexpected(std::move(fits.error()));
+    }
     for (size_t i = 0; i < post.parts.size(); ++i) {
       const auto& part = post.parts[i];
-      std::vector<nlohmann::json> contents;
       if (!part.text.empty()) {
-        contents.push_back(matrix::text_content(part.text));
+        events[i].push_back(matrix::text_content(part.text));
       }
       for (const auto& media : part.media) {
         auto content = m_client.image_content(media);
         if (!content) {
-          return unexpected(in_thread(std::move(content.error()), i, post.parts.size(), first));
+          return unexpected(
+            in_thread(std::move(content.error()), i, post.parts.size(), std::nullopt));
         }
-        contents.push_back(std::move(*content));
+        events[i].push_back(std::move(*content));
       }
+    }
+    std::optional<Published> first;
+    std::string previous;
+    for (size_t i = 0; i < post.parts.size(); ++i) {
+      auto& contents = events[i];
       for (size_t e = 0; e < contents.size(); ++e) {
         auto& content = contents[e];
         // The first part's events (its text, then its images) stand in the room; a later
@@ -157,7 +166,34 @@ public:
   }
 
 private:
+  // Refuses, before anything is uploaded, an image over the homeserver's upload limit
+  // (m.upload.size of GET /_matrix/client/v1/media/config, read once). A homeserver that does
+  // not say leaves it to the upload, which it answers 413 M_TOO_LARGE.
+  Result<void, PublishError> check_upload_sizes(const OutPost& post)
+  {
+    for (size_t i = 0; i < post.parts.size(); ++i) {
+      for (const auto& media : post.parts[i].media) {
+        if (!m_upload_limit) {
+          m_upload_limit = m_client.upload_limit();
+        }
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(media.file, ec);
+        if (!ec && m_upload_limit->has_value() && size > **m_upload_limit) {
+          return unexpected(in_thread(
+            PublishError{ PublishError::Kind::permanent,
+                          fmt::format("matrix: {} is {} bytes, the homeserver takes at most {} "
+                                      "(m.upload.size)",
+                                      media.file.filename().string(), size, **m_upload_limit),
+                          {} },
+            i, post.parts.size(), std::nullopt));
+        }
+      }
+    }
+    return {};
+  }
+
   matrix::Client m_client;
+  std::optional<std::optional<uintmax_t>> m_upload_limit;
 };
 
 class MatrixPlatform : public Platform

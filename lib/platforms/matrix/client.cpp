@@ -155,6 +155,21 @@ Client::room_id()
   return *m_room_id;
 }
 
+std::optional<uintmax_t>
+Client::upload_limit()
+{
+  auto config =
+    get_json("/_matrix/client/v1/media/config", "matrix: GET /_matrix/client/v1/media/config");
+  if (!config) {
+    return std::nullopt;
+  }
+  const auto& size = json_member(*config, "m.upload.size");
+  if (!size.is_number_integer() || size.get<int64_t>() <= 0) {
+    return std::nullopt;
+  }
+  return static_cast<uintmax_t>(size.get<int64_t>());
+}
+
 Result<nlohmann::json, PublishError>
 Client::image_content(const OutMedia& media)
 {

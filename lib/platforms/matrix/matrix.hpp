@@ -123,6 +123,9 @@ public:
   // A GET that must answer 200 with a JSON object; it publishes nothing, so every failure is
   // not_sent rather than maybe_sent.
   Result<nlohmann::json, PublishError> get_json(const std::string& path, std::string_view what);
+  // The homeserver's upload limit in bytes (m.upload.size of GET
+  // /_matrix/client/v1/media/config); nothing when it cannot be read or says none.
+  std::optional<uintmax_t> upload_limit();
   // An image uploaded to the content repository, as the content of an m.image: the alt text
   // (else the file's name) as its body.
   Result<nlohmann::json, PublishError> image_content(const OutMedia& media);

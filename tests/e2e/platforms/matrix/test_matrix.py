@@ -206,6 +206,66 @@ posts:
         paths = [r.path.rsplit(".", 2)[-2:] for r in self.sends()]
         self.assertEqual(paths, [["0", "0"], ["0", "1"], ["1", "0"], ["1", "1"]])
 
+    def test_an_image_over_the_homeservers_limit_fails_before_anything_is_sent(self):
+        self.write("media/one.png", PNG)
+        self.write("media/big.png", PNG + b"\0" * 100)
+        posts = """
+posts:
+  - id: story
+    at: 2026-12-01T08:00:00Z
+    to: [mx]
+    thread:
+      - text: "1/ first"
+        media:
+          - file: media/one.png
+            alt: The first
+      - text: "2/ second"
+        media:
+          - file: media/big.png
+            alt: Too big
+"""
+        self.fake.upload_size = len(PNG) + 50
+        self.assertExit(self.calendar(posts), 0)
+        r = self.run_at(BEFORE, DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"failed +story/mx  permanent: matrix: big.png is 167 bytes, the "
+                                r"homeserver takes at most 117 \(m.upload.size\) \(part 2 of 2\)")
+        self.assertEqual((self.fake.events(), self.fake.media), ([], {}))
+
+    def test_an_upload_that_fails_sends_no_event_and_is_retried(self):
+        self.write("media/one.png", PNG)
+        self.write("media/two.png", PNG)
+        posts = """
+posts:
+  - id: story
+    at: 2026-12-01T08:00:00Z
+    to: [mx]
+    thread:
+      - text: "1/ first"
+      - text: "2/ second"
+        media:
+          - file: media/two.png
+            alt: The second
+"""
+        self.assertExit(self.calendar(posts), 0)
+        self.assertExit(self.run_at(BEFORE), 0)
+        original = self.fake.handle
+
+        def fail_upload(request):
+            if request.path == "/_matrix/media/v3/upload":
+                return 502, {"Content-Type": "application/json"}, b"{}"
+            return original(request)
+
+        self.fake.handle = fail_upload
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"retry-wait +story/mx  not-sent: matrix: POST "
+                                r"/_matrix/media/v3/upload: HTTP 502 \(part 2 of 2\)")
+        self.assertEqual(self.fake.events(), [])
+        self.fake.handle = original
+        self.assertExit(self.run_at("2026-12-01T08:10:00Z"), 0)
+        self.assertEqual(len(self.fake.events()), 3)
+
     def test_validate_measures_the_body_in_bytes_and_refuses_other_media(self):
         self.assertExit(self.calendar(text='"' + "x" * MAX_BODY_BYTES + '"'), 0)
         r = self.calendar(text='"' + "é" * (MAX_BODY_BYTES // 2) + 'x"')
