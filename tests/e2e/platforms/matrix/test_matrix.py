@@ -470,5 +470,28 @@ posts:
         self.assertEqual(r.json(), [])
 
 
+    def test_engage_sees_an_answer_given_from_another_client_below_a_reply(self):
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar()
+        ours = self.fake.add_event(self.fake.user_id, {"msgtype": "m.text",
+                                                       "body": "herald 2.0 is out"})
+        ada = self.fake.add_event("@ada:example.org", {
+            "msgtype": "m.text", "body": "> <@herald:example.org> herald 2.0 is out\n\nis it?",
+            "m.relates_to": {"m.in_reply_to": {"event_id": ours["event_id"]}}})
+        r = self.engage(now)
+        self.assertExit(r, 0)
+        [row] = r.json()
+        # The reply fallback an older client put first is not the message.
+        self.assertEqual((row["author"], row["reason"]), ("@ada:example.org", "question"))
+        self.assertEqual(row["text"], "is it?")
+        # Answered from Element: the reply chain read again shows it, and nothing waits.
+        self.fake.add_event(self.fake.user_id, {
+            "msgtype": "m.text", "body": "it is",
+            "m.relates_to": {"m.in_reply_to": {"event_id": ada["event_id"]}}})
+        r = self.engage(now + timedelta(minutes=5))
+        self.assertExit(r, 0)
+        self.assertEqual(r.json(), [])
+
+
 if __name__ == "__main__":
     main()
