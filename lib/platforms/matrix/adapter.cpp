@@ -29,6 +29,11 @@ namespace herald::platforms {
 
 namespace {
 
+// Looking for an earlier copy of a post reads the room this many messages at a time, at most
+// this many pages.
+constexpr size_t k_search_page_size = 100;
+constexpr size_t k_search_pages = 5;
+
 std::vector<std::string>
 problems_of(const OutPart& part)
 {
@@ -129,6 +134,30 @@ public:
     return *first;
   }
 
+  // Past the idempotency window the homeserver may have forgotten the txnId: the room's
+  // recent messages (newest first, back to `since`) are searched for the first event, by its
+  // transaction id (the homeserver shows it, as unsigned.transaction_id, to the token that sent
+  // it) or, from another token, by our user sending the same text. A thread found by its first
+  // event may lack later parts, so after a crash it is left to a person.
+  Result<std::optional<Published>, PublishError> find_published(const OutPost& post,
+                                                                TimePoint since) override
+  {
+    if (post.parts.size() > 1) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent, "matrix: a thread is not looked for after a crash", {} });
+    }
+    return search(post, since, true);
+  }
+
+  // Before a first send from a fresh state: the same search, a thread found by its first event.
+  Result<std::optional<Published>, PublishError> find_earlier(const OutPost& post,
+                                                              TimePoint since) override
+  {
+    return search(post, since, false);
+  }
+
+  std::string ledger() override { return "the room's recent messages"; }
+
   // Who the token is (GET /account/whoami), that the room resolves, and that we are joined to
   // it: our own membership event (a room we are not in answers 403 M_FORBIDDEN, as a message
   // to it would).
@@ -166,6 +195,64 @@ public:
   }
 
 private:
+  Result<std::optional<Published>, PublishError> search(const OutPost& post, TimePoint since,
+                                                        bool must_reach_since)
+  {
+    if (post.parts.empty()) {
+      return unexpected(
+        PublishError{ PublishError::Kind::permanent, "matrix: nothing to look for", {} });
+    }
+    auto me = m_client.user_id();
+    if (!me) {
+      return unexpected(std::move(me.error()));
+    }
+    auto room = m_client.room_id();
+    if (!room) {
+      return unexpected(std::move(room.error()));
+    }
+    const auto txn = matrix::txn_id(post.idempotency_key, 0, 0);
+    const auto& text = post.parts.front().text;
+    const std::string base = fmt::format("{}/rooms/{}/messages?dir=b&limit={}", matrix::k_client,
+                                         http::ascii::percent_encode(*room), k_search_page_size);
+    std::string from;
+    for (size_t page = 0; page < k_search_pages; ++page) {
+      auto body =
+        m_client.get_json(from.empty() ? base : base + "&from=" + http::ascii::percent_encode(from),
+                          "matrix: GET /_matrix/client/v3/rooms/{roomId}/messages");
+      if (!body) {
+        return unexpected(std::move(body.error()));
+      }
+      for (const auto& event : json_member(*body, "chunk")) {
+        const auto& ts = json_member(event, "origin_server_ts");
+        if (ts.is_number_integer() &&
+            TimePoint(std::chrono::seconds(ts.get<int64_t>() / 1000)) < since) {
+          return std::optional<Published>();
+        }
+        const auto& content = json_member(event, "content");
+        const bool same_txn = json_id(json_member(event, "unsigned"), "transaction_id") == txn;
+        const bool same_text = json_id(event, "sender") == *me && !text.empty() &&
+                               json_id(content, "body") == text &&
+                               json_member(content, "m.relates_to").is_null();
+        if (json_id(event, "type") == "m.room.message" && (same_txn || same_text)) {
+          const auto id = http::redact(json_id(event, "event_id"), m_client.secrets());
+          return std::optional<Published>(Published{ id, matrix::event_url(*room, id) });
+        }
+      }
+      from = json_id(*body, "end");
+      if (from.empty()) {
+        return std::optional<Published>(); // the start of the room
+      }
+    }
+    if (must_reach_since) {
+      return unexpected(PublishError{
+        PublishError::Kind::permanent,
+        fmt::format("matrix: the room has more than {} messages since; not all were searched",
+                    k_search_pages * k_search_page_size),
+        {} });
+    }
+    return std::optional<Published>();
+  }
+
   // Refuses, before anything is uploaded, an image over the homeserver's upload limit
   // (m.upload.size of GET /_matrix/client/v1/media/config, read once). A homeserver that does
   // not say leaves it to the upload, which it answers 413 M_TOO_LARGE.
@@ -204,10 +291,11 @@ public:
   Capabilities capabilities() const override
   {
     // A resend under the same txnId (same access token) is answered with the event already
-    // sent. How long a homeserver remembers a txnId is not in the spec ("the server may
-    // forget"); Synapse keeps its transaction cache at least 30 minutes (HttpTransactionCache,
-    // cleaned every 30 minutes, and lost on a restart). A job left in `sending` is resent
-    // within 20 minutes, a margin under that; later it is left to a person (unknown).
+    // sent. How long a homeserver remembers a txnId the spec leaves open (the server may
+    // forget it); Synapse's HttpTransactionCache keeps an entry at least 30 minutes (cleaned
+    // every 30 minutes of entries older than that). A job left in `sending` is resent within
+    // 20 minutes, a margin under that; later the room is searched (find_published), and a job
+    // not found there becomes unknown.
     return { .threads = true,
              .media = true,
              .idempotent = true,

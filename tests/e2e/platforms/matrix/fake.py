@@ -24,6 +24,7 @@ Errors are {"errcode": "M_...", "error": "..."}. Path segments are percent-decod
   "mxc://example.org/<id>"}; over `upload_size`: 413 M_TOO_LARGE.
 - GET  /_matrix/client/v1/media/config -> {"m.upload.size": upload_size}
 - GET  /_matrix/client/v3/rooms/{roomId}/event/{eventId} -> the event; 404 M_NOT_FOUND.
+  Events served to the token that sent them carry unsigned.transaction_id (documented).
 - GET  /_matrix/client/v3/rooms/{roomId}/messages?from=&dir=b|f&limit= -> {chunk, start,
   end?}: dir=b newest first from `from` (omitted: from the live end), dir=f oldest first.
 - GET  /_matrix/client/v1/rooms/{roomId}/relations/{eventId}/m.thread?dir=&limit=&from=
@@ -184,8 +185,17 @@ class MatrixFake(HookFakeServer):
         if path.startswith(CLIENT + "/rooms/") and len(rest) >= 3:
             return self._room(request, rest[1], rest[2:], token)
         if path.startswith(CLIENT_V1 + "/rooms/") and len(rest) >= 5 and rest[2] == "relations":
-            return self._relations(request, rest[1], rest[3], rest[4:])
+            return self._relations(request, rest[1], rest[3], rest[4:], token)
         return matrix_error(404, "M_UNRECOGNIZED", "Unrecognized request")
+
+    def _served(self, event, token):
+        """`event` as the client with `token` sees it: the transaction id under `unsigned` only
+        for the token that sent it (the spec: "if the client being given the event is the same
+        one which sent it")."""
+        out = {k: v for k, v in event.items() if k not in ("txn_id", "_token")}
+        if event.get("_token") == token:
+            out["unsigned"] = dict(out.get("unsigned", {}), transaction_id=event["txn_id"])
+        return out
 
     def _joined(self, room_id):
         return self.members.get(room_id, {}).get(self.user_id) == "join"
@@ -207,10 +217,10 @@ class MatrixFake(HookFakeServer):
         if m == "GET" and rest[0] == "event" and len(rest) == 2:
             for event in self.rooms[room_id]:
                 if event["event_id"] == rest[1]:
-                    return _json(200, event)
+                    return _json(200, self._served(event, token))
             return matrix_error(404, "M_NOT_FOUND", "Event not found.")
         if m == "GET" and rest == ["messages"]:
-            return self._messages(request, room_id)
+            return self._messages(request, room_id, token)
         return matrix_error(404, "M_UNRECOGNIZED", "Unrecognized request")
 
     def _send(self, request, room_id, event_type, txn_id, token):
@@ -234,7 +244,8 @@ class MatrixFake(HookFakeServer):
         if size > MAX_EVENT_BYTES:
             return matrix_error(413, "M_TOO_LARGE", "event too large")
         event = self._append(room_id, self.user_id, event_type, content)
-        event["txn_id"] = txn_id
+        event["txn_id"] = txn_id  # for tests; served as unsigned.transaction_id to its token
+        event["_token"] = token
         self.txns[key] = event["event_id"]
         if self._lose:
             self._lose -= 1
@@ -252,7 +263,7 @@ class MatrixFake(HookFakeServer):
         self.media[uri] = (request.body, content_type, filename)
         return _json(200, {"content_uri": uri})
 
-    def _messages(self, request, room_id):
+    def _messages(self, request, room_id, token):
         timeline = self.rooms[room_id]
         direction = request.query.get("dir", [None])[0]
         if direction not in ("b", "f"):
@@ -268,17 +279,17 @@ class MatrixFake(HookFakeServer):
         if direction == "b":
             chunk = list(reversed(timeline[max(0, position - limit):position]))
             after = position - len(chunk)
-            answer = {"chunk": chunk, "start": f"s{position}"}
+            answer = {"chunk": [self._served(e, token) for e in chunk], "start": f"s{position}"}
             if after > 0:
                 answer["end"] = f"s{after}"
         else:
             chunk = timeline[position:position + limit]
-            answer = {"chunk": chunk, "start": f"s{position}"}
+            answer = {"chunk": [self._served(e, token) for e in chunk], "start": f"s{position}"}
             if chunk:
                 answer["end"] = f"s{position + len(chunk)}"
         return _json(200, answer)
 
-    def _relations(self, request, room_id, event_id, rest):
+    def _relations(self, request, room_id, event_id, rest, token):
         if room_id not in self.rooms:
             return matrix_error(404, "M_NOT_FOUND", "Unknown room")
         if not self._joined(room_id):
@@ -290,4 +301,4 @@ class MatrixFake(HookFakeServer):
                       or e["content"]["m.relates_to"].get("rel_type") == rel_type)]
         if request.query.get("dir", ["b"])[0] == "b":
             chunk.reverse()
-        return _json(200, {"chunk": chunk})
+        return _json(200, {"chunk": [self._served(e, token) for e in chunk]})

@@ -1,5 +1,6 @@
 """The matrix platform against a loopback fake homeserver (platforms/matrix/fake.py)."""
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -346,6 +347,47 @@ posts:
         self.assertEqual((line["status"], line["id"]), ("posted", event["event_id"]))
         self.assertEqual(self.fake.dedupes, 1)
 
+    def test_an_old_sending_job_is_found_by_its_transaction_id_not_resent(self):
+        # The run died after the event went out; 09:00 is past the 20 minutes the txnId is
+        # trusted for, so the room is searched instead of resending.
+        self.assertExit(self.calendar(), 0)
+        self.assertExit(self.run_at(BEFORE), 0)
+        self.assertExit(self.run_at(DUE, env=dict(self.secrets, HERALD_TEST_CRASH_AT="after-send")),
+                        137)
+        [event] = self.fake.events()
+        self.fake.add_event("@ada:example.org", {"msgtype": "m.text", "body": "herald 2.0 is out"})
+        r = self.run_at("2026-12-01T09:00:00Z", flags=["--json"])
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        self.assertEqual((line["status"], line["id"]), ("posted", event["event_id"]))
+        self.assertEqual(len(self.sends()), 1)
+
+    def test_an_old_sending_job_is_found_by_its_text_from_another_token(self):
+        self.assertExit(self.calendar(), 0)
+        self.assertExit(self.run_at(BEFORE), 0)
+        self.assertExit(self.run_at(DUE, env=dict(self.secrets, HERALD_TEST_CRASH_AT="after-send")),
+                        137)
+        [event] = self.fake.events()
+        # A new login: the homeserver no longer shows this token the transaction id.
+        self.fake.token = "mx-new-t0ken"
+        self.secrets = {"MATRIX_TOKEN": "mx-new-t0ken"}
+        r = self.run_at("2026-12-01T09:00:00Z", flags=["--json"])
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        self.assertEqual((line["status"], line["id"]), ("posted", event["event_id"]))
+        self.assertEqual(len(self.fake.events()), 1)
+
+    def test_an_old_sending_job_not_in_the_room_becomes_unknown(self):
+        self.assertExit(self.calendar(), 0)
+        self.assertExit(self.run_at(BEFORE), 0)
+        self.assertExit(
+            self.run_at(DUE, env=dict(self.secrets, HERALD_TEST_CRASH_AT="after-intent")), 137)
+        r = self.run_at("2026-12-01T09:00:00Z")
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"unknown +launch/mx  a run died while publishing it")
+        self.assertEqual(self.sends(), [])
+        self.assertEqual(self.job("launch/mx")["state"], "unknown")
+
     def test_a_refused_token_fails_as_auth_without_showing_it(self):
         self.assertExit(self.calendar(), 0)
         r = self.run_at(BEFORE, DUE, env={"MATRIX_TOKEN": "wrong-t0ken"})
@@ -353,6 +395,18 @@ posts:
         self.assertRegex(r.out, r"failed +launch/mx  auth: matrix: PUT .*HTTP 401: "
                                 r"M_UNKNOWN_TOKEN: Invalid access token")
         self.assertNotIn("wrong-t0ken", r.out + r.err)
+
+    def test_a_server_that_echoes_the_token_does_not_get_it_printed(self):
+        self.assertExit(self.calendar(), 0)
+        self.assertExit(self.run_at(BEFORE), 0)
+        self.fake.echo_next(1, 400, lambda request: {
+            "errcode": "M_UNKNOWN", "error": "bad request from " + request.headers["authorization"]})
+        r = self.run_at(DUE, verbose=True)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"failed +launch/mx  permanent: matrix: PUT .*HTTP 400: "
+                                r"M_UNKNOWN: bad request from Bearer \*\*\*")
+        self.assertNotIn(TOKEN, r.out + r.err)
+        self.assertNotIn(TOKEN, json.dumps(self.job("launch/mx")))
 
     def test_a_room_we_left_fails_as_auth(self):
         self.assertExit(self.calendar(), 0)

@@ -78,11 +78,17 @@ def main():
                                 {"msgtype": "m.text", "body": "hi"})
         check((status, again["event_id"]) == (200, one["event_id"]), again)
         check(len(fake.events()) == 1 and fake.dedupes == 1, fake.events())
+        # The sender's token sees its transaction id; another does not.
+        messages = f"/_matrix/client/v3/rooms/{Q(ROOM, safe='')}/messages"
+        status, _, page = call(fake, "GET", messages + "?dir=b&limit=1")
+        check(page["chunk"][0]["unsigned"].get("transaction_id") == "t1", page)
         # Another token (another device) with that txnId is another request.
         fake.token, old = "other", fake.token
         status, _, other = call(fake, "PUT", send_path(ROOM, "t1"),
                                 {"msgtype": "m.text", "body": "hi"})
         check(status == 200 and other["event_id"] != one["event_id"], other)
+        status, _, page = call(fake, "GET", messages + "?dir=b&limit=2", token="other")
+        check([e["unsigned"].get("transaction_id") for e in page["chunk"]] == ["t1", None], page)
         fake.token = old
 
         # A body that is not a JSON object; an event over 65,536 bytes.
@@ -124,7 +130,6 @@ def main():
         # when nothing more is there.
         for i in range(3):
             fake.add_event("@alice:example.org", {"msgtype": "m.text", "body": f"m{i}"})
-        messages = f"/_matrix/client/v3/rooms/{Q(ROOM, safe='')}/messages"
         status, _, page = call(fake, "GET", messages + "?dir=b&limit=2")
         check(status == 200 and [e["content"]["body"] for e in page["chunk"]] == ["m2", "m1"],
               page)
