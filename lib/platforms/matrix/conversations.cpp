@@ -57,7 +57,34 @@ public:
     Inbox inbox;
     inbox.cursor = cursor;
     std::vector<nlohmann::json> events;
-    if (cursor.empty()) {
+    bool back = cursor.empty();
+    if (!back) {
+      std::string from = cursor;
+      for (int page = 0; page < k_max_pages; ++page) {
+        auto body =
+          m_client.get_json(base + "&dir=f&from=" + http::ascii::percent_encode(from), what);
+        if (!body && page == 0 && body.error().kind == PublishError::Kind::permanent) {
+          // The homeserver no longer takes the token (400 M_INVALID_PARAM): start again from
+          // now, back to the lookback, as on a first fetch.
+          back = true;
+          break;
+        }
+        if (!body) {
+          return unexpected(std::move(body.error()));
+        }
+        const auto& chunk = json_member(*body, "chunk");
+        for (const auto& event : chunk) {
+          events.push_back(event);
+        }
+        const auto end = json_id(*body, "end");
+        if (!chunk.is_array() || chunk.empty() || end.empty()) {
+          break;
+        }
+        from = end;
+        inbox.cursor = end;
+      }
+    }
+    if (back) {
       // Back from now to `since`; the next fetch goes on from where this one started.
       std::string from;
       for (int page = 0; page < k_max_pages; ++page) {
@@ -79,25 +106,6 @@ public:
         if (older || from.empty()) {
           break;
         }
-      }
-    } else {
-      std::string from = cursor;
-      for (int page = 0; page < k_max_pages; ++page) {
-        auto body =
-          m_client.get_json(base + "&dir=f&from=" + http::ascii::percent_encode(from), what);
-        if (!body) {
-          return unexpected(std::move(body.error()));
-        }
-        const auto& chunk = json_member(*body, "chunk");
-        for (const auto& event : chunk) {
-          events.push_back(event);
-        }
-        const auto end = json_id(*body, "end");
-        if (!chunk.is_array() || chunk.empty() || end.empty()) {
-          break;
-        }
-        from = end;
-        inbox.cursor = end;
       }
     }
     for (const auto& event : events) {

@@ -547,5 +547,26 @@ posts:
         self.assertEqual(r.json(), [])
 
 
+    def test_engage_starts_again_from_now_when_the_homeserver_refuses_the_cursor(self):
+        import sqlite3
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.calendar()
+        self.assertExit(self.engage(now), 0)
+        with sqlite3.connect(self.state) as db:
+            db.execute("UPDATE engage_cursors SET cursor = 'forgotten'")
+        self.fake.add_event("@ada:example.org", {
+            "msgtype": "m.text", "body": "@herald:example.org hello?"})
+        self.fake.requests.clear()
+        r = self.engage(now + timedelta(minutes=5))
+        self.assertExit(r, 0)
+        self.assertEqual([row["author"] for row in r.json()], ["@ada:example.org"])
+        refused, again = [q for q in self.fake.requests if q.path.endswith("/messages")][:2]
+        self.assertEqual((refused.query["dir"], refused.query["from"]), (["f"], ["forgotten"]))
+        self.assertEqual(again.query["dir"], ["b"])
+        with sqlite3.connect(self.state) as db:
+            [(cursor,)] = db.execute("SELECT cursor FROM engage_cursors").fetchall()
+        self.assertEqual(cursor, "s1")
+
+
 if __name__ == "__main__":
     main()
