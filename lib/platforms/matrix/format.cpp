@@ -1,4 +1,5 @@
-// The pure parts of the `matrix` platform (matrix.hpp).
+// The pure parts of the `matrix` platform (matrix.hpp): what is sent, and the reading of what
+// engage is given.
 #include "http/ascii.hpp"
 #include "http/rate_limit.hpp"
 #include "text/links.hpp"
@@ -171,10 +172,6 @@ is_room_alias(std::string_view room)
   return room.size() > 3 && room.front() == '#' && colon != std::string_view::npos && colon > 1 &&
          colon + 1 < room.size();
 }
-
-} // namespace herald::platforms::matrix
-
-namespace herald::platforms::matrix {
 
 std::string
 plain_body(const nlohmann::json& content)

@@ -73,8 +73,6 @@ std::optional<TimePoint> retry_at(const http::Response& response, TimePoint now)
 bool is_room_id(std::string_view room);
 bool is_room_alias(std::string_view room);
 
-// --- engage -----------------------------------------------------------------------------------
-
 // The text of an m.room.message's content as a person wrote it: `body`, without the reply
 // fallback older clients put first ("> <@ada:example.org> what she said" lines, then a blank
 // line; dropped from the spec in v1.13, still sent by some).
