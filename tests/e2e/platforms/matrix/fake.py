@@ -15,7 +15,8 @@ Errors are {"errcode": "M_...", "error": "..."}. Path segments are percent-decod
   content {membership, displayname}; the user not in the room: 403 M_FORBIDDEN; a user with no
   membership in a room we are in: 404 M_NOT_FOUND.
 - PUT  /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId} -> {event_id}. The body must
-  be a JSON object (400 M_NOT_JSON / M_BAD_JSON). A txnId already used with the same access
+  be a JSON object (400 M_NOT_JSON / M_BAD_JSON), an m.room.message with msgtype and body
+  (see _content_problem; 400 M_BAD_JSON otherwise). A txnId already used with the same access
   token answers the same event_id and adds no event (`dedupes` counts those). Not joined: 403
   M_FORBIDDEN; an unknown room: 404 M_NOT_FOUND (assumed: Synapse answers 403 for both). The
   whole event (envelope included: event_id, room_id, sender, origin_server_ts, type, content,
@@ -230,6 +231,9 @@ class MatrixFake(HookFakeServer):
             return matrix_error(400, "M_NOT_JSON", "Content not JSON.")
         if not isinstance(content, dict):
             return matrix_error(400, "M_BAD_JSON", "Content must be a JSON object.")
+        problem = self._content_problem(event_type, content)
+        if problem:
+            return matrix_error(400, "M_BAD_JSON", problem)
         key = (token, txn_id)
         if key in self.txns:
             self.dedupes += 1
@@ -251,6 +255,29 @@ class MatrixFake(HookFakeServer):
             self._lose -= 1
             return None  # stored, but the answer is lost
         return _json(200, {"event_id": event["event_id"]})
+
+    @staticmethod
+    def _content_problem(event_type, content):
+        """What the spec's m.room.message schema refuses (assumed as a 400: Synapse accepts
+        malformed content and clients ignore it; the fake is stricter so that herald's events
+        are checked): msgtype and body strings; format with formatted_body; m.image with an
+        mxc:// url; m.relates_to of a thread naming its root."""
+        if event_type != "m.room.message":
+            return None
+        if not isinstance(content.get("msgtype"), str) or not isinstance(content.get("body"), str):
+            return "m.room.message needs msgtype and body strings"
+        if "format" in content and not isinstance(content.get("formatted_body"), str):
+            return "format without formatted_body"
+        if content["msgtype"] == "m.image" and not str(content.get("url", "")).startswith("mxc://"):
+            return "m.image needs an mxc:// url"
+        relates = content.get("m.relates_to")
+        if relates is not None:
+            if not isinstance(relates, dict):
+                return "m.relates_to must be an object"
+            if relates.get("rel_type") == "m.thread" and not str(
+                    relates.get("event_id", "")).startswith("$"):
+                return "an m.thread relation names its root"
+        return None
 
     def _upload(self, request):
         content_type = request.headers.get("content-type")

@@ -95,17 +95,24 @@ def main():
         status, _, body = call(fake, "PUT", send_path(ROOM, "t2"), raw=b"[1]",
                                content_type="application/json")
         check((status, body["errcode"]) == (400, "M_BAD_JSON"), body)
+        status, _, body = call(fake, "PUT", send_path(ROOM, "t2b"), {"msgtype": "m.image",
+                                                                      "body": "alt"})
+        check((status, body["errcode"]) == (400, "M_BAD_JSON"), body)
+        status, _, body = call(fake, "PUT", send_path(ROOM, "t2c"), {"body": "no msgtype"})
+        check((status, body["errcode"]) == (400, "M_BAD_JSON"), body)
         status, _, body = call(fake, "PUT", send_path(ROOM, "t3"),
                                {"msgtype": "m.text", "body": "x" * MAX_EVENT_BYTES})
         check((status, body["errcode"]) == (413, "M_TOO_LARGE"), body)
 
         # Rate limits: retry_after_ms in the body, Retry-After when given.
         fake.limit_next(1, 1500)
-        status, headers, body = call(fake, "PUT", send_path(ROOM, "t4"), {"body": "x"})
+        status, headers, body = call(fake, "PUT", send_path(ROOM, "t4"),
+                                     {"msgtype": "m.text", "body": "x"})
         check((status, body["errcode"], body["retry_after_ms"]) == (429, "M_LIMIT_EXCEEDED", 1500)
               and "Retry-After" not in headers, (body, headers))
         fake.limit_next(1, 1500, header=7)
-        status, headers, body = call(fake, "PUT", send_path(ROOM, "t4"), {"body": "x"})
+        status, headers, body = call(fake, "PUT", send_path(ROOM, "t4"),
+                                     {"msgtype": "m.text", "body": "x"})
         check(status == 429 and headers.get("Retry-After") == "7", headers)
 
         # Media.
@@ -157,14 +164,15 @@ def main():
         fake.leave()
         status, _, body = call(fake, "GET", member)
         check((status, body["errcode"]) == (403, "M_FORBIDDEN"), body)
-        status, _, body = call(fake, "PUT", send_path(ROOM, "t9"), {"body": "x"})
+        status, _, body = call(fake, "PUT", send_path(ROOM, "t9"),
+                               {"msgtype": "m.text", "body": "x"})
         check((status, body["errcode"]) == (403, "M_FORBIDDEN"), body)
 
         # A lost answer: the event is stored, the connection closes.
         fake.add_room(ROOM)
         fake.lose_next_sends(1)
         try:
-            call(fake, "PUT", send_path(ROOM, "t10"), {"body": "lost"})
+            call(fake, "PUT", send_path(ROOM, "t10"), {"msgtype": "m.text", "body": "lost"})
             check(False, "an answer came")
         except (urllib.error.URLError, ConnectionError, OSError):
             pass
