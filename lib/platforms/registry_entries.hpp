@@ -16,5 +16,6 @@ const Platform& exec_platform();
 const Platform& x_platform();
 const Platform& linkedin_platform();
 const Platform& threads_platform();
+const Platform& matrix_platform();
 
 } // namespace herald::platforms
