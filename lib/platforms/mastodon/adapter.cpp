@@ -21,6 +21,7 @@
 #include "platforms/registry_entries.hpp"
 #include "schedule/zone.hpp"
 #include "util/error.hpp"
+#include "util/secret_file.hpp"
 
 #include <fmt/core.h>
 
@@ -52,6 +53,9 @@ using Sleep = std::function<void(std::chrono::milliseconds)>;
 
 constexpr std::array<std::string_view, 3> k_content_types{ "text/plain", "text/markdown",
                                                            "text/html" };
+// What a server said it is holds for a day: a run asks at most once a day, not on every tick.
+constexpr std::chrono::hours k_kind_lifetime{ 24 };
+constexpr size_t k_max_kind_bytes = size_t(64) * 1024;
 // A resend after a crash to a server that ignores Idempotency-Key is guarded by a look at the
 // account's statuses since the job was due, less this much for clocks that disagree.
 constexpr std::chrono::minutes k_guard_skew{ 10 };
@@ -164,7 +168,8 @@ class MastodonAdapter : public Adapter
 public:
   MastodonAdapter(std::string base_url, std::string token, std::string visibility,
                   std::string language, size_t max_chars, std::optional<Flavor> flavor,
-                  std::string content_type, const AdapterContext& context, Sleep sleep)
+                  std::string content_type, std::filesystem::path kind_file,
+                  const AdapterContext& context, Sleep sleep)
     : m_base_url(std::move(base_url))
     , m_token(std::move(token))
     , m_visibility(std::move(visibility))
@@ -172,6 +177,7 @@ public:
     , m_max_chars(max_chars)
     , m_flavor(flavor)
     , m_content_type(std::move(content_type))
+    , m_kind_file(std::move(kind_file))
     , m_context(context)
     , m_sleep(std::move(sleep))
   {
@@ -416,7 +422,7 @@ private:
         PublishError::Kind::permanent, std::string(what) + ": the answer has no account", {} });
     }
     std::string who = "@" + *acct;
-    const auto& kind = server_kind();
+    const auto& kind = server_kind(/*fresh=*/true);
     if (kind) {
       who += fmt::format(" on {}{}", mastodon::display_name(kind->flavor),
                          kind->version.empty() ? "" : " " + kind->version);
@@ -456,14 +462,26 @@ private:
     return kind ? kind->flavor : Flavor::mastodon;
   }
 
-  // What the server says it is, asked once per adapter (so once per run): /api/v2/instance,
-  // else /api/v1/instance, else nodeinfo. These are public documents: no token goes with them.
-  const std::optional<mastodon::ServerKind>& server_kind()
+  // What the server says it is, once per adapter: from what an earlier run of the last day
+  // kept in the state directory, else (and always when `fresh`: accounts check) asked.
+  const std::optional<mastodon::ServerKind>& server_kind(bool fresh = false)
   {
     if (m_kind_asked) {
       return m_kind;
     }
     m_kind_asked = true;
+    if (!fresh && load_kind()) {
+      return m_kind;
+    }
+    ask_server_kind();
+    save_kind();
+    return m_kind;
+  }
+
+  // /api/v2/instance, else /api/v1/instance, else nodeinfo. These are public documents: no
+  // token goes with them.
+  void ask_server_kind()
+  {
     if (const auto v2 = public_json(m_base_url + "/api/v2/instance")) {
       const auto pointer = nlohmann::json::json_pointer("/configuration/statuses/max_characters");
       if (v2->contains(pointer) && (*v2)[pointer].is_number_unsigned() &&
@@ -497,7 +515,49 @@ private:
         }
       }
     }
-    return m_kind;
+  }
+
+  bool load_kind()
+  {
+    if (m_kind_file.empty()) {
+      return false;
+    }
+    const auto content = read_secret_file(m_kind_file, "the server kind file", k_max_kind_bytes);
+    if (!content || !*content) {
+      return false;
+    }
+    const auto json = nlohmann::json::parse(**content, nullptr, false);
+    const auto& checked = json_member(json, "checked_at");
+    if (!checked.is_number_integer() ||
+        SystemClock().now() - TimePoint(std::chrono::seconds(checked.get<int64_t>())) >=
+          k_kind_lifetime) {
+      return false;
+    }
+    if (const auto flavor = mastodon::parse_flavor(json_id(json, "flavor"))) {
+      m_kind = mastodon::ServerKind{ *flavor, json_id(json, "version") };
+    }
+    const auto& limit = json_member(json, "max_characters");
+    if (limit.is_number_unsigned() && limit.get<size_t>() > 0) {
+      m_instance_limit = limit.get<size_t>();
+    }
+    return true;
+  }
+
+  void save_kind() const
+  {
+    if (m_kind_file.empty()) {
+      return;
+    }
+    nlohmann::json json = { { "checked_at", SystemClock().now().time_since_epoch().count() } };
+    if (m_kind) {
+      json["flavor"] = mastodon::to_string(m_kind->flavor);
+      json["version"] = m_kind->version;
+    }
+    if (m_instance_limit) {
+      json["max_characters"] = *m_instance_limit;
+    }
+    // Not kept: the next run asks again, which costs a request, nothing more.
+    (void)write_secret_file(m_kind_file, json.dump(2) + "\n");
   }
 
   std::optional<nlohmann::json> public_json(const std::string& url)
@@ -665,6 +725,7 @@ private:
   size_t m_max_chars;
   std::optional<Flavor> m_flavor; // set on the account
   std::string m_content_type;
+  std::filesystem::path m_kind_file; // where a run keeps what the server said it is
   bool m_kind_asked = false;
   std::optional<mastodon::ServerKind> m_kind;
   std::optional<size_t> m_instance_limit;
@@ -792,10 +853,11 @@ public:
       throw Error(
         fmt::format("account '{}': 'max_chars' must be a positive whole number", account.name));
     }
+    auto kind_file = secret_file_path(context.state_dir, "mastodon", account.name, url);
     return std::make_unique<MastodonAdapter>(
       std::move(url), std::move(*token), setting(account, "visibility", "public"),
       setting(account, "language"), *max_chars, flavor_of(account),
-      setting(account, "content_type"), context,
+      setting(account, "content_type"), std::move(kind_file), context,
       [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); });
   }
 };

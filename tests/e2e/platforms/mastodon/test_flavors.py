@@ -2,6 +2,8 @@
 Pleroma), against the Mastodon fake in each server kind's mode (fake.py): what herald learns of
 them, what `flavor:` changes in validate, publishing and recovery."""
 
+import json
+
 from platforms.mastodon.fake import FakeMastodon
 from harness import main
 from platform_suite import PlatformTest
@@ -141,6 +143,34 @@ posts:
         [status] = self.fake.statuses.values()
         self.assertEqual(r.json_lines()[0]["id"], status["id"])
         self.assertEqual(len(self.fake.status_posts()), 1)
+
+    def test_what_the_server_is_is_asked_once_a_day_not_on_every_run(self):
+        self.serve("akkoma")
+        self.calendar(posts=POST.format(text="first") + """  - id: later
+    at: 2026-12-01T09:00:00Z
+    to: [fedi]
+    text: second
+""")
+        def asked():
+            return [q["path"] for q in self.fake.requests("GET")
+                    if "instance" in q["path"] or "nodeinfo" in q["path"]]
+        self.assertExit(self.run_at(DUE), 0)
+        self.assertEqual(asked(), ["/api/v2/instance", "/api/v1/instance"])
+        kept = self.state.parent / "mastodon"
+        [file] = list(kept.glob("*.json"))
+        self.assertEqual(file.stat().st_mode & 0o777, 0o600)
+        self.assertEqual(json.loads(file.read_text())["flavor"], "akkoma")
+        self.assertExit(self.run_at("2026-12-01T09:00:00Z"), 0)
+        self.assertEqual(len(asked()), 2)  # the second run knew
+        # accounts check always asks the server itself.
+        self.assertExit(self.herald("accounts", "check", env=self.secrets), 0)
+        self.assertEqual(len(asked()), 4)
+        # A day later the kept answer is stale and the server is asked again.
+        stored = json.loads(file.read_text())
+        stored["checked_at"] -= 86400
+        file.write_text(json.dumps(stored))
+        self.assertExit(self.herald("post", "--to", "fedi", "--text", "third", env=self.secrets), 0)
+        self.assertEqual(len(asked()), 6)
 
     def test_a_thread_cut_on_a_server_without_keys_goes_to_a_person(self):
         self.serve("gotosocial")
