@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 from platforms.bluesky.fake import FakeBluesky
 from platforms.mastodon.fake import FakeMastodon
 from platforms.discord.fake import DiscordFake
+from platforms.matrix.fake import MatrixFake
+from platforms.threads.fake import ThreadsFake
 from platforms.x.fake import XFake
 from harness import OnPostgresql, STUB_ACCOUNTS, HeraldTest, main
 
@@ -133,6 +135,46 @@ class FaultTest(HeraldTest):
         [tweet] = fake.tweets
         self.assertEqual((line["status"], line["id"]), ("posted", tweet["id"]))
         self.assertEqual(len(fake.calls("POST", "/2/tweets")), 1)
+
+    def test_kill_9_in_flight_then_rerun_matrix_is_one_event_by_its_transaction_id(self):
+        # The resend carries the same txnId, and the homeserver answers with the event it has.
+        fake = MatrixFake(token="mx-t0ken", room_id="!launch:example.org")
+        self.addCleanup(fake.stop)
+        self.env["MATRIX_TOKEN"] = "mx-t0ken"
+        self.write("herald.yaml", "accounts:\n  mx:\n    platform: matrix\n"
+                   f"    url: {fake.url('')}\n    token_env: MATRIX_TOKEN\n"
+                   "    room: \"!launch:example.org\"\ndefaults:\n  to: [mx]\n" + POST)
+        self.assertExit(self.herald("run", "--now", BEFORE), 0)
+        fake.delay_next(1, 2.0)  # the send
+        self.kill_while_publishing(lambda: len(fake.calls("PUT", "/_matrix/client/v3/rooms/")) > 0)
+        wait_for(lambda: len(fake.events(sender=fake.user_id)) == 1, "the fake to store the event")
+        r = self.herald("--json", "run", "--now", "2026-12-01T08:10:00Z")
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        [event] = fake.events(sender=fake.user_id)
+        self.assertEqual((line["status"], line["id"]), ("posted", event["event_id"]))
+        self.assertEqual((len(fake.calls("PUT", "/_matrix/client/v3/rooms/")), fake.dedupes),
+                         (2, 1))
+
+    def test_kill_9_in_flight_then_rerun_threads_is_found_among_its_posts_not_resent(self):
+        fake = ThreadsFake(token="th-t0ken")
+        self.addCleanup(fake.stop)
+        self.env["THREADS_TOKEN"] = "th-t0ken"
+        self.write("herald.yaml", "accounts:\n  th:\n    platform: threads\n"
+                   f"    url: {fake.url('').rstrip('/')}\n    token_env: THREADS_TOKEN\n"
+                   "defaults:\n  to: [th]\n" + POST)
+        self.assertExit(self.herald("run", "--now", BEFORE), 0)
+        # The token's renewal, the quota and the container go at once; the publish hangs.
+        fake.delay_next(3, 0)
+        fake.delay_next(1, 2.0)
+        self.kill_while_publishing(lambda: len(fake.calls("POST", "/v1.0/me/threads_publish")) > 0)
+        wait_for(lambda: len(fake.posts) == 1, "the fake to publish the post")
+        r = self.herald("--json", "run", "--now", "2026-12-01T08:10:00Z")
+        self.assertExit(r, 0)
+        [line] = r.json_lines()
+        [post] = fake.posts
+        self.assertEqual((line["status"], line["id"]), ("posted", post["id"]))
+        self.assertEqual(len(fake.calls("POST", "/v1.0/me/threads_publish")), 1)
 
     def test_kill_9_in_flight_then_rerun_discord_is_unknown_not_resent(self):
         fake = DiscordFake(token=DISCORD_TOKEN)
