@@ -28,9 +28,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
-#include <functional>
 #include <set>
-#include <thread>
 
 namespace herald::platforms {
 
@@ -91,9 +89,9 @@ problems_of(const AccountConfig& account, const OutPart& part)
 class ThreadsAdapter : public Adapter
 {
 public:
-  ThreadsAdapter(const AccountConfig& account, const AdapterContext& context, threads::Sleep sleep)
+  ThreadsAdapter(const AccountConfig& account, const AdapterContext& context)
     : m_account(account)
-    , m_client(account, context, std::move(sleep))
+    , m_client(account, context)
   {
   }
 
@@ -311,8 +309,7 @@ public:
   std::unique_ptr<Adapter> make_adapter(const AccountConfig& account,
                                         const AdapterContext& context) const override
   {
-    return std::make_unique<ThreadsAdapter>(
-      account, context, [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); });
+    return std::make_unique<ThreadsAdapter>(account, context);
   }
 };
 

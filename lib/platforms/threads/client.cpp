@@ -64,13 +64,12 @@ post_url(std::string_view id, std::string_view permalink)
                            : std::string(permalink);
 }
 
-Client::Client(const AccountConfig& account, const AdapterContext& context, Sleep sleep)
+Client::Client(const AccountConfig& account, const AdapterContext& context)
   : m_base_url(base_url_setting(account, k_default_url))
   , m_user(setting(account, "user_id", "me"))
   , m_media_url(setting(account, "media_url"))
   , m_env_name(setting(account, "token_env"))
   , m_context(context)
-  , m_sleep(std::move(sleep))
 {
   auto token = read_secret(account, "token", context);
   if (!token) {

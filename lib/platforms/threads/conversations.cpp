@@ -52,7 +52,7 @@ class ThreadsConversations : public ConversationSource
 {
 public:
   ThreadsConversations(const AccountConfig& account, const AdapterContext& context)
-    : m_client(account, context, [](std::chrono::milliseconds) {})
+    : m_client(account, context)
   {
   }
 

@@ -35,7 +35,7 @@ class ThreadsMetrics : public MetricsSource
 {
 public:
   ThreadsMetrics(const AccountConfig& account, const AdapterContext& context)
-    : m_client(account, context, [](std::chrono::milliseconds) {})
+    : m_client(account, context)
   {
   }
 

@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace herald::platforms::threads {
 
@@ -134,7 +135,7 @@ Client::wait_until_finished(const std::string& id)
                                   std::chrono::duration_cast<std::chrono::seconds>(waited).count()),
                       {} });
     }
-    m_sleep(interval);
+    sleep(interval);
     waited += interval;
     interval = std::min(interval * 2, k_max_poll);
   }
@@ -154,6 +155,16 @@ Client::media_url_note()
   const auto answer = m_transport->send(r);
   return !answer ? fmt::format("media_url {} cannot be reached", m_media_url)
                  : fmt::format("media_url {} answers HTTP {}", m_media_url, answer->status);
+}
+
+void
+Client::sleep(std::chrono::milliseconds duration) const
+{
+  if (m_context.sleep) {
+    m_context.sleep(duration);
+  } else {
+    std::this_thread::sleep_for(duration);
+  }
 }
 
 } // namespace herald::platforms::threads

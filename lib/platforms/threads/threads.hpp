@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +22,6 @@ namespace herald::platforms::threads {
 
 inline constexpr std::string_view k_api = "/v1.0";
 
-using Sleep = std::function<void(std::chrono::milliseconds)>;
 using Form = std::vector<std::pair<std::string, std::string>>;
 
 // Graph's error answer: {"error": {"message", "type", "code", "error_subcode"}}.
@@ -62,7 +60,7 @@ class Client
 {
 public:
   // Throws herald::Error when the token is not set (check() reported it already).
-  Client(const AccountConfig& account, const AdapterContext& context, Sleep sleep);
+  Client(const AccountConfig& account, const AdapterContext& context);
   // The transport refers to the client's own context: never copied or moved.
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -96,6 +94,8 @@ private:
   PublishError answer_error(const http::Response& response, std::string_view what) const;
   Result<void, PublishError> wait_until_finished(const std::string& id);
   std::string media_url_of(const OutMedia& media) const;
+  // Waits while Meta processes a container: through the context's hook, else the thread sleeps.
+  void sleep(std::chrono::milliseconds duration) const;
 
   std::string m_base_url;
   std::string m_user;
@@ -108,7 +108,6 @@ private:
   std::optional<TimePoint> m_expires;
   std::vector<std::string> m_secrets;
   AdapterContext m_context;
-  Sleep m_sleep;
   LazyTransport m_transport{ m_context };
 };
 
