@@ -53,6 +53,21 @@ using Sleep = std::function<void(std::chrono::milliseconds)>;
 
 constexpr std::array<std::string_view, 3> k_content_types{ "text/plain", "text/markdown",
                                                            "text/html" };
+// Mastodon's own number of media a status may carry; another is worth saying.
+constexpr size_t k_mastodon_media_limit = 4;
+
+// A positive whole number at `pointer` in `json`, if there is one.
+std::optional<size_t>
+positive_at(const nlohmann::json& json, const char* pointer)
+{
+  const auto at = nlohmann::json::json_pointer(pointer);
+  if (!json.is_object() || !json.contains(at) || !json[at].is_number_unsigned() ||
+      json[at].get<size_t>() == 0) {
+    return std::nullopt;
+  }
+  return json[at].get<size_t>();
+}
+
 // What a server said it is holds for a day: a run asks at most once a day, not on every tick.
 constexpr std::chrono::hours k_kind_lifetime{ 24 };
 constexpr size_t k_max_kind_bytes = size_t(64) * 1024;
@@ -211,6 +226,19 @@ public:
             PublishError{ PublishError::Kind::permanent,
                           fmt::format("mastodon: {}", in_part(k_needs_media, i, post.parts.size())),
                           {} });
+        }
+      }
+    }
+    if (m_media_limit) {
+      for (size_t i = 0; i < post.parts.size(); ++i) {
+        if (post.parts[i].media.size() > *m_media_limit) {
+          return unexpected(PublishError{
+            PublishError::Kind::permanent,
+            fmt::format("mastodon: {}",
+                        in_part(fmt::format("{} media, the instance takes at most {} a post",
+                                            post.parts[i].media.size(), *m_media_limit),
+                                i, post.parts.size())),
+            {} });
         }
       }
     }
@@ -434,6 +462,9 @@ private:
                            mastodon::display_name(*m_flavor), mastodon::to_string(kind->flavor));
       }
     }
+    if (m_media_limit && *m_media_limit != k_mastodon_media_limit) {
+      who += fmt::format("; {} media a post", *m_media_limit);
+    }
     if (const auto limit = instance_limit()) {
       who += fmt::format(" (the instance allows {} characters{})", *limit,
                          *limit == m_max_chars ? ""
@@ -482,21 +513,27 @@ private:
   // token goes with them.
   void ask_server_kind()
   {
-    if (const auto v2 = public_json(m_base_url + "/api/v2/instance")) {
-      const auto pointer = nlohmann::json::json_pointer("/configuration/statuses/max_characters");
-      if (v2->contains(pointer) && (*v2)[pointer].is_number_unsigned() &&
-          (*v2)[pointer].get<size_t>() > 0) {
-        m_instance_limit = (*v2)[pointer].get<size_t>();
+    // The limits are where Mastodon's documents put them (both versions), else where Pleroma's
+    // and Akkoma's put the characters.
+    const auto read_limits = [this](const nlohmann::json& instance) {
+      if (!m_instance_limit) {
+        m_instance_limit = positive_at(instance, "/configuration/statuses/max_characters");
       }
+      if (!m_instance_limit) {
+        m_instance_limit = positive_at(instance, "/max_toot_chars");
+      }
+      if (!m_media_limit) {
+        m_media_limit = positive_at(instance, "/configuration/statuses/max_media_attachments");
+      }
+    };
+    if (const auto v2 = public_json(m_base_url + "/api/v2/instance")) {
+      read_limits(*v2);
       m_kind = mastodon::kind_from_instance(*v2);
     }
     if (!m_kind) {
       if (const auto v1 = public_json(m_base_url + "/api/v1/instance")) {
+        read_limits(*v1);
         m_kind = mastodon::kind_from_instance(*v1);
-        const auto& limit = json_member(*v1, "max_toot_chars"); // Pleroma, Akkoma
-        if (!m_instance_limit && limit.is_number_unsigned() && limit.get<size_t>() > 0) {
-          m_instance_limit = limit.get<size_t>();
-        }
       }
     }
     if (!m_kind) {
@@ -536,10 +573,8 @@ private:
     if (const auto flavor = mastodon::parse_flavor(json_id(json, "flavor"))) {
       m_kind = mastodon::ServerKind{ *flavor, json_id(json, "version") };
     }
-    const auto& limit = json_member(json, "max_characters");
-    if (limit.is_number_unsigned() && limit.get<size_t>() > 0) {
-      m_instance_limit = limit.get<size_t>();
-    }
+    m_instance_limit = positive_at(json, "/max_characters");
+    m_media_limit = positive_at(json, "/max_media_attachments");
     return true;
   }
 
@@ -555,6 +590,9 @@ private:
     }
     if (m_instance_limit) {
       json["max_characters"] = *m_instance_limit;
+    }
+    if (m_media_limit) {
+      json["max_media_attachments"] = *m_media_limit;
     }
     // Not kept: the next run asks again, which costs a request, nothing more.
     (void)write_secret_file(m_kind_file, json.dump(2) + "\n");
@@ -729,6 +767,7 @@ private:
   bool m_kind_asked = false;
   std::optional<mastodon::ServerKind> m_kind;
   std::optional<size_t> m_instance_limit;
+  std::optional<size_t> m_media_limit; // media per status, as the instance says
   AdapterContext m_context;
   Sleep m_sleep;
   LazyTransport m_transport{ m_context };

@@ -58,8 +58,9 @@ class Fault:
 
 class FakeMastodon:
     def __init__(self, token="s3cr3t-token", max_chars=None, async_media=True, polls_before_ready=1,
-                 kind="mastodon"):
+                 kind="mastodon", max_media=4):
         self.token = token
+        self.max_media = max_media
         self.kind = kind
         self.max_chars = max_chars or (5000 if kind in ("gotosocial", "akkoma", "pleroma")
                                        else 500)
@@ -155,6 +156,8 @@ class FakeMastodon:
         media_ids = body.get("media_ids") or []
         if not text and not media_ids:
             return 422, {}, {"error": "Validation failed: Text can't be blank"}
+        if len(media_ids) > self.max_media:
+            return 422, {}, {"error": f"Validation failed: Media attachments exceed {self.max_media}"}
         if self.kind == "pixelfed" and not media_ids:
             return 422, {}, {"error": "The media ids field is required."}
         if mastodon_length(text) > self.max_chars:
@@ -208,7 +211,7 @@ class FakeMastodon:
     def instance(self, path):
         """The documents a server of this kind answers about itself (None: 404)."""
         configuration = {"statuses": {"max_characters": self.max_chars,
-                                      "max_media_attachments": 4,
+                                      "max_media_attachments": self.max_media,
                                       "characters_reserved_per_url": 23}}
         base = f"http://127.0.0.1:{self.port}"
         documents = {

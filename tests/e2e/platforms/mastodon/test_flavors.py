@@ -172,6 +172,34 @@ posts:
         self.assertExit(self.herald("post", "--to", "fedi", "--text", "third", env=self.secrets), 0)
         self.assertEqual(len(asked()), 6)
 
+    def test_the_instance_media_limit_is_said_and_kept_before_anything_is_uploaded(self):
+        self.start_fake(FakeMastodon(token=TOKEN, kind="gotosocial", async_media=False,
+                                     max_media=2).start())
+        for name in ("a", "b", "c"):
+            self.write(f"media/{name}.png", PNG)
+        self.calendar(posts="""
+posts:
+  - id: launch
+    at: 2026-12-01T08:00:00Z
+    to: [fedi]
+    text: three pictures
+    media:
+      - file: media/a.png
+        alt: one
+      - file: media/b.png
+        alt: two
+      - file: media/c.png
+        alt: three
+""")
+        r = self.herald("accounts", "check", env=self.secrets)
+        self.assertRegex(r.out, r"on GoToSocial 0\.17\.3; set flavor: gotosocial .*; 2 media a "
+                                r"post")
+        r = self.run_at(DUE)
+        self.assertExit(r, 1)
+        self.assertIn("3 media, the instance takes at most 2 a post", r.out)
+        self.assertEqual(self.fake.requests("POST", "/api/v2/media"), [])
+        self.assertEqual(self.fake.statuses, {})
+
     def test_a_thread_cut_on_a_server_without_keys_goes_to_a_person(self):
         self.serve("gotosocial")
         self.calendar(extra="    flavor: gotosocial\n", posts="""
