@@ -36,6 +36,8 @@ struct PostCommand
   bool split = false;
   std::string numbering;
   bool dry_run = false;
+  calendar::Article article;
+  bool draft = false;
   std::string release_notes;
   std::string version;
   std::string release_event;
@@ -237,6 +239,8 @@ run_post(const PostCommand& command, Context& context)
   }
   options.load.max_bytes = context.global.max_calendar_bytes;
   options.dry_run = command.dry_run;
+  options.article = command.article;
+  options.article.published = !command.draft;
 
   const FixedClock clock(options.now);
   http::LogSink log = context.verbose_log();
@@ -335,6 +339,14 @@ setup_post(CLI::App& app, Context& context)
                 "(default: the calendar's defaults: split:)");
   sub->add_option("--numbering", command->numbering,
                   "With --split: number the parts with this pattern, e.g. '{i}/{n}'");
+  sub->add_option("--title", command->article.title,
+                  "The title, for the platforms that publish titled posts (dev.to, Lemmy)");
+  sub->add_option("--link", command->article.link, "The URL the post is about (a Lemmy link post)");
+  sub->add_option("--tag", command->article.tags, "A tag (repeatable; dev.to)");
+  sub->add_option("--canonical-url", command->article.canonical_url,
+                  "Where the article was first published (dev.to)");
+  sub->add_option("--series", command->article.series, "The series of the article (dev.to)");
+  sub->add_flag("--draft", command->draft, "Publish a draft where the platform keeps drafts");
   sub->add_flag("--dry-run", command->dry_run,
                 "Show what each account would get, with its length against the limits; send "
                 "nothing, change no state");

@@ -83,6 +83,23 @@ check_media(const calendar::Calendar& calendar, Diagnostics& diagnostics)
 }
 
 void
+check_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics)
+{
+  for_each_message(calendar, [&](const calendar::Account& account,
+                                 const platforms::Platform& platform,
+                                 const platforms::AccountConfig& config, const calendar::Post& post,
+                                 const std::vector<calendar::Content>& /*parts*/) {
+    for (const auto& problem :
+         platform.article_problems(config, queue::out_article(post.article))) {
+      const auto written = post.article.pos.find(problem.key);
+      diagnostics.error(written != post.article.pos.end() ? written->second : post.pos,
+                        fmt::format("post '{}' cannot go to account '{}' ({}): {}", post.id,
+                                    account.name, account.platform, problem.message));
+    }
+  });
+}
+
+void
 check_with_platforms(const calendar::Calendar& calendar, Diagnostics& diagnostics,
                      const std::function<void(std::string_view)>& log)
 {

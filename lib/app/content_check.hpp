@@ -17,6 +17,10 @@ void check_lengths(const calendar::Calendar& calendar, Diagnostics& diagnostics)
 // no media, too many files, a kind of file it cannot send), naming the account and the reason.
 void check_media(const calendar::Calendar& calendar, Diagnostics& diagnostics);
 
+// Reports every post whose long-form keys (`title:`, `tags:`, ...) an account it goes to cannot
+// publish as written (dev.to needs a title, takes at most four tags), naming the account.
+void check_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics);
+
 // `herald validate` only: hands each account's messages to its platform's own checks
 // (Platform::check_messages), which may start a plugin and ask it, bounded in time. `log` gets
 // what the plugins write on stderr (-v).

@@ -8,8 +8,10 @@
 #include "text/utf8.hpp"
 #include "tick.hpp"
 
+#include "calendar/article_check.hpp"
 #include "calendar/media_check.hpp"
 #include "calendar/post_id.hpp"
+#include "platforms/post.hpp"
 #include "platforms/registry.hpp"
 #include "queue/split_parts.hpp"
 #include "queue/sync.hpp"
@@ -44,7 +46,39 @@ derived_id(const PostOptions& options)
   for (const auto& account : options.to) {
     hasher.field(account);
   }
+  // Only when set, so that the ids of posts without them stay as they were.
+  if (!options.article.empty()) {
+    hasher.field(platforms::to_json(queue::out_article(options.article)).dump());
+  }
   return "post-" + hasher.hex().substr(0, 12);
+}
+
+// The form of --title, --link, ... as the calendar checks them; what each platform needs of them
+// is check_articles()'s.
+void
+check_article(const calendar::Article& article, const SourcePos& here, Diagnostics& diagnostics)
+{
+  const auto check_line = [&](std::string_view option, const std::string& value) {
+    if (!value.empty()) {
+      if (const auto problem = calendar::line_problem(value)) {
+        diagnostics.error(here, fmt::format("{} {}", option, *problem));
+      }
+    }
+  };
+  const auto check_url = [&](std::string_view option, const std::string& value) {
+    if (!value.empty() && !calendar::is_web_url(value)) {
+      diagnostics.error(here, fmt::format("{} must be an http or https URL, like "
+                                          "https://example.org/page",
+                                          option));
+    }
+  };
+  check_line("--title", article.title);
+  check_line("--series", article.series);
+  check_url("--link", article.link);
+  check_url("--canonical-url", article.canonical_url);
+  for (const auto& tag : article.tags) {
+    check_line("--tag", tag);
+  }
 }
 
 // The one-off post as a calendar post, or nothing after reporting why not.
@@ -120,6 +154,8 @@ make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics
       { media.file.string(), fs::absolute(media.file).lexically_normal(), media.alt, here });
   }
   post.parts.push_back(std::move(content));
+  post.article = options.article;
+  check_article(post.article, here, diagnostics);
   post.schedule.kind = calendar::Schedule::Kind::at;
   post.schedule.at = options.at.value_or(options.now);
   post.pos = here;
@@ -258,6 +294,9 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
       return report; // not announced, as the calendar asks: nothing sent, nothing stored
     }
     texts = release_texts(*options.release, cal, options.to);
+    if (effective.article.title.empty()) {
+      effective.article.title = release::release_title(*options.release);
+    }
     effective.text = texts.empty() ? std::string() : texts.begin()->second;
     for (const auto& [account, text] : texts) {
       effective.text = std::min(effective.text, text,
@@ -281,6 +320,7 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
   cal.posts = { std::move(*post) };
   check_lengths(cal, report.diagnostics);
   check_media(cal, report.diagnostics);
+  check_articles(cal, report.diagnostics);
   if (report.diagnostics.has_errors()) {
     return report;
   }

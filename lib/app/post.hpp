@@ -40,6 +40,8 @@ struct PostOptions
   // --split / --numbering: cut a text too long for an account into a thread there; nullopt:
   // as the calendar's `defaults: split:` says.
   std::optional<calendar::SplitSettings> split;
+  // --title, --link, --tag, --canonical-url, --series, --draft: the post's long-form keys.
+  calendar::Article article;
   // --dry-run: check and show what each account would get; send nothing, change no state.
   bool dry_run = false;
   // --release-notes/--version or --release-event: the text is made from these notes, per

@@ -4,6 +4,13 @@
 
 namespace herald::calendar {
 
+bool
+Article::empty() const
+{
+  return title.empty() && link.empty() && tags.empty() && canonical_url.empty() && series.empty() &&
+         published;
+}
+
 const Post*
 Calendar::find_post(std::string_view id) const
 {

@@ -78,6 +78,22 @@ struct SplitSettings
   std::string numbering; // e.g. "{i}/{n}", appended to each part; empty: none
 };
 
+// The keys of a post that long-form platforms read (dev.to's articles, Lemmy's posts); the
+// other platforms publish the text alone. Each platform says which it needs
+// (Platform::article_problems), so `validate` reports a missing title where the post is written.
+struct Article
+{
+  std::string title;
+  std::string link; // Lemmy: the post's URL
+  std::vector<std::string> tags;
+  std::string canonical_url;            // dev.to: where the article was first published
+  std::string series;                   // dev.to
+  bool published = true;                // false: a draft, where the platform keeps drafts
+  std::map<std::string, SourcePos> pos; // where each key set was written
+
+  bool empty() const;
+};
+
 struct Post
 {
   std::string id;
@@ -96,6 +112,7 @@ struct Post
   std::map<std::string, text::UtmTags> utm;
   // `split:` (else `defaults: split:`): cut into a thread where too long; nullopt: never.
   std::optional<SplitSettings> split;
+  Article article{};
 };
 
 // `retry:` of an account; unset fields keep herald's defaults (herald-calendar(5)).

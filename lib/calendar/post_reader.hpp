@@ -13,10 +13,11 @@
 namespace herald::calendar {
 
 // The keys a post may have, in the order of PostFields::Key.
-inline constexpr std::array<std::string_view, 19> k_post_keys = {
-  "id",    "text",     "to",        "at",     "cron",      "start", "until",
-  "count", "media",    "variants",  "thread", "enabled",   "grace", "utm",
-  "queue", "campaign", "media_dir", "split",  "link_card",
+inline constexpr std::array<std::string_view, 25> k_post_keys = {
+  "id",    "text",          "to",        "at",        "cron",      "start", "until",
+  "count", "media",         "variants",  "thread",    "enabled",   "grace", "utm",
+  "queue", "campaign",      "media_dir", "split",     "link_card", "title", "link",
+  "tags",  "canonical_url", "series",    "published",
 };
 
 // The entries of a post's map by key; the first wins (later ones are duplicate keys).
@@ -43,6 +44,12 @@ struct PostFields
     media_dir,
     split,
     link_card,
+    title,
+    link,
+    tags,
+    canonical_url,
+    series,
+    published,
   };
   std::array<const YamlEntry*, k_post_keys.size()> entries{};
 
@@ -62,6 +69,8 @@ struct PostScope
 void read_schedule(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post);
 // text / thread / media of the post itself.
 void read_content(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post);
+// title / link / tags / canonical_url / series / published: the long-form keys.
+void read_article(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post);
 // Needs post.to to be final.
 void read_variants(LoadContext& ctx, const PostScope& scope, const YamlNode& variants, Post& post);
 

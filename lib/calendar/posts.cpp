@@ -190,6 +190,7 @@ read_post(LoadContext& ctx, const SourceFile& file, const YamlNode& node, size_t
     read_variants(ctx, scope, *variants, post);
   }
   read_flags(ctx, scope, fields, post);
+  read_article(ctx, scope, fields, post);
   post.split = ctx.calendar.split;
   if (const YamlNode* split = fields.value(PostFields::split)) {
     post.split = read_split(ctx, file, *split, join_path(scope.path, "split"), post.split);

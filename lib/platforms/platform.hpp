@@ -95,6 +95,13 @@ struct MessageToCheck
   std::vector<SourcePos> part_pos; // of each part's text
 };
 
+// What Platform::article_problems() found wrong with one long-form key of a post.
+struct ArticleProblem
+{
+  std::string key; // "title", "tags", ... as written in the calendar
+  std::string message;
+};
+
 // One configured account of a platform. Built lazily, just before its first publish.
 class Adapter
 {
@@ -182,6 +189,16 @@ public:
   // message.
   virtual std::vector<std::string> media_problems(const AccountConfig& /*account*/,
                                                   const OutPart& /*message*/) const
+  {
+    return {};
+  }
+  // Why this account cannot publish a post with these long-form keys (`title:`, `tags:`, ...):
+  // each problem names the key it is about ("title" for a title that is missing or too long),
+  // so that `validate` points at it, or at the post when the key is not written. Asked once per
+  // post and account; publish() refuses the same post. The default: the platform publishes the
+  // text alone and reads none of them.
+  virtual std::vector<ArticleProblem> article_problems(const AccountConfig& /*account*/,
+                                                       const OutArticle& /*article*/) const
   {
     return {};
   }

@@ -31,6 +31,58 @@ parts_from_json(const nlohmann::json& json)
   return parts;
 }
 
+bool
+OutArticle::empty() const
+{
+  return title.empty() && link.empty() && tags.empty() && canonical_url.empty() && series.empty() &&
+         published;
+}
+
+nlohmann::json
+to_json(const OutArticle& article)
+{
+  auto json = nlohmann::json::object();
+  const auto set = [&](const char* key, const std::string& value) {
+    if (!value.empty()) {
+      json[key] = value;
+    }
+  };
+  set("title", article.title);
+  set("link", article.link);
+  if (!article.tags.empty()) {
+    json["tags"] = article.tags;
+  }
+  set("canonical_url", article.canonical_url);
+  set("series", article.series);
+  if (!article.published) {
+    json["published"] = false;
+  }
+  return json;
+}
+
+OutArticle
+article_from_json(const nlohmann::json& json)
+{
+  OutArticle article;
+  const auto text = [&](const char* key) {
+    const auto& member = json_member(json, key);
+    return member.is_string() ? member.get<std::string>() : std::string();
+  };
+  article.title = text("title");
+  article.link = text("link");
+  article.canonical_url = text("canonical_url");
+  article.series = text("series");
+  const auto& tags = json_member(json, "tags");
+  for (const auto& tag : tags.is_array() ? tags : nlohmann::json::array()) {
+    if (tag.is_string()) {
+      article.tags.push_back(tag.get<std::string>());
+    }
+  }
+  const auto& published = json_member(json, "published");
+  article.published = !published.is_boolean() || published.get<bool>();
+  return article;
+}
+
 std::string
 dump_json(const nlohmann::json& json)
 {

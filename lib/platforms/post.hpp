@@ -24,6 +24,20 @@ struct OutPart
   std::vector<OutMedia> media;
 };
 
+// The long-form keys of a post (calendar::Article): a title, a link, tags and so on, for the
+// platforms that publish articles or titled posts. Empty for most posts.
+struct OutArticle
+{
+  std::string title;
+  std::string link;
+  std::vector<std::string> tags;
+  std::string canonical_url;
+  std::string series;
+  bool published = true;
+
+  bool empty() const;
+};
+
 struct OutPost
 {
   std::string job_id;
@@ -39,9 +53,14 @@ struct OutPost
   bool one_off = false;
   // `link_card: false` on the post: no link card where the platform would add one (Bluesky).
   bool link_card = true;
+  OutArticle article{};
 };
 
 nlohmann::json to_json(const std::vector<OutPart>& parts);
+// Only the keys set, so that a post without them stores nothing new.
+nlohmann::json to_json(const OutArticle& article);
+// Tolerant like parts_from_json(): what is missing or of another type stays at its default.
+OutArticle article_from_json(const nlohmann::json& json);
 
 // `json` as compact text for a request body; ill-formed UTF-8 in a string is replaced rather
 // than thrown on (validate reports such text anyway).

@@ -68,6 +68,7 @@ out_post_of(const Job& job, const nlohmann::json& payload,
                            job.due,
                            is_one_off_key(job.calendar) };
   post.link_card = payload.value("link_card", true);
+  post.article = platforms::article_from_json(platforms::json_member(payload, "article"));
   return post;
 }
 

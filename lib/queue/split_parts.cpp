@@ -22,6 +22,13 @@ out_part(const calendar::Content& content)
   return part;
 }
 
+platforms::OutArticle
+out_article(const calendar::Article& article)
+{
+  return { article.title,         article.link,   article.tags,
+           article.canonical_url, article.series, article.published };
+}
+
 std::vector<calendar::Content>
 parts_for(const calendar::Post& post, const calendar::Account& account)
 {

@@ -22,4 +22,7 @@ platforms::AccountConfig account_config(const calendar::Account& account);
 // One calendar message as a platform sees it: its text and its media files.
 platforms::OutPart out_part(const calendar::Content& content);
 
+// A post's long-form keys (title, link, tags, ...) as a platform sees them.
+platforms::OutArticle out_article(const calendar::Article& article);
+
 } // namespace herald::queue

@@ -73,10 +73,19 @@ render(const calendar::Post& post, const calendar::Account& account,
     platforms::to_json(out_parts(parts_for(post, account), calendar_dir)).dump();
   // The revision covers what the audience would see, not where it is sent from, so that the
   // idempotency key derived from it changes exactly when the content does.
-  // `link_card: false` only when set, so that the payloads of other posts stay as they were.
+  // `link_card: false` and the long-form keys only when set, so that the payloads and the
+  // revisions of other posts stay as they were.
+  const std::string article =
+    post.article.empty() ? std::string() : platforms::to_json(out_article(post.article)).dump();
+  Hasher revision;
+  revision.field(parts);
+  if (!article.empty()) {
+    revision.field(article);
+  }
   return { R"({"account":)" + account_json + R"(,"parts":)" + parts +
-             (post.link_card ? "" : R"(,"link_card":false)") + "}",
-           Hasher().field(parts).hex() };
+             (post.link_card ? "" : R"(,"link_card":false)") +
+             (article.empty() ? "" : R"(,"article":)" + article) + "}",
+           revision.hex() };
 }
 
 nlohmann::json

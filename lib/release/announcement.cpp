@@ -18,10 +18,16 @@ wants_short_form(size_t max_text_length)
 }
 
 std::string
+release_title(const ReleaseNotes& notes)
+{
+  return notes.name.empty() ? fmt::format("Version {} is out", notes.version)
+                            : fmt::format("{} is out", notes.name);
+}
+
+std::string
 default_announcement(const ReleaseNotes& notes, const PlainNotes& plain, bool short_form)
 {
-  std::string text = notes.name.empty() ? fmt::format("Version {} is out", notes.version)
-                                        : fmt::format("{} is out", notes.name);
+  std::string text = release_title(notes);
   const std::string& body = short_form ? plain.summary : plain.text;
   if (!body.empty()) {
     text += "\n\n" + body;

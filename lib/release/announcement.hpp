@@ -7,6 +7,10 @@
 
 namespace herald::release {
 
+// "herald 1.4.0 is out", or "Version 1.4.0 is out" when the source names no release: the first
+// line of an announcement, and the title of a titled post (`herald post --release-notes`).
+std::string release_title(const ReleaseNotes& notes);
+
 // The announcement of a release for an account, when no template says otherwise. Short form
 // (a microblog's limit, such as Mastodon's or Bluesky's): the title ("herald 1.4.0 is out", or
 // "Version 1.4.0 is out" when the source names no release), the summary, the link. Long form

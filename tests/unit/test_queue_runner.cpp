@@ -119,6 +119,22 @@ TEST_SUITE("queue::Runner")
     CHECK(f.adapters.adapters["masto"].calls.size() == 1);
   }
 
+  TEST_CASE("the adapter is handed the post's long-form keys")
+  {
+    RunnerFixture f;
+    auto& post = test::add_post(f.cal, "notes", "2026-12-01T08:00:00Z", "the notes");
+    post.article.title = "herald 2.0";
+    post.article.tags = { "release" };
+    post.article.published = false;
+    f.sync(utc("2026-12-01T07:00:00Z"));
+    f.run("2026-12-01T08:00:30Z");
+    REQUIRE(f.adapters.adapters["masto"].calls.size() == 1);
+    const auto& article = f.adapters.adapters["masto"].calls[0].article;
+    CHECK(article.title == "herald 2.0");
+    CHECK(article.tags == std::vector<std::string>{ "release" });
+    CHECK_FALSE(article.published);
+  }
+
   TEST_CASE("late jobs: within grace they fire, beyond it they are missed, never dropped")
   {
     RunnerFixture f;

@@ -87,6 +87,23 @@ TEST_SUITE("queue::sync")
     }
   }
 
+  TEST_CASE("a post's long-form keys are in its job and its revision, and only when set")
+  {
+    SyncFixture f;
+    auto& post = test::add_post(f.cal, "launch", "2026-12-01T08:00:00Z", "hello");
+    f.sync();
+    const auto before = f.job("launch/masto");
+    CHECK(before.payload.find("article") == std::string::npos);
+
+    post.article.title = "herald 2.0";
+    post.article.published = false;
+    CHECK(f.sync().updated == 1);
+    const auto after = f.job("launch/masto");
+    CHECK(after.revision != before.revision); // a new title is new content
+    CHECK(after.payload.find(R"("article":{"published":false,"title":"herald 2.0"})") !=
+          std::string::npos);
+  }
+
   TEST_CASE("a job that fired is never touched by an edit")
   {
     SyncFixture f;

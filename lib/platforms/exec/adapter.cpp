@@ -798,14 +798,19 @@ private:
 OrderedJson
 post_request(std::string_view type, const OutPost& post)
 {
-  return { { "type", type },
-           { "id", 0 },
-           { "job", post.job_id },
-           { "post", post.post_id },
-           { "account", post.account },
-           { "idempotency_key", post.idempotency_key },
-           { "text", joined_text(post.parts) },
-           { "parts", parts_json(post.parts) } };
+  OrderedJson request = { { "type", type },
+                          { "id", 0 },
+                          { "job", post.job_id },
+                          { "post", post.post_id },
+                          { "account", post.account },
+                          { "idempotency_key", post.idempotency_key },
+                          { "text", joined_text(post.parts) },
+                          { "parts", parts_json(post.parts) } };
+  // Only for a post that has long-form keys, so that other requests stay as they were.
+  if (!post.article.empty()) {
+    request["article"] = OrderedJson::parse(to_json(post.article).dump());
+  }
+  return request;
 }
 
 class ExecAdapter : public Adapter
