@@ -19,6 +19,8 @@ Each publish is one POST with an Idempotency-Key header and this body:
     {"job": ..., "post": ..., "account": ..., "idempotency_key": ..., "text": ...,
      "parts": [{"text": ..., "media": [{"file": ..., "alt": ...}]}]}
 
+plus "article" ({"title": ..., "tags": [...], ...}) when the post has long-form keys.
+
 A 2xx answer is published; its JSON "id" and "url" are recorded when present (else the
 idempotency key is the id). 429 is rate_limited (with Retry-After), 401 and 403 are auth, 408
 and 5xx maybe_sent (the server had the post), any other status permanent. A connection that
@@ -96,6 +98,8 @@ def publish(request, args):
     key = request["idempotency_key"]
     body = {name: request.get(name) for name in
             ("job", "post", "account", "idempotency_key", "text", "parts")}
+    if "article" in request:  # a post with a title, tags, ... (herald-calendar(5))
+        body["article"] = request["article"]
     http_request = urllib.request.Request(
         url, data=json.dumps(body).encode("utf-8"), method="POST",
         headers={"Content-Type": "application/json", "Idempotency-Key": key,

@@ -138,6 +138,29 @@ class ExamplePluginsTest(PluginTest):
         self.assertIn("herald.yaml:10:11: error: post 'pic' for account 'notes' (exec): it has "
                       "media, and plugin 'append' takes none", r.err)
 
+    def test_webhook_forwards_the_long_form_keys_of_herald_post(self):
+        fake = WebhookFake(url_base="https://hooks.example/msg")
+        self.addCleanup(fake.stop)
+        self.webhook_calendar()
+        env = {"HOOK": fake.url("/in")}
+        r = self.herald("post", "--to", "hook", "--text", "The notes", "--link", "example.org",
+                        env=env)
+        self.assertExit(r, 2)
+        self.assertIn("--link must be an http or https URL", r.err)
+        self.assertEqual(fake.requests, [])
+        r = self.herald("post", "--to", "hook", "--text", "The notes", "--title", "herald 2.0",
+                        "--tag", "release", "--tag", "cpp", "--draft", env=env)
+        self.assertExit(r, 0)
+        [request] = fake.requests
+        self.assertEqual(request.json["article"],
+                         {"title": "herald 2.0", "tags": ["release", "cpp"], "published": False})
+        # Another title is another post, not a re-run of this one.
+        r = self.herald("post", "--to", "hook", "--text", "The notes", "--title", "herald 2.1",
+                        env=env)
+        self.assertExit(r, 0)
+        self.assertEqual(len(fake.requests), 2)
+        self.assertEqual(fake.requests[1].json["article"], {"title": "herald 2.1"})
+
     def webhook_calendar(self, *flags):
         args = ", ".join(["./examples/webhook.py", "--url-env", "HOOK"] + list(flags))
         self.write("herald.yaml", f"""
