@@ -54,6 +54,30 @@ parts_json(const app::PlanEntry& entry)
   return json;
 }
 
+// The long-form keys above the text, one per line, as the platform will get them.
+void
+print_article(const Context& context, const platforms::OutArticle& article)
+{
+  const auto line = [&](std::string_view label, const std::string& value) {
+    if (!value.empty()) {
+      fmt::print("         {} {}\n", context.paint(fmt::format("[{}]", label), "dim"),
+                 shown(value));
+    }
+  };
+  line("title", article.title);
+  line("link", article.link);
+  std::string tags;
+  for (const auto& tag : article.tags) {
+    tags += (tags.empty() ? "" : ", ") + tag;
+  }
+  line("tags", tags);
+  line("canonical", article.canonical_url);
+  line("series", article.series);
+  if (!article.published) {
+    line("published", "false (a draft)");
+  }
+}
+
 void
 run_plan(const PlanOptions& options, Context& context)
 {
@@ -105,6 +129,9 @@ run_plan(const PlanOptions& options, Context& context)
                                  { "queued", e.queued },
                                  { "new_slot", e.new_slot },
                                  { "parts", parts_json(e) } });
+      if (e.article) {
+        out["entries"].back()["article"] = platforms::to_json(*e.article);
+      }
     }
     out["warnings"] = nlohmann::json::array();
     for (const auto& d : diagnostics.all()) {
@@ -136,6 +163,9 @@ run_plan(const PlanOptions& options, Context& context)
                e.is_thread ? fmt::format(", thread of {}", e.parts.size())
                            : (e.recurring ? ", recurring" : ""),
                e.queued ? (e.new_slot ? ", next free slot" : ", queued slot") : "");
+    if (e.article) {
+      print_article(context, *e.article);
+    }
     for (size_t i = 0; i < e.parts.size(); ++i) {
       const auto& part = e.parts[i];
       if (e.is_thread) {

@@ -37,6 +37,17 @@ slots_in_state(const std::filesystem::path& state, const std::string& key)
   return slots;
 }
 
+std::optional<platforms::OutArticle>
+article_for(const calendar::Post& post, const calendar::Account& account)
+{
+  const platforms::Platform* platform = platforms::find_platform(account.platform);
+  if (post.article.empty() || !platform ||
+      !platform->capabilities_for(queue::account_config(account)).articles) {
+    return std::nullopt;
+  }
+  return queue::out_article(post.article);
+}
+
 } // namespace
 
 void
@@ -124,6 +135,7 @@ make_plan(const std::filesystem::path& file, TimePoint from, TimePoint until,
         entry.platform = cal.accounts.at(account).platform;
         entry.parts = queue::parts_for(post, cal.accounts.at(account));
         entry.is_thread = entry.parts.size() > 1;
+        entry.article = article_for(post, cal.accounts.at(account));
         entry.recurring = !occurrence.label.empty();
         entry.queued = queued;
         entry.new_slot = queued && !(kept.contains(slot_id) && kept.at(slot_id) == entry.due);

@@ -2,9 +2,11 @@
 
 #include "calendar/loader.hpp"
 #include "platforms/link_card.hpp"
+#include "platforms/post.hpp"
 #include "schedule/clock.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,8 @@ struct PlanEntry
   bool recurring = false;
   bool queued = false;   // `queue: true`: `due` is the posting slot it got
   bool new_slot = false; // queued, and the slot is not in the state yet: the next run gives it
+  // The post's long-form keys, where the account's platform publishes them (Capabilities).
+  std::optional<platforms::OutArticle> article;
   // --fetch-cards: per part, the link card the platform would get (link_cards_for), or why not.
   std::vector<std::optional<platforms::LinkCard>> cards;
   std::vector<std::string> card_problems;

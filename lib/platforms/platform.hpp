@@ -35,6 +35,9 @@ struct Capabilities
   // herald builds a link card (link_card.hpp) for a part with a link and no media; the
   // platforms that build their own previews leave this false.
   bool link_cards = false;
+  // The platform publishes a post's long-form keys (`title:`, `link:`, `tags:`, ...: dev.to,
+  // Lemmy); `plan` shows them for its accounts only.
+  bool articles = false;
 };
 
 // An account as an adapter needs it: its settings and what relative paths are relative to.
