@@ -126,11 +126,9 @@ Client::renew_if_due()
   if (kept && kept->seed != m_seed) {
     kept.reset(); // renewed from a token the user has replaced since
   }
-  m_token = kept && !kept->access_token.empty() ? kept->access_token : m_env_token;
-  m_expires = kept ? kept->expires_at : std::nullopt;
-  if (!kept || kept->access_token.empty()) {
-    m_expires.reset();
-  }
+  const bool renewed = kept && !kept->access_token.empty();
+  m_token = renewed ? kept->access_token : m_env_token;
+  m_expires = renewed ? kept->expires_at : std::nullopt;
   m_secrets.push_back(*m_token);
   const auto now = wall_now();
   if (!renewal_due(kept, m_seed, now)) {
