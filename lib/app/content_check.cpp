@@ -100,6 +100,34 @@ check_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics)
 }
 
 void
+check_unread_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics)
+{
+  for (const auto& post : calendar.posts) {
+    if (post.article.empty()) {
+      continue;
+    }
+    const bool read = std::any_of(post.to.begin(), post.to.end(), [&](const std::string& name) {
+      const auto account = calendar.accounts.find(name);
+      const platforms::Platform* platform = account == calendar.accounts.end()
+                                              ? nullptr
+                                              : platforms::find_platform(account->second.platform);
+      return platform &&
+             platform->capabilities_for(queue::account_config(account->second)).articles;
+    });
+    if (!read) {
+      const auto first = std::min_element(
+        post.article.pos.begin(), post.article.pos.end(),
+        [](const auto& a, const auto& b) { return a.second.line < b.second.line; });
+      diagnostics.warning(
+        first != post.article.pos.end() ? first->second : post.pos,
+        fmt::format("post '{}' has '{}:', but none of its accounts publishes it (only dev.to, "
+                    "lemmy and plugins read a post's title, link and tags)",
+                    post.id, first != post.article.pos.end() ? first->first : "title"));
+    }
+  }
+}
+
+void
 check_with_platforms(const calendar::Calendar& calendar, Diagnostics& diagnostics,
                      const std::function<void(std::string_view)>& log)
 {

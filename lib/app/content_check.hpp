@@ -21,6 +21,11 @@ void check_media(const calendar::Calendar& calendar, Diagnostics& diagnostics);
 // publish as written (dev.to needs a title, takes at most four tags), naming the account.
 void check_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics);
 
+// Warns of each calendar post with long-form keys that none of its accounts publishes: most
+// likely a post meant for a blog sent to the wrong accounts. (Not for `herald post`, whose
+// release announcements have a title for whichever accounts read it.)
+void check_unread_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics);
+
 // `herald validate` only: hands each account's messages to its platform's own checks
 // (Platform::check_messages), which may start a plugin and ask it, bounded in time. `log` gets
 // what the plugins write on stderr (-v).

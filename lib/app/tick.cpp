@@ -165,6 +165,7 @@ load_checked(const fs::path& file, calendar::LoadOptions options)
     check_lengths(*loaded.calendar, loaded.diagnostics);
     check_media(*loaded.calendar, loaded.diagnostics);
     check_articles(*loaded.calendar, loaded.diagnostics);
+    check_unread_articles(*loaded.calendar, loaded.diagnostics);
     loaded.diagnostics.sort();
   }
   return loaded;

@@ -77,6 +77,28 @@ class ValidateTest(HeraldTest):
                          "calendar\n"
                          "herald.yaml: 3 errors\n")
 
+    def test_a_title_no_account_publishes_is_a_warning(self):
+        self.write("herald.yaml", """
+            accounts:
+              masto: {platform: stub, dir: outbox}
+            posts:
+              - id: notes
+                at: 2030-12-01 09:00
+                to: [masto]
+                text: The notes
+                tags: [release]
+                title: herald 2.0
+              - id: plain
+                at: 2030-12-01 09:00
+                to: [masto]
+                text: hi
+            """)
+        r = self.herald("validate")
+        self.assertExit(r, 0)
+        self.assertEqual(r.err, "herald.yaml:8:11: warning: post 'notes' has 'tags:', but none of "
+                                "its accounts publishes it (only dev.to, lemmy and plugins read a "
+                                "post's title, link and tags)\n")
+
     def test_warnings_about_time(self):
         self.write("empty.yaml", "posts: []\n")
         r = self.herald("validate", calendar="empty.yaml")

@@ -952,7 +952,10 @@ public:
     // What a plugin can do is only known from its hello, per account: the adapter checks posts
     // against it, and resends after an ambiguous failure when the plugin is idempotent. A job
     // left in `sending` by a crash of herald itself goes to `unknown` (see herald-plugins(7)).
-    return { .threads = true, .media = true, .idempotent = false, .max_text_length = 0 };
+    // A plugin is handed a post's long-form keys, so they are not lost on it.
+    return {
+      .threads = true, .media = true, .idempotent = false, .max_text_length = 0, .articles = true
+    };
   }
 
   std::vector<std::string_view> setting_keys() const override
