@@ -203,7 +203,7 @@ private:
       m.created_at = parse_rfc3339(json_id(comment, "created_at")).value_or(TimePoint{});
       m.in_reply_to = parent;
       m.url = devto::comment_url(m_client.base_url(), m.author, m.id);
-      m.addressed.mention = !m.ours && m.text.find("@" + me) != std::string::npos;
+      m.addressed.mention = !m.ours && devto::names(m.text, me);
       m_article_of[m.id] = article_id;
       const auto id = m.id;
       thread.messages.push_back(std::move(m));

@@ -53,6 +53,10 @@ bool same_title(std::string_view ours, std::string_view theirs);
 // draft has no date and matches on its title).
 bool is_our_article(const nlohmann::json& article, std::string_view title, TimePoint since);
 
+// Whether `text` names the account `username` (@username, not followed by another character
+// of a username: letters, digits, '_').
+bool names(std::string_view text, std::string_view username);
+
 // The web address of a comment: <instance>/<commenter>/comment/<id_code>.
 std::string comment_url(std::string_view base_url, std::string_view author,
                         std::string_view id_code);

@@ -9,6 +9,8 @@
 
 #include <fmt/core.h>
 
+#include <cctype>
+
 namespace herald::platforms::devto {
 
 std::vector<ArticleProblem>
@@ -118,6 +120,25 @@ is_our_article(const nlohmann::json& article, std::string_view title, TimePoint 
   constexpr auto k_clock_margin = std::chrono::minutes(5);
   const auto when = parse_rfc3339(at);
   return !when || *when >= since - k_clock_margin;
+}
+
+bool
+names(std::string_view text, std::string_view username)
+{
+  if (username.empty()) {
+    return false;
+  }
+  const std::string handle = "@" + std::string(username);
+  for (auto at = text.find(handle); at != std::string_view::npos; at = text.find(handle, at + 1)) {
+    const auto after = at + handle.size();
+    const bool ends =
+      after == text.size() ||
+      !(std::isalnum(static_cast<unsigned char>(text[after])) != 0 || text[after] == '_');
+    if (ends) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string

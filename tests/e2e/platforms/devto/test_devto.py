@@ -149,6 +149,21 @@ posts:
         [search] = [q for q in self.fake.requests if q.path == "/api/articles/me/all"]
         self.assertEqual(search.query["per_page"], ["100"])
 
+    def test_herald_post_on_a_fresh_state_finds_the_draft_by_title_and_sends_nothing(self):
+        self.calendar(posts="")
+        args = ("post", "--to", "dev", "--title", "Release notes 2.1", "--tag", "release",
+                "--draft", "--text", "What changed", "--json")
+        r = self.herald(*args, env=self.secrets)
+        self.assertExit(r, 0)
+        [article] = self.fake.articles
+        self.assertEqual((article["published"], article["tag_list"]), (False, ["release"]))
+        # Another runner, another state: the draft is found among the account's articles.
+        self.env["HERALD_STATE"] = str(self.new_state("second"))
+        r = self.herald(*args, env=self.secrets)
+        self.assertExit(r, 0)
+        self.assertIn('"status":"already-posted"', r.out.replace(" ", ""))
+        self.assertEqual(len(self.fake.creates()), 1)
+
     def test_a_lost_answer_is_never_resent(self):
         self.assertExit(self.calendar(), 0)
         self.assertExit(self.run_at(BEFORE), 0)

@@ -115,6 +115,17 @@ TEST_SUITE("platforms::devto")
     CHECK_FALSE(is_our_article(nlohmann::json::array(), "T", since));
   }
 
+  TEST_CASE("names: @username as a whole handle")
+  {
+    CHECK(names("cc @herald, thanks", "herald"));
+    CHECK(names("@herald", "herald"));
+    CHECK_FALSE(names("@heraldry is a craft", "herald"));
+    CHECK_FALSE(names("@herald_bot hi", "herald"));
+    CHECK(names("@heraldry and @herald.", "herald"));
+    CHECK_FALSE(names("herald", "herald"));
+    CHECK_FALSE(names("@", ""));
+  }
+
   TEST_CASE("comment_url: the commenter's path and the id_code")
   {
     CHECK(comment_url("https://dev.to", "ada", "2k9f") == "https://dev.to/ada/comment/2k9f");
