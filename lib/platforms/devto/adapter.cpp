@@ -129,7 +129,9 @@ public:
 
   Capabilities capabilities() const override
   {
-    return { .threads = false, .media = false, .idempotent = false, .max_text_length = 0 };
+    return {
+      .threads = false, .media = false, .idempotent = false, .max_text_length = 0, .articles = true
+    };
   }
 
   std::vector<std::string_view> setting_keys() const override { return { "url", "token_env" }; }

@@ -73,6 +73,21 @@ class DevtoTest(PlatformTest):
             "series": "Herald releases",
             "canonical_url": "https://example.com/blog/herald-2"}})
 
+    def test_plan_shows_the_title_tags_and_series_the_article_gets(self):
+        self.assertExit(self.calendar(), 0)
+        r = self.herald("plan", "--from", "2026-12-01T00:00:00Z", "--days", "1", env=self.secrets)
+        self.assertExit(r, 0)
+        self.assertIn("launch -> dev (devto)\n"
+                      "         [title] Herald 2.0: every platform\n"
+                      "         [tags] release, cpp, cli\n"
+                      "         [canonical] https://example.com/blog/herald-2\n"
+                      "         [series] Herald releases\n"
+                      "         # Herald 2.0\n", r.out)
+        r = self.herald("--json", "plan", "--from", "2026-12-01T00:00:00Z", "--days", "1",
+                        env=self.secrets)
+        [entry] = r.json()["entries"]
+        self.assertEqual(entry["article"]["tags"], ["release", "cpp", "cli"])
+
     def test_published_false_sends_a_draft(self):
         self.assertExit(self.calendar("""
 posts:
