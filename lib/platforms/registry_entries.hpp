@@ -17,5 +17,6 @@ const Platform& x_platform();
 const Platform& linkedin_platform();
 const Platform& threads_platform();
 const Platform& matrix_platform();
+const Platform& lemmy_platform();
 
 } // namespace herald::platforms
