@@ -154,9 +154,9 @@ private:
     return PublishError{ PublishError::Kind::permanent, "lemmy: " + problems.front(), {} };
   }
 
-  // The account's posts, newest first, back to `since`: ours is the one with the same title in
-  // the same community. A post deleted since is not counted: it was published, and a resend
-  // would publish it twice, so it is reported as found.
+  // The account's posts, newest first, back to `since`: ours is the one with the same title
+  // (trimmed, as Lemmy stores it) in the same community. A post deleted since is not counted: it
+  // was published, and a resend would publish it twice, so it is reported as found.
   Result<std::optional<Published>, PublishError> search(const OutPost& post, TimePoint since,
                                                         bool must_reach_since)
   {
@@ -180,7 +180,7 @@ private:
           return std::optional<Published>();
         }
         const auto& in = json_member(p, "community_id");
-        if (json_id(p, "name") == post.article.title && in.is_number_integer() &&
+        if (json_id(p, "name") == lemmy::trimmed(post.article.title) && in.is_number_integer() &&
             in.get<int64_t>() == *community) {
           return std::optional<Published>(published_of(p, m_client.secrets()));
         }

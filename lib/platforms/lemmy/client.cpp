@@ -127,7 +127,7 @@ Client::login()
 }
 
 Result<http::Response, PublishError>
-Client::authed(http::Request r)
+Client::authed(const http::Request& r)
 {
   if (!m_loaded) {
     m_loaded = true;
@@ -179,7 +179,7 @@ Client::get_json(const std::string& path, std::string_view what)
   r.method = "GET";
   r.url = m_base_url + path;
   r.headers.push_back({ "Accept", "application/json" });
-  auto response = authed(std::move(r));
+  auto response = authed(r);
   if (!response) {
     return unexpected(nothing_published(std::move(response.error())));
   }
@@ -203,7 +203,7 @@ Client::post_json(const std::string& path, const nlohmann::json& body, std::stri
   r.headers.push_back({ "Accept", "application/json" });
   r.headers.push_back({ "Content-Type", "application/json" });
   r.body = dump_json(body);
-  auto response = authed(std::move(r));
+  auto response = authed(r);
   if (!response) {
     return unexpected(std::move(response.error()));
   }

@@ -11,10 +11,7 @@
 
 namespace herald::platforms::lemmy {
 
-namespace {
-
-// Lemmy trims with Rust's str::trim (Unicode white space); ASCII white space is what calendars
-// carry.
+// Rust's str::trim takes Unicode white space; ASCII white space is what calendars carry.
 std::string_view
 trimmed(std::string_view text)
 {
@@ -24,8 +21,6 @@ trimmed(std::string_view text)
   }
   return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
-
-} // namespace
 
 text::LengthRule
 body_rule()
@@ -127,7 +122,7 @@ parse_time(std::string_view text)
 std::string
 handle_of(const nlohmann::json& person)
 {
-  const auto name = json_id(person, "name");
+  auto name = json_id(person, "name");
   const auto actor = json_id(person, "actor_id");
   const auto scheme = actor.find("://");
   if (name.empty() || scheme == std::string::npos) {

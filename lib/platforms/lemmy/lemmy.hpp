@@ -32,6 +32,10 @@ inline constexpr size_t k_max_post_body = 50'000;
 // BODY_MAX_LENGTH: comments, and so engage's answers.
 inline constexpr size_t k_max_comment_body = 10'000;
 
+// `text` without white space at either end, as Lemmy trims a title before checking and storing
+// it.
+std::string_view trimmed(std::string_view text);
+
 // The rule `validate` and publish() check a post's body against.
 text::LengthRule body_rule();
 
@@ -100,7 +104,7 @@ public:
   const std::string& save_problem() const { return m_save_problem; }
 
 private:
-  Result<http::Response, PublishError> authed(http::Request r);
+  Result<http::Response, PublishError> authed(const http::Request& r);
   Result<void, PublishError> login();
   PublishError answer_error(const http::Response& response, std::string_view what) const;
 

@@ -267,7 +267,7 @@ class LemmyFake(HookFakeServer):
         if text is not None and (not isinstance(text, str)
                                  or len(text.encode("utf-16-le")) // 2 > 50000):
             return error("invalid_body_field")
-        post = self.add_post(self.me, name, text, community)
+        post = self.add_post(self.me, name.strip(), text, community)  # stored trimmed
         if body.get("url") is not None:
             post["url"] = body["url"]
         if self._lose:

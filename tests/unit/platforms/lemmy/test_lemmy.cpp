@@ -61,6 +61,13 @@ TEST_SUITE("platforms::lemmy")
     }
   }
 
+  TEST_CASE("trimmed: as Lemmy trims a title")
+  {
+    CHECK(trimmed("  a title \t\n") == "a title");
+    CHECK(trimmed(" \n ").empty());
+    CHECK(trimmed("x") == "x");
+  }
+
   TEST_CASE("body_rule: 50,000 UTF-16 units")
   {
     CHECK_FALSE(text::too_long(std::string(50'000, 'a'), body_rule()));
