@@ -225,6 +225,22 @@ posts:
         self.assertIn("couldnt_find_community", r.out + r.err)
         self.assertNotIn(PASSWORD, r.out + r.err)
 
+    def test_a_one_off_post_rerun_on_a_fresh_state_finds_the_first_by_its_trimmed_title(self):
+        self.calendar("posts: []\n")
+        runs = []
+        for state in ("run1", "run2"):
+            r = self.herald("--json", "post", "--to", "lem", "--title", "  herald 2.1  ", "--text",
+                            "A point release.", "--now", "2026-12-01T12:00:00Z",
+                            env=dict(self.secrets, HERALD_STATE=str(self.dir / state / "h.db")))
+            self.assertExit(r, 0)
+            [line] = r.json_lines()
+            runs.append(line)
+        [post] = self.fake.posts
+        self.assertEqual((post["name"], post["body"]), ("herald 2.1", "A point release."))
+        self.assertEqual([line["status"] for line in runs], ["posted", "already-posted"])
+        self.assertEqual((runs[1]["id"], runs[1]["ledger"]),
+                         (str(post["id"]), "the account's recent posts"))
+
     # --- engage and report -------------------------------------------------------------------
 
     def test_engage_lists_a_reply_and_a_mention_and_answers_under_the_comment(self):
