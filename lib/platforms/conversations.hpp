@@ -126,6 +126,8 @@ std::unique_ptr<ConversationSource> make_matrix_conversations(const AccountConfi
                                                               const AdapterContext& context);
 std::unique_ptr<ConversationSource> make_devto_conversations(const AccountConfig& account,
                                                              const AdapterContext& context);
+std::unique_ptr<ConversationSource> make_lemmy_conversations(const AccountConfig& account,
+                                                             const AdapterContext& context);
 Result<std::unique_ptr<ConversationSource>> make_exec_conversations(const AccountConfig& account,
                                                                     const AdapterContext& context);
 

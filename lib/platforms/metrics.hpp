@@ -75,6 +75,8 @@ std::unique_ptr<MetricsSource> make_threads_metrics(const AccountConfig& account
                                                     const AdapterContext& context);
 std::unique_ptr<MetricsSource> make_devto_metrics(const AccountConfig& account,
                                                   const AdapterContext& context);
+std::unique_ptr<MetricsSource> make_lemmy_metrics(const AccountConfig& account,
+                                                  const AdapterContext& context);
 std::unique_ptr<MetricsSource> make_exec_metrics(const AccountConfig& account,
                                                  const AdapterContext& context);
 

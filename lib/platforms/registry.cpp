@@ -13,7 +13,7 @@ all_platforms()
 {
   // One line per platform, so that adding one stays a one-line change.
   // clang-format off
-  static const std::array<const Platform*, 13> platforms{
+  static const std::array<const Platform*, 14> platforms{
     &stub_platform(),
     &mastodon_platform(),
     &bluesky_platform(),
@@ -26,6 +26,7 @@ all_platforms()
     &telegram_platform(),
     &matrix_platform(),
     &devto_platform(),
+    &lemmy_platform(),
     &exec_platform(),
   };
   // clang-format on

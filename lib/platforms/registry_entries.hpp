@@ -18,5 +18,6 @@ const Platform& linkedin_platform();
 const Platform& threads_platform();
 const Platform& matrix_platform();
 const Platform& devto_platform();
+const Platform& lemmy_platform();
 
 } // namespace herald::platforms

@@ -23,7 +23,7 @@ class VersionTest(HeraldTest):
             r"^herald \d+\.\d+\.\d+\n"
             r"commit: ([0-9a-f]{40}( \(with local changes\))?|unknown)\n"
             r"build: [A-Za-z]+, \S+ [\d.]+\n"
-            r"platforms: stub mastodon bluesky x linkedin threads discord webhook slack telegram matrix exec\n$")
+            r"platforms: stub mastodon bluesky x linkedin threads discord webhook slack telegram matrix devto lemmy exec\n$")
 
     def test_json_for_scripts(self):
         for args in (["--version", "--json"], ["--json", "--version"]):
