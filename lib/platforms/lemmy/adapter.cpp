@@ -212,7 +212,8 @@ public:
     return { .threads = false,
              .media = false,
              .idempotent = false,
-             .max_text_length = lemmy::k_max_post_body };
+             .max_text_length = lemmy::k_max_post_body,
+             .articles = true };
   }
 
   std::vector<std::string_view> setting_keys() const override

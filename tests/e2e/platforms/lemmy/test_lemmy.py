@@ -70,6 +70,10 @@ class LemmyTest(PlatformTest):
 
     def test_a_text_post_and_a_link_post_with_a_jwt_kept_owner_only(self):
         self.assertExit(self.calendar(POSTS), 0)
+        r = self.herald("plan", "--from", "2026-12-01T00:00:00Z", "--days", "1", env=self.secrets)
+        self.assertIn("notes -> lem (lemmy)\n"
+                      "         [title] The release notes of herald 2.0\n"
+                      "         [link] https://example.com/notes\n", r.out)
         r = self.run_at(BEFORE, DUE, flags=["--json"])
         self.assertExit(r, 0)
         text, link = self.fake.posts
