@@ -130,12 +130,14 @@ video_file()
   return file;
 }
 
-// No error message may show a secret.
+// No error message may show a secret: a variable's value that holds "SECRET". Other variables
+// (Lemmy's username_env) name public things that answers may show.
 void
 check_secrets(std::string_view message, const std::map<std::string, std::string>& env)
 {
   for (const auto& [name, value] : env) {
-    if (message.find(value) != std::string_view::npos) {
+    if (value.find("SECRET") != std::string::npos &&
+        message.find(value) != std::string_view::npos) {
       std::abort();
     }
   }
@@ -210,6 +212,9 @@ run_platform(std::string_view platform_name, const std::vector<AccountVariant>& 
   const AccountConfig account{ "fuzz", std::string(platform_name), variant.settings, "/" };
 
   OutPost post{ "p/fuzz", "p", "fuzz", "herald-fuzz-key", {}, clock.now(), false };
+  // The titled platforms (dev.to, Lemmy) need a title; the others ignore it.
+  post.article.title = "herald 2.0 is out";
+  post.article.tags = { "release" };
   if (script.texts.empty()) {
     script.texts.emplace_back("Hello @alice.example.com, see https://example.org/a_(b) #herald");
   }
