@@ -81,6 +81,20 @@ check_article(const calendar::Article& article, const SourcePos& here, Diagnosti
   }
 }
 
+// Whether one of `accounts` publishes a post's long-form keys (dev.to, Lemmy, a plugin).
+bool
+publishes_articles(const calendar::Calendar& cal, const std::vector<std::string>& accounts)
+{
+  return std::any_of(accounts.begin(), accounts.end(), [&](const std::string& name) {
+    const auto account = cal.accounts.find(name);
+    if (account == cal.accounts.end()) {
+      return false;
+    }
+    const platforms::Platform* platform = platforms::find_platform(account->second.platform);
+    return platform && platform->capabilities_for(queue::account_config(account->second)).articles;
+  });
+}
+
 // The one-off post as a calendar post, or nothing after reporting why not.
 std::optional<calendar::Post>
 make_post(const PostOptions& options, const calendar::Calendar& cal, Diagnostics& diagnostics)
@@ -294,7 +308,9 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
       return report; // not announced, as the calendar asks: nothing sent, nothing stored
     }
     texts = release_texts(*options.release, cal, options.to);
-    if (effective.article.title.empty()) {
+    // Only where an account publishes titles, so that the id and the jobs of an announcement to
+    // the other platforms stay what they were (a CI re-run after an upgrade is the same post).
+    if (effective.article.title.empty() && publishes_articles(cal, options.to)) {
       effective.article.title = release::release_title(*options.release);
     }
     effective.text = texts.empty() ? std::string() : texts.begin()->second;

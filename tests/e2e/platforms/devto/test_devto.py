@@ -179,6 +179,16 @@ posts:
         self.assertIn('"status":"already-posted"', r.out.replace(" ", ""))
         self.assertEqual(len(self.fake.creates()), 1)
 
+    def test_release_notes_get_the_announcement_as_their_title(self):
+        self.calendar(posts="")
+        self.write("CHANGELOG.md", "# Changelog\n\n## [1.4.0] - 2026-12-01\n\n"
+                                   "### Added\n\n- Titles for dev.to\n")
+        r = self.herald("post", "--to", "dev", "--release-notes", "CHANGELOG.md", "--version",
+                        "1.4.0", env=self.secrets)
+        self.assertExit(r, 0)
+        [article] = self.fake.articles
+        self.assertEqual(article["title"], "Version 1.4.0 is out")
+
     def test_a_lost_answer_is_never_resent(self):
         self.assertExit(self.calendar(), 0)
         self.assertExit(self.run_at(BEFORE), 0)
