@@ -6,10 +6,32 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace herald::app {
 
 namespace {
+
+// The platforms that publish a post's long-form keys, as the warnings name them ("devto, lemmy
+// and exec"): read from their capabilities, so that a new such platform is named at once.
+std::string
+article_platforms()
+{
+  std::vector<std::string_view> names;
+  for (const platforms::Platform* platform : platforms::all_platforms()) {
+    if (platform->capabilities().articles) {
+      names.push_back(platform->name());
+    }
+  }
+  std::string listed;
+  for (size_t i = 0; i < names.size(); ++i) {
+    listed += i == 0 ? "" : i + 1 == names.size() ? " and " : ", ";
+    listed += names[i];
+  }
+  return listed;
+}
 
 // Calls `check(account, platform, config, post, parts)` for every post and every account it goes
 // to, with the parts rendered for that account.
@@ -99,6 +121,13 @@ check_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics)
   });
 }
 
+bool
+publishes_articles(const calendar::Account& account)
+{
+  const platforms::Platform* platform = platforms::find_platform(account.platform);
+  return platform && platform->capabilities_for(queue::account_config(account)).articles;
+}
+
 void
 check_unread_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics)
 {
@@ -108,11 +137,7 @@ check_unread_articles(const calendar::Calendar& calendar, Diagnostics& diagnosti
     }
     const bool read = std::any_of(post.to.begin(), post.to.end(), [&](const std::string& name) {
       const auto account = calendar.accounts.find(name);
-      const platforms::Platform* platform = account == calendar.accounts.end()
-                                              ? nullptr
-                                              : platforms::find_platform(account->second.platform);
-      return platform &&
-             platform->capabilities_for(queue::account_config(account->second)).articles;
+      return account != calendar.accounts.end() && publishes_articles(account->second);
     });
     if (!read) {
       const auto first = std::min_element(
@@ -120,9 +145,10 @@ check_unread_articles(const calendar::Calendar& calendar, Diagnostics& diagnosti
         [](const auto& a, const auto& b) { return a.second.line < b.second.line; });
       diagnostics.warning(
         first != post.article.pos.end() ? first->second : post.pos,
-        fmt::format("post '{}' has '{}:', but none of its accounts publishes it (only dev.to, "
-                    "lemmy and plugins read a post's title, link and tags)",
-                    post.id, first != post.article.pos.end() ? first->first : "title"));
+        fmt::format("post '{}' has '{}:', but none of its accounts publishes it (only the "
+                    "platforms {} read a post's title, link and tags)",
+                    post.id, first != post.article.pos.end() ? first->first : "title",
+                    article_platforms()));
     }
   }
 }

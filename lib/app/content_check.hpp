@@ -17,6 +17,10 @@ void check_lengths(const calendar::Calendar& calendar, Diagnostics& diagnostics)
 // no media, too many files, a kind of file it cannot send), naming the account and the reason.
 void check_media(const calendar::Calendar& calendar, Diagnostics& diagnostics);
 
+// Whether posts to `account` publish their long-form keys (`title:`, `tags:`, ...): only
+// platforms with Capabilities::articles read them; the others leave them out.
+bool publishes_articles(const calendar::Account& account);
+
 // Reports every post whose long-form keys (`title:`, `tags:`, ...) an account it goes to cannot
 // publish as written (dev.to needs a title, takes at most four tags), naming the account.
 void check_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics);

@@ -1,5 +1,6 @@
 #include "plan.hpp"
 
+#include "content_check.hpp"
 #include "tick.hpp"
 
 #include "platforms/registry.hpp"
@@ -40,9 +41,7 @@ slots_in_state(const std::filesystem::path& state, const std::string& key)
 std::optional<platforms::OutArticle>
 article_for(const calendar::Post& post, const calendar::Account& account)
 {
-  const platforms::Platform* platform = platforms::find_platform(account.platform);
-  if (post.article.empty() || !platform ||
-      !platform->capabilities_for(queue::account_config(account)).articles) {
+  if (post.article.empty() || !publishes_articles(account)) {
     return std::nullopt;
   }
   return queue::out_article(post.article);

@@ -81,17 +81,13 @@ check_article(const calendar::Article& article, const SourcePos& here, Diagnosti
   }
 }
 
-// Whether one of `accounts` publishes a post's long-form keys (dev.to, Lemmy, a plugin).
+// Whether one of `accounts` publishes a post's long-form keys.
 bool
-publishes_articles(const calendar::Calendar& cal, const std::vector<std::string>& accounts)
+any_publishes_articles(const calendar::Calendar& cal, const std::vector<std::string>& accounts)
 {
   return std::any_of(accounts.begin(), accounts.end(), [&](const std::string& name) {
     const auto account = cal.accounts.find(name);
-    if (account == cal.accounts.end()) {
-      return false;
-    }
-    const platforms::Platform* platform = platforms::find_platform(account->second.platform);
-    return platform && platform->capabilities_for(queue::account_config(account->second)).articles;
+    return account != cal.accounts.end() && app::publishes_articles(account->second);
   });
 }
 
@@ -310,7 +306,7 @@ post_one_off(const PostOptions& options, queue::AdapterSource& adapters)
     texts = release_texts(*options.release, cal, options.to);
     // Only where an account publishes titles, so that the id and the jobs of an announcement to
     // the other platforms stay what they were (a CI re-run after an upgrade is the same post).
-    if (effective.article.title.empty() && publishes_articles(cal, options.to)) {
+    if (effective.article.title.empty() && any_publishes_articles(cal, options.to)) {
       effective.article.title = release::release_title(*options.release);
     }
     effective.text = texts.empty() ? std::string() : texts.begin()->second;

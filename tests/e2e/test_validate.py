@@ -96,8 +96,8 @@ class ValidateTest(HeraldTest):
         r = self.herald("validate")
         self.assertExit(r, 0)
         self.assertEqual(r.err, "herald.yaml:8:11: warning: post 'notes' has 'tags:', but none of "
-                                "its accounts publishes it (only dev.to, lemmy and plugins read a "
-                                "post's title, link and tags)\n")
+                                "its accounts publishes it (only the platforms devto, lemmy and "
+                                "exec read a post's title, link and tags)\n")
 
     def test_warnings_about_time(self):
         self.write("empty.yaml", "posts: []\n")
