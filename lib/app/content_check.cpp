@@ -169,7 +169,9 @@ check_with_platforms(const calendar::Calendar& calendar, Diagnostics& diagnostic
       if (std::find(post.to.begin(), post.to.end(), name) == post.to.end()) {
         continue;
       }
-      platforms::MessageToCheck message{ post.id, post.pos, {}, {} };
+      platforms::MessageToCheck message{
+        post.id, post.pos, {}, {}, queue::out_article(post.article)
+      };
       for (const auto& part : queue::parts_for(post, account)) {
         message.parts.push_back(queue::out_part(part));
         message.part_pos.push_back(part.pos);

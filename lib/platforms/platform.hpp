@@ -96,6 +96,7 @@ struct MessageToCheck
   SourcePos pos;                   // of the post
   std::vector<OutPart> parts;      // more than one: a thread; media paths are absolute
   std::vector<SourcePos> part_pos; // of each part's text
+  OutArticle article;              // the post's long-form keys (`link:`, ...), as sent
 };
 
 // What Platform::article_problems() found wrong with one long-form key of a post.

@@ -3,8 +3,8 @@
 // body and `link:` as its url; the JWT comes from POST /api/v3/user/login (lemmy.hpp Client).
 // Lemmy has no idempotency key, so a job left in `sending` by a crash is looked for among the
 // account's newest posts (GET /api/v3/user), by title and community, instead of being resent.
-// Threads and media are refused: a Lemmy post is one title and one body, and herald does not
-// upload to pict-rs (link the image with `link:` instead).
+// A post's one image is uploaded to the instance's pict-rs first and becomes the post's url (with
+// its alt text); a thread is refused: a Lemmy post is one title and one body.
 #include "http/ascii.hpp"
 #include "http/redact.hpp"
 #include "text/length_rules.hpp"
@@ -13,11 +13,15 @@
 #include "platforms/credentials.hpp"
 #include "platforms/http_errors.hpp"
 #include "platforms/lemmy/lemmy.hpp"
+#include "platforms/media_type.hpp"
 #include "platforms/metrics.hpp"
 #include "platforms/platform.hpp"
 #include "platforms/registry_entries.hpp"
 
 #include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
 
 namespace herald::platforms {
 
@@ -30,15 +34,36 @@ constexpr size_t k_search_pages = 3;
 // How far the instance's clock may be behind ours when a lost answer is looked for.
 constexpr auto k_clock_slack = std::chrono::minutes(5);
 
+// The kinds of image a post may carry: pict-rs takes these on every instance (video only where
+// the instance allows it, so herald does not send any).
+constexpr std::array<std::string_view, 4> k_image_types = { "image/jpeg", "image/png", "image/gif",
+                                                            "image/webp" };
+
 std::vector<std::string>
 problems_of(const OutPart& part)
 {
   std::vector<std::string> problems;
-  if (!part.media.empty()) {
-    problems.emplace_back(
-      "herald does not upload images to Lemmy; link to the image with 'link:' instead");
+  if (part.media.size() > 1) {
+    problems.push_back(fmt::format("a Lemmy post takes one image, not {}", part.media.size()));
+  }
+  for (const auto& media : part.media) {
+    const std::string type = media_type_for(media.file);
+    if (std::find(k_image_types.begin(), k_image_types.end(), type) == k_image_types.end()) {
+      problems.push_back(fmt::format("Lemmy takes a JPEG, PNG, GIF or WebP image, not '{}' ({})",
+                                     media.file.filename().string(), type));
+    }
   }
   return problems;
+}
+
+// The post's url is its image or its `link:`: it cannot be both.
+std::optional<std::string>
+url_problem(const OutArticle& article, const OutPart& part)
+{
+  if (part.media.empty() || article.link.empty()) {
+    return std::nullopt;
+  }
+  return "a Lemmy post has one url: its image or 'link:', not both";
 }
 
 Published
@@ -72,6 +97,17 @@ public:
     }
     if (!post.article.link.empty()) {
       body["url"] = post.article.link;
+    }
+    if (!part.media.empty()) {
+      // Uploading publishes nothing: a failure leaves the job to be tried again.
+      auto image = m_client.upload_image(part.media.front());
+      if (!image) {
+        return unexpected(std::move(image.error()));
+      }
+      body["url"] = *image;
+      if (!part.media.front().alt.empty()) {
+        body["alt_text"] = part.media.front().alt;
+      }
     }
     const auto started = m_client.now();
     auto created =
@@ -148,6 +184,9 @@ private:
     for (auto& problem : problems_of(post.parts.front())) {
       problems.push_back(std::move(problem));
     }
+    if (auto problem = url_problem(post.article, post.parts.front())) {
+      problems.push_back(std::move(*problem));
+    }
     if (problems.empty()) {
       return std::nullopt;
     }
@@ -210,7 +249,7 @@ public:
   Capabilities capabilities() const override
   {
     return { .threads = false,
-             .media = false,
+             .media = true,
              .idempotent = false,
              .max_text_length = lemmy::k_max_post_body,
              .articles = true };
@@ -270,6 +309,11 @@ public:
                           fmt::format("post '{}': account '{}' (lemmy) cannot take a thread: a "
                                       "Lemmy post is one title and one body",
                                       message.post_id, account.name));
+      } else if (message.parts.size() == 1) {
+        if (const auto problem = url_problem(message.article, message.parts.front())) {
+          diagnostics.error(message.pos, fmt::format("post '{}': account '{}' (lemmy): {}",
+                                                     message.post_id, account.name, *problem));
+        }
       }
     }
   }

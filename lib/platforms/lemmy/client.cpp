@@ -8,6 +8,7 @@
 #include "platforms/credentials.hpp"
 #include "platforms/http_errors.hpp"
 #include "platforms/lemmy/lemmy.hpp"
+#include "platforms/media_type.hpp"
 #include "platforms/metrics.hpp"
 #include "util/error.hpp"
 #include "util/secret_file.hpp"
@@ -216,6 +217,51 @@ Client::post_json(const std::string& path, const nlohmann::json& body, std::stri
       PublishError::Kind::maybe_sent, fmt::format("{}: the answer is not JSON", what), {} });
   }
   return answer;
+}
+
+Result<std::string, PublishError>
+Client::upload_image(const OutMedia& image)
+{
+  constexpr std::string_view what = "lemmy: POST /pictrs/image";
+  http::Request r;
+  r.method = "POST";
+  r.url = m_base_url + "/pictrs/image";
+  r.headers.push_back({ "Accept", "application/json" });
+  http::FormPart file;
+  file.name = "images[]";
+  file.filename = image.file.filename().string();
+  file.content_type = media_type_for(image.file);
+  file.file = image.file;
+  r.form.push_back(std::move(file));
+  auto response = authed(r);
+  if (!response) {
+    return unexpected(nothing_published(std::move(response.error())));
+  }
+  if (response->status == 413) {
+    return unexpected(PublishError{
+      PublishError::Kind::permanent,
+      fmt::format("{}: the instance refuses {} as too large", what, image.file.filename().string()),
+      {} });
+  }
+  // pict-rs answers 201, Lemmy passes its status on.
+  if (response->status != 200 && response->status != 201) {
+    return unexpected(nothing_published(answer_error(*response, what)));
+  }
+  const auto answer = nlohmann::json::parse(response->body, nullptr, false);
+  const auto& files = json_member(answer, "files");
+  const std::string name =
+    files.is_array() && !files.empty() ? json_id(files.front(), "file") : std::string();
+  // The name goes into the image's address as it is: only a plain file name may.
+  const bool plain = !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                             "0123456789._-") == std::string::npos;
+  if (json_id(answer, "msg") != "ok" || !plain || name.front() == '.') {
+    return unexpected(PublishError{ PublishError::Kind::not_sent,
+                                    fmt::format("{}: the instance answered no image ({})", what,
+                                                server_text(json_id(answer, "msg"), secrets())),
+                                    {} });
+  }
+  return m_base_url + "/pictrs/image/" + name;
 }
 
 Result<int64_t, PublishError>

@@ -100,6 +100,10 @@ public:
   // A POST with the JWT that creates something: a lost answer or a 5xx is maybe_sent.
   Result<nlohmann::json, PublishError> post_json(const std::string& path,
                                                  const nlohmann::json& body, std::string_view what);
+  // Uploads an image to the instance's pict-rs (POST /pictrs/image, the file as `images[]`) and
+  // gives its address, /pictrs/image/<file>. It publishes nothing, so every failure is not_sent
+  // or permanent.
+  Result<std::string, PublishError> upload_image(const OutMedia& image);
   // Why the JWT could not be kept in its file, if it could not.
   const std::string& save_problem() const { return m_save_problem; }
 

@@ -27,6 +27,10 @@ Errors are {"error": "<code>"} with 400 (404 for a record not found).
 - GET  /api/v3/comment?id=N -> {comment_view}; GET /api/v3/comment/list?post_id=&sort=Old&
   page=&limit= -> {comments}.
 - POST /api/v3/comment {content, post_id, parent_id?} -> {comment_view}.
+- POST /pictrs/image (Lemmy's proxy to pict-rs, outside /api/v3; the same JWT), multipart with
+  the files as `images[]` -> 201 {"msg": "ok", "files": [{"file", "delete_token", "details"}]};
+  the image is then GET /pictrs/image/<file>. A file over `image_limit` bytes: 413.
+- POST /api/v3/post also takes `alt_text` (a string), kept on the post.
 
 Faults: rate_limit_next(n, old=False, retry_after=None): the next n requests answer 429
 {"error": "rate_limit_error"} (old=True: 400, as 0.19 does), with a Retry-After header when
@@ -89,6 +93,8 @@ class LemmyFake(HookFakeServer):
         self._limits = []
         self._lose = 0
         self._next_comment = 100
+        self.images = {}  # file name -> (content type, bytes)
+        self.image_limit = 1 << 20
         self._state = threading.RLock()
         super().__init__()
 
@@ -175,6 +181,8 @@ class LemmyFake(HookFakeServer):
             headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
             return error("rate_limit_error", 400 if old else 429, headers)
         path = request.path
+        if (request.method, path) == ("POST", "/pictrs/image"):
+            return self._upload(request)
         if not path.startswith(API + "/"):
             return error("not_found", 404)
         route = (request.method, path[len(API):])
@@ -251,6 +259,23 @@ class LemmyFake(HookFakeServer):
         return _json(200, {"jwt": jwt, "registration_created": False,
                            "verify_email_sent": False})
 
+    def _upload(self, request):
+        auth = request.headers.get("authorization", "")
+        if not auth.startswith("Bearer ") or auth[len("Bearer "):] not in self.jwts:
+            return error("not_logged_in")
+        files = [p for p in request.parts or [] if p["name"] == "images[]"]
+        if len(files) != 1 or not files[0]["filename"] or not files[0]["data"]:
+            return _json(400, {"msg": "no_images", "files": None})
+        if len(files[0]["data"]) > self.image_limit:
+            return 413, {"Content-Type": "text/plain"}, b"payload too large"
+        ext = files[0]["filename"].rsplit(".", 1)[-1].lower()
+        name = f"{secrets.token_hex(8)}.{ext}"
+        self.images[name] = (files[0]["content_type"], files[0]["data"])
+        return _json(201, {"msg": "ok", "files": [{
+            "file": name, "delete_token": secrets.token_hex(8),
+            "details": {"width": 1, "height": 1, "content_type": files[0]["content_type"],
+                        "created_at": stamp()}}]})
+
     def _create_post(self, request):
         body = request.json
         if not isinstance(body, dict):
@@ -270,6 +295,10 @@ class LemmyFake(HookFakeServer):
         post = self.add_post(self.me, name.strip(), text, community)  # stored trimmed
         if body.get("url") is not None:
             post["url"] = body["url"]
+        if body.get("alt_text") is not None:
+            if not isinstance(body["alt_text"], str):
+                return error("invalid_body")
+            post["alt_text"] = body["alt_text"]
         if self._lose:
             self._lose -= 1
             return None

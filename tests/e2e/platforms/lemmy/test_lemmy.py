@@ -128,8 +128,45 @@ class LemmyTest(PlatformTest):
         self.assertEqual(len(self.fake.calls("POST", "/user/login")), 3)
         self.assertNotIn(PASSWORD, r.out + r.err)
 
+    def test_an_image_goes_to_pict_rs_and_becomes_the_posts_url_with_its_alt_text(self):
+        png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+        self.write("shot.png", png)
+        self.write("big.png", b"\x89PNG\r\n\x1a\n" + bytes(2048))
+        self.assertExit(self.calendar("""
+posts:
+  - id: shot
+    at: 2026-12-01T08:00:00Z
+    to: [lem]
+    title: The new scheduler view
+    text: What it looks like.
+    media: [{file: shot.png, alt: A calendar of posts}]
+  - id: big
+    at: 2026-12-01T08:00:00Z
+    to: [lem]
+    title: A bigger picture
+    text: Too big for this instance.
+    media: [{file: big.png, alt: A big picture}]
+"""), 0)
+        self.fake.image_limit = 1024
+        r = self.run_at(BEFORE, DUE, flags=["--json"])
+        self.assertExit(r, 1)
+        [name] = self.fake.images
+        self.assertEqual(self.fake.images[name], ("image/png", png))
+        [upload] = [q for q in self.fake.requests if q.path == "/pictrs/image"][:1]
+        self.assertTrue(upload.headers["authorization"].startswith("Bearer eyJ."))
+        [post] = self.fake.posts
+        self.assertEqual((post["name"], post["body"], post["url"], post["alt_text"]),
+                         ("The new scheduler view", "What it looks like.",
+                          self.fake.url("/pictrs/image/" + name), "A calendar of posts"))
+        states = {j["job"]: j for j in map(json.loads, r.out.splitlines())}
+        self.assertEqual(states["shot/lem"]["status"], "posted")
+        self.assertEqual(states["big/lem"]["status"], "failed")
+        self.assertIn("lemmy: POST /pictrs/image: the instance refuses big.png as too large",
+                      states["big/lem"]["error"])
+
     def test_validate_points_at_what_lemmy_cannot_take(self):
-        self.write("pic.png", "not really")
+        self.write("clip.mp4", b"\x00\x00\x00\x18ftypmp42" + bytes(16))
+        self.write("pic.png", b"\x89PNG\r\n\x1a\n")
         r = self.calendar("""
 posts:
   - id: untitled
@@ -141,10 +178,17 @@ posts:
     to: [lem]
     title: {long}
     text: too long a title
-  - id: picture
+  - id: clip
     at: 2026-12-01T08:00:00Z
     to: [lem]
-    title: A picture
+    title: A clip
+    text: see
+    media: [{{file: clip.mp4, alt: a clip}}]
+  - id: both
+    at: 2026-12-01T08:00:00Z
+    to: [lem]
+    title: A picture and a link
+    link: https://example.com/
     text: see
     media: [{{file: pic.png, alt: a picture}}]
   - id: story
@@ -160,9 +204,12 @@ posts:
                       "(lemmy): a Lemmy post needs 'title:'", r.err)
         self.assertIn("herald.yaml:17:12: error: post 'long' cannot go to account 'lem' (lemmy): "
                       "the title is 201 characters; Lemmy takes 3 to 200", r.err)
-        self.assertRegex(r.err, r"herald.yaml:\d+:\d+: error: .*picture.* 'lem' \(lemmy\): "
-                                r"herald does not upload images to Lemmy")
-        self.assertIn("herald.yaml:25:5: error: post 'story': account 'lem' (lemmy) cannot take a "
+        self.assertRegex(r.err, r"herald.yaml:\d+:\d+: error: .*clip.* 'lem' \(lemmy\): "
+                                r"Lemmy takes a JPEG, PNG, GIF or WebP image, not 'clip.mp4' "
+                                r"\(video/mp4\)")
+        self.assertIn("herald.yaml:25:5: error: post 'both': account 'lem' (lemmy): a Lemmy post "
+                      "has one url: its image or 'link:', not both", r.err)
+        self.assertIn("herald.yaml:32:5: error: post 'story': account 'lem' (lemmy) cannot take a "
                       "thread: a Lemmy post is one title and one body", r.err)
         self.assertRegex(r.err, r"herald.yaml:7:16: error: account 'lem': 'community' must be "
                                 r"name@instance")

@@ -72,6 +72,34 @@ def main():
                                {"name": "x" * 200, "community_id": 7, "body": "b"}, jwt=jwt)
         check(status == 200 and body["post_view"]["post"]["id"] == 1, body)
 
+        # An image upload (Lemmy's pict-rs proxy, outside /api/v3): the JWT, the file as
+        # images[]; 201 {"msg": "ok", "files": [{"file", "delete_token", "details"}]}.
+        def upload(field, data, token):
+            boundary = "b0undary"
+            form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; "
+                    f"filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n").encode()
+            form += data + f"\r\n--{boundary}--\r\n".encode()
+            headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+            if token:
+                headers["Authorization"] = "Bearer " + token
+            request = urllib.request.Request(fake.url("/pictrs/image"), data=form, method="POST",
+                                             headers=headers)
+            try:
+                with NO_PROXY.open(request, timeout=5) as response:
+                    return response.status, json.loads(response.read())
+            except urllib.error.HTTPError as error:
+                return error.code, error.read()
+        status, body = upload("images[]", b"\x89PNG", None)
+        check(status == 400 and json.loads(body) == {"error": "not_logged_in"}, body)
+        status, body = upload("image", b"\x89PNG", jwt)
+        check(status == 400, body)
+        status, body = upload("images[]", b"\x89PNG", jwt)
+        check(status == 201 and body["msg"] == "ok" and body["files"][0]["delete_token"], body)
+        check(fake.images[body["files"][0]["file"]] == ("image/png", b"\x89PNG"), fake.images)
+        fake.image_limit = 2
+        status, _ = upload("images[]", b"\x89PNG", jwt)
+        check(status == 413, status)
+
         # Rate limits: 429, or 400 rate_limit_error as 0.19 answers.
         fake.rate_limit_next(1, retry_after=30)
         status, headers, body = call(fake, "GET", "/site", jwt=jwt)
