@@ -191,6 +191,12 @@ posts:
     link: https://example.com/
     text: see
     media: [{{file: pic.png, alt: a picture}}]
+  - id: album
+    at: 2026-12-01T08:00:00Z
+    to: [lem]
+    title: Two pictures
+    text: see
+    media: [{{file: pic.png, alt: one}}, {{file: pic.png, alt: two}}]
   - id: story
     at: 2026-12-01T08:00:00Z
     to: [lem]
@@ -209,7 +215,9 @@ posts:
                                 r"\(video/mp4\)")
         self.assertIn("herald.yaml:25:5: error: post 'both': account 'lem' (lemmy): a Lemmy post "
                       "has one url: its image or 'link:', not both", r.err)
-        self.assertIn("herald.yaml:32:5: error: post 'story': account 'lem' (lemmy) cannot take a "
+        self.assertRegex(r.err, r"herald.yaml:\d+:\d+: error: .*album.* 'lem' \(lemmy\): "
+                                r"a Lemmy post takes one image, not 2")
+        self.assertIn("herald.yaml:38:5: error: post 'story': account 'lem' (lemmy) cannot take a "
                       "thread: a Lemmy post is one title and one body", r.err)
         self.assertRegex(r.err, r"herald.yaml:7:16: error: account 'lem': 'community' must be "
                                 r"name@instance")
