@@ -111,10 +111,10 @@ check_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics)
                                  const platforms::Platform& platform,
                                  const platforms::AccountConfig& config, const calendar::Post& post,
                                  const std::vector<calendar::Content>& /*parts*/) {
-    for (const auto& problem :
-         platform.article_problems(config, queue::out_article(post.article))) {
-      const auto written = post.article.pos.find(problem.key);
-      diagnostics.error(written != post.article.pos.end() ? written->second : post.pos,
+    const calendar::Article article = calendar::article_for(post, account.name);
+    for (const auto& problem : platform.article_problems(config, queue::out_article(article))) {
+      const auto written = article.pos.find(problem.key);
+      diagnostics.error(written != article.pos.end() ? written->second : post.pos,
                         fmt::format("post '{}' cannot go to account '{}' ({}): {}", post.id,
                                     account.name, account.platform, problem.message));
     }
@@ -132,6 +132,17 @@ void
 check_unread_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics)
 {
   for (const auto& post : calendar.posts) {
+    for (const auto& [name, variant] : post.variants) {
+      const auto account = calendar.accounts.find(name);
+      if (variant.title && account != calendar.accounts.end() &&
+          !publishes_articles(account->second)) {
+        diagnostics.warning(variant.title_pos,
+                            fmt::format("post '{}' has a 'title:' for account '{}', but {} does "
+                                        "not publish titles (only the platforms {} do)",
+                                        post.id, name, account->second.platform,
+                                        article_platforms()));
+      }
+    }
     if (post.article.empty()) {
       continue;
     }
@@ -170,7 +181,7 @@ check_with_platforms(const calendar::Calendar& calendar, Diagnostics& diagnostic
         continue;
       }
       platforms::MessageToCheck message{
-        post.id, post.pos, {}, {}, queue::out_article(post.article)
+        post.id, post.pos, {}, {}, queue::out_article(calendar::article_for(post, name))
       };
       for (const auto& part : queue::parts_for(post, account)) {
         message.parts.push_back(queue::out_part(part));

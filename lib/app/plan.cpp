@@ -41,10 +41,11 @@ slots_in_state(const std::filesystem::path& state, const std::string& key)
 std::optional<platforms::OutArticle>
 article_for(const calendar::Post& post, const calendar::Account& account)
 {
-  if (post.article.empty() || !publishes_articles(account)) {
+  const calendar::Article article = calendar::article_for(post, account.name);
+  if (article.empty() || !publishes_articles(account)) {
     return std::nullopt;
   }
-  return queue::out_article(post.article);
+  return queue::out_article(article);
 }
 
 } // namespace

@@ -96,6 +96,12 @@ read_tags(LoadContext& ctx, const PostScope& scope, const YamlNode& node)
 
 } // namespace
 
+std::optional<std::string>
+read_title(LoadContext& ctx, const PostScope& scope, const YamlNode& node)
+{
+  return read_line(ctx, scope, node, "title");
+}
+
 void
 read_article(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post)
 {

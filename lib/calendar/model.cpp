@@ -74,4 +74,15 @@ render_for(const Post& post, const std::string& account)
   return parts;
 }
 
+Article
+article_for(const Post& post, const std::string& account)
+{
+  Article article = post.article;
+  if (const auto it = post.variants.find(account); it != post.variants.end() && it->second.title) {
+    article.title = *it->second.title;
+    article.pos["title"] = it->second.title_pos;
+  }
+  return article;
+}
+
 } // namespace herald::calendar

@@ -41,6 +41,8 @@ struct Variant
   std::optional<std::string> text;
   std::optional<std::vector<Media>> media;
   std::optional<std::vector<Content>> thread;
+  std::optional<std::string> title; // the account's own `title:` (dev.to's is shorter, say)
+  SourcePos title_pos;
   SourcePos pos;
 };
 
@@ -194,5 +196,9 @@ void apply_utm(const Calendar& calendar, const UtmSettings& settings, Post& post
 // What one account publishes for a post: the post's parts with that account's variant applied
 // and, when the post has UTM tags for the account, its links tagged.
 std::vector<Content> render_for(const Post& post, const std::string& account);
+
+// The post's long-form keys as one account gets them: the post's, with the title of that
+// account's variant when it has one.
+Article article_for(const Post& post, const std::string& account);
 
 } // namespace herald::calendar

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::array<std::string_view, 2> k_media_keys = { "file", "alt" };
 constexpr std::array<std::string_view, 2> k_part_keys = { "text", "media" };
-constexpr std::array<std::string_view, 3> k_variant_keys = { "text", "media", "thread" };
+constexpr std::array<std::string_view, 4> k_variant_keys = { "text", "media", "thread", "title" };
 
 // Trailing white space goes: a `|` block ends with a newline nobody means to post.
 std::string
@@ -212,7 +212,7 @@ read_variant(LoadContext& ctx, const PostScope& scope, const YamlEntry& entry,
   const YamlNode& node = entry.value;
   const std::string variant_path = join_path(path, account);
   if (!expect_map(ctx, scope.file, node, variant_path,
-                  "a map with 'text:', 'media:' or 'thread:'")) {
+                  "a map with 'text:', 'media:', 'thread:' or 'title:'")) {
     return;
   }
   const std::string owner = fmt::format("variant '{}' of {}", account, scope.label);
@@ -233,6 +233,11 @@ read_variant(LoadContext& ctx, const PostScope& scope, const YamlEntry& entry,
   }
   if (const YamlNode* media = find_value(node, "media")) {
     variant.media = read_media(ctx, scope.file, *media, join_path(variant_path, "media"), owner);
+  }
+  if (const YamlNode* title = find_value(node, "title")) {
+    const PostScope in_variant{ scope.file, node, variant_path, owner };
+    variant.title = read_title(ctx, in_variant, *title);
+    variant.title_pos = ctx.pos(scope.file, *title);
   }
   post.variants[account] = std::move(variant);
 }

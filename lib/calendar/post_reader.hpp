@@ -71,6 +71,9 @@ void read_schedule(LoadContext& ctx, const PostScope& scope, const PostFields& f
 void read_content(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post);
 // title / link / tags / canonical_url / series / published: the long-form keys.
 void read_article(LoadContext& ctx, const PostScope& scope, const PostFields& fields, Post& post);
+// A `title:` (of a variant): one line, as the post's own is checked.
+std::optional<std::string> read_title(LoadContext& ctx, const PostScope& scope,
+                                      const YamlNode& node);
 // Needs post.to to be final.
 void read_variants(LoadContext& ctx, const PostScope& scope, const YamlNode& variants, Post& post);
 

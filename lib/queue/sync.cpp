@@ -75,8 +75,9 @@ render(const calendar::Post& post, const calendar::Account& account,
   // idempotency key derived from it changes exactly when the content does.
   // `link_card: false` and the long-form keys only when set, so that the payloads and the
   // revisions of other posts stay as they were.
+  const calendar::Article own = calendar::article_for(post, account.name);
   const std::string article =
-    post.article.empty() ? std::string() : platforms::to_json(out_article(post.article)).dump();
+    own.empty() ? std::string() : platforms::to_json(out_article(own)).dump();
   Hasher revision;
   revision.field(parts);
   if (!article.empty()) {

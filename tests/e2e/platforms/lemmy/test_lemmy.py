@@ -164,6 +164,45 @@ posts:
         self.assertIn("lemmy: POST /pictrs/image: the instance refuses big.png as too large",
                       states["big/lem"]["error"])
 
+    def test_a_variant_gives_one_account_its_own_title(self):
+        self.fake.communities["rust@lemmy.example"] = {
+            "id": 8, "name": "rust", "actor_id": "https://lemmy.example/c/rust"}
+        self.write("herald.yaml", ACCOUNT.format(url=self.fake.url("").rstrip("/"),
+                                                 community="technology@lemmy.example") + """
+  rusty:
+    platform: lemmy
+    url: {url}
+    username_env: LEMMY_USER
+    password_env: LEMMY_PASSWORD
+    community: rust@lemmy.example
+  log:
+    platform: stub
+    dir: out
+posts:
+  - id: launch
+    at: 2026-12-01T08:00:00Z
+    to: [lem, rusty, log]
+    title: herald 2.0 is out
+    text: It schedules posts.
+    variants:
+      rusty:
+        title: herald 2.0, with a Rust plugin
+      log:
+        title: Not read
+""".format(url=self.fake.url("").rstrip("/")))
+        r = self.herald("validate", env=self.secrets)
+        self.assertExit(r, 0)
+        self.assertIn("herald.yaml:28:16: warning: post 'launch' has a 'title:' for "
+                      "account 'log', but stub does not publish titles (only the "
+                      "platforms devto, lemmy and exec do)\n", r.err)
+        r = self.herald("plan", "--from", "2026-12-01T00:00:00Z", "--days", "1", env=self.secrets)
+        self.assertIn("launch -> lem (lemmy)\n         [title] herald 2.0 is out\n", r.out)
+        self.assertIn("launch -> rusty (lemmy)\n         [title] herald 2.0, with a Rust plugin\n",
+                      r.out)
+        self.assertExit(self.run_at(BEFORE, DUE), 0)
+        self.assertEqual(sorted((p["community_id"], p["name"]) for p in self.fake.posts),
+                         [(7, "herald 2.0 is out"), (8, "herald 2.0, with a Rust plugin")])
+
     def test_validate_points_at_what_lemmy_cannot_take(self):
         self.write("clip.mp4", b"\x00\x00\x00\x18ftypmp42" + bytes(16))
         self.write("pic.png", b"\x89PNG\r\n\x1a\n")
@@ -204,6 +243,14 @@ posts:
     thread:
       - text: one
       - text: two
+  - id: short
+    at: 2026-12-01T08:00:00Z
+    to: [lem]
+    title: A fine title
+    text: see
+    variants:
+      lem:
+        title: ab
 """.format(long="x" * 201), community="technology")
         self.assertExit(r, 2)
         self.assertIn("herald.yaml:10:5: error: post 'untitled' cannot go to account 'lem' "
@@ -217,6 +264,8 @@ posts:
                       "has one url: its image or 'link:', not both", r.err)
         self.assertRegex(r.err, r"herald.yaml:\d+:\d+: error: .*album.* 'lem' \(lemmy\): "
                                 r"a Lemmy post takes one image, not 2")
+        self.assertIn("herald.yaml:52:16: error: post 'short' cannot go to account 'lem' (lemmy): "
+                      "the title is 2 characters; Lemmy takes 3 to 200", r.err)
         self.assertIn("herald.yaml:38:5: error: post 'story': account 'lem' (lemmy) cannot take a "
                       "thread: a Lemmy post is one title and one body", r.err)
         self.assertRegex(r.err, r"herald.yaml:7:16: error: account 'lem': 'community' must be "
