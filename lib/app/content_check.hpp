@@ -25,10 +25,10 @@ bool publishes_articles(const calendar::Account& account);
 // publish as written (dev.to needs a title, takes at most four tags), naming the account.
 void check_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics);
 
-// Warns of each calendar post with long-form keys that none of its accounts publishes: most
-// likely a post meant for a blog sent to the wrong accounts; and of a variant's `title:` for an
-// account that publishes no titles. (Not for `herald post`, whose
-// release announcements have a title for whichever accounts read it.)
+// Warns of each calendar post with long-form keys that none of its accounts publishes (most
+// likely a post meant for a blog sent to the wrong accounts), and of a variant's `title:` for an
+// account that publishes no titles. Not for `herald post`, whose release announcements have a
+// title for whichever accounts read it.
 void check_unread_articles(const calendar::Calendar& calendar, Diagnostics& diagnostics);
 
 // `herald validate` only: hands each account's messages to its platform's own checks

@@ -99,7 +99,7 @@ public:
       body["url"] = post.article.link;
     }
     if (!part.media.empty()) {
-      // Uploading publishes nothing: a failure leaves the job to be tried again.
+      // A failed upload sends no post: the job is tried again, or fails when the image is refused.
       auto image = m_client.upload_image(part.media.front());
       if (!image) {
         return unexpected(std::move(image.error()));
