@@ -11,4 +11,10 @@ media_type_for(const std::filesystem::path& file)
   return type.empty() ? "application/octet-stream" : type;
 }
 
+http::FormPart
+file_part(std::string field, const std::filesystem::path& file)
+{
+  return { std::move(field), file.filename().string(), media_type_for(file), "", file };
+}
+
 } // namespace herald::platforms

@@ -187,8 +187,7 @@ private:
         // The alt text travels as the attachment's description.
         attachments.push_back(
           { { "id", n }, { "description", media.alt }, { "filename", filename } });
-        request.form.push_back(
-          { fmt::format("files[{}]", n), filename, media_type_for(media.file), "", media.file });
+        request.form.push_back(file_part(fmt::format("files[{}]", n), media.file));
       }
       payload["attachments"] = attachments;
       request.form.insert(

@@ -227,12 +227,7 @@ Client::upload_image(const OutMedia& image)
   r.method = "POST";
   r.url = m_base_url + "/pictrs/image";
   r.headers.push_back({ "Accept", "application/json" });
-  http::FormPart file;
-  file.name = "images[]";
-  file.filename = image.file.filename().string();
-  file.content_type = media_type_for(image.file);
-  file.file = image.file;
-  r.form.push_back(std::move(file));
+  r.form.push_back(file_part("images[]", image.file));
   auto response = authed(r);
   if (!response) {
     return unexpected(nothing_published(std::move(response.error())));

@@ -627,12 +627,7 @@ private:
   {
     constexpr std::string_view what = "mastodon: POST /api/v2/media";
     auto r = request("POST", "/api/v2/media");
-    http::FormPart file;
-    file.name = "file";
-    file.filename = media.file.filename().string();
-    file.content_type = media_type_for(media.file);
-    file.file = media.file;
-    r.form.push_back(std::move(file));
+    r.form.push_back(file_part("file", media.file));
     if (!media.alt.empty()) {
       r.form.push_back({ "description", "", "", media.alt, {} });
     }

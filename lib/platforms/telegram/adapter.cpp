@@ -411,8 +411,7 @@ private:
           fields.push_back({ "parse_mode", "", "", m_parse_mode, {} });
         }
       }
-      files.push_back(
-        { kind, media.file.filename().string(), media_type_for(media.file), "", media.file });
+      files.push_back(file_part(kind, media.file));
     } else {
       method = "sendMediaGroup";
       auto items = nlohmann::json::array();
@@ -428,8 +427,7 @@ private:
           }
         }
         items.push_back(std::move(item));
-        files.push_back(
-          { name, media.file.filename().string(), media_type_for(media.file), "", media.file });
+        files.push_back(file_part(name, media.file));
       }
       fields.push_back({ "media", "", "application/json", dump_json(items), {} });
     }

@@ -154,12 +154,7 @@ private:
   {
     constexpr std::string_view what = "x: POST /2/media/upload";
     auto r = m_client.request("POST", "/2/media/upload");
-    http::FormPart file;
-    file.name = "media";
-    file.filename = media.file.filename().string();
-    file.content_type = media_type_for(media.file);
-    file.file = media.file;
-    r.form.push_back(std::move(file));
+    r.form.push_back(file_part("media", media.file));
     r.form.push_back({ "media_category", "", "", std::string(category), {} });
     // An upload makes no post: whatever happened to it, sending it again is safe.
     auto response = m_client.send(std::move(r));
